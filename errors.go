@@ -1,0 +1,68 @@
+package placematch
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Domain errors. Packages wrap them with %w; the API maps them to HTTP statuses in one
+// place.
+var (
+	// ErrNotFound: the record does not exist (or is not visible to the caller).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the request clashes with the stored state (duplicate reference,
+	// a placement on an archived provider, a child already placed...).
+	ErrConflict = errors.New("conflict")
+	// ErrNoCapacity: the provider lacks the vacant places a booking needs.
+	ErrNoCapacity = errors.New("no capacity")
+	// ErrVersionMismatch: an If-Match precondition named a version that moved on.
+	ErrVersionMismatch = errors.New("version mismatch")
+	// ErrInvalid: the input breaks a rule; see ValidationError for the fields.
+	ErrInvalid = errors.New("invalid input")
+)
+
+// FieldError names one field of a request and what is wrong with it. Field uses the
+// JSON path of the request body ("approval.age_min", "risks[1].level").
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ValidationError carries every field error found in one input. It matches
+// ErrInvalid with errors.Is.
+type ValidationError struct {
+	Errors []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		parts[i] = fe.Field + ": " + fe.Message
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Is lets errors.Is(err, ErrInvalid) hold for a *ValidationError.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// Add records a field error.
+func (e *ValidationError) Add(field, format string, args ...any) {
+	e.Errors = append(e.Errors, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Err returns e when it holds errors and nil otherwise, so that a validator can end
+// with `return v.Err()`.
+func (e *ValidationError) Err() error {
+	if e == nil || len(e.Errors) == 0 {
+		return nil
+	}
+	return e
+}
+
+// Invalid builds a ValidationError for one field.
+func Invalid(field, format string, args ...any) error {
+	v := &ValidationError{}
+	v.Add(field, format, args...)
+	return v
+}

@@ -1,0 +1,149 @@
+package placematch
+
+import "time"
+
+// ProviderRef names a provider of any kind.
+type ProviderRef struct {
+	Kind ProviderKind `json:"kind"`
+	ID   string       `json:"id"`
+	Name string       `json:"name,omitempty"`
+}
+
+// Availability is what a provider last said about taking children, with when and
+// through whom it was said.
+type Availability struct {
+	Status        AvailabilityStatus `json:"status"`
+	AvailableFrom Date               `json:"available_from"`
+	Note          string             `json:"note"`
+	ConfirmedAt   *time.Time         `json:"confirmed_at"`
+	Source        string             `json:"source"`
+}
+
+// Availability sources.
+const (
+	SourceCarer     = "carer"
+	SourceProvider  = "provider"
+	SourceOfficer   = "officer"
+	SourceFeed      = "provider_feed"
+	SourceReconcile = "nightly_reconcile"
+)
+
+// AvailabilitySources lists every source of an availability update.
+var AvailabilitySources = []string{SourceCarer, SourceProvider, SourceOfficer, SourceFeed, SourceReconcile}
+
+// Provider is a home of any kind. The common fields are here; the fields only one kind
+// has are in exactly one of Carer, Unit or Hub.
+//
+// Places, Filled and Vacancies are derived by the store (from the approval or beds and
+// from active placements) and never taken from input.
+type Provider struct {
+	Record
+	Kind         ProviderKind
+	Reference    string
+	Name         string
+	Location     Point
+	Postcode     string
+	District     string
+	AgeMin       int
+	AgeMax       int
+	Availability Availability
+	Places       int
+	Filled       int
+	Vacancies    int
+	// ReportedVacancies is what the provider's own feed last said (units only), with
+	// its date; effective vacancies never exceed it while it is fresh.
+	ReportedVacancies *int
+	ReportedAt        *time.Time
+
+	Carer *CarerDetails
+	Unit  *UnitDetails
+	Hub   *HubDetails
+}
+
+// CarerDetails are a fostering household's terms of approval and household.
+type CarerDetails struct {
+	Status         CarerStatus
+	PlacementTypes []PlacementType
+	MaxChildren    int
+	LimitExemption bool
+	Skills         []string
+	Languages      []string
+	Household      Household
+}
+
+// Household describes a fostering household beyond its approval.
+type Household struct {
+	Pets                 bool  `json:"pets"`
+	Smoking              bool  `json:"smoking"`
+	OtherChildrenAges    []int `json:"other_children_ages"`
+	WheelchairAccessible bool  `json:"wheelchair_accessible"`
+}
+
+// UnitDetails describe a supported-accommodation unit for young people aged 16–25.
+type UnitDetails struct {
+	ProviderName       string
+	OfstedURN          string
+	RegistrationStatus RegistrationStatus
+	AccommodationType  string
+	Beds               int
+	SupportLevel       string
+	Features           []string
+	Skills             []string
+	WeeklyCostPence    int64
+}
+
+// HubDetails describe a New Roads hub: a few beds and an outreach team.
+type HubDetails struct {
+	Services         []string
+	OutreachRadiusKM float64
+	Beds             int
+	EmergencyBeds    int
+}
+
+// Ref returns the provider's reference.
+func (p *Provider) Ref() ProviderRef { return ProviderRef{Kind: p.Kind, ID: p.ID, Name: p.Name} }
+
+// FosteringLimit is the usual fostering limit (Children Act 1989 Schedule 7).
+const FosteringLimit = 3
+
+// MaxChildrenWithExemption is the most children a carer may be approved for when an
+// exemption from the usual fostering limit is granted.
+const MaxChildrenWithExemption = 6
+
+// ComputePlaces returns the places the provider is approved or built for.
+func (p *Provider) ComputePlaces() int {
+	switch {
+	case p.Carer != nil:
+		return p.Carer.MaxChildren
+	case p.Unit != nil:
+		return p.Unit.Beds
+	case p.Hub != nil:
+		return p.Hub.Beds + p.Hub.EmergencyBeds
+	}
+	return 0
+}
+
+// Approved reports whether the provider may take a child at all: a carer must be
+// approved; units and hubs are always open to placements (their registration rules
+// depend on the child's age and are applied by matching).
+func (p *Provider) Approved() bool {
+	return p.Carer == nil || p.Carer.Status == CarerApproved
+}
+
+// ReportFreshFor is how long a feed's reported vacancies bound a unit's vacancies.
+const ReportFreshFor = 7 * 24 * time.Hour
+
+// ComputeVacancies derives vacant places at now: places minus filled, never negative;
+// zero when the provider is not approved or has said it is unavailable; for a unit
+// whose feed reported fewer free beds within ReportFreshFor, the reported number (units
+// also take young people from other councils).
+func (p *Provider) ComputeVacancies(now time.Time) int {
+	if !p.Approved() || p.Availability.Status == Unavailable {
+		return 0
+	}
+	v := p.Places - p.Filled
+	if p.ReportedVacancies != nil && p.ReportedAt != nil && now.Sub(*p.ReportedAt) <= ReportFreshFor {
+		v = min(v, *p.ReportedVacancies)
+	}
+	return max(v, 0)
+}

@@ -1,0 +1,165 @@
+package placematch
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Date is a calendar date with no time of day or zone ("2026-11-23"). The zero Date is
+// "not set".
+type Date struct{ t time.Time }
+
+// DateLayout is the only textual form of a Date (RFC 3339 full-date).
+const DateLayout = "2006-01-02"
+
+// ParseDate reads "YYYY-MM-DD".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("must be a date in the form YYYY-MM-DD")
+	}
+	return Date{t}, nil
+}
+
+// MustParseDate is ParseDate for constants in code and tests; it panics on bad input.
+func MustParseDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(fmt.Sprintf("placematch: bad date %q", s))
+	}
+	return d
+}
+
+// DateOf returns the calendar date of t in t's own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// IsZero reports whether the date is unset.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// Time returns midnight UTC of the date.
+func (d Date) Time() time.Time { return d.t }
+
+// String formats the date as YYYY-MM-DD, or "" when unset.
+func (d Date) String() string {
+	if d.t.IsZero() {
+		return ""
+	}
+	return d.t.Format(DateLayout)
+}
+
+// Before reports whether d is earlier than o.
+func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
+
+// After reports whether d is later than o.
+func (d Date) After(o Date) bool { return d.t.After(o.t) }
+
+// AddDays returns the date n days later (earlier when n < 0).
+func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+
+// YearsOn returns the age in whole years on date on of someone born on d.
+func (d Date) YearsOn(on Date) int {
+	years := on.t.Year() - d.t.Year()
+	if !sameOrLaterMonthDay(on.t, d.t) {
+		years--
+	}
+	return years
+}
+
+// sameOrLaterMonthDay compares month and day only, so leap years do not shift birthdays.
+func sameOrLaterMonthDay(a, b time.Time) bool {
+	if a.Month() != b.Month() {
+		return a.Month() > b.Month()
+	}
+	return a.Day() >= b.Day()
+}
+
+// MarshalJSON writes "YYYY-MM-DD" or null.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD" or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("must be a date in the form YYYY-MM-DD")
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Point is a WGS84 position.
+type Point struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// Validate checks the ranges of latitude and longitude; field prefixes the error names.
+func (p Point) Validate(field string, v *ValidationError) {
+	if p.Lat < -90 || p.Lat > 90 {
+		v.Add(field+".lat", "must be between -90 and 90")
+	}
+	if p.Lon < -180 || p.Lon > 180 {
+		v.Add(field+".lon", "must be between -180 and 180")
+	}
+}
+
+// NormalisePostcode puts a UK postcode in its published form: upper case with one
+// space before the three-character inward code ("nr21ab" → "NR2 1AB"). It returns
+// false when the text cannot be a UK postcode.
+func NormalisePostcode(s string) (string, bool) {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '\t':
+			continue
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r - 'a' + 'A')
+		case (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'):
+			b.WriteRune(r)
+		default:
+			return "", false
+		}
+	}
+	c := b.String()
+	if len(c) < 5 || len(c) > 7 {
+		return "", false
+	}
+	out, in := c[:len(c)-3], c[len(c)-3:]
+	// Inward code: digit then two letters. Outward code: starts with a letter and
+	// holds at least one digit.
+	if in[0] < '0' || in[0] > '9' || !isLetter(in[1]) || !isLetter(in[2]) {
+		return "", false
+	}
+	if !isLetter(out[0]) || !strings.ContainsAny(out, "0123456789") {
+		return "", false
+	}
+	return out + " " + in, true
+}
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// Record is the bookkeeping every stored record carries.
+type Record struct {
+	ID         string     `json:"id"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	Version    int        `json:"version"`
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+}
