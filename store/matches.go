@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"placematch"
+)
+
+// MatchRun is the stored record of one ranking: who it was for, on what input, with
+// which weights, and what it answered (the encoded result, kept as it was sent).
+type MatchRun struct {
+	ID             string
+	ChildID        string
+	InputHash      string
+	WeightsVersion string
+	Result         []byte
+	CreatedAt      time.Time
+}
+
+type matchRunRow struct {
+	ID             string `gorm:"primaryKey"`
+	ChildID        string
+	InputHash      string
+	WeightsVersion string
+	Result         string
+	CreatedAt      time.Time
+}
+
+func (matchRunRow) TableName() string { return "match_runs" }
+
+// NewMatchID returns an id for a match run before it is saved, so that the result
+// can carry it.
+func NewMatchID() string { return newID() }
+
+// SaveMatchRun stores a match run; runs are never changed afterwards.
+func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
+	if m.ID == "" {
+		m.ID = newID()
+	}
+	m.CreatedAt = db.now()
+	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, InputHash: m.InputHash, WeightsVersion: m.WeightsVersion,
+		Result: string(m.Result), CreatedAt: m.CreatedAt}
+	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("store: save match run: %w", translate(err))
+	}
+	return nil
+}
+
+// GetMatchRun returns a stored match run; ErrNotFound when there is none.
+func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("store: match run %q: %w", id, placematch.ErrNotFound)
+	}
+	var row matchRunRow
+	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &MatchRun{ID: row.ID, ChildID: row.ChildID, InputHash: row.InputHash, WeightsVersion: row.WeightsVersion,
+		Result: []byte(row.Result), CreatedAt: row.CreatedAt.UTC()}, nil
+}

@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"placematch"
+)
+
+// BookRequest asks for places for a child, and with IncludeSiblings for its siblings
+// still awaiting, at one provider.
+type BookRequest struct {
+	ChildID         string
+	Provider        placematch.ProviderRef
+	StartDate       placematch.Date
+	EndDate         placematch.Date
+	IncludeSiblings bool
+	MatchID         string
+	MatchRank       int
+	DecisionReason  string
+	// Check, when set, runs inside the booking transaction on the current rows (the
+	// group: the child first, then its siblings) and may refuse the booking; the API
+	// passes the matching engine's hard rules here so that they are judged on the
+	// same data that is booked.
+	Check func(group []*placematch.Child, p *placematch.Provider) error
+}
+
+// Book takes places for the whole group in one transaction: either every child is
+// placed or none is. The provider row is locked (PostgreSQL) or the database is
+// (SQLite), vacancies are checked on it, and filled is raised by a conditional UPDATE
+// that cannot pass places, so concurrent bookings never over-book. It returns
+// ErrNoCapacity when the provider lacks the places, ErrConflict when a child is not
+// awaiting or a record is archived, and a ValidationError naming child_id or
+// provider.id when they name nothing.
+func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placement, error) {
+	var out []*placematch.Placement
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		group, err := db.lockGroup(tx, req.ChildID, req.IncludeSiblings)
+		if err != nil {
+			return err
+		}
+		row, err := db.lockProvider(tx, req.Provider.ID)
+		if errors.Is(err, placematch.ErrNotFound) || (err == nil && row.Kind != string(req.Provider.Kind)) {
+			return placematch.Invalid("provider.id", "no %s has this id", req.Provider.Kind)
+		}
+		if err != nil {
+			return err
+		}
+		now := db.now()
+		p, err := row.toProvider(now)
+		if err != nil {
+			return err
+		}
+		if p.ArchivedAt != nil {
+			return fmt.Errorf("store: provider %s is archived: %w", p.ID, placematch.ErrConflict)
+		}
+		n := len(group)
+		if p.Vacancies < n {
+			return fmt.Errorf("store: %s has %d vacancies, the booking needs %d: %w", p.Name, p.Vacancies, n,
+				placematch.ErrNoCapacity)
+		}
+		if req.Check != nil {
+			if err := req.Check(group, p); err != nil {
+				return err
+			}
+		}
+		seq, err := bumpEpoch(tx)
+		if err != nil {
+			return err
+		}
+		res := tx.Exec("UPDATE providers SET filled = filled + ?, change_seq = ?, updated_at = ? WHERE id = ? AND filled + ? <= places",
+			n, seq, now, p.ID, n)
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("store: %s has no room for %d: %w", p.Name, n, placematch.ErrNoCapacity)
+		}
+		groupID := newID()
+		for _, c := range group {
+			pl := &placematch.Placement{
+				Record:  placematch.Record{ID: newID(), CreatedAt: now, UpdatedAt: now, Version: 1},
+				ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
+				Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
+				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason,
+			}
+			row := toPlacementRow(pl)
+			if err := tx.Create(&row).Error; err != nil {
+				return translate(err)
+			}
+			c.Status = placematch.ChildPlaced
+			if err := db.saveChild(tx, c); err != nil {
+				return err
+			}
+			out = append(out, pl)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: book: %w", err)
+	}
+	return out, nil
+}
+
+// lockGroup reads and locks the child and, when asked, its siblings still awaiting.
+// Rows are locked in id order, so two bookings of the same siblings from either side
+// queue instead of deadlocking.
+func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placematch.Child, error) {
+	first, err := db.getChild(tx, childID, false)
+	if err != nil {
+		return nil, placematch.Invalid("child_id", "no child has this id")
+	}
+	ids := []string{first.ID}
+	if siblings {
+		ids = append(ids, first.Siblings...)
+	}
+	locked := map[string]*placematch.Child{}
+	for _, id := range slices.Sorted(slices.Values(ids)) {
+		c, err := db.getChild(tx, id, true)
+		if err != nil {
+			return nil, err
+		}
+		locked[id] = c
+	}
+	c := locked[first.ID]
+	if c.ArchivedAt != nil {
+		return nil, fmt.Errorf("store: child %s is archived: %w", c.ID, placematch.ErrConflict)
+	}
+	if c.Status != placematch.ChildAwaiting {
+		return nil, fmt.Errorf("store: child %s is %s, not awaiting a placement: %w", c.ID, c.Status,
+			placematch.ErrConflict)
+	}
+	group := []*placematch.Child{c}
+	for _, id := range ids[1:] {
+		if s := locked[id]; s.ArchivedAt == nil && s.Status == placematch.ChildAwaiting {
+			group = append(group, s)
+		}
+	}
+	return group, nil
+}
+
+// PlacementFilter selects placements for a list.
+type PlacementFilter struct {
+	ChildID    string
+	ProviderID string
+	Status     string
+	Limit      int
+	Cursor     string
+}
+
+// GetPlacement returns a placement; ErrNotFound when there is none.
+func (db *DB) GetPlacement(ctx context.Context, id string) (*placematch.Placement, error) {
+	return db.getPlacement(db.gorm.WithContext(ctx), id, false)
+}
+
+func (db *DB) getPlacement(tx *gorm.DB, id string, lock bool) (*placematch.Placement, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("store: placement %q: %w", id, placematch.ErrNotFound)
+	}
+	q := tx.Table("placements").Select("placements.*, providers.name AS provider_name").
+		Joins("JOIN providers ON providers.id = placements.provider_id")
+	if lock && db.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "placements"}})
+	}
+	var row placementRow
+	if err := q.Where("placements.id = ?", id).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	return row.toPlacement()
+}
+
+// ListPlacements returns one page of live placements in id order.
+func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*placematch.Placement], error) {
+	q := db.gorm.WithContext(ctx).Table("placements").Select("placements.*, providers.name AS provider_name").
+		Joins("JOIN providers ON providers.id = placements.provider_id").Where("placements.archived_at IS NULL")
+	for col, v := range map[string]string{"placements.child_id": f.ChildID, "placements.provider_id": f.ProviderID,
+		"placements.status": f.Status} {
+		if v != "" {
+			q = q.Where(col+" = ?", v)
+		}
+	}
+	if f.Limit <= 0 {
+		f.Limit = DefaultLimit
+	}
+	if f.Limit > MaxLimit {
+		return Page[*placematch.Placement]{}, placematch.Invalid("limit", "must be between 1 and %d", MaxLimit)
+	}
+	if f.Cursor != "" {
+		after, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return Page[*placematch.Placement]{}, err
+		}
+		q = q.Where("placements.id > ?", after)
+	}
+	var rows []placementRow
+	if err := q.Order("placements.id").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+		return Page[*placematch.Placement]{}, translate(err)
+	}
+	out := make([]*placematch.Placement, 0, len(rows))
+	for i := range rows {
+		p, err := rows[i].toPlacement()
+		if err != nil {
+			return Page[*placematch.Placement]{}, err
+		}
+		out = append(out, p)
+	}
+	return cut(out, f.Limit, func(p *placematch.Placement) string { return p.ID }), nil
+}
+
+// UpdatePlacement reads the placement in a transaction, lets fn change it, and writes
+// it back with a new version. A change from active to ended frees the place and puts
+// the child back to awaiting; an ended placement cannot become active again
+// (ErrConflict).
+func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn func(p *placematch.Placement) error) (*placematch.Placement, error) {
+	var out *placematch.Placement
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		p, err := db.getPlacement(tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := checkWritable(p.Record, ifVersion); err != nil {
+			return err
+		}
+		was := p.Status
+		if err := fn(p); err != nil {
+			return err
+		}
+		switch {
+		case was == placematch.PlacementEnded && p.Status == placematch.PlacementActive:
+			return fmt.Errorf("store: placement %s has ended and cannot restart: %w", p.ID, placematch.ErrConflict)
+		case was == placematch.PlacementActive && p.Status == placematch.PlacementEnded:
+			if err := db.freePlace(tx, p); err != nil {
+				return err
+			}
+		case p.ArchivedAt != nil && p.Status == placematch.PlacementActive:
+			return fmt.Errorf("store: placement %s is active; end it before archiving: %w", p.ID, placematch.ErrConflict)
+		}
+		prev := p.Version
+		p.Version, p.UpdatedAt = p.Version+1, db.now()
+		row := toPlacementRow(p)
+		res := tx.Model(&placementRow{}).Where("id = ? AND version = ?", p.ID, prev).Select("*").
+			Omit("id", "created_at", "provider_name").Updates(&row)
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("store: placement %s changed underneath: %w", p.ID, placematch.ErrVersionMismatch)
+		}
+		out = p
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: update placement: %w", err)
+	}
+	return out, nil
+}
+
+// ArchivePlacement marks an ended placement archived.
+func (db *DB) ArchivePlacement(ctx context.Context, id string, ifVersion int) error {
+	_, err := db.UpdatePlacement(ctx, id, ifVersion, func(p *placematch.Placement) error {
+		now := db.now()
+		p.ArchivedAt = &now
+		return nil
+	})
+	return err
+}
+
+// freePlace gives the place back to the provider and puts the child back to
+// awaiting, inside the transaction that ends the placement.
+func (db *DB) freePlace(tx *gorm.DB, p *placematch.Placement) error {
+	seq, err := bumpEpoch(tx)
+	if err != nil {
+		return err
+	}
+	if err := tx.Exec("UPDATE providers SET filled = filled - 1, change_seq = ?, updated_at = ? WHERE id = ? AND filled > 0",
+		seq, db.now(), p.Provider.ID).Error; err != nil {
+		return translate(err)
+	}
+	c, err := db.getChild(tx, p.ChildID, true)
+	if err != nil {
+		return err
+	}
+	if c.Status == placematch.ChildPlaced {
+		c.Status = placematch.ChildAwaiting
+		return db.saveChild(tx, c)
+	}
+	return nil
+}
+
+func toPlacementRow(p *placematch.Placement) placementRow {
+	r := placementRow{
+		ID: p.ID, ChildID: p.ChildID, ProviderID: p.Provider.ID, ProviderKind: string(p.Provider.Kind),
+		StartDate: p.StartDate.String(), Status: string(p.Status), EndReason: p.EndReason, GroupID: p.GroupID,
+		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, ArchivedAt: p.ArchivedAt,
+	}
+	if !p.EndDate.IsZero() {
+		s := p.EndDate.String()
+		r.EndDate = &s
+	}
+	return r
+}

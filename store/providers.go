@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"placematch"
+)
+
+// ProviderFilter selects providers of one kind for a list.
+type ProviderFilter struct {
+	Kind placematch.ProviderKind
+	// Status is a carer's status or a unit's registration status.
+	Status             string
+	District           string
+	PlacementType      string
+	AvailabilityStatus string
+	Reference          string
+	// IDs, when not nil, restricts the list to these providers (a provider's own units).
+	IDs    []string
+	Limit  int
+	Cursor string
+}
+
+// CreateProvider stores a new provider. It sets the id, bookkeeping, district,
+// places and vacancies; Filled starts at zero whatever p says. A reference already
+// used by a provider of the same kind is ErrConflict.
+func (db *DB) CreateProvider(ctx context.Context, p *placematch.Provider) error {
+	now := db.now()
+	p.ID, p.CreatedAt, p.UpdatedAt, p.Version, p.ArchivedAt = newID(), now, now, 1, nil
+	p.Filled, p.ReportedVacancies, p.ReportedAt = 0, nil, nil
+	p.Places = p.ComputePlaces()
+	p.District = db.district(p.Location)
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		seq, err := bumpEpoch(tx)
+		if err != nil {
+			return err
+		}
+		row := toProviderRow(p)
+		row.ChangeSeq = seq
+		return translate(tx.Create(&row).Error)
+	})
+	if err != nil {
+		return fmt.Errorf("store: create provider: %w", err)
+	}
+	p.Vacancies = p.ComputeVacancies(now)
+	return nil
+}
+
+// GetProvider returns a provider of the given kind, archived or not; ErrNotFound when
+// there is none.
+func (db *DB) GetProvider(ctx context.Context, kind placematch.ProviderKind, id string) (*placematch.Provider, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("store: provider %q: %w", id, placematch.ErrNotFound)
+	}
+	var row providerRow
+	err := db.gorm.WithContext(ctx).Where("id = ? AND kind = ?", id, string(kind)).Take(&row).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return row.toProvider(db.now())
+}
+
+// ListProviders returns one page of live (not archived) providers in id order.
+func (db *DB) ListProviders(ctx context.Context, f ProviderFilter) (Page[*placematch.Provider], error) {
+	q := db.gorm.WithContext(ctx).Model(&providerRow{}).Where("kind = ? AND archived_at IS NULL", string(f.Kind))
+	for col, v := range map[string]string{"status": f.Status, "district": f.District,
+		"avail_status": f.AvailabilityStatus, "reference": f.Reference} {
+		if v != "" {
+			q = q.Where(col+" = ?", v)
+		}
+	}
+	if f.PlacementType != "" {
+		q = q.Where(`placement_types LIKE ? ESCAPE '\'`, "%,"+likeEscape(f.PlacementType)+",%")
+	}
+	if f.IDs != nil {
+		q = q.Where("id IN ?", f.IDs)
+	}
+	q, limit, err := paginate(q, f.Cursor, f.Limit)
+	if err != nil {
+		return Page[*placematch.Provider]{}, err
+	}
+	var rows []providerRow
+	if err := q.Find(&rows).Error; err != nil {
+		return Page[*placematch.Provider]{}, translate(err)
+	}
+	now := db.now()
+	out := make([]*placematch.Provider, 0, len(rows))
+	for i := range rows {
+		p, err := rows[i].toProvider(now)
+		if err != nil {
+			return Page[*placematch.Provider]{}, err
+		}
+		out = append(out, p)
+	}
+	return cut(out, limit, func(p *placematch.Provider) string { return p.ID }), nil
+}
+
+// UpdateProvider reads the provider in a transaction, lets fn change it, and writes
+// it back with a new version. ifVersion > 0 demands the stored version still be that
+// one (ErrVersionMismatch otherwise). Places are recomputed; cutting them below the
+// children already placed is ErrConflict. An archived provider cannot be changed
+// (ErrConflict). An error from fn is returned as it is and nothing is written.
+func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, id string, ifVersion int,
+	fn func(p *placematch.Provider) error) (*placematch.Provider, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("store: provider %q: %w", id, placematch.ErrNotFound)
+	}
+	var out *placematch.Provider
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		row, err := db.lockProvider(tx, id)
+		if err != nil {
+			return err
+		}
+		if row.Kind != string(kind) {
+			return fmt.Errorf("store: provider %q: %w", id, placematch.ErrNotFound)
+		}
+		now := db.now()
+		p, err := row.toProvider(now)
+		if err != nil {
+			return err
+		}
+		if err := checkWritable(p.Record, ifVersion); err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+		p.Places = p.ComputePlaces()
+		if p.Places < p.Filled {
+			return fmt.Errorf("store: %d children are placed here, more than the %d places asked for: %w",
+				p.Filled, p.Places, placematch.ErrConflict)
+		}
+		p.District = db.district(p.Location)
+		p.Version, p.UpdatedAt = p.Version+1, now
+		if out, err = db.saveProvider(tx, p, row.Version); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: update provider: %w", err)
+	}
+	return out, nil
+}
+
+// ArchiveProvider marks a provider archived: it leaves lists and matching but keeps
+// its placements and history.
+func (db *DB) ArchiveProvider(ctx context.Context, kind placematch.ProviderKind, id string, ifVersion int) error {
+	_, err := db.UpdateProvider(ctx, kind, id, ifVersion, func(p *placematch.Provider) error {
+		now := db.now()
+		p.ArchivedAt = &now
+		return nil
+	})
+	return err
+}
+
+// checkWritable refuses changes to archived records and to versions that moved on.
+func checkWritable(r placematch.Record, ifVersion int) error {
+	if r.ArchivedAt != nil {
+		return fmt.Errorf("store: record %s is archived: %w", r.ID, placematch.ErrConflict)
+	}
+	if ifVersion > 0 && r.Version != ifVersion {
+		return fmt.Errorf("store: record %s is at version %d, not %d: %w", r.ID, r.Version, ifVersion,
+			placematch.ErrVersionMismatch)
+	}
+	return nil
+}
+
+// lockProvider reads a provider row for update inside tx. On PostgreSQL the row is
+// locked (FOR UPDATE); SQLite has one writer at a time, so the transaction itself
+// is the lock.
+func (db *DB) lockProvider(tx *gorm.DB, id string) (*providerRow, error) {
+	q := tx
+	if db.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var row providerRow
+	if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &row, nil
+}
+
+// saveProvider writes p over the row at version prev and bumps the change epoch.
+func (db *DB) saveProvider(tx *gorm.DB, p *placematch.Provider, prev int) (*placematch.Provider, error) {
+	seq, err := bumpEpoch(tx)
+	if err != nil {
+		return nil, err
+	}
+	row := toProviderRow(p)
+	row.ChangeSeq = seq
+	res := tx.Model(&providerRow{}).Where("id = ? AND version = ?", p.ID, prev).Select("*").Omit("id", "created_at").Updates(&row)
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return nil, fmt.Errorf("store: provider %s changed underneath: %w", p.ID, placematch.ErrVersionMismatch)
+	}
+	p.Vacancies = p.ComputeVacancies(db.now())
+	return p, nil
+}
+
+// ProviderEpoch returns the latest provider change number: when it has not moved, no
+// provider has changed.
+func (db *DB) ProviderEpoch(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := db.gorm.WithContext(ctx).Raw("SELECT seq FROM provider_epoch WHERE id = 1").Scan(&seq).Error; err != nil {
+		return 0, translate(err)
+	}
+	return seq, nil
+}
+
+// ProvidersChangedSince returns every provider (archived ones included, so that a
+// cache can drop them) changed after change number since, and the newest change
+// number seen. An in-memory candidate index calls it to stay coherent with writes
+// made by any replica.
+func (db *DB) ProvidersChangedSince(ctx context.Context, since int64) ([]*placematch.Provider, int64, error) {
+	var rows []providerRow
+	if err := db.gorm.WithContext(ctx).Where("change_seq > ?", since).Order("change_seq").Find(&rows).Error; err != nil {
+		return nil, since, translate(err)
+	}
+	now := db.now()
+	out := make([]*placematch.Provider, 0, len(rows))
+	latest := since
+	for i := range rows {
+		p, err := rows[i].toProvider(now)
+		if err != nil {
+			return nil, since, err
+		}
+		out = append(out, p)
+		latest = max(latest, rows[i].ChangeSeq)
+	}
+	return out, latest, nil
+}

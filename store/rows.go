@@ -1,0 +1,297 @@
+package store
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"placematch"
+)
+
+// providerRow is the providers table. Kind-specific fields travel in Details as JSON.
+type providerRow struct {
+	ID                string `gorm:"primaryKey"`
+	Kind              string
+	Reference         string
+	Name              string
+	Status            string
+	Lat, Lon          float64
+	Postcode          string
+	District          string
+	AgeMin, AgeMax    int
+	Places, Filled    int
+	PlacementTypes    string
+	AvailStatus       string
+	AvailFrom         *string
+	AvailNote         string
+	AvailConfirmedAt  *time.Time
+	AvailSource       string
+	ReportedVacancies *int
+	ReportedAt        *time.Time
+	Details           string
+	ChangeSeq         int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	Version           int
+	ArchivedAt        *time.Time
+}
+
+func (providerRow) TableName() string { return "providers" }
+
+// providerDetails is the JSON in providers.details: the fields of all kinds, of which
+// one kind's are set.
+type providerDetails struct {
+	// carers
+	PlacementTypes []placematch.PlacementType `json:"placement_types,omitempty"`
+	MaxChildren    int                        `json:"max_children,omitempty"`
+	LimitExemption bool                       `json:"limit_exemption,omitempty"`
+	Languages      []string                   `json:"languages,omitempty"`
+	Household      *placematch.Household      `json:"household,omitempty"`
+	// carers and units
+	Skills []string `json:"skills,omitempty"`
+	// units
+	ProviderName      string   `json:"provider_name,omitempty"`
+	OfstedURN         string   `json:"ofsted_urn,omitempty"`
+	AccommodationType string   `json:"accommodation_type,omitempty"`
+	SupportLevel      string   `json:"support_level,omitempty"`
+	Features          []string `json:"features,omitempty"`
+	WeeklyCostPence   int64    `json:"weekly_cost_pence,omitempty"`
+	// units and hubs
+	Beds int `json:"beds,omitempty"`
+	// hubs
+	Services         []string `json:"services,omitempty"`
+	OutreachRadiusKM float64  `json:"outreach_radius_km,omitempty"`
+	EmergencyBeds    int      `json:"emergency_beds,omitempty"`
+}
+
+func toProviderRow(p *placematch.Provider) providerRow {
+	r := providerRow{
+		ID: p.ID, Kind: string(p.Kind), Reference: p.Reference, Name: p.Name,
+		Lat: p.Location.Lat, Lon: p.Location.Lon, Postcode: p.Postcode, District: p.District,
+		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Places: p.Places, Filled: p.Filled,
+		AvailStatus: string(p.Availability.Status), AvailNote: p.Availability.Note,
+		AvailConfirmedAt: p.Availability.ConfirmedAt, AvailSource: p.Availability.Source,
+		ReportedVacancies: p.ReportedVacancies, ReportedAt: p.ReportedAt,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, ArchivedAt: p.ArchivedAt,
+	}
+	if !p.Availability.AvailableFrom.IsZero() {
+		s := p.Availability.AvailableFrom.String()
+		r.AvailFrom = &s
+	}
+	var d providerDetails
+	switch {
+	case p.Carer != nil:
+		c := p.Carer
+		r.Status = string(c.Status)
+		types := make([]string, len(c.PlacementTypes))
+		for i, t := range c.PlacementTypes {
+			types[i] = string(t)
+		}
+		if len(types) > 0 {
+			r.PlacementTypes = "," + strings.Join(types, ",") + ","
+		}
+		hh := c.Household
+		d = providerDetails{PlacementTypes: c.PlacementTypes, MaxChildren: c.MaxChildren,
+			LimitExemption: c.LimitExemption, Languages: c.Languages, Household: &hh, Skills: c.Skills}
+	case p.Unit != nil:
+		u := p.Unit
+		r.Status = string(u.RegistrationStatus)
+		d = providerDetails{ProviderName: u.ProviderName, OfstedURN: u.OfstedURN,
+			AccommodationType: u.AccommodationType, SupportLevel: u.SupportLevel, Features: u.Features,
+			WeeklyCostPence: u.WeeklyCostPence, Beds: u.Beds, Skills: u.Skills}
+	case p.Hub != nil:
+		h := p.Hub
+		d = providerDetails{Services: h.Services, OutreachRadiusKM: h.OutreachRadiusKM, Beds: h.Beds,
+			EmergencyBeds: h.EmergencyBeds}
+	}
+	b, _ := json.Marshal(d) // plain structs of strings and numbers cannot fail
+	r.Details = string(b)
+	return r
+}
+
+func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
+	p := &placematch.Provider{
+		Record: placematch.Record{ID: r.ID, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+			Version: r.Version, ArchivedAt: utcPtr(r.ArchivedAt)},
+		Kind: placematch.ProviderKind(r.Kind), Reference: r.Reference, Name: r.Name,
+		Location: placematch.Point{Lat: r.Lat, Lon: r.Lon}, Postcode: r.Postcode, District: r.District,
+		AgeMin: r.AgeMin, AgeMax: r.AgeMax, Places: r.Places, Filled: r.Filled,
+		Availability: placematch.Availability{Status: placematch.AvailabilityStatus(r.AvailStatus),
+			Note: r.AvailNote, ConfirmedAt: utcPtr(r.AvailConfirmedAt), Source: r.AvailSource},
+		ReportedVacancies: r.ReportedVacancies, ReportedAt: utcPtr(r.ReportedAt),
+	}
+	if r.AvailFrom != nil {
+		d, err := placematch.ParseDate(*r.AvailFrom)
+		if err != nil {
+			return nil, err
+		}
+		p.Availability.AvailableFrom = d
+	}
+	var d providerDetails
+	if err := json.Unmarshal([]byte(r.Details), &d); err != nil {
+		return nil, err
+	}
+	switch p.Kind {
+	case placematch.KindCarer:
+		c := &placematch.CarerDetails{Status: placematch.CarerStatus(r.Status), PlacementTypes: d.PlacementTypes,
+			MaxChildren: d.MaxChildren, LimitExemption: d.LimitExemption, Skills: d.Skills, Languages: d.Languages}
+		if d.Household != nil {
+			c.Household = *d.Household
+		}
+		p.Carer = c
+	case placematch.KindUnit:
+		p.Unit = &placematch.UnitDetails{ProviderName: d.ProviderName, OfstedURN: d.OfstedURN,
+			RegistrationStatus: placematch.RegistrationStatus(r.Status), AccommodationType: d.AccommodationType,
+			Beds: d.Beds, SupportLevel: d.SupportLevel, Features: d.Features, Skills: d.Skills,
+			WeeklyCostPence: d.WeeklyCostPence}
+	case placematch.KindHub:
+		p.Hub = &placematch.HubDetails{Services: d.Services, OutreachRadiusKM: d.OutreachRadiusKM,
+			Beds: d.Beds, EmergencyBeds: d.EmergencyBeds}
+	}
+	p.Vacancies = p.ComputeVacancies(now)
+	return p, nil
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// childRow is the children table; lists and geometries are JSON text.
+type childRow struct {
+	ID                   string `gorm:"primaryKey"`
+	Reference            string
+	DateOfBirth          string
+	Sex                  string
+	Lat, Lon             *float64
+	Postcode             string
+	District             string
+	SchoolLat, SchoolLon *float64
+	Needs                string
+	Risks                string
+	Languages            string
+	WheelchairUser       bool
+	PlacementType        string
+	Urgency              string
+	RequiredFrom         string
+	Siblings             string
+	AvoidAreas           string
+	MaxDistanceKM        *float64 `gorm:"column:max_distance_km"`
+	Status               string
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	Version              int
+	ArchivedAt           *time.Time
+}
+
+func (childRow) TableName() string { return "children" }
+
+func toChildRow(c *placematch.Child) childRow {
+	r := childRow{
+		ID: c.ID, Reference: c.Reference, DateOfBirth: c.DateOfBirth.String(), Sex: c.Sex,
+		Postcode: c.Postcode, District: c.District, Needs: jsonText(c.Needs), Risks: jsonText(c.Risks),
+		Languages: jsonText(c.Languages), WheelchairUser: c.WheelchairUser,
+		PlacementType: string(c.PlacementType), Urgency: c.Urgency, RequiredFrom: c.RequiredFrom.String(),
+		Siblings: jsonText(c.Siblings), AvoidAreas: jsonText(c.AvoidAreas), MaxDistanceKM: c.MaxDistanceKM,
+		Status: string(c.Status), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		ArchivedAt: c.ArchivedAt,
+	}
+	if c.Location != nil {
+		r.Lat, r.Lon = &c.Location.Lat, &c.Location.Lon
+	}
+	if c.SchoolLocation != nil {
+		r.SchoolLat, r.SchoolLon = &c.SchoolLocation.Lat, &c.SchoolLocation.Lon
+	}
+	return r
+}
+
+func (r *childRow) toChild() (*placematch.Child, error) {
+	c := &placematch.Child{
+		Record: placematch.Record{ID: r.ID, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+			Version: r.Version, ArchivedAt: utcPtr(r.ArchivedAt)},
+		Reference: r.Reference, Sex: r.Sex, Postcode: r.Postcode, District: r.District,
+		WheelchairUser: r.WheelchairUser, PlacementType: placematch.PlacementType(r.PlacementType),
+		Urgency: r.Urgency, MaxDistanceKM: r.MaxDistanceKM, Status: placematch.ChildStatus(r.Status),
+	}
+	var err error
+	if c.DateOfBirth, err = placematch.ParseDate(r.DateOfBirth); err != nil {
+		return nil, err
+	}
+	if c.RequiredFrom, err = placematch.ParseDate(r.RequiredFrom); err != nil {
+		return nil, err
+	}
+	if r.Lat != nil && r.Lon != nil {
+		c.Location = &placematch.Point{Lat: *r.Lat, Lon: *r.Lon}
+	}
+	if r.SchoolLat != nil && r.SchoolLon != nil {
+		c.SchoolLocation = &placematch.Point{Lat: *r.SchoolLat, Lon: *r.SchoolLon}
+	}
+	for _, f := range []struct {
+		text string
+		dst  any
+	}{{r.Needs, &c.Needs}, {r.Risks, &c.Risks}, {r.Languages, &c.Languages}, {r.Siblings, &c.Siblings},
+		{r.AvoidAreas, &c.AvoidAreas}} {
+		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// jsonText encodes a list as JSON, writing [] rather than null for an empty list.
+func jsonText[T any](v []T) string {
+	if v == nil {
+		return "[]"
+	}
+	b, _ := json.Marshal(v) // lists of strings, risks and raw JSON cannot fail
+	return string(b)
+}
+
+// placementRow is the placements table.
+type placementRow struct {
+	ID             string `gorm:"primaryKey"`
+	ChildID        string
+	ProviderID     string
+	ProviderKind   string
+	StartDate      string
+	EndDate        *string
+	Status         string
+	EndReason      string
+	GroupID        string
+	MatchID        string
+	MatchRank      int
+	DecisionReason string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int
+	ArchivedAt     *time.Time
+	// ProviderName is read with a join for responses; it is not a column.
+	ProviderName string `gorm:"->;-:migration"`
+}
+
+func (placementRow) TableName() string { return "placements" }
+
+func (r *placementRow) toPlacement() (*placematch.Placement, error) {
+	p := &placematch.Placement{
+		Record: placematch.Record{ID: r.ID, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+			Version: r.Version, ArchivedAt: utcPtr(r.ArchivedAt)},
+		ChildID: r.ChildID,
+		Provider: placematch.ProviderRef{Kind: placematch.ProviderKind(r.ProviderKind), ID: r.ProviderID,
+			Name: r.ProviderName},
+		Status: placematch.PlacementStatus(r.Status), EndReason: r.EndReason, GroupID: r.GroupID,
+		MatchID: r.MatchID, MatchRank: r.MatchRank, DecisionReason: r.DecisionReason,
+	}
+	var err error
+	if p.StartDate, err = placematch.ParseDate(r.StartDate); err != nil {
+		return nil, err
+	}
+	if r.EndDate != nil {
+		if p.EndDate, err = placematch.ParseDate(*r.EndDate); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}

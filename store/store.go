@@ -1,0 +1,209 @@
+// Package store keeps Placematch's records in PostgreSQL (production) or an embedded
+// SQLite file (the zero-setup default) through gorm. It is the only package that
+// writes SQL. Exported methods take a context first, own their transactions, and
+// return the domain errors of package placematch (ErrNotFound, ErrConflict,
+// ErrNoCapacity, ErrVersionMismatch) wrapped with %w; driver errors are translated in
+// one place (errors.go).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/google/uuid"
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"placematch"
+	"placematch/migrations"
+)
+
+// Dialects.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// Locator places a point in a district of the council's area. Package geo provides
+// one from a boundary file; the store only needs this one method, so it does not
+// import geo.
+type Locator interface {
+	Locate(p placematch.Point) (district string, ok bool)
+}
+
+// Config says which database to open.
+type Config struct {
+	// DatabaseURL is a PostgreSQL URL; empty means the embedded SQLite file.
+	DatabaseURL string
+	// SQLitePath is the SQLite file used when DatabaseURL is empty.
+	SQLitePath string
+}
+
+// DB is the store. Set Now and Locator before use; both have safe defaults.
+type DB struct {
+	gorm    *gorm.DB
+	sql     *sql.DB
+	dialect string
+
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+	// Locator derives a record's district from its location; nil leaves districts
+	// to the postcode table.
+	Locator Locator
+}
+
+// Open connects to the configured database. It does not migrate: call Migrate, or
+// check SchemaCurrent before serving.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	var (
+		dial    gorm.Dialector
+		dialect string
+	)
+	if cfg.DatabaseURL != "" {
+		dial, dialect = postgres.Open(cfg.DatabaseURL), Postgres
+	} else {
+		path := cfg.SQLitePath
+		if path == "" {
+			path = "placematch.db"
+		}
+		// WAL lets readers run beside the writer; busy_timeout makes a second
+		// process wait instead of failing; foreign keys are off in SQLite unless asked.
+		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate"
+		dial, dialect = sqlite.Open(dsn), SQLite
+	}
+	g, err := gorm.Open(dial, &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if dialect == SQLite {
+		// SQLite allows one writer at a time. One connection makes every caller
+		// queue in Go instead of failing with SQLITE_BUSY, which is the
+		// behaviour a single-instance pilot wants.
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: connect %s: %w", dialect, err)
+	}
+	return &DB{gorm: g, sql: sqlDB, dialect: dialect, Now: time.Now}, nil
+}
+
+// Dialect returns "postgres" or "sqlite".
+func (db *DB) Dialect() string { return db.dialect }
+
+// Close closes the connections.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+func (db *DB) migrator() (*goose.Provider, error) {
+	fsys, err := migrations.FS(db.dialect)
+	if err != nil {
+		return nil, err
+	}
+	d := goose.DialectPostgres
+	if db.dialect == SQLite {
+		d = goose.DialectSQLite3
+	}
+	return goose.NewProvider(d, db.sql, fsys)
+}
+
+// Migrate applies every pending migration, each in its own transaction. Running it on
+// a current schema changes nothing.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.migrator()
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	for _, r := range res {
+		slog.InfoContext(ctx, "migration applied", "version", r.Source.Version, "duration_ms", r.Duration.Milliseconds())
+	}
+	return nil
+}
+
+// SchemaCurrent reports whether every migration this binary carries is applied; a
+// server refuses to serve a stale schema.
+func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
+	p, err := db.migrator()
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: schema version: %w", err)
+	}
+	return !pending, nil
+}
+
+// now returns the store clock in UTC, truncated to microseconds so that a timestamp
+// reads back equal on both engines.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// newID returns a time-ordered UUID (version 7): ordering by id is creation order,
+// which gives lists a stable order and cheap keyset pagination.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// ValidID reports whether s is a UUID; handlers use it so that a malformed id is a
+// plain 404 and never reaches SQL.
+func ValidID(s string) bool {
+	_, err := uuid.Parse(s)
+	return err == nil && len(s) == 36
+}
+
+// tx runs fn in one transaction.
+func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.gorm.WithContext(ctx).Transaction(fn)
+}
+
+// district derives the district for a location.
+func (db *DB) district(p placematch.Point) string {
+	if db.Locator == nil {
+		return ""
+	}
+	d, _ := db.Locator.Locate(p)
+	return d
+}
+
+// bumpEpoch takes the next provider change number inside tx. The UPDATE locks the
+// epoch row until tx ends, so change numbers commit in order (see the migration).
+func bumpEpoch(tx *gorm.DB) (int64, error) {
+	var seq int64
+	err := tx.Raw("UPDATE provider_epoch SET seq = seq + 1 WHERE id = 1 RETURNING seq").Scan(&seq).Error
+	if err != nil {
+		return 0, translate(err)
+	}
+	return seq, nil
+}
+
+// likeEscape escapes LIKE wildcards in user text.
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+var errNoRows = errors.New("no rows")
