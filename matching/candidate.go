@@ -1,0 +1,254 @@
+package matching
+
+import (
+	"hash/maphash"
+	"math"
+	"slices"
+	"strings"
+
+	"placematch"
+)
+
+// Candidate is a provider prepared once for fast ranking. The store keeps prepared
+// candidates in memory and prepares a provider again whenever it changes; Rank reads
+// only the precomputed fields in its first pass and touches P only for the few
+// matches it explains.
+type Candidate struct {
+	// P is the provider as stored. Rank never modifies it.
+	P *placematch.Provider
+
+	id        string
+	x, y, z   float64 // unit vector of the location, for chord distances
+	lat       float64 // degrees, for the outreach hub window
+	confirmed int64   // availability confirmed_at in Unix seconds; noConfirm when never
+	from      int32   // available_from in days since 1970; math.MinInt32 when unset
+	cover     uint64  // needs and risk types covered (bit per needBit)
+	lang      uint64  // one bit per hashed language code (carers only)
+	static    reason  // rules that fail whatever the child
+	vac       int32   // vacant places
+	vacPlan   int32   // vacant places for a planned placement (hubs: planned beds only)
+	free      int32   // places free regardless of approval or availability
+	filled    int32
+	ageMin    int32
+	ageMax    int32
+	kind      uint8  // kindCarer, kindUnit or kindHub
+	types     uint8  // bit per placematch.PlacementTypes the carer is approved for
+	props     uint16 // pAccessible, pFemaleOnly, ...
+}
+
+const noConfirm = math.MinInt64
+
+// Kind bits, so that Options.Kinds becomes one mask test.
+const (
+	kindCarer uint8 = 1 << iota
+	kindUnit
+	kindHub
+)
+
+// Candidate properties.
+const (
+	pAccessible uint16 = 1 << iota
+	pFemaleOnly
+	pRegOK       // unit registered or application accepted: may take 16–17 year olds
+	pRegPending  // unit application accepted only
+	pExempt      // carer has an exemption from the fostering limit
+	pInDistrict  // inside the configured council area
+	pUnconfirmed // availability status unconfirmed
+	pArchived
+)
+
+// needBit numbers the needs taxonomy then the risk types; 28 codes fit in a uint64,
+// so "which needs does this provider cover" is one AND.
+var needBit = func() map[string]uint {
+	m := map[string]uint{}
+	for _, code := range slices.Concat(placematch.Needs, placematch.RiskTypes) {
+		if _, dup := m[code]; !dup {
+			m[code] = uint(len(m))
+		}
+	}
+	if len(m) > 64 {
+		panic("matching: needs and risk taxonomies no longer fit in a uint64")
+	}
+	return m
+}()
+
+// serviceFor maps a need or risk code to the hub services that can meet it. A hub
+// covers a need when it offers any of them. Needs about the home itself (pets, who
+// the child lives alongside, parent-and-child) are never met by an outreach service,
+// so they are absent. Why each entry:
+//   - speech_and_language, makaton: the hub's speech and language therapist;
+//   - mental_health, trauma, self_harm, eating_disorder: clinical psychology;
+//   - therapeutic: the life coach (in No Wrong Door a clinical psychologist leads the
+//     life coaches), so either service;
+//   - education_support: education support;
+//   - criminal_exploitation, sexual_exploitation, going_missing: police liaison;
+//   - substances: youth work.
+var serviceFor = map[string][]string{
+	"speech_and_language":   {"speech_and_language_therapy"},
+	"makaton":               {"speech_and_language_therapy"},
+	"mental_health":         {"clinical_psychology"},
+	"trauma":                {"clinical_psychology"},
+	"self_harm":             {"clinical_psychology"},
+	"eating_disorder":       {"clinical_psychology"},
+	"therapeutic":           {"life_coaching", "clinical_psychology"},
+	"education_support":     {"education_support"},
+	"criminal_exploitation": {"police_liaison"},
+	"sexual_exploitation":   {"police_liaison"},
+	"going_missing":         {"police_liaison"},
+	"substances":            {"youth_work"},
+}
+
+// skillMask sets the bit of every known code in codes; unknown codes are ignored.
+func skillMask(codes []string) uint64 {
+	var m uint64
+	for _, c := range codes {
+		if b, ok := needBit[c]; ok {
+			m |= 1 << b
+		}
+	}
+	return m
+}
+
+// serviceMask returns the needs a hub offering services covers.
+func serviceMask(services []string) uint64 {
+	var m uint64
+	for need, want := range serviceFor {
+		for _, s := range want {
+			if slices.Contains(services, s) {
+				m |= 1 << needBit[need]
+			}
+		}
+	}
+	return m
+}
+
+// langSeed is fixed per process; language bits are only compared within a process.
+var langSeed = maphash.MakeSeed()
+
+// langBit hashes a language code to one of 64 bits. Two codes may share a bit, so a
+// shared bit is confirmed by comparing the strings; no shared bit proves no shared
+// language, which is the common answer and costs one AND.
+func langBit(code string) uint64 {
+	return 1 << (maphash.String(langSeed, normLang(code)) & 63)
+}
+
+func normLang(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Prepare precomputes what Rank needs from p. Call it again whenever p changes.
+func Prepare(p *placematch.Provider) Candidate {
+	c := Candidate{P: p, id: p.ID, confirmed: noConfirm, from: math.MinInt32,
+		vac: int32(p.Vacancies), filled: int32(p.Filled),
+		ageMin: int32(p.AgeMin), ageMax: int32(p.AgeMax), kind: kindBit(p.Kind)}
+	c.x, c.y, c.z = unitVector(p.Location)
+	c.lat = p.Location.Lat
+	c.vacPlan = c.vac
+	c.free = c.vac
+	if !p.Approved() || p.Availability.Status == placematch.Unavailable {
+		// The store gives such providers no vacancies at all; count the places that
+		// are really free, so a suspended carer with room is excluded as
+		// not_approved and not also as insufficient_vacancies. (A unit feed's
+		// report is applied without its freshness check: there is no clock here,
+		// and it only decides which extra code a blocked provider carries.)
+		free := p.Places - p.Filled
+		if p.ReportedVacancies != nil {
+			free = min(free, *p.ReportedVacancies)
+		}
+		c.free = int32(max(free, 0))
+	}
+	if a := p.Availability; a.ConfirmedAt != nil {
+		c.confirmed = a.ConfirmedAt.Unix()
+	}
+	if !p.Availability.AvailableFrom.IsZero() {
+		c.from = dayNumber(p.Availability.AvailableFrom)
+	}
+	if p.Availability.Status == placematch.Unavailable {
+		c.static |= rUnavailable
+	}
+	if p.Availability.Status == placematch.Unconfirmed {
+		c.props |= pUnconfirmed
+	}
+	if p.District != "" {
+		c.props |= pInDistrict
+	}
+	if p.ArchivedAt != nil {
+		c.props |= pArchived
+	}
+	switch {
+	case p.Carer != nil:
+		prepareCarer(&c, p.Carer)
+	case p.Unit != nil:
+		prepareUnit(&c, p.Unit)
+	case p.Hub != nil:
+		c.kind = kindHub
+		c.cover = serviceMask(p.Hub.Services)
+		// Planned placements may use only the planned beds; emergency beds are kept
+		// for emergencies. Filled counts children in either kind of bed, so this is
+		// conservative: an emergency child in an emergency bed still uses up a
+		// planned one here.
+		c.vacPlan = int32(max(0, min(p.Vacancies, p.Hub.Beds-p.Filled)))
+	}
+	return c
+}
+
+func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
+	c.kind = kindCarer
+	if d.Status != placematch.CarerApproved {
+		c.static |= rNotApproved
+	}
+	for _, t := range d.PlacementTypes {
+		c.types |= typeBit(t)
+	}
+	if d.LimitExemption {
+		c.props |= pExempt
+	}
+	if d.Household.WheelchairAccessible {
+		c.props |= pAccessible
+	}
+	c.cover = skillMask(d.Skills)
+	for _, l := range d.Languages {
+		c.lang |= langBit(l)
+	}
+}
+
+func prepareUnit(c *Candidate, d *placematch.UnitDetails) {
+	c.kind = kindUnit
+	c.cover = skillMask(d.Skills)
+	if slices.Contains(d.Features, placematch.FeatureWheelchairAccessible) {
+		c.props |= pAccessible
+	}
+	if slices.Contains(d.Features, placematch.FeatureFemaleOnly) {
+		c.props |= pFemaleOnly
+	}
+	switch d.RegistrationStatus {
+	case placematch.Registered:
+		c.props |= pRegOK
+	case placematch.ApplicationAccepted:
+		c.props |= pRegOK | pRegPending
+	}
+}
+
+// typeBit returns the bit of a placement type; types outside the list share the top
+// bit, which no request asks for.
+func typeBit(t placematch.PlacementType) uint8 {
+	if i := slices.Index(placematch.PlacementTypes, t); i >= 0 {
+		return 1 << i
+	}
+	return 1 << 7
+}
+
+func kindBit(k placematch.ProviderKind) uint8 {
+	switch k {
+	case placematch.KindCarer:
+		return kindCarer
+	case placematch.KindUnit:
+		return kindUnit
+	case placematch.KindHub:
+		return kindHub
+	}
+	return 0
+}
+
+// dayNumber counts days since 1970-01-01, so dates compare as integers.
+func dayNumber(d placematch.Date) int32 {
+	return int32(d.Time().Unix() / 86400)
+}

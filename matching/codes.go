@@ -1,0 +1,115 @@
+package matching
+
+import "math/bits"
+
+// Exclusion reason codes. Each names one hard rule from DOMAIN.md; a provider that
+// breaks several carries all of their codes.
+const (
+	CodeAgeOutOfRange        = "age_out_of_range"
+	CodeUnder16Supported     = "under_16_supported_accommodation"
+	CodeUnitNotRegistered    = "unit_not_registered_for_16_17"
+	CodePlacementType        = "placement_type_not_approved"
+	CodeNotApproved          = "not_approved"
+	CodeUnavailable          = "unavailable"
+	CodeAvailableTooLate     = "available_too_late"
+	CodeInsufficientVacancy  = "insufficient_vacancies"
+	CodeFosteringLimit       = "fostering_limit"
+	CodeFemaleOnlyUnit       = "female_only_unit"
+	CodeNotWheelchair        = "not_wheelchair_accessible"
+	CodeInAvoidArea          = "in_avoid_area"
+	CodeBeyondMaxDistance    = "beyond_max_distance"
+	CodeAvoidAreasUnreadable = "avoid_areas_unreadable"
+	// CodeOutsideSearchRadius is never produced by Rank: it is for the caller, whose
+	// spatial prefilter never loaded the providers far from the child, so that they
+	// can still be counted in an exclusion summary.
+	CodeOutsideSearchRadius = "outside_search_radius"
+)
+
+// ReasonCode documents one exclusion code.
+type ReasonCode struct {
+	Code        string `json:"code"`
+	Description string `json:"description"`
+}
+
+// ReasonCodes lists every exclusion code with a one-line description, for the README
+// and the OpenAPI document. The order is the order codes appear in an Exclusion.
+var ReasonCodes = []ReasonCode{
+	{CodeAgeOutOfRange, "A child in the group is outside the provider's approved age range."},
+	{CodeUnder16Supported, "A child in the group is under 16; supported accommodation is never allowed under 16 (reg 27A)."},
+	{CodeUnitNotRegistered, "A child in the group is 16 or 17 and the unit is neither Ofsted-registered nor has its application accepted."},
+	{CodePlacementType, "The carer's terms of approval do not include the placement type asked for."},
+	{CodeNotApproved, "The carer is not approved (on hold, suspended or deregistered)."},
+	{CodeUnavailable, "The provider has said it is unavailable."},
+	{CodeAvailableTooLate, "The provider is available only after the date the placement is needed."},
+	{CodeInsufficientVacancy, "Fewer vacant places than the child and the siblings placed together need."},
+	{CodeFosteringLimit, "More than 3 fostered children after placement, with no exemption and not all siblings (Children Act 1989 Sch 7)."},
+	{CodeFemaleOnlyUnit, "The unit is female-only and a child in the group is not female."},
+	{CodeNotWheelchair, "A child in the group uses a wheelchair and the home is not recorded as accessible (hubs never are)."},
+	{CodeInAvoidArea, "The provider lies inside one of the child's locations to avoid."},
+	{CodeBeyondMaxDistance, "The provider is further from the child's home than the maximum distance."},
+	{CodeAvoidAreasUnreadable, "The child's locations to avoid could not be read, so no provider can be shown as safe."},
+	{CodeOutsideSearchRadius, "Not loaded by the caller's spatial search: further than its search radius."},
+}
+
+// reason is a set of breached rules; bit i stands for ReasonCodes[i], so a mask turns
+// into its codes in the documented order without sorting.
+type reason uint32
+
+const (
+	rAge reason = 1 << iota
+	rUnder16
+	rUnitNotReg
+	rPlacementType
+	rNotApproved
+	rUnavailable
+	rTooLate
+	rVacancies
+	rFosterLimit
+	rFemaleOnly
+	rWheelchair
+	rAvoidArea
+	rBeyondMax
+	rAreasUnreadable
+	rOutsideSearch
+	nReasons = iota
+)
+
+// codes appends the codes of mask to dst.
+func (m reason) codes(dst []string) []string {
+	for m != 0 {
+		i := bits.TrailingZeros32(uint32(m))
+		dst = append(dst, ReasonCodes[i].Code)
+		m &= m - 1
+	}
+	return dst
+}
+
+// Flags on a match: facts an officer should check before booking. None of them
+// excludes; some lower a factor.
+const (
+	// FlagAvailabilityStale: availability not confirmed within Options.StaleAfter,
+	// never confirmed, or marked unconfirmed by the nightly job.
+	FlagAvailabilityStale = "availability_stale"
+	// FlagOutOfArea: outside the council's configured boundary.
+	FlagOutOfArea = "out_of_area"
+	// FlagBeyond20Miles: more than 20 miles from home (the DfE statistics split).
+	FlagBeyond20Miles = "beyond_20_miles"
+	// FlagDistanceUnknown: the child has no home location, so distance is not known.
+	FlagDistanceUnknown = "distance_unknown"
+	// FlagEmergencyOutsideTerms: an emergency placement with an approved carer whose
+	// terms of approval do not list emergency care; the law allows it for up to six
+	// working days (Care Planning, Placement and Case Review (England) Regulations
+	// 2010, reg 23), so it is flagged, not excluded.
+	FlagEmergencyOutsideTerms = "emergency_outside_terms"
+	// FlagSiblingGroupOverLimit: more than 3 fostered children after placement,
+	// allowed because the carer has no other foster child and the group are all
+	// siblings of each other.
+	FlagSiblingGroupOverLimit = "sibling_group_over_limit"
+	// FlagLimitExemption: more than 3 fostered children after placement, allowed by
+	// the carer's exemption from the fostering limit; the exemption must name the
+	// children, which the officer has to check.
+	FlagLimitExemption = "limit_exemption"
+	// FlagRegistrationPending: a 16–17 year old in a unit whose Ofsted application is
+	// accepted but not yet granted.
+	FlagRegistrationPending = "registration_pending"
+)

@@ -1,0 +1,96 @@
+package matching
+
+import (
+	"fmt"
+	"strings"
+
+	"placematch/geo"
+)
+
+// explained is one factor in words: a short detail for the factor and whole
+// sentences for the match's reasons.
+type explained struct {
+	detail string
+	reason []string
+}
+
+// distanceText describes home and school distance, and the council area in the
+// same sentence, as an officer would say it.
+func (q *query) distanceText(c *Candidate, km float64) explained {
+	var e explained
+	area := ""
+	if q.areaConfigured {
+		area = ", outside the council area"
+		if c.props&pInDistrict != 0 {
+			area = ", inside the council area"
+		}
+	}
+	if q.home {
+		e.detail = fmt.Sprintf("%.1f km (%.1f miles) from home", km, geo.Miles(km))
+		e.reason = append(e.reason, fmt.Sprintf("%.1f miles from home%s.", geo.Miles(km), area))
+	} else {
+		e.detail = "home location not known"
+		e.reason = append(e.reason, "The child's home location is not known, so distance from home could not be measured"+area+".")
+	}
+	if q.school {
+		skm := chordKM(chord2(q.sx, q.sy, q.sz, c.x, c.y, c.z))
+		e.detail += fmt.Sprintf("; %.1f km (%.1f miles) from school; value is the mean of home and school", skm, geo.Miles(skm))
+		e.reason = append(e.reason, fmt.Sprintf("%.1f miles from school.", geo.Miles(skm)))
+	}
+	return e
+}
+
+// freshnessText says when availability was last confirmed, and whether to check it.
+func (q *query) freshnessText(c *Candidate) (explained, bool) {
+	_, stale := q.freshness(c)
+	days := fmt.Sprintf("%g days", float64(q.stale)/86400)
+	var e explained
+	if c.confirmed == noConfirm {
+		e.detail = "availability never confirmed"
+		e.reason = []string{"Availability has never been confirmed; check before booking."}
+	} else {
+		ago := "today"
+		if d := (q.now - c.confirmed) / 86400; d >= 1 {
+			ago = fmt.Sprintf("%d %s ago", d, plural(int(d), "day", "days"))
+		}
+		e.detail = fmt.Sprintf("confirmed %s; fresh for %s", ago, days)
+		s := fmt.Sprintf("Availability last confirmed %s.", ago)
+		if stale {
+			s = fmt.Sprintf("Availability last confirmed %s; check before booking.", ago)
+		}
+		e.reason = []string{s}
+	}
+	if c.props&pUnconfirmed != 0 {
+		e.detail += "; marked unconfirmed by the nightly check"
+	}
+	if from := c.P.Availability.AvailableFrom; !from.IsZero() && c.from > q.today {
+		e.reason = append(e.reason, fmt.Sprintf("Available from %s.", from))
+	}
+	return e, stale
+}
+
+// languageText names a shared language, or why there is none.
+func (q *query) languageText(c *Candidate) string {
+	switch {
+	case len(q.langs) == 0:
+		return "no language needs recorded for the child"
+	case c.kind == kindUnit:
+		return "staff languages are not recorded for supported accommodation (neutral)"
+	case c.kind == kindHub:
+		return "staff languages are not recorded for hubs (neutral)"
+	}
+	if l := q.sharedLanguage(c); l != "" {
+		return "speaks " + l + ", the child's language"
+	}
+	return "does not speak the child's language (" + strings.Join(q.langs, ", ") + ")"
+}
+
+func (q *query) areaText(c *Candidate) string {
+	switch {
+	case !q.areaConfigured:
+		return "no council boundary configured"
+	case c.props&pInDistrict != 0:
+		return "inside the council area (" + c.P.District + ")"
+	}
+	return "outside the council area"
+}

@@ -1,0 +1,112 @@
+package matching
+
+import (
+	"math/bits"
+	"slices"
+)
+
+// entry is a ranked candidate: its index, score and distance from home (the first
+// tie-break; 0 when the home is not known).
+type entry struct {
+	idx   int32
+	score float64
+	dist  float64
+}
+
+// topK keeps the k best entries in a min-heap whose root is the worst kept, so a
+// candidate that cannot beat it costs one comparison.
+type topK struct {
+	k     int
+	e     []entry
+	cands []Candidate
+}
+
+// better orders entries: higher score, then nearer, then lower provider id, then
+// kind (ids are unique per kind). The order is total, so the result never depends
+// on the order candidates came in.
+func (t *topK) better(a, b entry) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.dist != b.dist {
+		return a.dist < b.dist
+	}
+	ca, cb := &t.cands[a.idx], &t.cands[b.idx]
+	if ca.id != cb.id {
+		return ca.id < cb.id
+	}
+	if ca.kind != cb.kind {
+		return ca.kind < cb.kind
+	}
+	return a.idx < b.idx
+}
+
+// wants reports whether e would be kept.
+func (t *topK) wants(e entry) bool {
+	return len(t.e) < t.k || t.better(e, t.e[0])
+}
+
+// offer keeps e if it is among the k best seen.
+func (t *topK) offer(e entry) {
+	if len(t.e) < t.k {
+		if t.e == nil {
+			t.e = make([]entry, 0, t.k)
+		}
+		t.e = append(t.e, e)
+		t.up(len(t.e) - 1)
+		return
+	}
+	if !t.better(e, t.e[0]) {
+		return
+	}
+	t.e[0] = e
+	t.down(0)
+}
+
+func (t *topK) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !t.better(t.e[p], t.e[i]) {
+			return
+		}
+		t.e[p], t.e[i] = t.e[i], t.e[p]
+		i = p
+	}
+}
+
+func (t *topK) down(i int) {
+	n := len(t.e)
+	for {
+		w := i
+		if l := 2*i + 1; l < n && t.better(t.e[w], t.e[l]) {
+			w = l
+		}
+		if r := 2*i + 2; r < n && t.better(t.e[w], t.e[r]) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		t.e[w], t.e[i] = t.e[i], t.e[w]
+		i = w
+	}
+}
+
+// sorted returns the kept entries, best first.
+func (t *topK) sorted() []entry {
+	out := slices.Clone(t.e)
+	slices.SortFunc(out, func(a, b entry) int {
+		switch {
+		case t.better(a, b):
+			return -1
+		case t.better(b, a):
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+func trailingZeros(r reason) int { return bits.TrailingZeros32(uint32(r)) }
+
+func onesCount(r reason) int { return bits.OnesCount32(uint32(r)) }

@@ -1,0 +1,251 @@
+package matching
+
+import (
+	"cmp"
+	"slices"
+
+	"placematch"
+)
+
+// Rank checks every candidate against the hard rules, scores the rest and returns
+// the best Options.Limit of them, explained. It is deterministic: the same request,
+// candidates (in any order) and weights give the same result; equal scores are
+// ordered by distance from home, then provider id.
+//
+// Invalid weights (see Weights.Validate) are replaced by DefaultWeights, and
+// Result.WeightsVersion says so; callers should validate first. A nil Child gives an
+// empty result.
+func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
+	res := Result{ExcludedSummary: map[string]int{}, Matches: []Match{}, Excluded: []Exclusion{}}
+	if req.Child == nil {
+		res.WeightsVersion = DefaultWeights().Version
+		return res
+	}
+	q := newQuery(req, w, opt)
+	res.WeightsVersion = q.version
+
+	st := scanState{top: topK{k: q.limit, cands: cands}, listExcluded: opt.IncludeExcluded}
+	q.scan(cands, 0, &st)
+
+	res.Considered = st.considered
+	res.ExcludedCount = st.excluded
+	for i, n := range st.counts {
+		if n > 0 {
+			res.ExcludedSummary[ReasonCodes[i].Code] = n
+		}
+	}
+	best := st.top.sorted()
+	res.Matches = make([]Match, len(best))
+	for i, e := range best {
+		res.Matches[i] = q.explain(&cands[e.idx], i+1, e.score)
+	}
+	if opt.IncludeExcluded {
+		res.Excluded = exclusions(cands, st.excl)
+	}
+	return res
+}
+
+// scanState is what one pass over candidates accumulates.
+type scanState struct {
+	top          topK
+	counts       [nReasons]int
+	considered   int
+	excluded     int
+	listExcluded bool
+	excl         []excluded
+}
+
+type excluded struct {
+	idx  int32
+	mask reason
+}
+
+// scan is the first pass: for each candidate a rule mask, and for those that pass,
+// the factor values and score, offered to the top-k heap. No allocation and no
+// strings here; base offsets indexes when cands is a slice of a larger list.
+func (q *query) scan(cands []Candidate, base int32, st *scanState) {
+	for i := range cands {
+		c := &cands[i]
+		if c.kind&q.kinds == 0 || c.props&pArchived != 0 {
+			continue
+		}
+		st.considered++
+		m, vac, c2 := q.check(c)
+		if m != 0 {
+			st.excluded++
+			for r := m; r != 0; r &= r - 1 {
+				st.counts[trailingZeros(r)]++
+			}
+			if st.listExcluded {
+				st.excl = append(st.excl, excluded{base + int32(i), m})
+			}
+			continue
+		}
+		km := 0.0
+		if q.home {
+			km = chordKM(c2)
+		}
+		var v [nFactors]float64
+		q.values(c, vac, km, &v)
+		e := entry{idx: base + int32(i), dist: km}
+		covered := c.cover & q.needs
+		if open := q.needs &^ covered; open&q.hubs.cover != 0 {
+			// Outreach can only add needs. Score with every outreach-coverable
+			// need counted as covered; if even that cannot enter the top k, the
+			// hub lookup is skipped.
+			v[fNeeds] = needsValue(covered|open&q.hubs.cover, q.needTotal)
+			e.score = q.score(&v)
+			if !st.top.wants(e) {
+				continue
+			}
+			covered |= q.hubs.covers(c, open)
+			v[fNeeds] = needsValue(covered, q.needTotal)
+		}
+		e.score = q.score(&v)
+		st.top.offer(e)
+	}
+}
+
+// check applies every hard rule to c and returns the breached ones, the vacancies
+// that count for this request, and the squared chord from home (0 when unknown).
+func (q *query) check(c *Candidate) (m reason, vac int32, c2 float64) {
+	m = c.static
+	if q.minAge < c.ageMin || q.maxAge > c.ageMax {
+		m |= rAge
+	}
+	vac = c.vac
+	switch c.kind {
+	case kindCarer:
+		// Emergency: reg 23 lets an approved carer take a child outside the terms
+		// of approval for up to six working days; flagged in the explanation.
+		if q.checkType && c.types&q.typeBit == 0 && !(q.emergency && c.static&rNotApproved == 0) {
+			m |= rPlacementType
+		}
+		if c.filled+q.g > placematch.FosteringLimit && c.props&pExempt == 0 &&
+			!(c.filled == 0 && q.siblings) {
+			m |= rFosterLimit
+		}
+	case kindUnit:
+		if q.minAge < 16 {
+			m |= rUnder16
+		}
+		if q.teen && c.props&pRegOK == 0 {
+			m |= rUnitNotReg
+		}
+		if q.nonFemale && c.props&pFemaleOnly != 0 {
+			m |= rFemaleOnly
+		}
+	case kindHub:
+		if !q.urgent {
+			vac = c.vacPlan
+		}
+	}
+	if c.from > q.required {
+		m |= rTooLate
+	}
+	if vac < q.g {
+		m |= rVacancies
+	}
+	if q.wheelchair && c.props&pAccessible == 0 {
+		m |= rWheelchair
+	}
+	if q.home {
+		c2 = chord2(q.hx, q.hy, q.hz, c.x, c.y, c.z)
+		if q.hasMax && q.beyond(c2) {
+			m |= rBeyondMax
+		}
+	}
+	if q.areasBad {
+		m |= rAreasUnreadable
+	} else if q.hasAreas && q.areas.Contains(c.P.Location) {
+		m |= rAvoidArea
+	}
+	return m, vac, c2
+}
+
+// beyond reports whether a squared chord is further than the maximum distance. Near
+// the threshold it decides on kilometres, so a provider shown at exactly the
+// maximum is never excluded for exceeding it by a rounding error.
+func (q *query) beyond(c2 float64) bool {
+	switch {
+	case c2 > q.maxC2*(1+1e-9):
+		return true
+	case c2 < q.maxC2*(1-1e-9):
+		return false
+	}
+	return chordKM(c2) > q.maxKM
+}
+
+// values fills every factor value but needs' outreach part, which scan adds.
+func (q *query) values(c *Candidate, vac int32, km float64, v *[nFactors]float64) {
+	v[fNeeds] = needsValue(c.cover&q.needs, q.needTotal)
+	homeKM := -1.0
+	if q.home {
+		homeKM = km
+	}
+	schoolKM := 0.0
+	if q.school {
+		schoolKM = chordKM(chord2(q.sx, q.sy, q.sz, c.x, c.y, c.z))
+	}
+	v[fDistance] = distanceValue(homeKM, q.school, schoolKM)
+	v[fCapacity] = capacityValue(vac, q.g)
+	v[fLanguage] = q.language(c)
+	v[fFreshness], _ = q.freshness(c)
+	if !q.areaConfigured || c.props&pInDistrict != 0 {
+		v[fInArea] = 1
+	}
+}
+
+// language is 1 when the child has no languages recorded or a carer speaks one of
+// them, 0 when a carer speaks none, and languageUnknown for units and hubs.
+func (q *query) language(c *Candidate) float64 {
+	switch {
+	case len(q.langs) == 0:
+		return 1
+	case c.kind != kindCarer:
+		return languageUnknown
+	case c.lang&q.langMask != 0 && q.sharedLanguage(c) != "":
+		return 1
+	}
+	return 0
+}
+
+// sharedLanguage returns the first of the carer's languages the child speaks.
+func (q *query) sharedLanguage(c *Candidate) string {
+	if c.P.Carer == nil {
+		return ""
+	}
+	for _, l := range c.P.Carer.Languages {
+		if slices.Contains(q.langs, normLang(l)) {
+			return l
+		}
+	}
+	return ""
+}
+
+func (q *query) freshness(c *Candidate) (float64, bool) {
+	return freshnessValue(c.confirmed != noConfirm, float64(q.now-c.confirmed), q.staleAfter,
+		c.props&pUnconfirmed != 0)
+}
+
+// exclusions lists excluded candidates sorted by provider id (then kind), with one
+// backing array for all the code slices; each slice is capped, so appending to one
+// never overwrites another.
+func exclusions(cands []Candidate, ex []excluded) []Exclusion {
+	slices.SortFunc(ex, func(a, b excluded) int {
+		ca, cb := &cands[a.idx], &cands[b.idx]
+		return cmp.Or(cmp.Compare(ca.id, cb.id), cmp.Compare(ca.kind, cb.kind))
+	})
+	n := 0
+	for _, e := range ex {
+		n += onesCount(e.mask)
+	}
+	codes := make([]string, 0, n)
+	out := make([]Exclusion, len(ex))
+	for i, e := range ex {
+		start := len(codes)
+		codes = e.mask.codes(codes)
+		out[i] = Exclusion{Provider: cands[e.idx].P.Ref(), Reasons: codes[start:len(codes):len(codes)]}
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package matching
+
+import (
+	"time"
+
+	"placematch"
+)
+
+// Request is one child to place, with the siblings to be placed together.
+type Request struct {
+	// Child is the child the search is for; its needs, languages, home, school,
+	// avoid-areas and placement type drive the search.
+	Child *placematch.Child
+	// Group is the child first, then the siblings still awaiting placement, who
+	// must all go to one provider. Every member's age, sex and wheelchair use are
+	// checked; empty means the child alone. The caller vouches that they are
+	// siblings; the fostering-limit sibling exception still checks that each pair
+	// lists the other in Siblings.
+	Group []*placematch.Child
+	// Today dates the search: ages are taken on it, and it is the earliest
+	// required_from. Zero means the date of Now.
+	Today placematch.Date
+	// Now is the instant availability confirmations are aged against.
+	Now time.Time
+}
+
+// Options shape a search.
+type Options struct {
+	// Kinds restricts the provider kinds ranked; empty means all. Candidates of
+	// other kinds are skipped without being counted as considered or excluded.
+	Kinds []placematch.ProviderKind
+	// MaxDistanceKM, when set, replaces Child.MaxDistanceKM.
+	MaxDistanceKM *float64
+	// Limit is the most matches returned; 0 or less means 10.
+	Limit int
+	// IncludeExcluded lists every exclusion one by one. The summary is always
+	// filled; the list costs time and memory at national scale.
+	IncludeExcluded bool
+	// StaleAfter is how long a confirmation of availability stays fresh; 0 means
+	// 14 days.
+	StaleAfter time.Duration
+	// AreaConfigured says a council boundary is configured, so that a provider
+	// with no District lies outside it.
+	AreaConfigured bool
+	// Hubs are every hub whose outreach team may cover a need for a provider near
+	// it, whatever kinds are ranked.
+	Hubs []Candidate
+}
+
+// DefaultLimit is the number of matches returned when Options.Limit is not set.
+const DefaultLimit = 10
+
+// DefaultStaleAfter is how long availability stays fresh when Options.StaleAfter is
+// not set (DOMAIN.md: "not confirmed for N days, default 14").
+const DefaultStaleAfter = 14 * 24 * time.Hour
+
+// Result is a ranked search.
+type Result struct {
+	// Matches are the best providers, best first, at most Options.Limit.
+	Matches []Match `json:"matches"`
+	// Excluded lists every excluded provider with all its codes, sorted by provider
+	// id, when Options.IncludeExcluded is set; otherwise it is empty.
+	Excluded []Exclusion `json:"excluded"`
+	// ExcludedSummary counts excluded providers per reason code. A provider with
+	// two codes counts under both, so the counts can add up to more than
+	// ExcludedCount. Codes nobody breached are absent.
+	ExcludedSummary map[string]int `json:"excluded_summary"`
+	// Considered counts the candidates of the requested kinds that were checked.
+	Considered int `json:"considered"`
+	// ExcludedCount counts the excluded providers, each once.
+	ExcludedCount int `json:"excluded_count"`
+	// WeightsVersion names the weights the scores were computed with, so that a
+	// stored match run records the rules in force.
+	WeightsVersion string `json:"weights_version"`
+}
+
+// Match is one provider that passed every hard rule, with its score explained.
+type Match struct {
+	// Rank is 1 for the best match.
+	Rank     int                    `json:"rank"`
+	Provider placematch.ProviderRef `json:"provider"`
+	// Score is 0–100: the sum of the factor contributions, rounded to 2 places.
+	Score float64 `json:"score"`
+	// DistanceKM is the great-circle distance from the child's home; 0 when the
+	// home is not known (see FlagDistanceUnknown).
+	DistanceKM float64 `json:"distance_km"`
+	// DistanceMiles is DistanceKM in miles the way the DfE rounds them.
+	DistanceMiles float64 `json:"distance_miles"`
+	// Within20Miles is the DfE statistics split; false when distance is unknown.
+	Within20Miles bool `json:"within_20_miles"`
+	// Vacancies are the places the group could take (for a hub and a planned
+	// placement, planned beds only).
+	Vacancies int      `json:"vacancies"`
+	Factors   []Factor `json:"factors"`
+	// Reasons are plain-English sentences an officer can read out.
+	Reasons []string `json:"reasons"`
+	// Flags are facts to check before booking (the Flag constants).
+	Flags []string `json:"flags"`
+}
+
+// Factor is one soft factor's part in a score.
+type Factor struct {
+	Name string `json:"name"`
+	// Value is 0–1, rounded to 4 places.
+	Value  float64 `json:"value"`
+	Weight float64 `json:"weight"`
+	// Contribution is weight × value / Σ weights × 100, rounded to 4 places; the
+	// contributions of a match add up to its Score within 0.005.
+	Contribution float64 `json:"contribution"`
+	Detail       string  `json:"detail"`
+}
+
+// Exclusion is a provider that broke at least one hard rule, with every code that
+// applies, in ReasonCodes order.
+type Exclusion struct {
+	Provider placematch.ProviderRef `json:"provider"`
+	Reasons  []string               `json:"reasons"`
+}
