@@ -27,7 +27,6 @@ type Candidate struct {
 	static    reason  // rules that fail whatever the child
 	vac       int32   // vacant places
 	vacPlan   int32   // vacant places for a planned placement (hubs: planned beds only)
-	free      int32   // places free regardless of approval or availability
 	filled    int32
 	ageMin    int32
 	ageMax    int32
@@ -141,8 +140,6 @@ func Prepare(p *placematch.Provider) Candidate {
 		ageMin: int32(p.AgeMin), ageMax: int32(p.AgeMax), kind: kindBit(p.Kind)}
 	c.x, c.y, c.z = unitVector(p.Location)
 	c.lat = p.Location.Lat
-	c.vacPlan = c.vac
-	c.free = c.vac
 	if !p.Approved() || p.Availability.Status == placematch.Unavailable {
 		// The store gives such providers no vacancies at all; count the places that
 		// are really free, so a suspended carer with room is excluded as
@@ -153,8 +150,9 @@ func Prepare(p *placematch.Provider) Candidate {
 		if p.ReportedVacancies != nil {
 			free = min(free, *p.ReportedVacancies)
 		}
-		c.free = int32(max(free, 0))
+		c.vac = int32(max(free, 0))
 	}
+	c.vacPlan = c.vac
 	if a := p.Availability; a.ConfirmedAt != nil {
 		c.confirmed = a.ConfirmedAt.Unix()
 	}
@@ -185,7 +183,7 @@ func Prepare(p *placematch.Provider) Candidate {
 		// for emergencies. Filled counts children in either kind of bed, so this is
 		// conservative: an emergency child in an emergency bed still uses up a
 		// planned one here.
-		c.vacPlan = int32(max(0, min(p.Vacancies, p.Hub.Beds-p.Filled)))
+		c.vacPlan = max(0, min(c.vac, int32(p.Hub.Beds-p.Filled)))
 	}
 	return c
 }

@@ -1,0 +1,210 @@
+package matching
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"placematch"
+	"placematch/geo"
+)
+
+func seeded(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)) }
+
+// iterations is smaller under -short so the race detector run stays quick.
+func iterations(t *testing.T, n int) int {
+	if testing.Short() {
+		return n / 10
+	}
+	return n
+}
+
+// The fast path agrees with the plain oracle on every provider: the same codes for
+// the excluded, none for the matched; every considered provider is one or the other.
+func TestRulesAgreeWithOracle(t *testing.T) {
+	r := seeded(1)
+	for it := range iterations(t, 300) {
+		w := randomWorld(r, 120)
+		res := Rank(w.req, prepareAsIs(w.provs...), DefaultWeights(), w.opt)
+		got := map[string][]string{}
+		for _, e := range res.Excluded {
+			got[e.Provider.ID] = e.Reasons
+		}
+		for _, m := range res.Matches {
+			if _, dup := got[m.Provider.ID]; dup {
+				t.Fatalf("iteration %d: %s both matched and excluded", it, m.Provider.ID)
+			}
+			got[m.Provider.ID] = nil
+		}
+		if len(got) != res.Considered || res.ExcludedCount != len(res.Excluded) {
+			t.Fatalf("iteration %d: %d seen, considered %d, excluded %d/%d", it, len(got),
+				res.Considered, res.ExcludedCount, len(res.Excluded))
+		}
+		summary := map[string]int{}
+		for _, p := range w.provs {
+			if len(w.opt.Kinds) > 0 && !slices.Contains(w.opt.Kinds, p.Kind) {
+				continue
+			}
+			want := refReasons(w.req, w.opt, p)
+			if g, ok := got[p.ID]; !ok || !slices.Equal(g, want) {
+				t.Fatalf("iteration %d, %s (%s): codes %v, oracle %v", it, p.ID, p.Kind, g, want)
+			}
+			for _, code := range want {
+				summary[code]++
+			}
+		}
+		if jsonOf(summary) != jsonOf(res.ExcludedSummary) {
+			t.Fatalf("iteration %d: summary %v, want %v", it, res.ExcludedSummary, summary)
+		}
+	}
+}
+
+// Scores are explained exactly: values in [0,1], contributions add up to the score,
+// scores within 0–100, and matches come in (score, distance, id) order.
+func TestScoresAddUpAndOrder(t *testing.T) {
+	r := seeded(2)
+	for range iterations(t, 300) {
+		w := randomWorld(r, 120)
+		if r.Float64() < 0.5 {
+			w.opt.Limit = 1 + r.IntN(10)
+		}
+		weights := DefaultWeights()
+		if r.Float64() < 0.5 {
+			for _, name := range FactorNames {
+				weights.Values[name] = math.Round(r.Float64()*100) / 10
+			}
+			weights.Values[FactorNeeds] += 0.1
+		}
+		res := Rank(w.req, prepareAsIs(w.provs...), weights, w.opt)
+		for i, m := range res.Matches {
+			sum := 0.0
+			for _, f := range m.Factors {
+				if f.Value < 0 || f.Value > 1 {
+					t.Fatalf("%s %s = %v", m.Provider.ID, f.Name, f.Value)
+				}
+				sum += f.Contribution
+			}
+			if math.Abs(sum-m.Score) > 0.01 || m.Score < 0 || m.Score > 100 {
+				t.Fatalf("%s: score %v, contributions add to %v", m.Provider.ID, m.Score, sum)
+			}
+			if m.Rank != i+1 {
+				t.Fatalf("rank %d at %d", m.Rank, i)
+			}
+			if i > 0 {
+				a := res.Matches[i-1]
+				if a.Score < m.Score || a.Score == m.Score && (a.DistanceKM > m.DistanceKM ||
+					a.DistanceKM == m.DistanceKM && a.Provider.ID > m.Provider.ID) {
+					t.Fatalf("out of order: %+v before %+v", a.Provider, m.Provider)
+				}
+			}
+		}
+	}
+}
+
+// Same input, same output: repeated runs, shuffled candidates, and a small limit
+// (which lets the first pass skip outreach lookups) all agree.
+func TestDeterministic(t *testing.T) {
+	r := seeded(3)
+	for range iterations(t, 200) {
+		w := randomWorld(r, 150)
+		cands := prepareAsIs(w.provs...)
+		want := jsonOf(Rank(w.req, cands, DefaultWeights(), w.opt))
+		if again := jsonOf(Rank(w.req, cands, DefaultWeights(), w.opt)); again != want {
+			t.Fatal("second run differs")
+		}
+		r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
+		if shuffled := jsonOf(Rank(w.req, cands, DefaultWeights(), w.opt)); shuffled != want {
+			t.Fatal("shuffled candidates give a different result")
+		}
+		full := Rank(w.req, cands, DefaultWeights(), w.opt)
+		w.opt.Limit = 1 + r.IntN(5)
+		top := Rank(w.req, cands, DefaultWeights(), w.opt)
+		n := min(w.opt.Limit, len(full.Matches))
+		if jsonOf(top.Matches) != jsonOf(full.Matches[:n]) {
+			t.Fatalf("limit %d: %v, full ranking starts %v", w.opt.Limit, matchIDs(top), matchIDs(full)[:n])
+		}
+	}
+}
+
+// Ties are broken by distance, then id: identical providers at one place rank by id.
+func TestTieBreak(t *testing.T) {
+	var ps []*placematch.Provider
+	for _, id := range []string{"d", "b", "c", "a"} {
+		ps = append(ps, newCarer(id, 3))
+	}
+	ps = append(ps, newCarer("e", 2.9), newCarer("0", 3.1))
+	r := rank(t, request(newChild("c", 9)), Options{}, ps...)
+	if got := matchIDs(r); !slices.Equal(got, []string{"e", "a", "b", "c", "d", "0"}) {
+		t.Errorf("order %v", got)
+	}
+}
+
+// Moving a provider closer to home never lowers its distance factor.
+func TestDistanceMonotone(t *testing.T) {
+	r := seeded(4)
+	for range iterations(t, 2000) {
+		c := newChild("c", 9)
+		home := randomPoint(r, norwich, 50)
+		c.Location = &home
+		p := newCarer("p", 0)
+		p.Location = randomPoint(r, home, 200*r.Float64())
+		before := factor(rank(t, request(c), Options{}, p).Matches[0], FactorDistance).Value
+		f := r.Float64()
+		p.Location = placematch.Point{Lat: home.Lat + f*(p.Location.Lat-home.Lat),
+			Lon: home.Lon + f*(p.Location.Lon-home.Lon)}
+		after := factor(rank(t, request(c), Options{}, p).Matches[0], FactorDistance).Value
+		if after < before {
+			t.Fatalf("moved closer (×%.3f): %v → %v", f, before, after)
+		}
+	}
+	prev := 2.0
+	for km := 0.0; km < 500; km += 0.25 {
+		v := distanceCurve(km)
+		if v > prev || v < 0 {
+			t.Fatalf("distanceCurve(%v) = %v after %v", km, v, prev)
+		}
+		prev = v
+	}
+}
+
+// Covering one more of the child's needs never lowers the needs factor.
+func TestNeedsMonotone(t *testing.T) {
+	r := seeded(5)
+	all := slices.Concat(placematch.Needs, placematch.RiskTypes)
+	for range iterations(t, 1000) {
+		w := randomWorld(r, 10)
+		c := newChild("c", 14)
+		c.Needs = some(r, placematch.Needs, 0.3)
+		for _, rt := range some(r, placematch.RiskTypes, 0.3) {
+			c.Risks = append(c.Risks, placematch.Risk{Type: rt, Level: pick(r, []string{"low", "high"})})
+		}
+		p := newCarer("p", 10*r.Float64())
+		p.Carer.Skills = some(r, all, 0.3)
+		opt := Options{Hubs: w.opt.Hubs, Kinds: []placematch.ProviderKind{placematch.KindCarer}}
+		before := factor(rank(t, request(c), opt, p).Matches[0], FactorNeeds).Value
+		p.Carer.Skills = append(p.Carer.Skills, pick(r, all))
+		after := factor(rank(t, request(c), opt, p).Matches[0], FactorNeeds).Value
+		if after < before {
+			t.Fatalf("one more skill: %v → %v", before, after)
+		}
+	}
+}
+
+// The chord distance used in the first pass is geo.DistanceKM.
+func TestDistanceAgreesWithGeo(t *testing.T) {
+	r := seeded(6)
+	for range 10000 {
+		a := randomPoint(r, norwich, 800)
+		b := randomPoint(r, a, 500*r.Float64()*r.Float64())
+		ax, ay, az := unitVector(a)
+		bx, by, bz := unitVector(b)
+		got, want := chordKM(chord2(ax, ay, az, bx, by, bz)), geo.DistanceKM(a, b)
+		if math.Abs(got-want) > 1e-9*max(1, want) {
+			t.Fatalf("%v–%v: %v km, geo %v km", a, b, got, want)
+		}
+		if km := 1000 * r.Float64(); math.Abs(chordKM(kmChord2(km))-km) > 1e-9*max(1, km) {
+			t.Fatalf("kmChord2(%v) round trip", km)
+		}
+	}
+}
