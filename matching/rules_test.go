@@ -66,7 +66,7 @@ var ruleCases = []ruleCase{
 			c.DateOfBirth = newChild("", 15).DateOfBirth
 			b.AgeMin = 15
 		},
-		want:  []string{CodeUnder16Supported}},
+		want: []string{CodeUnder16Supported}},
 	{name: "16-17 in unregistered unit", kind: placematch.KindUnit, age: 16,
 		setup: func(c *placematch.Child, b, n *placematch.Provider, o *Options) {
 			b.Unit.RegistrationStatus = placematch.NotRegistered
