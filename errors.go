@@ -66,3 +66,21 @@ func Invalid(field, format string, args ...any) error {
 	v.Add(field, format, args...)
 	return v
 }
+
+// Error is a domain error with a message written for the people who will read it
+// ("Household X has 1 vacancy; the booking needs 2"). It matches its Kind (ErrConflict,
+// ErrNoCapacity, ...) with errors.Is, and the API shows Msg as the problem detail.
+type Error struct {
+	Kind error
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Unwrap returns the kind, so errors.Is(err, ErrConflict) works.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// Errorf builds an *Error of kind with a formatted message.
+func Errorf(kind error, format string, args ...any) error {
+	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+}

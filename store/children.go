@@ -57,7 +57,7 @@ func (db *DB) GetChild(ctx context.Context, id string) (*placematch.Child, error
 
 func (db *DB) getChild(tx *gorm.DB, id string, lock bool) (*placematch.Child, error) {
 	if !ValidID(id) {
-		return nil, fmt.Errorf("store: child %q: %w", id, placematch.ErrNotFound)
+		return nil, placematch.Errorf(placematch.ErrNotFound, "No child has id %q", id)
 	}
 	q := tx
 	if lock && db.dialect == Postgres {
@@ -175,7 +175,7 @@ func (db *DB) saveChild(tx *gorm.DB, c *placematch.Child) error {
 		return translate(res.Error)
 	}
 	if res.RowsAffected != 1 {
-		return fmt.Errorf("store: child %s changed underneath: %w", c.ID, placematch.ErrVersionMismatch)
+		return placematch.Errorf(placematch.ErrVersionMismatch, "Child %s changed underneath", c.ID)
 	}
 	return nil
 }

@@ -11,29 +11,44 @@ import (
 	"placematch"
 )
 
+// constraintMessages says, for people, what each constraint protects. PostgreSQL
+// names the constraint; SQLite names the columns, so both spellings are listed.
+var constraintMessages = []struct{ pg, sqlite, msg string }{
+	{"providers_kind_reference", "providers.kind, providers.reference", "A provider of this kind already has this reference"},
+	{"children_reference", "children.reference", "A child already has this reference"},
+	{"placements_one_active", "placements.child_id", "The child already has an active placement"},
+	{"providers_filled_range", "CHECK constraint failed", "The provider has no vacant place left"},
+}
+
 // translate turns driver errors into domain errors; it is the one place that knows
-// what PostgreSQL and SQLite say.
+// what PostgreSQL and SQLite say. Messages never carry SQL.
 func translate(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, errNoRows) {
-		return fmt.Errorf("store: %w", placematch.ErrNotFound)
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return placematch.Errorf(placematch.ErrNotFound, "No such record")
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
-		case "23505":
-			return fmt.Errorf("store: %s: %w", pgErr.ConstraintName, placematch.ErrConflict)
-		case "23503", "23514":
-			return fmt.Errorf("store: %s: %w", pgErr.ConstraintName, placematch.ErrConflict)
+		case "23505", "23503", "23514":
+			return conflict(pgErr.ConstraintName, err)
 		}
 		return fmt.Errorf("store: %w", err)
 	}
 	msg := err.Error()
-	if strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "FOREIGN KEY constraint failed") ||
-		strings.Contains(msg, "CHECK constraint failed") {
-		return fmt.Errorf("store: %s: %w", msg, placematch.ErrConflict)
+	if strings.Contains(msg, "constraint failed") {
+		return conflict(msg, err)
 	}
 	return fmt.Errorf("store: %w", err)
+}
+
+func conflict(where string, err error) error {
+	for _, c := range constraintMessages {
+		if where == c.pg || strings.Contains(where, c.sqlite) {
+			return &placematch.Error{Kind: placematch.ErrConflict, Msg: c.msg}
+		}
+	}
+	return &placematch.Error{Kind: placematch.ErrConflict, Msg: "The change conflicts with the stored records"}
 }

@@ -51,7 +51,7 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 // GetMatchRun returns a stored match run; ErrNotFound when there is none.
 func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 	if !ValidID(id) {
-		return nil, fmt.Errorf("store: match run %q: %w", id, placematch.ErrNotFound)
+		return nil, placematch.Errorf(placematch.ErrNotFound, "No match run has id %q", id)
 	}
 	var row matchRunRow
 	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {

@@ -57,12 +57,11 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 			return err
 		}
 		if p.ArchivedAt != nil {
-			return fmt.Errorf("store: provider %s is archived: %w", p.ID, placematch.ErrConflict)
+			return placematch.Errorf(placematch.ErrConflict, "Provider %s is archived", p.ID)
 		}
 		n := len(group)
 		if p.Vacancies < n {
-			return fmt.Errorf("store: %s has %d vacancies, the booking needs %d: %w", p.Name, p.Vacancies, n,
-				placematch.ErrNoCapacity)
+			return placematch.Errorf(placematch.ErrNoCapacity, "%s has %d vacant place(s); the booking needs %d", p.Name, p.Vacancies, n)
 		}
 		if req.Check != nil {
 			if err := req.Check(group, p); err != nil {
@@ -79,7 +78,7 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 			return translate(res.Error)
 		}
 		if res.RowsAffected != 1 {
-			return fmt.Errorf("store: %s has no room for %d: %w", p.Name, n, placematch.ErrNoCapacity)
+			return placematch.Errorf(placematch.ErrNoCapacity, "%s has no room for %d more", p.Name, n)
 		}
 		groupID := newID()
 		for _, c := range group {
@@ -129,11 +128,10 @@ func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placemat
 	}
 	c := locked[first.ID]
 	if c.ArchivedAt != nil {
-		return nil, fmt.Errorf("store: child %s is archived: %w", c.ID, placematch.ErrConflict)
+		return nil, placematch.Errorf(placematch.ErrConflict, "Child %s is archived", c.ID)
 	}
 	if c.Status != placematch.ChildAwaiting {
-		return nil, fmt.Errorf("store: child %s is %s, not awaiting a placement: %w", c.ID, c.Status,
-			placematch.ErrConflict)
+		return nil, placematch.Errorf(placematch.ErrConflict, "Child %s is %s, not awaiting a placement", c.ID, c.Status)
 	}
 	group := []*placematch.Child{c}
 	for _, id := range ids[1:] {
@@ -160,7 +158,7 @@ func (db *DB) GetPlacement(ctx context.Context, id string) (*placematch.Placemen
 
 func (db *DB) getPlacement(tx *gorm.DB, id string, lock bool) (*placematch.Placement, error) {
 	if !ValidID(id) {
-		return nil, fmt.Errorf("store: placement %q: %w", id, placematch.ErrNotFound)
+		return nil, placematch.Errorf(placematch.ErrNotFound, "No placement has id %q", id)
 	}
 	q := tx.Table("placements").Select("placements.*, providers.name AS provider_name").
 		Joins("JOIN providers ON providers.id = placements.provider_id")
@@ -232,13 +230,13 @@ func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn 
 		}
 		switch {
 		case was == placematch.PlacementEnded && p.Status == placematch.PlacementActive:
-			return fmt.Errorf("store: placement %s has ended and cannot restart: %w", p.ID, placematch.ErrConflict)
+			return placematch.Errorf(placematch.ErrConflict, "Placement %s has ended and cannot restart", p.ID)
 		case was == placematch.PlacementActive && p.Status == placematch.PlacementEnded:
 			if err := db.freePlace(tx, p); err != nil {
 				return err
 			}
 		case p.ArchivedAt != nil && p.Status == placematch.PlacementActive:
-			return fmt.Errorf("store: placement %s is active; end it before archiving: %w", p.ID, placematch.ErrConflict)
+			return placematch.Errorf(placematch.ErrConflict, "Placement %s is active; end it before archiving", p.ID)
 		}
 		prev := p.Version
 		p.Version, p.UpdatedAt = p.Version+1, db.now()
@@ -249,7 +247,7 @@ func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn 
 			return translate(res.Error)
 		}
 		if res.RowsAffected != 1 {
-			return fmt.Errorf("store: placement %s changed underneath: %w", p.ID, placematch.ErrVersionMismatch)
+			return placematch.Errorf(placematch.ErrVersionMismatch, "Placement %s changed underneath", p.ID)
 		}
 		out = p
 		return nil

@@ -54,7 +54,7 @@ func (db *DB) CreateProvider(ctx context.Context, p *placematch.Provider) error 
 // there is none.
 func (db *DB) GetProvider(ctx context.Context, kind placematch.ProviderKind, id string) (*placematch.Provider, error) {
 	if !ValidID(id) {
-		return nil, fmt.Errorf("store: provider %q: %w", id, placematch.ErrNotFound)
+		return nil, placematch.Errorf(placematch.ErrNotFound, "No provider has id %q", id)
 	}
 	var row providerRow
 	err := db.gorm.WithContext(ctx).Where("id = ? AND kind = ?", id, string(kind)).Take(&row).Error
@@ -107,7 +107,7 @@ func (db *DB) ListProviders(ctx context.Context, f ProviderFilter) (Page[*placem
 func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, id string, ifVersion int,
 	fn func(p *placematch.Provider) error) (*placematch.Provider, error) {
 	if !ValidID(id) {
-		return nil, fmt.Errorf("store: provider %q: %w", id, placematch.ErrNotFound)
+		return nil, placematch.Errorf(placematch.ErrNotFound, "No provider has id %q", id)
 	}
 	var out *placematch.Provider
 	err := db.tx(ctx, func(tx *gorm.DB) error {
@@ -116,7 +116,7 @@ func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, 
 			return err
 		}
 		if row.Kind != string(kind) {
-			return fmt.Errorf("store: provider %q: %w", id, placematch.ErrNotFound)
+			return placematch.Errorf(placematch.ErrNotFound, "No provider has id %q", id)
 		}
 		now := db.now()
 		p, err := row.toProvider(now)
@@ -131,8 +131,7 @@ func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, 
 		}
 		p.Places = p.ComputePlaces()
 		if p.Places < p.Filled {
-			return fmt.Errorf("store: %d children are placed here, more than the %d places asked for: %w",
-				p.Filled, p.Places, placematch.ErrConflict)
+			return placematch.Errorf(placematch.ErrConflict, "%d children are placed here, more than the %d places asked for", p.Filled, p.Places)
 		}
 		p.District = db.district(p.Location)
 		p.Version, p.UpdatedAt = p.Version+1, now
@@ -161,11 +160,10 @@ func (db *DB) ArchiveProvider(ctx context.Context, kind placematch.ProviderKind,
 // checkWritable refuses changes to archived records and to versions that moved on.
 func checkWritable(r placematch.Record, ifVersion int) error {
 	if r.ArchivedAt != nil {
-		return fmt.Errorf("store: record %s is archived: %w", r.ID, placematch.ErrConflict)
+		return placematch.Errorf(placematch.ErrConflict, "Record %s is archived", r.ID)
 	}
 	if ifVersion > 0 && r.Version != ifVersion {
-		return fmt.Errorf("store: record %s is at version %d, not %d: %w", r.ID, r.Version, ifVersion,
-			placematch.ErrVersionMismatch)
+		return placematch.Errorf(placematch.ErrVersionMismatch, "Record %s is at version %d, not %d", r.ID, r.Version, ifVersion)
 	}
 	return nil
 }
@@ -198,7 +196,7 @@ func (db *DB) saveProvider(tx *gorm.DB, p *placematch.Provider, prev int) (*plac
 		return nil, translate(res.Error)
 	}
 	if res.RowsAffected != 1 {
-		return nil, fmt.Errorf("store: provider %s changed underneath: %w", p.ID, placematch.ErrVersionMismatch)
+		return nil, placematch.Errorf(placematch.ErrVersionMismatch, "Provider %s changed underneath", p.ID)
 	}
 	p.Vacancies = p.ComputeVacancies(db.now())
 	return p, nil
