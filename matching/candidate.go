@@ -1,7 +1,7 @@
 package matching
 
 import (
-	"hash/maphash"
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -18,12 +18,13 @@ type Candidate struct {
 	P *placematch.Provider
 
 	id        string
+	idKey     uint64  // first 8 bytes of id, big-endian: sorts like id, ties aside
 	x, y, z   float64 // unit vector of the location, for chord distances
-	lat       float64 // degrees, for the outreach hub window
+	lat, lon  float64 // degrees, for avoid-areas and the outreach grid without touching P
 	confirmed int64   // availability confirmed_at in Unix seconds; noConfirm when never
 	from      int32   // available_from in days since 1970; math.MinInt32 when unset
 	cover     uint64  // needs and risk types covered (bit per needBit)
-	lang      uint64  // one bit per hashed language code (carers only)
+	lang      uint64  // language bits, see langBit (carers only)
 	static    reason  // rules that fail whatever the child
 	vac       int32   // vacant places
 	vacPlan   int32   // vacant places for a planned placement (hubs: planned beds only)
@@ -121,25 +122,14 @@ func serviceMask(services []string) uint64 {
 	return m
 }
 
-// langSeed is fixed per process; language bits are only compared within a process.
-var langSeed = maphash.MakeSeed()
-
-// langBit hashes a language code to one of 64 bits. Two codes may share a bit, so a
-// shared bit is confirmed by comparing the strings; no shared bit proves no shared
-// language, which is the common answer and costs one AND.
-func langBit(code string) uint64 {
-	return 1 << (maphash.String(langSeed, normLang(code)) & 63)
-}
-
-func normLang(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
 // Prepare precomputes what Rank needs from p. Call it again whenever p changes.
 func Prepare(p *placematch.Provider) Candidate {
 	c := Candidate{P: p, id: p.ID, confirmed: noConfirm, from: math.MinInt32,
 		vac: int32(p.Vacancies), filled: int32(p.Filled),
 		ageMin: int32(p.AgeMin), ageMax: int32(p.AgeMax), kind: kindBit(p.Kind)}
 	c.x, c.y, c.z = unitVector(p.Location)
-	c.lat = p.Location.Lat
+	c.lat, c.lon = p.Location.Lat, p.Location.Lon
+	c.idKey = prefixKey(p.ID)
 	if !p.Approved() || p.Availability.Status == placematch.Unavailable {
 		// The store gives such providers no vacancies at all; count the places that
 		// are really free, so a suspended carer with room is excluded as
@@ -249,4 +239,29 @@ func kindBit(k placematch.ProviderKind) uint8 {
 // dayNumber counts days since 1970-01-01, so dates compare as integers.
 func dayNumber(d placematch.Date) int32 {
 	return int32(d.Time().Unix() / 86400)
+}
+
+// prefixKey packs the first 8 bytes of s big-endian, zero-padded, so comparing keys
+// orders strings as strings do whenever the keys differ; equal keys fall back to
+// comparing the strings.
+func prefixKey(s string) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(s) {
+			k |= uint64(s[i])
+		}
+	}
+	return k
+}
+
+// compareIDs orders candidates by provider id, then kind.
+func compareIDs(a, b *Candidate) int {
+	switch {
+	case a.idKey != b.idKey:
+		return cmp.Compare(a.idKey, b.idKey)
+	case a.id != b.id:
+		return strings.Compare(a.id, b.id)
+	}
+	return cmp.Compare(a.kind, b.kind)
 }

@@ -31,12 +31,8 @@ func (t *topK) better(a, b entry) bool {
 	if a.dist != b.dist {
 		return a.dist < b.dist
 	}
-	ca, cb := &t.cands[a.idx], &t.cands[b.idx]
-	if ca.id != cb.id {
-		return ca.id < cb.id
-	}
-	if ca.kind != cb.kind {
-		return ca.kind < cb.kind
+	if c := compareIDs(&t.cands[a.idx], &t.cands[b.idx]); c != 0 {
+		return c < 0
 	}
 	return a.idx < b.idx
 }

@@ -1,27 +1,34 @@
 package matching
 
 import (
-	"cmp"
 	"math"
 	"slices"
 )
 
-// hubIndex finds the hubs whose outreach team reaches a provider. Hubs are sorted by
-// latitude, so a lookup is a binary search and a scan of the band of latitudes the
-// widest outreach radius spans — a handful of hubs even at national scale.
+// hubIndex finds the hubs whose outreach team reaches a provider. It is rebuilt for
+// every Rank (which hubs count depends on the child's age), so it is a grid filled
+// by counting sort — linear in the number of hubs, no comparisons — with cells as
+// large as the widest outreach radius: every hub that can reach a point lies in the
+// point's cell or one of its eight neighbours. Longitudes do not wrap; no hub is
+// near the antimeridian.
 type hubIndex struct {
-	hubs   []outHub
-	maxDeg float64 // widest radius in degrees of latitude
-	cover  uint64  // every need some hub could cover
+	hubs       []outHub // grouped by cell, row-major
+	start      []int32  // the hubs of cell i are hubs[start[i]:start[i+1]]
+	lat0, lon0 float64  // south-west corner of the grid
+	dLat, dLon float64  // cell size in degrees
+	rows, cols int
+	cover      uint64 // every need some hub could cover
 }
 
 type outHub struct {
-	lat     float64
 	x, y, z float64
 	r2      float64 // squared chord of the outreach radius
 	cover   uint64
 	c       *Candidate
 }
+
+// maxHubCells bounds the grid when hubs are spread far wider than their radii.
+const maxHubCells = 1 << 16
 
 // newHubIndex keeps the hubs that can reach out to a child of age: not archived,
 // with a radius, with a service that meets some need, and whose age range (New
@@ -29,74 +36,111 @@ type outHub struct {
 // so the siblings' ages do not matter here.
 func newHubIndex(hubs []Candidate, age int) hubIndex {
 	var h hubIndex
+	var keep []int32
+	minLat, maxLat, minLon, maxLon, maxR := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1), 0.0
 	for i := range hubs {
 		c := &hubs[i]
 		if c.P == nil || c.P.Hub == nil || c.props&pArchived != 0 || c.cover == 0 {
 			continue
 		}
 		r := c.P.Hub.OutreachRadiusKM
-		if r <= 0 || int32(age) < c.ageMin || int32(age) > c.ageMax {
+		if !(r > 0) || int32(age) < c.ageMin || int32(age) > c.ageMax {
 			continue
 		}
-		h.hubs = append(h.hubs, outHub{lat: c.lat, x: c.x, y: c.y, z: c.z,
-			r2: kmChord2(r), cover: c.cover, c: c})
+		keep = append(keep, int32(i))
 		h.cover |= c.cover
-		h.maxDeg = max(h.maxDeg, r/(earthKM*math.Pi/180))
+		minLat, maxLat = min(minLat, c.lat), max(maxLat, c.lat)
+		minLon, maxLon = min(minLon, c.lon), max(maxLon, c.lon)
+		maxR = max(maxR, r)
 	}
-	// Sorted by latitude for the window; id and kind break ties so the order, and
-	// with it which of two equally near hubs is named, never depends on input order.
-	slices.SortFunc(h.hubs, func(a, b outHub) int {
-		return cmp.Or(cmp.Compare(a.lat, b.lat), cmp.Compare(a.c.id, b.c.id))
-	})
-	h.maxDeg *= 1.0001 // float slack; the chord test decides
+	if len(keep) == 0 {
+		return h
+	}
+	// A point within r km of a hub is within r/kmPerDegree degrees of latitude,
+	// and within that over cos(latitude) of longitude at the highest latitude in
+	// play; the slack covers the great circle bowing poleward of the parallel.
+	h.dLat = maxR / (earthKM * math.Pi / 180) * 1.001
+	h.dLon = 360
+	if cos := math.Cos((max(math.Abs(minLat), math.Abs(maxLat)) + h.dLat) * math.Pi / 180); cos > 0.01 {
+		h.dLon = h.dLat / cos * 1.01
+	}
+	h.lat0, h.lon0 = minLat, minLon
+	h.rows, h.cols = int((maxLat-minLat)/h.dLat)+1, int((maxLon-minLon)/h.dLon)+1
+	if n := float64(h.rows) * float64(h.cols); n > maxHubCells {
+		f := math.Sqrt(n/maxHubCells) * 1.01
+		h.dLat, h.dLon = h.dLat*f, h.dLon*f
+		h.rows, h.cols = int((maxLat-minLat)/h.dLat)+1, int((maxLon-minLon)/h.dLon)+1
+	}
+	// Counting sort: count per cell, prefix sums, then place each hub.
+	cells := make([]int32, len(keep))
+	h.start = make([]int32, h.rows*h.cols+1)
+	for i, k := range keep {
+		c := &hubs[k]
+		cells[i] = int32(int((c.lat-h.lat0)/h.dLat)*h.cols + int((c.lon-h.lon0)/h.dLon))
+		h.start[cells[i]+1]++
+	}
+	for i := 1; i < len(h.start); i++ {
+		h.start[i] += h.start[i-1]
+	}
+	next := slices.Clone(h.start[:len(h.start)-1])
+	h.hubs = make([]outHub, len(keep))
+	for i, k := range keep {
+		c := &hubs[k]
+		h.hubs[next[cells[i]]] = outHub{x: c.x, y: c.y, z: c.z, r2: kmChord2(c.P.Hub.OutreachRadiusKM),
+			cover: c.cover, c: c}
+		next[cells[i]]++
+	}
 	return h
 }
 
-// window returns the hubs whose latitude is within the widest radius of lat.
-func (h *hubIndex) window(lat float64) []outHub {
-	lo, _ := slices.BinarySearchFunc(h.hubs, lat-h.maxDeg, func(o outHub, t float64) int {
-		return cmp.Compare(o.lat, t)
-	})
-	hi := lo
-	for hi < len(h.hubs) && h.hubs[hi].lat <= lat+h.maxDeg {
-		hi++
+// near calls fn for every hub in the 3×3 cells around c until fn returns false.
+func (h *hubIndex) near(c *Candidate, fn func(o *outHub) bool) {
+	if len(h.hubs) == 0 {
+		return
 	}
-	return h.hubs[lo:hi]
+	fr, fc := math.Floor((c.lat-h.lat0)/h.dLat), math.Floor((c.lon-h.lon0)/h.dLon)
+	if fr < -1 || fr > float64(h.rows) || fc < -1 || fc > float64(h.cols) {
+		return
+	}
+	r, col := int(fr), int(fc)
+	for rr := max(r-1, 0); rr <= min(r+1, h.rows-1); rr++ {
+		row := rr * h.cols
+		lo, hi := h.start[row+max(col-1, 0)], h.start[row+min(col+1, h.cols-1)+1]
+		for i := lo; i < hi; i++ {
+			if !fn(&h.hubs[i]) {
+				return
+			}
+		}
+	}
 }
 
 // covers returns the needs in want that a hub reaching c covers.
 func (h *hubIndex) covers(c *Candidate, want uint64) uint64 {
 	var got uint64
-	w := h.window(c.lat)
-	for i := range w {
-		o := &w[i]
-		if o.cover&want&^got == 0 {
-			continue
-		}
-		if chord2(o.x, o.y, o.z, c.x, c.y, c.z) <= o.r2 {
+	h.near(c, func(o *outHub) bool {
+		if o.cover&want&^got != 0 && chord2(o.x, o.y, o.z, c.x, c.y, c.z) <= o.r2 {
 			got |= o.cover & want
-			if got == want {
-				break
-			}
 		}
-	}
+		return got != want
+	})
 	return got
 }
 
 // nearest returns the nearest hub reaching c that covers need bit b, and its
-// distance; ties go to the lower id.
+// distance; ties go to the lower id, so input order never decides.
 func (h *hubIndex) nearest(c *Candidate, b uint64) (*Candidate, float64) {
 	var best *Candidate
 	bestC2 := math.Inf(1)
-	for _, o := range h.window(c.lat) {
+	h.near(c, func(o *outHub) bool {
 		if o.cover&b == 0 {
-			continue
+			return true
 		}
 		c2 := chord2(o.x, o.y, o.z, c.x, c.y, c.z)
-		if c2 <= o.r2 && (c2 < bestC2 || c2 == bestC2 && o.c.id < best.id) {
+		if c2 <= o.r2 && (c2 < bestC2 || c2 == bestC2 && compareIDs(o.c, best) < 0) {
 			best, bestC2 = o.c, c2
 		}
-	}
+		return true
+	})
 	if best == nil {
 		return nil, 0
 	}

@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -205,6 +206,45 @@ func TestDistanceAgreesWithGeo(t *testing.T) {
 		}
 		if km := 1000 * r.Float64(); math.Abs(chordKM(kmChord2(km))-km) > 1e-9*max(1, km) {
 			t.Fatalf("kmChord2(%v) round trip", km)
+		}
+	}
+}
+
+// The outreach grid finds exactly the hubs a scan of all hubs finds, for hubs near
+// each other, spread over Britain, and spread over the globe (which coarsens the grid).
+func TestHubIndexMatchesBruteForce(t *testing.T) {
+	r := seeded(7)
+	for it := range iterations(t, 300) {
+		spread := []float64{30, 600, 8000}[it%3]
+		var hubs []*placematch.Provider
+		for i := range 1 + r.IntN(60) {
+			loc := randomPoint(r, norwich, spread)
+			if spread > 1000 {
+				loc = placematch.Point{Lat: 140*r.Float64() - 70, Lon: 340*r.Float64() - 170}
+			}
+			h := newHub(fmt.Sprintf("h%03d", i), loc, some(r, placematch.HubServices, 0.4)...)
+			h.Hub.OutreachRadiusKM = 1 + 40*r.Float64()
+			h.AgeMin = r.IntN(14)
+			hubs = append(hubs, h)
+		}
+		cands := prepareAsIs(hubs...)
+		age := 8 + r.IntN(10)
+		idx := newHubIndex(cands, age)
+		for range 50 {
+			p := Prepare(newCarer("p", 0))
+			pt := randomPoint(r, hubs[r.IntN(len(hubs))].Location, 50)
+			p.x, p.y, p.z = unitVector(pt)
+			p.lat, p.lon = pt.Lat, pt.Lon
+			want := uint64(1<<len(needBit) - 1)
+			var brute uint64
+			for _, h := range hubs {
+				if age >= h.AgeMin && age <= h.AgeMax && geo.DistanceKM(h.Location, pt) <= h.Hub.OutreachRadiusKM {
+					brute |= serviceMask(h.Hub.Services)
+				}
+			}
+			if got := idx.covers(&p, want); got != brute {
+				t.Fatalf("iteration %d at %v: grid %b, brute force %b", it, pt, got, brute)
+			}
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"cmp"
 	"slices"
 
 	"placematch"
@@ -24,8 +23,7 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 	q := newQuery(req, w, opt)
 	res.WeightsVersion = q.version
 
-	st := scanState{top: topK{k: q.limit, cands: cands}, listExcluded: opt.IncludeExcluded}
-	q.scan(cands, 0, &st)
+	st := q.scanAll(cands, opt.IncludeExcluded)
 
 	res.Considered = st.considered
 	res.ExcludedCount = st.excluded
@@ -55,7 +53,10 @@ type scanState struct {
 	excl         []excluded
 }
 
+// excluded is kept with the id's sort key inline, so sorting tens of thousands of
+// exclusions does not chase a pointer per comparison.
 type excluded struct {
+	key  uint64
 	idx  int32
 	mask reason
 }
@@ -77,7 +78,7 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 				st.counts[trailingZeros(r)]++
 			}
 			if st.listExcluded {
-				st.excl = append(st.excl, excluded{base + int32(i), m})
+				st.excl = append(st.excl, excluded{c.idKey, base + int32(i), m})
 			}
 			continue
 		}
@@ -157,10 +158,16 @@ func (q *query) check(c *Candidate) (m reason, vac int32, c2 float64) {
 	}
 	if q.areasBad {
 		m |= rAreasUnreadable
-	} else if q.hasAreas && q.areas.Contains(c.P.Location) {
+	} else if q.hasAreas && q.inAreaBox(c) && q.areas.Contains(placematch.Point{Lat: c.lat, Lon: c.lon}) {
 		m |= rAvoidArea
 	}
 	return m, vac, c2
+}
+
+// inAreaBox reports whether c may lie in an avoid-area (edges included, as geo does).
+func (q *query) inAreaBox(c *Candidate) bool {
+	b := &q.areaBox
+	return c.lon >= b.Min[0] && c.lon <= b.Max[0] && c.lat >= b.Min[1] && c.lat <= b.Max[1]
 }
 
 // beyond reports whether a squared chord is further than the maximum distance. Near
@@ -204,7 +211,11 @@ func (q *query) language(c *Candidate) float64 {
 		return 1
 	case c.kind != kindCarer:
 		return languageUnknown
-	case c.lang&q.langMask != 0 && q.sharedLanguage(c) != "":
+	}
+	switch shared := c.lang & q.langMask; {
+	case shared&exactLangs != 0:
+		return 1
+	case shared != 0 && q.sharedLanguage(c) != "":
 		return 1
 	}
 	return 0
@@ -228,14 +239,10 @@ func (q *query) freshness(c *Candidate) (float64, bool) {
 		c.props&pUnconfirmed != 0)
 }
 
-// exclusions lists excluded candidates sorted by provider id (then kind), with one
-// backing array for all the code slices; each slice is capped, so appending to one
-// never overwrites another.
+// exclusions turns the sorted excluded candidates into Exclusions, with one backing
+// array for all the code slices; each slice is capped, so appending to one never
+// overwrites another.
 func exclusions(cands []Candidate, ex []excluded) []Exclusion {
-	slices.SortFunc(ex, func(a, b excluded) int {
-		ca, cb := &cands[a.idx], &cands[b.idx]
-		return cmp.Or(cmp.Compare(ca.id, cb.id), cmp.Compare(ca.kind, cb.kind))
-	})
 	n := 0
 	for _, e := range ex {
 		n += onesCount(e.mask)

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"regexp"
 	"testing"
@@ -144,5 +145,24 @@ func TestLanguageFactor(t *testing.T) {
 	c.Languages = []string{"urdu"}
 	if lang("p") != 0 {
 		t.Errorf("none shared: %v", lang("p"))
+	}
+}
+
+// Past the exact bits, languages share hashed bits and are confirmed by name.
+func TestLanguageBitsOverflow(t *testing.T) {
+	for i := range exactLangBits + 20 {
+		langBit(fmt.Sprintf("lang-%03d", i))
+	}
+	c := newChild("c", 9)
+	p, q := newCarer("p", 1), newCarer("q", 2)
+	p.Carer.Languages = []string{"lang-070"}
+	q.Carer.Languages = []string{"lang-071", "lang-072", "lang-073", "lang-074", "lang-075"}
+	c.Languages = []string{"LANG-070"}
+	r := rank(t, request(c), Options{}, p, q)
+	for _, m := range r.Matches {
+		want := map[string]float64{"p": 1, "q": 0}[m.Provider.ID]
+		if f := factor(m, FactorLanguage); f.Value != want {
+			t.Errorf("%s: %+v, want %v", m.Provider.ID, f, want)
+		}
 	}
 }
