@@ -29,6 +29,9 @@ func (q *query) scanAll(cands []Candidate, listExcluded bool) *scanState {
 		st := &states[w]
 		st.top = topK{k: q.limit, cands: cands}
 		st.listExcluded = listExcluded
+		if listExcluded {
+			st.excl = make([]excluded, 0, hi-lo)
+		}
 		run := func() {
 			q.scan(cands[lo:hi], int32(lo), st)
 			if listExcluded {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -244,6 +245,27 @@ func TestHubIndexMatchesBruteForce(t *testing.T) {
 			}
 			if got := idx.covers(&p, want); got != brute {
 				t.Fatalf("iteration %d at %v: grid %b, brute force %b", it, pt, got, brute)
+			}
+		}
+	}
+}
+
+// The first pass split over goroutines gives what one goroutine gives, whatever the
+// number of chunks, with and without the exclusion list.
+func TestParallelMatchesSerial(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	r := seeded(8)
+	for it := range 3 {
+		w := randomWorld(r, 2*parallelMin+r.IntN(parallelMin))
+		w.opt.Limit = 25
+		w.opt.IncludeExcluded = it != 1
+		cands := prepareAsIs(w.provs...)
+		runtime.GOMAXPROCS(1)
+		want := jsonOf(Rank(w.req, cands, DefaultWeights(), w.opt))
+		for _, procs := range []int{2, 3, 4} {
+			runtime.GOMAXPROCS(procs)
+			if got := jsonOf(Rank(w.req, cands, DefaultWeights(), w.opt)); got != want {
+				t.Fatalf("iteration %d: %d goroutines differ from one", it, procs)
 			}
 		}
 	}

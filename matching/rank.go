@@ -1,7 +1,9 @@
 package matching
 
 import (
+	"runtime"
 	"slices"
+	"sync"
 
 	"placematch"
 )
@@ -239,20 +241,37 @@ func (q *query) freshness(c *Candidate) (float64, bool) {
 		c.props&pUnconfirmed != 0)
 }
 
-// exclusions turns the sorted excluded candidates into Exclusions, with one backing
-// array for all the code slices; each slice is capped, so appending to one never
-// overwrites another.
+// exclusions turns the sorted excluded candidates into Exclusions. Reading each
+// provider's name is a pointer chase per exclusion, so long lists are filled in
+// parallel halves. Each part has one backing array for its code slices, each slice
+// capped so that appending to one never overwrites another.
 func exclusions(cands []Candidate, ex []excluded) []Exclusion {
-	n := 0
-	for _, e := range ex {
-		n += onesCount(e.mask)
-	}
-	codes := make([]string, 0, n)
 	out := make([]Exclusion, len(ex))
-	for i, e := range ex {
-		start := len(codes)
-		codes = e.mask.codes(codes)
-		out[i] = Exclusion{Provider: cands[e.idx].P.Ref(), Reasons: codes[start:len(codes):len(codes)]}
+	fill := func(lo, hi int) {
+		n := 0
+		for _, e := range ex[lo:hi] {
+			n += onesCount(e.mask)
+		}
+		codes := make([]string, 0, n)
+		for i := lo; i < hi; i++ {
+			start := len(codes)
+			codes = ex[i].mask.codes(codes)
+			out[i] = Exclusion{Provider: cands[ex[i].idx].P.Ref(), Reasons: codes[start:len(codes):len(codes)]}
+		}
 	}
+	parts := 1
+	if len(ex) >= parallelMin {
+		parts = max(1, min(runtime.GOMAXPROCS(0), len(ex)/(parallelMin/2)))
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(ex)/parts, (p+1)*len(ex)/parts
+		if p == parts-1 {
+			fill(lo, hi)
+		} else {
+			wg.Go(func() { fill(lo, hi) })
+		}
+	}
+	wg.Wait()
 	return out
 }
