@@ -60,6 +60,8 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 		m.Reasons = append(m.Reasons, upperFirst(details[fLanguage])+".")
 	}
 	m.Reasons = append(m.Reasons, fresh.reason...)
+	flags, said := q.ruleFlags(c)
+	m.Reasons = append(m.Reasons, said...)
 
 	if stale {
 		m.Flags = append(m.Flags, FlagAvailabilityStale)
@@ -73,31 +75,33 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 	if !q.home {
 		m.Flags = append(m.Flags, FlagDistanceUnknown)
 	}
-	m.Flags = append(m.Flags, q.ruleFlags(c)...)
+	m.Flags = append(m.Flags, flags...)
 	return m
 }
 
-// ruleFlags are the hard rules passed only through an exception.
-func (q *query) ruleFlags(c *Candidate) []string {
-	var f []string
+// ruleFlags flags the hard rules passed only through an exception, and says so in
+// a sentence where the approval sentence has not already.
+func (q *query) ruleFlags(c *Candidate) (flags, reasons []string) {
 	switch c.kind {
 	case kindCarer:
 		if q.checkType && c.types&q.typeBit == 0 {
-			f = append(f, FlagEmergencyOutsideTerms)
+			flags = append(flags, FlagEmergencyOutsideTerms)
 		}
-		if c.filled+q.g > placematch.FosteringLimit {
+		if after := c.filled + q.g; after > placematch.FosteringLimit {
 			if c.filled == 0 && q.siblings {
-				f = append(f, FlagSiblingGroupOverLimit)
+				flags = append(flags, FlagSiblingGroupOverLimit)
+				reasons = append(reasons, fmt.Sprintf("The %d siblings may live here together: the fostering limit of %d does not apply when all the children are siblings.", q.g, placematch.FosteringLimit))
 			} else {
-				f = append(f, FlagLimitExemption)
+				flags = append(flags, FlagLimitExemption)
+				reasons = append(reasons, fmt.Sprintf("%d foster children after placement, above the limit of %d, under the carer's exemption; check that it names these children.", after, placematch.FosteringLimit))
 			}
 		}
 	case kindUnit:
 		if q.teen && c.props&pRegPending != 0 {
-			f = append(f, FlagRegistrationPending)
+			flags = append(flags, FlagRegistrationPending)
 		}
 	}
-	return f
+	return flags, reasons
 }
 
 // needsExplained is the needs factor in words.

@@ -53,7 +53,10 @@ func (q *query) freshnessText(c *Candidate) (explained, bool) {
 		if d := (q.now - c.confirmed) / 86400; d >= 1 {
 			ago = fmt.Sprintf("%d %s ago", d, plural(int(d), "day", "days"))
 		}
-		e.detail = fmt.Sprintf("confirmed %s; fresh for %s", ago, days)
+		e.detail = fmt.Sprintf("confirmed %s (fresh for %s)", ago, days)
+		if stale {
+			e.detail = fmt.Sprintf("confirmed %s, stale after %s; the value halves every further %s", ago, days, days)
+		}
 		s := fmt.Sprintf("Availability last confirmed %s.", ago)
 		if stale {
 			s = fmt.Sprintf("Availability last confirmed %s; check before booking.", ago)

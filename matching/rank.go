@@ -149,6 +149,9 @@ func (q *query) check(c *Candidate) (m reason, vac int32, c2 float64) {
 	if vac < q.g {
 		m |= rVacancies
 	}
+	// Hubs record no accessibility, so they are never assumed accessible: better to
+	// exclude a hub that could have taken a wheelchair user than to send the child
+	// to one that cannot.
 	if q.wheelchair && c.props&pAccessible == 0 {
 		m |= rWheelchair
 	}
