@@ -215,13 +215,13 @@ func prepareUnit(c *Candidate, d *placematch.UnitDetails) {
 	}
 }
 
-// typeBit returns the bit of a placement type; types outside the list share the top
-// bit, which no request asks for.
+// typeBit returns the bit of a placement type, or 0 for a type outside the list:
+// such a type is never approved and never matches.
 func typeBit(t placematch.PlacementType) uint8 {
 	if i := slices.Index(placematch.PlacementTypes, t); i >= 0 {
 		return 1 << i
 	}
-	return 1 << 7
+	return 0
 }
 
 func kindBit(k placematch.ProviderKind) uint8 {

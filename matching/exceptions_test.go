@@ -57,6 +57,9 @@ func TestHardRuleExceptions(t *testing.T) {
 		if len(r.Matches) != 1 || !slices.Contains(r.Matches[0].Flags, FlagSiblingGroupOverLimit) {
 			t.Fatalf("matches %+v excluded %+v", r.Matches, r.Excluded)
 		}
+		if want := "The 4 siblings may live here together: the fostering limit of 3 does not apply when all the children are siblings."; !slices.Contains(r.Matches[0].Reasons, want) {
+			t.Errorf("reasons %q", r.Matches[0].Reasons)
+		}
 		g[3].Siblings, g[0].Siblings = nil, []string{"b", "c"} // d is nobody's sibling
 		r = rank(t, request(g...), Options{}, p)
 		if got := exclusionOf(r, "p"); !slices.Equal(got, []string{CodeFosteringLimit}) {

@@ -46,7 +46,7 @@ func (t *topK) wants(e entry) bool {
 func (t *topK) offer(e entry) {
 	if len(t.e) < t.k {
 		if t.e == nil {
-			t.e = make([]entry, 0, t.k)
+			t.e = make([]entry, 0, min(t.k, 64)) // a huge Limit must not allocate up front
 		}
 		t.e = append(t.e, e)
 		t.up(len(t.e) - 1)
