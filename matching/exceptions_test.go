@@ -102,7 +102,7 @@ func TestHardRuleExceptions(t *testing.T) {
 	t.Run("no home location: nothing excluded for distance", func(t *testing.T) {
 		c := newChild("c", 9)
 		c.Location, c.MaxDistanceKM = nil, ptr(1.0)
-		r := rank(t, request(c), Options{}, newCarer("p", 300))
+		r := rank(t, request(c), Options{AreaConfigured: true}, newCarer("p", 300))
 		if len(r.Matches) != 1 {
 			t.Fatalf("excluded %+v", r.Excluded)
 		}
@@ -111,6 +111,9 @@ func TestHardRuleExceptions(t *testing.T) {
 		if d.Value != 0.5 || d.Detail != "home location not known" || m.DistanceKM != 0 ||
 			m.Within20Miles || !slices.Contains(m.Flags, FlagDistanceUnknown) {
 			t.Errorf("match %+v", m)
+		}
+		if !slices.Contains(m.Reasons, "Inside the council area.") {
+			t.Errorf("reasons %q", m.Reasons)
 		}
 	})
 }

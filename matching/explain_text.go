@@ -30,7 +30,10 @@ func (q *query) distanceText(c *Candidate, km float64) explained {
 		e.reason = append(e.reason, fmt.Sprintf("%.1f miles from home%s.", geo.Miles(km), area))
 	} else {
 		e.detail = "home location not known"
-		e.reason = append(e.reason, "The child's home location is not known, so distance from home could not be measured"+area+".")
+		e.reason = append(e.reason, "The child's home location is not known, so distance from home could not be measured.")
+		if area != "" {
+			e.reason = append(e.reason, upperFirst(area[2:])+".")
+		}
 	}
 	if q.school {
 		skm := chordKM(chord2(q.sx, q.sy, q.sz, c.x, c.y, c.z))
