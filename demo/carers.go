@@ -1,0 +1,179 @@
+package demo
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"placematch"
+)
+
+// surnames name the demo households. They are common surnames, several of Polish,
+// Portuguese or Lithuanian origin to go with the languages some households speak; no
+// real household is meant.
+var surnames = []string{
+	"Adams", "Baker", "Barnes", "Bell", "Brooks", "Carter", "Chapman", "Clarke", "Cole", "Cooper",
+	"Davies", "Dawson", "Ellis", "Fisher", "Fletcher", "Gray", "Hall", "Harper", "Howard", "Hughes",
+	"Jarvis", "Kelly", "Knight", "Lambert", "Marsh", "Mason", "Newman", "Osborne", "Palmer", "Payne",
+	"Reeve", "Russell", "Sadler", "Thorpe", "Turner", "Walsh", "Webb", "Wright", "Kowalski", "Nowak",
+	"Silva", "Ferreira", "Kazlauskas", "Okafor", "Begum", "Patel",
+}
+
+// ageRanges are the usual terms of approval for age; 0–17 ("any age") is the commonest.
+var ageRanges = []opt[[2]int]{
+	{[2]int{0, 4}, 12}, {[2]int{0, 10}, 20}, {[2]int{5, 17}, 20}, {[2]int{11, 17}, 18}, {[2]int{0, 17}, 30},
+}
+
+// needSkills are the needs a carer may be trained or experienced in. Needs about the
+// household itself (pets, who else lives there) are derived from the household
+// instead, so the two never contradict each other.
+var needSkills = []opt[string]{
+	{"trauma", 30}, {"education_support", 18}, {"autism", 14}, {"learning_disability", 12},
+	{"mental_health", 12}, {"therapeutic", 10}, {"speech_and_language", 6}, {"complex_health", 6},
+	{"physical_disability", 5}, {"cultural_faith", 6}, {"esol", 5}, {"makaton", 4},
+}
+
+// riskSkills are the risks a carer has been prepared to manage; the ones that worry
+// carers most (fire-setting, sexual harm) are the rarest, as in real panels.
+var riskSkills = []opt[string]{
+	{"going_missing", 20}, {"self_harm", 16}, {"criminal_exploitation", 12}, {"sexual_exploitation", 10},
+	{"substances", 10}, {"physical_harm_to_others", 8}, {"eating_disorder", 5}, {"harm_to_animals", 3},
+	{"fire_setting", 2}, {"sexual_harm_to_others", 2},
+}
+
+// otherLanguages are spoken in some Norfolk households besides English (Polish,
+// Portuguese and Lithuanian are the largest non-English languages in the county).
+var otherLanguages = []opt[string]{{"polish", 6}, {"portuguese", 4}, {"lithuanian", 3}, {"bsl", 3}}
+
+// carerNotes are the reasons carers give when they cannot take a child.
+var carerNotes = []string{
+	"Family holiday", "Carer recovering from an operation", "Settling the current placement",
+	"Household changes under review", "Caring for a relative", "Taking a break after a long placement",
+}
+
+// carers builds n fostering households. About 17% have said they are unavailable,
+// the national share of fostering places "not available" (Ofsted, Fostering in
+// England). Two are granted an exemption from the usual fostering limit (for large
+// sibling groups) and are always approved.
+func (g *gen) carers(n int) []*placematch.Provider {
+	exempt := g.subset(n, 2)
+	unavailable := g.subset(n, int(math.Round(0.17*float64(n))))
+	out := make([]*placematch.Provider, n)
+	for i := range out {
+		out[i] = g.carer(i, exempt[i], unavailable[i])
+	}
+	// A wheelchair user among the referrals needs at least one accessible home to
+	// show a match; the 6% draw nearly always gives several, this makes it certain.
+	if !slices.ContainsFunc(out, func(p *placematch.Provider) bool { return p.Carer.Household.WheelchairAccessible }) {
+		out[0].Carer.Household.WheelchairAccessible = true
+	}
+	return out
+}
+
+func (g *gen) carer(i int, exempt, unavailable bool) *placematch.Provider {
+	ti := g.pickTown(nil)
+	ages := choose(g, ageRanges)
+	hh := placematch.Household{Pets: g.chance(0.4), Smoking: g.chance(0.04), WheelchairAccessible: g.chance(0.06)}
+	if hh.Smoking {
+		// Smokers are not approved for under-5s (fostering standards guidance).
+		ages = [2]int{11, 17}
+	}
+	for range choose(g, []opt[int]{{0, 55}, {1, 30}, {2, 15}}) {
+		hh.OtherChildrenAges = append(hh.OtherChildrenAges, g.between(0, 24))
+	}
+	slices.Sort(hh.OtherChildrenAges)
+
+	d := &placematch.CarerDetails{
+		Status:         choose(g, []opt[placematch.CarerStatus]{{placematch.CarerApproved, 88}, {placematch.CarerOnHold, 7}, {placematch.CarerSuspended, 5}}),
+		PlacementTypes: g.placementTypes(ages),
+		MaxChildren:    choose(g, []opt[int]{{1, 30}, {2, 45}, {3, 25}}),
+		Languages:      []string{"english"},
+		Household:      hh,
+	}
+	if exempt {
+		d.Status, d.LimitExemption, d.MaxChildren = placematch.CarerApproved, true, g.between(4, 5)
+		ages = [2]int{0, 17}
+		d.PlacementTypes = []placematch.PlacementType{placematch.PlacementShortTerm, placematch.PlacementLongTerm}
+	}
+	if g.chance(0.15) {
+		d.Languages = append(d.Languages, choose(g, otherLanguages))
+	}
+	d.Skills = slices.Concat(sample(g, needSkills, g.between(1, 4)), sample(g, riskSkills, g.between(0, 3)))
+	if slices.Contains(d.Languages, "bsl") && !slices.Contains(d.Skills, "bsl") {
+		d.Skills = append(d.Skills, "bsl")
+	}
+	if !hh.Pets {
+		d.Skills = append(d.Skills, "no_pets")
+	}
+	if d.MaxChildren == 1 && len(hh.OtherChildrenAges) == 0 {
+		d.Skills = append(d.Skills, "live_alone")
+	}
+	if len(hh.OtherChildrenAges) > 0 && hh.OtherChildrenAges[0] >= ages[1] {
+		d.Skills = append(d.Skills, "only_older_children")
+	}
+
+	surname, at := surnames[g.r.IntN(len(surnames))], g.near(ti, 3)
+	return &placematch.Provider{
+		Kind:      placematch.KindCarer,
+		Reference: fmt.Sprintf("FC-%04d", i+1),
+		Name:      fmt.Sprintf("%s household, %s", surname, towns[ti].name),
+		Location:  at,
+		AgeMin:    ages[0], AgeMax: ages[1],
+		Availability: g.availability(unavailable, []opt[string]{{placematch.SourceCarer, 55}, {placematch.SourceOfficer, 45}},
+			carerNotes),
+		Carer: d,
+	}
+}
+
+// placementTypes draws a carer's terms of approval. Short-term and emergency care are
+// the bulk of approvals; parent-and-child (babies only) and remand (teenagers only)
+// are specialist and rare.
+func (g *gen) placementTypes(ages [2]int) []placematch.PlacementType {
+	var out []placematch.PlacementType
+	add := func(t placematch.PlacementType, p float64) {
+		if g.chance(p) {
+			out = append(out, t)
+		}
+	}
+	add(placematch.PlacementEmergency, 0.5)
+	add(placematch.PlacementShortTerm, 0.8)
+	add(placematch.PlacementLongTerm, 0.4)
+	add(placematch.PlacementRespite, 0.25)
+	if ages[0] == 0 {
+		add(placematch.PlacementParentAndChild, 0.04)
+	}
+	if ages[1] == 17 && ages[0] >= 5 {
+		add(placematch.PlacementRemand, 0.08)
+	}
+	if !slices.ContainsFunc(out, coreType) {
+		out = append(out, placematch.PlacementShortTerm)
+	}
+	slices.SortFunc(out, func(a, b placematch.PlacementType) int {
+		return slices.Index(placematch.PlacementTypes, a) - slices.Index(placematch.PlacementTypes, b)
+	})
+	return out
+}
+
+// coreType reports whether t is one of the everyday placement types every demo carer
+// offers at least one of, so a placed child always has a type to be placed under.
+func coreType(t placematch.PlacementType) bool {
+	return t == placematch.PlacementEmergency || t == placematch.PlacementShortTerm || t == placematch.PlacementLongTerm
+}
+
+// availability draws what a provider last said: unavailable (with one of notes as the
+// reason, and sometimes a return date), or available, now or from a date soon.
+func (g *gen) availability(unavailable bool, sources []opt[string], notes []string) placematch.Availability {
+	a := placematch.Availability{Status: placematch.Available, ConfirmedAt: g.confirmedAt(), Source: choose(g, sources)}
+	switch {
+	case unavailable:
+		a.Status = placematch.Unavailable
+		a.Note = notes[g.r.IntN(len(notes))]
+		if g.chance(0.6) {
+			a.AvailableFrom = g.today.AddDays(g.between(7, 60))
+		}
+	case g.chance(0.06):
+		a.AvailableFrom = g.today.AddDays(g.between(3, 20))
+		a.Note = "Available once current plans settle"
+	}
+	return a
+}
