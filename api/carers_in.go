@@ -1,0 +1,139 @@
+package api
+
+import (
+	"time"
+
+	"placematch"
+)
+
+// carerIn is a foster household as a client writes it; derived fields (id, district,
+// places, filled, vacancies, bookkeeping) are not accepted.
+type carerIn struct {
+	Reference    *string                 `json:"reference"`
+	Name         *string                 `json:"name"`
+	Status       *placematch.CarerStatus `json:"status"`
+	Approval     *approvalIn             `json:"approval"`
+	Skills       []string                `json:"skills"`
+	Languages    []string                `json:"languages"`
+	Household    *householdIn            `json:"household"`
+	Location     *pointIn                `json:"location,omitempty"`
+	Postcode     *string                 `json:"postcode,omitempty"`
+	Availability *availabilityIn         `json:"availability,omitempty"`
+}
+
+// approvalIn is a carer's terms of approval.
+type approvalIn struct {
+	PlacementTypes []placematch.PlacementType `json:"placement_types"`
+	AgeMin         *int                       `json:"age_min"`
+	AgeMax         *int                       `json:"age_max"`
+	MaxChildren    *int                       `json:"max_children"`
+	LimitExemption bool                       `json:"limit_exemption"`
+}
+
+type householdIn struct {
+	Pets                 bool  `json:"pets"`
+	Smoking              bool  `json:"smoking"`
+	OtherChildrenAges    []int `json:"other_children_ages"`
+	WheelchairAccessible bool  `json:"wheelchair_accessible"`
+}
+
+func (in *carerIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, now time.Time) {
+	requiredString(v, "reference", in.Reference, 64)
+	requiredString(v, "name", in.Name, 200)
+	requiredEnum(v, "status", in.Status, placematch.CarerStatuses)
+	if required(v, "approval", in.Approval) {
+		a := in.Approval
+		if len(a.PlacementTypes) == 0 {
+			v.Add("approval.placement_types", "must list at least one placement type")
+		}
+		codeList(v, "approval.placement_types", a.PlacementTypes, placematch.PlacementTypes)
+		intRange(v, "approval.age_min", a.AgeMin, 0, 25)
+		intRange(v, "approval.age_max", a.AgeMax, 0, 25)
+		ageOrder(v, "approval.age_min", "approval.age_max", a.AgeMin, a.AgeMax)
+		if required(v, "approval.max_children", a.MaxChildren) {
+			switch n := *a.MaxChildren; {
+			case n < 1:
+				v.Add("approval.max_children", "must be at least 1")
+			case n > placematch.FosteringLimit && !a.LimitExemption:
+				v.Add("approval.max_children", "must be at most %d (the usual fostering limit) unless limit_exemption is true",
+					placematch.FosteringLimit)
+			case n > placematch.MaxChildrenWithExemption:
+				v.Add("approval.max_children", "must be at most %d", placematch.MaxChildrenWithExemption)
+			}
+		}
+	}
+	codeList(v, "skills", in.Skills, nil)
+	codeList(v, "languages", in.Languages, nil)
+	if in.Household != nil {
+		if len(in.Household.OtherChildrenAges) > 20 {
+			v.Add("household.other_children_ages", "must have at most 20 entries")
+		}
+		for i, age := range in.Household.OtherChildrenAges {
+			if age < 0 || age > 30 {
+				v.Add(fieldIndex("household.other_children_ages", i), "must be between 0 and 30")
+			}
+		}
+	}
+	validatePlace(v, in.Location, in.Postcode, true)
+	in.Availability.validate("availability", v, allowUnconfirmed, now)
+}
+
+func (in *carerIn) place() (*pointIn, *string)    { return in.Location, in.Postcode }
+func (in *carerIn) availability() *availabilityIn { return in.Availability }
+func (in *carerIn) apply(p *placematch.Provider) {
+	a := in.Approval
+	p.Reference, p.Name = *in.Reference, *in.Name
+	p.AgeMin, p.AgeMax = *a.AgeMin, *a.AgeMax
+	hh := placematch.Household{}
+	if in.Household != nil {
+		hh = placematch.Household(*in.Household)
+	}
+	p.Carer = &placematch.CarerDetails{Status: *in.Status, PlacementTypes: a.PlacementTypes, MaxChildren: *a.MaxChildren,
+		LimitExemption: a.LimitExemption, Skills: in.Skills, Languages: in.Languages, Household: hh}
+}
+
+func carerToIn(p *placematch.Provider) *carerIn {
+	c := p.Carer
+	hh := householdIn(c.Household)
+	return &carerIn{
+		Reference: &p.Reference, Name: &p.Name, Status: &c.Status,
+		Approval: &approvalIn{PlacementTypes: c.PlacementTypes, AgeMin: &p.AgeMin, AgeMax: &p.AgeMax,
+			MaxChildren: &c.MaxChildren, LimitExemption: c.LimitExemption},
+		Skills: c.Skills, Languages: c.Languages, Household: &hh,
+		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
+	}
+}
+
+// carerOut is a foster household as the API shows it.
+type carerOut struct {
+	placematch.Record
+	Kind      placematch.ProviderKind `json:"kind"`
+	Reference string                  `json:"reference"`
+	Name      string                  `json:"name"`
+	Status    placematch.CarerStatus  `json:"status"`
+	Approval  approvalOut             `json:"approval"`
+	Skills    []string                `json:"skills"`
+	Languages []string                `json:"languages"`
+	Household placematch.Household    `json:"household"`
+	placeOut
+}
+
+type approvalOut struct {
+	PlacementTypes []placematch.PlacementType `json:"placement_types"`
+	AgeMin         int                        `json:"age_min"`
+	AgeMax         int                        `json:"age_max"`
+	MaxChildren    int                        `json:"max_children"`
+	LimitExemption bool                       `json:"limit_exemption"`
+}
+
+func carerToOut(p *placematch.Provider) any {
+	c := p.Carer
+	hh := c.Household
+	hh.OtherChildrenAges = nonNil(hh.OtherChildrenAges)
+	return carerOut{
+		Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Status: c.Status,
+		Approval: approvalOut{PlacementTypes: nonNil(c.PlacementTypes), AgeMin: p.AgeMin, AgeMax: p.AgeMax,
+			MaxChildren: c.MaxChildren, LimitExemption: c.LimitExemption},
+		Skills: nonNil(c.Skills), Languages: nonNil(c.Languages), Household: hh, placeOut: toPlaceOut(p),
+	}
+}

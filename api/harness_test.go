@@ -1,0 +1,218 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"placematch"
+	"placematch/api"
+	"placematch/matching"
+	"placematch/store"
+	"placematch/store/storetest"
+)
+
+var ctx = context.Background()
+
+var (
+	contractOnce   sync.Once
+	contractRouter routers.Router
+	contractErr    error
+)
+
+// contract loads openapi.yaml once; every response a test receives is validated
+// against it, so the document cannot drift from the code.
+func contract(t testing.TB) routers.Router {
+	t.Helper()
+	contractOnce.Do(func() {
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromData(placematch.OpenAPI)
+		if err != nil {
+			contractErr = err
+			return
+		}
+		if err := doc.Validate(context.Background()); err != nil {
+			contractErr = err
+			return
+		}
+		doc.Servers = nil // match any host: tests run on loopback ports
+		contractRouter, contractErr = gorillamux.NewRouter(doc)
+	})
+	if contractErr != nil {
+		t.Fatalf("openapi.yaml: %v", contractErr)
+	}
+	return contractRouter
+}
+
+// env is one test's running service: a real store, the real router on a loopback
+// port, and a client that checks every response against the contract.
+type env struct {
+	t     *testing.T
+	db    *store.DB
+	srv   *httptest.Server
+	clock time.Time
+}
+
+func newEnv(t *testing.T, dialect string) *env {
+	t.Helper()
+	db := storetest.Open(t, dialect)
+	e := &env{t: t, db: db, clock: storetest.Clock}
+	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
+		Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}}
+	e.srv = httptest.NewServer(s.Handler())
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// eachDialect runs fn against a fresh service on SQLite and on PostgreSQL.
+func eachDialect(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnv(t, d))
+		})
+	}
+}
+
+// resp is a response read whole.
+type resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a generic map.
+func (r resp) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v\n%s", err, r.Body)
+	}
+	return m
+}
+
+// do sends a request and validates the response against openapi.yaml.
+func (e *env) do(method, path string, body any, headers ...string) resp {
+	e.t.Helper()
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	case []byte:
+		raw = b
+	default:
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(raw))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if raw != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	r := resp{Status: res.StatusCode, Header: res.Header, Body: out}
+	e.validate(req, r)
+	return r
+}
+
+func (e *env) validate(req *http.Request, r resp) {
+	e.t.Helper()
+	if err := checkContract(e.t, req, r); err != nil {
+		e.t.Fatalf("%s %s → %d does not match openapi.yaml: %v\nbody: %s", req.Method, req.URL.Path, r.Status, err,
+			truncate(r.Body))
+	}
+}
+
+// checkContract validates one response against openapi.yaml. A route the contract
+// does not know fails, except 404 and 405 answers for routes that do not exist.
+func checkContract(t testing.TB, req *http.Request, r resp) error {
+	router := contract(t)
+	vreq := req.Clone(ctx)
+	route, params, err := router.FindRoute(vreq)
+	if err != nil {
+		if r.Status == http.StatusNotFound || r.Status == http.StatusMethodNotAllowed {
+			return nil
+		}
+		return fmt.Errorf("route not in openapi.yaml: %w", err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route},
+		Status:                 r.Status,
+		Header:                 r.Header,
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	in.SetBodyBytes(r.Body)
+	return openapi3filter.ValidateResponse(ctx, in)
+}
+
+func truncate(b []byte) string {
+	if len(b) > 2000 {
+		return string(b[:2000]) + "…"
+	}
+	return string(b)
+}
+
+// wantProblem asserts a problem+json response with the status and, when field is
+// not empty, a field error naming it.
+func wantProblem(t *testing.T, r resp, status int, field string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("content type %q", ct)
+	}
+	var p api.Problem
+	if err := json.Unmarshal(r.Body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != status || p.Type == "" || p.Title == "" {
+		t.Fatalf("problem %+v", p)
+	}
+	if field == "" {
+		return
+	}
+	for _, fe := range p.Errors {
+		if fe.Field == field {
+			return
+		}
+	}
+	t.Fatalf("no error names %q: %s", field, r.Body)
+}
+
+func wantStatus(t *testing.T, r resp, status int) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, truncate(r.Body))
+	}
+}

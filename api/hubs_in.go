@@ -1,0 +1,76 @@
+package api
+
+import (
+	"time"
+
+	"placematch"
+)
+
+// hubIn is a New Roads hub as a client writes it.
+type hubIn struct {
+	Reference        *string         `json:"reference"`
+	Name             *string         `json:"name"`
+	Services         []string        `json:"services"`
+	OutreachRadiusKM *float64        `json:"outreach_radius_km"`
+	Beds             *int            `json:"beds"`
+	EmergencyBeds    *int            `json:"emergency_beds"`
+	AgeMin           *int            `json:"age_min"`
+	AgeMax           *int            `json:"age_max"`
+	Location         *pointIn        `json:"location,omitempty"`
+	Postcode         *string         `json:"postcode,omitempty"`
+	Availability     *availabilityIn `json:"availability,omitempty"`
+}
+
+func (in *hubIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, now time.Time) {
+	requiredString(v, "reference", in.Reference, 64)
+	requiredString(v, "name", in.Name, 200)
+	codeList(v, "services", in.Services, placematch.HubServices)
+	if required(v, "outreach_radius_km", in.OutreachRadiusKM) && (*in.OutreachRadiusKM < 0 || *in.OutreachRadiusKM > 200) {
+		v.Add("outreach_radius_km", "must be between 0 and 200")
+	}
+	intRange(v, "beds", in.Beds, 0, 50)
+	intRange(v, "emergency_beds", in.EmergencyBeds, 0, 50)
+	intRange(v, "age_min", in.AgeMin, 0, 25)
+	intRange(v, "age_max", in.AgeMax, 0, 25)
+	ageOrder(v, "age_min", "age_max", in.AgeMin, in.AgeMax)
+	validatePlace(v, in.Location, in.Postcode, true)
+	in.Availability.validate("availability", v, allowUnconfirmed, now)
+}
+
+func (in *hubIn) place() (*pointIn, *string)    { return in.Location, in.Postcode }
+func (in *hubIn) availability() *availabilityIn { return in.Availability }
+func (in *hubIn) apply(p *placematch.Provider) {
+	p.Reference, p.Name = *in.Reference, *in.Name
+	p.AgeMin, p.AgeMax = *in.AgeMin, *in.AgeMax
+	p.Hub = &placematch.HubDetails{Services: in.Services, OutreachRadiusKM: *in.OutreachRadiusKM, Beds: *in.Beds,
+		EmergencyBeds: *in.EmergencyBeds}
+}
+
+func hubToIn(p *placematch.Provider) *hubIn {
+	h := p.Hub
+	return &hubIn{Reference: &p.Reference, Name: &p.Name, Services: h.Services, OutreachRadiusKM: &h.OutreachRadiusKM,
+		Beds: &h.Beds, EmergencyBeds: &h.EmergencyBeds, AgeMin: &p.AgeMin, AgeMax: &p.AgeMax,
+		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability)}
+}
+
+// hubOut is a hub as the API shows it.
+type hubOut struct {
+	placematch.Record
+	Kind             placematch.ProviderKind `json:"kind"`
+	Reference        string                  `json:"reference"`
+	Name             string                  `json:"name"`
+	Services         []string                `json:"services"`
+	OutreachRadiusKM float64                 `json:"outreach_radius_km"`
+	Beds             int                     `json:"beds"`
+	EmergencyBeds    int                     `json:"emergency_beds"`
+	AgeMin           int                     `json:"age_min"`
+	AgeMax           int                     `json:"age_max"`
+	placeOut
+}
+
+func hubToOut(p *placematch.Provider) any {
+	h := p.Hub
+	return hubOut{Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Services: nonNil(h.Services),
+		OutreachRadiusKM: h.OutreachRadiusKM, Beds: h.Beds, EmergencyBeds: h.EmergencyBeds, AgeMin: p.AgeMin,
+		AgeMax: p.AgeMax, placeOut: toPlaceOut(p)}
+}

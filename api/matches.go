@@ -1,0 +1,151 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"placematch"
+	"placematch/matching"
+	"placematch/store"
+)
+
+// matchOut is the answer to "where can this child go?", stored as it is sent so
+// that GET /matches/{id} returns exactly what the officer saw.
+type matchOut struct {
+	MatchID     string             `json:"match_id"`
+	ChildID     string             `json:"child_id"`
+	Group       []string           `json:"group"`
+	GeneratedAt time.Time          `json:"generated_at"`
+	Weights     map[string]float64 `json:"weights"`
+	InputHash   string             `json:"input_hash"`
+	matching.Result
+}
+
+// matchParams are the query parameters of a search.
+func matchParams(c *gin.Context) (matching.Options, error) {
+	v := &placematch.ValidationError{}
+	opt := matching.Options{Limit: matching.DefaultLimit}
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			v.Add("limit", "must be a whole number between 1 and 100")
+		}
+		opt.Limit = n
+	}
+	if k := c.Query("kinds"); k != "" {
+		for _, kind := range strings.Split(k, ",") {
+			pk := placematch.ProviderKind(strings.TrimSpace(kind))
+			enum(v, "kinds", pk, placematch.ProviderKinds)
+			opt.Kinds = append(opt.Kinds, pk)
+		}
+	}
+	if d := c.Query("max_distance_km"); d != "" {
+		km, err := strconv.ParseFloat(d, 64)
+		if err != nil || km <= 0 || km > 1000 {
+			v.Add("max_distance_km", "must be a number more than 0 and at most 1000")
+		}
+		opt.MaxDistanceKM = &km
+	}
+	switch c.DefaultQuery("include_excluded", "true") {
+	case "true":
+		opt.IncludeExcluded = true
+	case "false":
+	default:
+		v.Add("include_excluded", "must be true or false")
+	}
+	return opt, v.Err()
+}
+
+// matchChild ranks the providers for a child and its siblings still awaiting, and
+// stores the run.
+func (s *Server) matchChild(c *gin.Context) {
+	ctx := c.Request.Context()
+	opt, err := matchParams(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	child, err := s.Store.GetChild(ctx, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if child.ArchivedAt != nil {
+		fail(c, placematch.Errorf(placematch.ErrConflict, "The child's record is archived"))
+		return
+	}
+	group, err := s.siblingGroup(c, child)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	now := s.now()
+	req := matching.Request{Child: child, Group: group, Today: placematch.DateOf(now), Now: now}
+	res, err := s.Matcher.search(ctx, req, opt)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := matchOut{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now,
+		Weights: s.Matcher.weights().Values, Result: res}
+	for _, g := range group {
+		out.Group = append(out.Group, g.ID)
+	}
+	out.InputHash = inputHash(group, c.Request.URL.RawQuery, res.WeightsVersion, now)
+	body, err := json.Marshal(out)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	run := &store.MatchRun{ID: out.MatchID, ChildID: child.ID, InputHash: out.InputHash,
+		WeightsVersion: res.WeightsVersion, Result: body}
+	if err := s.Store.SaveMatchRun(ctx, run); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/matches/"+out.MatchID)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// siblingGroup is the child and its siblings still awaiting a placement.
+func (s *Server) siblingGroup(c *gin.Context, child *placematch.Child) ([]*placematch.Child, error) {
+	group := []*placematch.Child{child}
+	sibs, err := s.Store.ChildrenByIDs(c.Request.Context(), child.Siblings)
+	if err != nil {
+		return nil, err
+	}
+	for _, sib := range sibs {
+		if sib.Status == placematch.ChildAwaiting {
+			group = append(group, sib)
+		}
+	}
+	return group, nil
+}
+
+// inputHash identifies what a run was computed from: the records (by id and
+// version), the options, the weights and the day.
+func inputHash(group []*placematch.Child, query, weights string, now time.Time) string {
+	h := sha256.New()
+	for _, g := range group {
+		fmt.Fprintf(h, "%s:%d;", g.ID, g.Version)
+	}
+	fmt.Fprintf(h, "%s;%s;%s", query, weights, placematch.DateOf(now))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (s *Server) getMatch(c *gin.Context) {
+	run, err := s.Store.GetMatchRun(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Result)
+}

@@ -1,0 +1,261 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"placematch"
+	"placematch/store"
+)
+
+// placementIn books a child (and with include_siblings its siblings awaiting) into
+// a provider. match_id and match_rank cite the match run the officer chose from;
+// decision_reason is required when the chosen rank is not 1.
+type placementIn struct {
+	ChildID         *string          `json:"child_id"`
+	Provider        *providerRefIn   `json:"provider"`
+	StartDate       *placematch.Date `json:"start_date"`
+	EndDate         *placematch.Date `json:"end_date"`
+	IncludeSiblings bool             `json:"include_siblings"`
+	MatchID         *string          `json:"match_id"`
+	MatchRank       *int             `json:"match_rank"`
+	DecisionReason  *string          `json:"decision_reason"`
+}
+
+type providerRefIn struct {
+	Kind *placematch.ProviderKind `json:"kind"`
+	ID   *string                  `json:"id"`
+}
+
+func (in *placementIn) validate(v *placematch.ValidationError) {
+	requiredString(v, "child_id", in.ChildID, 36)
+	if required(v, "provider", in.Provider) {
+		requiredEnum(v, "provider.kind", in.Provider.Kind, placematch.ProviderKinds)
+		requiredString(v, "provider.id", in.Provider.ID, 36)
+	}
+	required(v, "start_date", in.StartDate)
+	if in.StartDate != nil && in.EndDate != nil && in.EndDate.Before(*in.StartDate) {
+		v.Add("end_date", "must not be before start_date")
+	}
+	if in.DecisionReason != nil {
+		maxLen(v, "decision_reason", *in.DecisionReason, 2000)
+	}
+	if in.MatchRank != nil && in.MatchID == nil {
+		v.Add("match_rank", "needs match_id")
+	}
+	if in.MatchID != nil && in.MatchRank == nil {
+		v.Add("match_rank", "is required with match_id")
+	}
+	if in.MatchRank != nil && *in.MatchRank < 1 {
+		v.Add("match_rank", "must be at least 1")
+	}
+	if in.MatchRank != nil && *in.MatchRank > 1 && (in.DecisionReason == nil || *in.DecisionReason == "") {
+		v.Add("decision_reason", "is required when the chosen match is not rank 1")
+	}
+}
+
+// placementOut is a placement as the API shows it.
+type placementOut struct {
+	placematch.Record
+	ChildID        string                     `json:"child_id"`
+	Provider       placematch.ProviderRef     `json:"provider"`
+	StartDate      placematch.Date            `json:"start_date"`
+	EndDate        placematch.Date            `json:"end_date"`
+	Status         placematch.PlacementStatus `json:"status"`
+	EndReason      string                     `json:"end_reason"`
+	GroupID        string                     `json:"group_id"`
+	MatchID        string                     `json:"match_id"`
+	MatchRank      int                        `json:"match_rank"`
+	DecisionReason string                     `json:"decision_reason"`
+}
+
+func placementToOut(p *placematch.Placement) placementOut {
+	return placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
+		EndDate: p.EndDate, Status: p.Status, EndReason: p.EndReason, GroupID: p.GroupID, MatchID: p.MatchID,
+		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason}
+}
+
+// createPlacement books places for a child or a sibling group at one provider; the
+// hard rules and the capacity are judged inside the booking transaction.
+func (s *Server) createPlacement(c *gin.Context) {
+	var in placementIn
+	if err := decodeBody(c.Request, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	v := &placematch.ValidationError{}
+	in.validate(v)
+	if err := v.Err(); err != nil {
+		fail(c, err)
+		return
+	}
+	req := store.BookRequest{ChildID: *in.ChildID, StartDate: *in.StartDate, IncludeSiblings: in.IncludeSiblings,
+		Provider: placematch.ProviderRef{Kind: *in.Provider.Kind, ID: *in.Provider.ID}}
+	if in.EndDate != nil {
+		req.EndDate = *in.EndDate
+	}
+	if in.DecisionReason != nil {
+		req.DecisionReason = *in.DecisionReason
+	}
+	if in.MatchID != nil {
+		if err := s.checkCitedMatch(c, *in.MatchID, *in.MatchRank, req); err != nil {
+			fail(c, err)
+			return
+		}
+		req.MatchID, req.MatchRank = *in.MatchID, *in.MatchRank
+	}
+	now := s.now()
+	req.Check = func(group []*placematch.Child, p *placematch.Provider) error {
+		return s.Matcher.check(group, p, req.StartDate, now)
+	}
+	pls, err := s.Store.Book(c.Request.Context(), req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]placementOut, len(pls))
+	for i, p := range pls {
+		out[i] = placementToOut(p)
+	}
+	c.Header("Location", "/api/v1/placements/"+pls[0].ID)
+	c.JSON(http.StatusCreated, gin.H{"placements": out})
+}
+
+// checkCitedMatch makes sure a cited match run is this child's and that the rank
+// chosen names this provider.
+func (s *Server) checkCitedMatch(c *gin.Context, matchID string, rank int, req store.BookRequest) error {
+	run, err := s.Store.GetMatchRun(c.Request.Context(), matchID)
+	if isNotFound(err) {
+		return placematch.Invalid("match_id", "no match run has this id")
+	}
+	if err != nil {
+		return err
+	}
+	if run.ChildID != req.ChildID {
+		return placematch.Invalid("match_id", "is a match run for another child")
+	}
+	var res struct {
+		Matches []struct {
+			Rank     int                    `json:"rank"`
+			Provider placematch.ProviderRef `json:"provider"`
+		} `json:"matches"`
+	}
+	if err := json.Unmarshal(run.Result, &res); err != nil {
+		return err
+	}
+	for _, m := range res.Matches {
+		if m.Rank == rank {
+			if m.Provider.ID != req.Provider.ID || m.Provider.Kind != req.Provider.Kind {
+				return placematch.Invalid("match_rank", "rank %d of that match run is another provider", rank)
+			}
+			return nil
+		}
+	}
+	return placematch.Invalid("match_rank", "that match run has no rank %d", rank)
+}
+
+func (s *Server) listPlacements(c *gin.Context) {
+	v := &placematch.ValidationError{}
+	f := store.PlacementFilter{ChildID: c.Query("child_id"), ProviderID: c.Query("provider_id")}
+	f.Limit, f.Cursor = pageParams(c, v)
+	if st := c.Query("status"); st != "" {
+		enum(v, "status", placematch.PlacementStatus(st), []placematch.PlacementStatus{placematch.PlacementActive, placematch.PlacementEnded})
+		f.Status = st
+	}
+	if err := v.Err(); err != nil {
+		fail(c, err)
+		return
+	}
+	page, err := s.Store.ListPlacements(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]any, len(page.Items))
+	for i, p := range page.Items {
+		items[i] = placementToOut(p)
+	}
+	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+}
+
+func (s *Server) getPlacement(c *gin.Context) {
+	p, err := s.Store.GetPlacement(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respond(c, http.StatusOK, p.Version, placementToOut(p))
+}
+
+// placementPatch changes a placement: end it (status ended, end_reason, end_date),
+// plan its end (end_date), or add the officer's reason.
+type placementPatch struct {
+	Status         *placematch.PlacementStatus `json:"status"`
+	EndDate        *placematch.Date            `json:"end_date"`
+	EndReason      *string                     `json:"end_reason"`
+	DecisionReason *string                     `json:"decision_reason"`
+}
+
+func (s *Server) patchPlacement(c *gin.Context) {
+	ifVersion, err := ifMatch(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var in placementPatch
+	if err := decodeBody(c.Request, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	today := s.today()
+	p, err := s.Store.UpdatePlacement(c.Request.Context(), c.Param("id"), ifVersion, func(p *placematch.Placement) error {
+		v := &placematch.ValidationError{}
+		if in.Status != nil {
+			enum(v, "status", *in.Status, []placematch.PlacementStatus{placematch.PlacementActive, placematch.PlacementEnded})
+			p.Status = *in.Status
+		}
+		if in.EndDate != nil {
+			p.EndDate = *in.EndDate
+		}
+		if in.EndReason != nil {
+			enum(v, "end_reason", *in.EndReason, placematch.EndReasons)
+			p.EndReason = *in.EndReason
+		}
+		if in.DecisionReason != nil {
+			maxLen(v, "decision_reason", *in.DecisionReason, 2000)
+			p.DecisionReason = *in.DecisionReason
+		}
+		if p.Status == placematch.PlacementEnded {
+			if p.EndReason == "" {
+				v.Add("end_reason", "is required to end a placement (an SSDA903 REASON_PLACE_CHANGE code)")
+			}
+			if p.EndDate.IsZero() {
+				p.EndDate = today
+			}
+		}
+		if !p.EndDate.IsZero() && p.EndDate.Before(p.StartDate) {
+			v.Add("end_date", "must not be before start_date")
+		}
+		return v.Err()
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respond(c, http.StatusOK, p.Version, placementToOut(p))
+}
+
+func (s *Server) archivePlacement(c *gin.Context) {
+	ifVersion, err := ifMatch(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.Store.ArchivePlacement(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,116 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"placematch"
+)
+
+// Problem is an RFC 9457 problem details body. Errors lists the fields at fault;
+// Reasons carries the matching engine's codes when a booking breaks a hard rule.
+type Problem struct {
+	Type      string                  `json:"type"`
+	Title     string                  `json:"title"`
+	Status    int                     `json:"status"`
+	Detail    string                  `json:"detail,omitempty"`
+	Instance  string                  `json:"instance,omitempty"`
+	RequestID string                  `json:"request_id,omitempty"`
+	Errors    []placematch.FieldError `json:"errors,omitempty"`
+	Reasons   []string                `json:"reasons,omitempty"`
+}
+
+const problemJSON = "application/problem+json"
+
+// problem types: relative URIs documented in openapi.yaml.
+const (
+	typeValidation   = "/problems/validation-error"
+	typeMalformed    = "/problems/malformed-request"
+	typeTooLarge     = "/problems/body-too-large"
+	typeNotFound     = "/problems/not-found"
+	typeConflict     = "/problems/conflict"
+	typeNoCapacity   = "/problems/no-capacity"
+	typeHardRule     = "/problems/hard-rule"
+	typePrecondition = "/problems/precondition-failed"
+	typeInternal     = "/problems/internal-error"
+	typeUnavailable  = "/problems/unavailable"
+)
+
+// requestError is an error the API itself raises about the request (as opposed to a
+// domain error): malformed JSON, a body over the limit.
+type requestError struct {
+	status int
+	typ    string
+	title  string
+	detail string
+	fields []placematch.FieldError
+}
+
+func (e *requestError) Error() string { return e.detail }
+
+// ruleError is a booking refused by the matching engine's hard rules.
+type ruleError struct{ reasons []string }
+
+func (e *ruleError) Error() string {
+	return fmt.Sprintf("The placement breaks %d hard rule(s): %s.", len(e.reasons), strings.Join(e.reasons, ", "))
+}
+
+// writeProblem answers with p as problem+json.
+func writeProblem(c *gin.Context, p Problem) {
+	p.Instance = c.Request.URL.Path
+	p.RequestID = c.GetString(requestIDKey)
+	c.Header("Content-Type", problemJSON)
+	c.AbortWithStatusJSON(p.Status, p)
+}
+
+// fail maps any error to its problem: the one place where errors become HTTP.
+// Internal errors are logged in full and answered generically.
+func fail(c *gin.Context, err error) {
+	var (
+		ve *placematch.ValidationError
+		re *requestError
+		he *ruleError
+	)
+	switch {
+	case errors.As(err, &re):
+		writeProblem(c, Problem{Type: re.typ, Title: re.title, Status: re.status, Detail: re.detail, Errors: re.fields})
+	case errors.As(err, &ve):
+		writeProblem(c, Problem{Type: typeValidation, Title: "The request has invalid fields",
+			Status: http.StatusUnprocessableEntity, Detail: "See errors for each field at fault.", Errors: ve.Errors})
+	case errors.As(err, &he):
+		writeProblem(c, Problem{Type: typeHardRule, Title: "The placement breaks a hard rule",
+			Status: http.StatusConflict, Detail: he.Error(), Reasons: he.reasons})
+	case errors.Is(err, placematch.ErrNotFound):
+		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound,
+			Detail: "No such record."})
+	case errors.Is(err, placematch.ErrNoCapacity):
+		writeProblem(c, Problem{Type: typeNoCapacity, Title: "Not enough vacant places", Status: http.StatusConflict,
+			Detail: cleanDetail(err)})
+	case errors.Is(err, placematch.ErrConflict):
+		writeProblem(c, Problem{Type: typeConflict, Title: "Conflict with the stored record", Status: http.StatusConflict,
+			Detail: cleanDetail(err)})
+	case errors.Is(err, placematch.ErrVersionMismatch):
+		writeProblem(c, Problem{Type: typePrecondition, Title: "The record has changed", Status: http.StatusPreconditionFailed,
+			Detail: "The version in If-Match is no longer current; read the record again."})
+	default:
+		slog.ErrorContext(c.Request.Context(), "request failed", "error", err.Error(),
+			"request_id", c.GetString(requestIDKey), "route", c.FullPath())
+		writeProblem(c, Problem{Type: typeInternal, Title: "Internal error", Status: http.StatusInternalServerError,
+			Detail: "The request could not be completed; it has been logged with its request id."})
+	}
+}
+
+// cleanDetail returns the message a domain error carries for people, or a generic
+// sentence: driver text and SQL never reach a client.
+func cleanDetail(err error) string {
+	var de *placematch.Error
+	if errors.As(err, &de) {
+		return de.Msg
+	}
+	return "The request conflicts with the stored records."
+}

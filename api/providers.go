@@ -1,0 +1,356 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"placematch"
+	"placematch/store"
+)
+
+// providerInput is the request body of one provider kind.
+type providerInput interface {
+	validate(v *placematch.ValidationError, allowUnconfirmed bool, now time.Time)
+	apply(p *placematch.Provider)
+	place() (*pointIn, *string)
+	availability() *availabilityIn
+}
+
+// providerResource binds one provider kind to its JSON shapes and list filters.
+type providerResource struct {
+	kind  placematch.ProviderKind
+	path  string
+	newIn func() providerInput
+	toIn  func(*placematch.Provider) providerInput
+	toOut func(*placematch.Provider) any
+	// filters maps a query parameter to its allowed values (nil: any text) and to
+	// where it goes in the store filter.
+	filters map[string]filterSpec
+}
+
+type filterSpec struct {
+	allowed []string
+	set     func(f *store.ProviderFilter, v string)
+}
+
+var (
+	filterDistrict     = filterSpec{set: func(f *store.ProviderFilter, v string) { f.District = v }}
+	filterReference    = filterSpec{set: func(f *store.ProviderFilter, v string) { f.Reference = v }}
+	filterAvailability = filterSpec{allowed: []string{"available", "unavailable", "unconfirmed"},
+		set: func(f *store.ProviderFilter, v string) { f.AvailabilityStatus = v }}
+)
+
+var carers = providerResource{
+	kind: placematch.KindCarer, path: "carers",
+	newIn: func() providerInput { return &carerIn{} },
+	toIn:  func(p *placematch.Provider) providerInput { return carerToIn(p) },
+	toOut: carerToOut,
+	filters: map[string]filterSpec{"district": filterDistrict, "reference": filterReference,
+		"availability_status": filterAvailability,
+		"status":              {allowed: strs(placematch.CarerStatuses), set: func(f *store.ProviderFilter, v string) { f.Status = v }},
+		"placement_type": {allowed: strs(placematch.PlacementTypes),
+			set: func(f *store.ProviderFilter, v string) { f.PlacementType = v }}},
+}
+
+var units = providerResource{
+	kind: placematch.KindUnit, path: "units",
+	newIn: func() providerInput { return &unitIn{} },
+	toIn:  func(p *placematch.Provider) providerInput { return unitToIn(p) },
+	toOut: unitToOut,
+	filters: map[string]filterSpec{"district": filterDistrict, "reference": filterReference,
+		"availability_status": filterAvailability,
+		"registration_status": {allowed: strs(placematch.RegistrationStatuses),
+			set: func(f *store.ProviderFilter, v string) { f.Status = v }}},
+}
+
+var hubs = providerResource{
+	kind: placematch.KindHub, path: "hubs",
+	newIn: func() providerInput { return &hubIn{} },
+	toIn:  func(p *placematch.Provider) providerInput { return hubToIn(p) },
+	toOut: hubToOut,
+	filters: map[string]filterSpec{"district": filterDistrict, "reference": filterReference,
+		"availability_status": filterAvailability},
+}
+
+func strs[T ~string](in []T) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func (s *Server) listProviders(r providerResource) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		f := store.ProviderFilter{Kind: r.kind}
+		v := &placematch.ValidationError{}
+		f.Limit, f.Cursor = pageParams(c, v)
+		for name, spec := range r.filters {
+			if val := c.Query(name); val != "" {
+				if spec.allowed != nil {
+					enum(v, name, val, spec.allowed)
+				}
+				spec.set(&f, val)
+			}
+		}
+		if err := v.Err(); err != nil {
+			fail(c, err)
+			return
+		}
+		page, err := s.Store.ListProviders(c.Request.Context(), f)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		items := make([]any, len(page.Items))
+		for i, p := range page.Items {
+			items[i] = r.toOut(p)
+		}
+		c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+	}
+}
+
+func (s *Server) getProvider(r providerResource) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p, err := s.Store.GetProvider(c.Request.Context(), r.kind, c.Param("id"))
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		respond(c, http.StatusOK, p.Version, r.toOut(p))
+	}
+}
+
+func (s *Server) createProvider(r providerResource) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		in := r.newIn()
+		if err := decodeBody(c.Request, in); err != nil {
+			fail(c, err)
+			return
+		}
+		v := &placematch.ValidationError{}
+		in.validate(v, false, s.now())
+		if err := v.Err(); err != nil {
+			fail(c, err)
+			return
+		}
+		p := &placematch.Provider{Kind: r.kind}
+		in.apply(p)
+		loc, pc := in.place()
+		if err := s.resolvePlace(c.Request.Context(), loc, pc, &p.Location, &p.Postcode); err != nil {
+			fail(c, err)
+			return
+		}
+		p.Availability = in.availability().apply(s.now(), placematch.SourceOfficer)
+		if err := s.Store.CreateProvider(c.Request.Context(), p); err != nil {
+			fail(c, err)
+			return
+		}
+		c.Header("Location", "/api/v1/"+r.path+"/"+p.ID)
+		respond(c, http.StatusCreated, p.Version, r.toOut(p))
+	}
+}
+
+// patchProvider applies a JSON merge patch: the stored record, as a create body, is
+// merged with the patch and then decoded and validated exactly like a create, so a
+// patch can never store what a create would refuse.
+func (s *Server) patchProvider(r providerResource) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		patch, ifVersion, err := readPatch(c)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		// A new postcode is looked up before the update's transaction starts; without
+		// a new location it also moves the provider to the postcode.
+		_, newLoc := patch["location"]
+		pcText, newPostcode := patch["postcode"].(string)
+		if newPostcode && strings.TrimSpace(pcText) == "" {
+			patch["postcode"], newPostcode = nil, false // "" clears the postcode, like null
+		}
+		var moved placematch.Point
+		var normalised string
+		if newPostcode {
+			if err := s.resolvePlace(ctx, nil, &pcText, &moved, &normalised); err != nil {
+				fail(c, err)
+				return
+			}
+		}
+		touchesAvailability := patch["availability"] != nil
+		p, err := s.Store.UpdateProvider(ctx, r.kind, c.Param("id"), ifVersion, func(p *placematch.Provider) error {
+			if newPostcode {
+				delete(patch, "postcode")
+				p.Postcode = normalised
+				if !newLoc {
+					p.Location = moved
+				}
+			}
+			if v, ok := patch["postcode"]; ok && v == nil {
+				p.Postcode = ""
+			}
+			merged, err := mergePatch(r.toIn(p), patch)
+			if err != nil {
+				return err
+			}
+			in := r.newIn()
+			if err := decodeStrict(merged, in); err != nil {
+				return err
+			}
+			v := &placematch.ValidationError{}
+			in.validate(v, !touchesStatus(patch), s.now())
+			if err := v.Err(); err != nil {
+				return err
+			}
+			in.apply(p)
+			if loc, _ := in.place(); loc != nil {
+				p.Location = loc.point()
+			}
+			if touchesAvailability {
+				// A change of availability is a new confirmation, now and by this
+				// caller, unless the patch itself says when and through whom.
+				a := in.availability()
+				given, _ := patch["availability"].(map[string]any)
+				if _, ok := given["confirmed_at"]; !ok {
+					a.ConfirmedAt = nil
+				}
+				if _, ok := given["source"]; !ok {
+					a.Source = nil
+				}
+				p.Availability = a.apply(s.now(), placematch.SourceOfficer)
+			}
+			return nil
+		})
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		respond(c, http.StatusOK, p.Version, r.toOut(p))
+	}
+}
+
+// touchesStatus reports whether a patch sets availability.status.
+func touchesStatus(patch map[string]any) bool {
+	a, ok := patch["availability"].(map[string]any)
+	if !ok {
+		return false
+	}
+	_, ok = a["status"]
+	return ok
+}
+
+func (s *Server) archiveProvider(r providerResource) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ifVersion, err := ifMatch(c)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if err := s.Store.ArchiveProvider(c.Request.Context(), r.kind, c.Param("id"), ifVersion); err != nil {
+			fail(c, err)
+			return
+		}
+		c.Status(http.StatusNoContent)
+	}
+}
+
+// availabilityPut is the body of PUT .../availability: what a carer or provider says
+// about taking children now.
+type availabilityPut struct {
+	Status        *string          `json:"status"`
+	AvailableFrom *placematch.Date `json:"available_from"`
+	Note          *string          `json:"note"`
+}
+
+func (s *Server) putAvailability(r providerResource) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ifVersion, err := ifMatch(c)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		var body availabilityPut
+		if err := decodeBody(c.Request, &body); err != nil {
+			fail(c, err)
+			return
+		}
+		in := &availabilityIn{Status: body.Status, AvailableFrom: body.AvailableFrom, Note: body.Note}
+		v := &placematch.ValidationError{}
+		in.validate("", v, false, s.now())
+		if err := v.Err(); err != nil {
+			trimLeadingDot(err.(*placematch.ValidationError))
+			fail(c, err)
+			return
+		}
+		p, err := s.Store.UpdateProvider(c.Request.Context(), r.kind, c.Param("id"), ifVersion, func(p *placematch.Provider) error {
+			p.Availability = in.apply(s.now(), placematch.SourceOfficer)
+			return nil
+		})
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		respond(c, http.StatusOK, p.Version, r.toOut(p))
+	}
+}
+
+func trimLeadingDot(v *placematch.ValidationError) {
+	for i := range v.Errors {
+		if len(v.Errors[i].Field) > 0 && v.Errors[i].Field[0] == '.' {
+			v.Errors[i].Field = v.Errors[i].Field[1:]
+		}
+	}
+}
+
+// resolvePlace fills location and postcode from what was given: a location is kept
+// as it is; a postcode alone is looked up. A postcode that is given must be known.
+func (s *Server) resolvePlace(ctx context.Context, loc *pointIn, pc *string, dstLoc *placematch.Point, dstPC *string) error {
+	if pc != nil && *pc != "" {
+		norm, ok := placematch.NormalisePostcode(*pc)
+		if !ok {
+			return placematch.Invalid("postcode", "is not a UK postcode")
+		}
+		found, err := s.Store.LookupPostcode(ctx, norm)
+		if err != nil {
+			if isNotFound(err) {
+				return placematch.Invalid("postcode", "%s is not in the postcode directory", norm)
+			}
+			return err
+		}
+		*dstPC = norm
+		*dstLoc = found.Location
+	}
+	if loc != nil {
+		*dstLoc = loc.point()
+	}
+	return nil
+}
+
+// readPatch reads a merge-patch body and the If-Match version.
+func readPatch(c *gin.Context) (map[string]any, int, error) {
+	ifVersion, err := ifMatch(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	raw, err := readBody(c.Request)
+	if err != nil {
+		return nil, 0, err
+	}
+	var patch map[string]any
+	if err := json.Unmarshal(raw, &patch); err != nil || patch == nil {
+		return nil, 0, malformed("The body must be a JSON object (a JSON merge patch).")
+	}
+	return patch, ifVersion, nil
+}
+
+// respond writes a record with its ETag.
+func respond(c *gin.Context, status, version int, body any) {
+	c.Header("ETag", strconv.Quote(strconv.Itoa(version)))
+	c.JSON(status, body)
+}

@@ -1,0 +1,150 @@
+// Package api is Placematch's HTTP interface: the gin router, its handlers, the
+// problem+json error mapping, request validation and the OpenAPI contract served at
+// /openapi.yaml. Handlers are thin: decode, validate, one call to the store or the
+// matching service, encode.
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"placematch"
+	"placematch/store"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	Store *store.DB
+	// Matcher ranks providers for a child and checks the hard rules at booking;
+	// it is required.
+	Matcher *Matcher
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+	// OpenAPI is the contract served at /openapi.yaml.
+	OpenAPI []byte
+	// Version is reported by /healthz.
+	Version string
+}
+
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC()
+	}
+	return s.Now().UTC()
+}
+
+func (s *Server) today() placematch.Date { return placematch.DateOf(s.now()) }
+
+// Handler returns the router with every route. Routes are listed here and nowhere
+// else, so this function is the map of the API.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(requestID(), accessLog(), recoverProblem(), secureHeaders(), limitBody())
+	r.NoRoute(func(c *gin.Context) {
+		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound, Detail: "No such route."})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeProblem(c, Problem{Type: "/problems/method-not-allowed", Title: "Method not allowed",
+			Status: http.StatusMethodNotAllowed, Detail: "This route does not accept " + c.Request.Method + "."})
+	})
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/openapi.yaml", s.openapi)
+
+	v1 := r.Group("/api/v1")
+	for _, pr := range []providerResource{carers, units, hubs} {
+		g := v1.Group("/" + pr.path)
+		g.GET("", s.listProviders(pr))
+		g.POST("", s.createProvider(pr))
+		g.GET("/:id", s.getProvider(pr))
+		g.PATCH("/:id", s.patchProvider(pr))
+		g.DELETE("/:id", s.archiveProvider(pr))
+		g.PUT("/:id/availability", s.putAvailability(pr))
+	}
+	v1.GET("/children", s.listChildren)
+	v1.POST("/children", s.createChild)
+	v1.GET("/children/:id", s.getChild)
+	v1.PATCH("/children/:id", s.patchChild)
+	v1.DELETE("/children/:id", s.archiveChild)
+	v1.GET("/children/:id/matches", s.matchChild)
+	v1.GET("/matches/:id", s.getMatch)
+
+	v1.GET("/placements", s.listPlacements)
+	v1.POST("/placements", s.createPlacement)
+	v1.GET("/placements/:id", s.getPlacement)
+	v1.PATCH("/placements/:id", s.patchPlacement)
+	v1.DELETE("/placements/:id", s.archivePlacement)
+	return r
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": s.Version})
+}
+
+// readyz answers 200 only when the database answers and its schema is current.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
+			Detail: "The database does not answer."})
+		return
+	}
+	if ok, err := s.Store.SchemaCurrent(ctx); err != nil || !ok {
+		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
+			Detail: "The database schema is not current; run `placematch migrate`."})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "database": s.Store.Dialect()})
+}
+
+func (s *Server) openapi(c *gin.Context) {
+	c.Data(http.StatusOK, "application/yaml", s.OpenAPI)
+}
+
+// listOut is the body of every list: a page of items and the cursor of the next.
+type listOut struct {
+	Items      []any  `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// pageParams reads limit and cursor.
+func pageParams(c *gin.Context, v *placematch.ValidationError) (int, string) {
+	limit := 0
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > store.MaxLimit {
+			v.Add("limit", "must be a whole number between 1 and %d", store.MaxLimit)
+		}
+		limit = n
+	}
+	return limit, c.Query("cursor")
+}
+
+// ifMatch reads If-Match: a version as an ETag ("3", W/"3") or *. No header is 0
+// (no precondition).
+func ifMatch(c *gin.Context) (int, error) {
+	h := strings.TrimSpace(c.GetHeader("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
+	n, err := strconv.Atoi(h)
+	if err != nil || n < 1 {
+		return 0, &requestError{status: http.StatusBadRequest, typ: typeMalformed, title: "Malformed request",
+			detail: "If-Match must be an ETag this service issued, such as \"3\".",
+			fields: []placematch.FieldError{{Field: "If-Match", Message: "is not an ETag of this resource"}}}
+	}
+	return n, nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, placematch.ErrNotFound) }

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"placematch/demo"
+	"placematch/geo"
+	"placematch/store"
+)
+
+func openStore(ctx context.Context, cfg config) (*store.DB, error) {
+	return store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath})
+}
+
+func cmdMigrate(ctx context.Context, cfg config) error {
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.Migrate(ctx)
+}
+
+func cmdSeed(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	isDemo := fs.Bool("demo", false, "load the Norfolk demo data set")
+	seed := fs.Uint64("seed", cfg.DemoSeed, "seed of the demo data")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if !*isDemo {
+		return fmt.Errorf("seed: only --demo is available")
+	}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	empty, err := demo.IsEmpty(ctx, db)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return errors.New("seed: the database already holds records; the demo loads only into an empty database")
+	}
+	db.Locator = demo.Locator()
+	sum, err := demo.Seed(ctx, db, *seed, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo loaded: %d carers, %d units, %d hubs, %d children awaiting (%d sibling groups), %d placements\n",
+		sum.Carers, sum.Units, sum.Hubs, sum.Children, sum.SiblingGroups, sum.Placements)
+	return nil
+}
+
+func cmdImportPostcodes(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errUsage
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	w := db.NewPostcodeWriter(ctx)
+	stats, err := geo.ReadPostcodes(f, func(r geo.PostcodeRow) error {
+		return w.Add(store.Postcode{Postcode: r.Postcode, Location: r.Point, District: r.District})
+	})
+	if err != nil {
+		return fmt.Errorf("import-postcodes: %w", err)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	slog.InfoContext(ctx, "postcodes imported", "rows", stats.Rows, "valid", stats.Valid, "skipped", stats.Skipped)
+	fmt.Fprintf(stdout, "%d rows read, %d postcodes imported, %d skipped\n", stats.Rows, stats.Valid, stats.Skipped)
+	return nil
+}

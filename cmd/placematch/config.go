@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is every setting, read from the environment once at start.
+type config struct {
+	Addr            string
+	DatabaseURL     string
+	SQLitePath      string
+	MigrateOnStart  bool
+	Boundaries      string
+	Weights         string
+	StaleAfterDays  int
+	LogLevel        slog.Level
+	ShutdownTimeout time.Duration
+	DemoSeed        uint64
+}
+
+// envSpec documents one variable; the README's configuration table lists the same.
+type envSpec struct {
+	name, def, help string
+	secret          bool
+}
+
+var envSpecs = []envSpec{
+	{name: "PLACEMATCH_ADDR", def: ":8080", help: "listen address"},
+	{name: "DATABASE_URL", help: "PostgreSQL URL; unset means the embedded SQLite file", secret: true},
+	{name: "PLACEMATCH_SQLITE_PATH", def: "placematch.db", help: "SQLite file used when DATABASE_URL is unset"},
+	{name: "PLACEMATCH_MIGRATE_ON_START", def: "true", help: "apply pending migrations when serve starts"},
+	{name: "PLACEMATCH_BOUNDARIES", help: "GeoJSON of the council's districts; sets district and in_area"},
+	{name: "PLACEMATCH_WEIGHTS", help: "matching weight overrides, e.g. needs=4,distance=2"},
+	{name: "PLACEMATCH_STALE_AFTER_DAYS", def: "14", help: "days after which availability counts as stale"},
+	{name: "PLACEMATCH_LOG_LEVEL", def: "info", help: "debug, info, warn or error"},
+	{name: "PLACEMATCH_SHUTDOWN_TIMEOUT", def: "15s", help: "how long shutdown waits for requests in flight"},
+	{name: "PLACEMATCH_DEMO_SEED", def: "1", help: "seed of the demo data set"},
+}
+
+// getenv reads NAME, or the file named by NAME_FILE (for secrets mounted as files).
+func getenv(name string) (string, error) {
+	if f := os.Getenv(name + "_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return os.Getenv(name), nil
+}
+
+func loadConfig() (config, error) {
+	vals := map[string]string{}
+	for _, s := range envSpecs {
+		v, err := getenv(s.name)
+		if err != nil {
+			return config{}, err
+		}
+		if v == "" {
+			v = s.def
+		}
+		vals[s.name] = v
+	}
+	cfg := config{Addr: vals["PLACEMATCH_ADDR"], DatabaseURL: vals["DATABASE_URL"], SQLitePath: vals["PLACEMATCH_SQLITE_PATH"],
+		Boundaries: vals["PLACEMATCH_BOUNDARIES"], Weights: vals["PLACEMATCH_WEIGHTS"]}
+	var err error
+	if cfg.MigrateOnStart, err = strconv.ParseBool(vals["PLACEMATCH_MIGRATE_ON_START"]); err != nil {
+		return cfg, fmt.Errorf("PLACEMATCH_MIGRATE_ON_START: must be true or false")
+	}
+	if cfg.StaleAfterDays, err = strconv.Atoi(vals["PLACEMATCH_STALE_AFTER_DAYS"]); err != nil || cfg.StaleAfterDays < 1 {
+		return cfg, fmt.Errorf("PLACEMATCH_STALE_AFTER_DAYS: must be a whole number of days, at least 1")
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(vals["PLACEMATCH_LOG_LEVEL"])); err != nil {
+		return cfg, fmt.Errorf("PLACEMATCH_LOG_LEVEL: %w", err)
+	}
+	if cfg.ShutdownTimeout, err = time.ParseDuration(vals["PLACEMATCH_SHUTDOWN_TIMEOUT"]); err != nil {
+		return cfg, fmt.Errorf("PLACEMATCH_SHUTDOWN_TIMEOUT: %w", err)
+	}
+	if cfg.DemoSeed, err = strconv.ParseUint(vals["PLACEMATCH_DEMO_SEED"], 10, 64); err != nil {
+		return cfg, fmt.Errorf("PLACEMATCH_DEMO_SEED: must be a whole number")
+	}
+	return cfg, nil
+}
+
+// logAttrs lists the configuration for the start-up log, with secrets masked.
+func (c config) logAttrs() []any {
+	db := "sqlite:" + c.SQLitePath
+	if c.DatabaseURL != "" {
+		db = maskURL(c.DatabaseURL)
+	}
+	return []any{"addr", c.Addr, "database", db, "migrate_on_start", c.MigrateOnStart, "boundaries", c.Boundaries,
+		"weights", c.Weights, "stale_after_days", c.StaleAfterDays, "log_level", c.LogLevel.String(),
+		"shutdown_timeout", c.ShutdownTimeout.String()}
+}
+
+// maskURL hides the password of a database URL (and every query value, where
+// connection strings sometimes carry one).
+func maskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable, hidden)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	q := u.Query()
+	for k := range q {
+		if strings.Contains(strings.ToLower(k), "pass") {
+			q.Set(k, "xxxxx")
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.Redacted()
+}

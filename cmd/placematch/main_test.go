@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildBinary builds the real binary once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "placematch")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func getJSON(t *testing.T, url string, into any) int {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if into != nil {
+		if err := json.NewDecoder(res.Body).Decode(into); err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
+	}
+	return res.StatusCode
+}
+
+// The README's first command: serve the demo on the embedded SQLite default, list
+// carers, ask for matches, and stop cleanly on SIGTERM.
+func TestServeDemoEndToEnd(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "serve", "--demo")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PLACEMATCH_ADDR="+addr, "DATABASE_URL=", "PLACEMATCH_SQLITE_PATH="+filepath.Join(dir, "demo.db"))
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	base := "http://" + addr
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready in time:\n%s", out.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var carers struct {
+		Items      []map[string]any `json:"items"`
+		NextCursor string           `json:"next_cursor"`
+	}
+	if st := getJSON(t, base+"/api/v1/carers", &carers); st != 200 || len(carers.Items) == 0 || carers.NextCursor == "" {
+		t.Fatalf("carers: status %d, %d items", st, len(carers.Items))
+	}
+	var children struct {
+		Items []map[string]any `json:"items"`
+	}
+	getJSON(t, base+"/api/v1/children?status=awaiting&limit=5", &children)
+	if len(children.Items) == 0 {
+		t.Fatal("no demo children awaiting")
+	}
+	var match map[string]any
+	if st := getJSON(t, base+"/api/v1/children/"+children.Items[0]["id"].(string)+"/matches", &match); st != 200 {
+		t.Fatalf("matches status %d", st)
+	}
+	if ms, _ := match["matches"].([]any); len(ms) == 0 {
+		t.Fatalf("demo child has no matches: %v", match["excluded_summary"])
+	}
+	if !strings.Contains(out.String(), "demo data loaded") {
+		t.Fatalf("serve --demo did not report the demo:\n%s", out.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, out.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("did not stop after SIGTERM")
+	}
+}
+
+func runCLI(t *testing.T, bin, dir string, env []string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "DATABASE_URL="), env...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func TestCLICommands(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	db := "PLACEMATCH_SQLITE_PATH=" + filepath.Join(dir, "cli.db")
+
+	out, err := runCLI(t, bin, dir, []string{db, "PLACEMATCH_MIGRATE_ON_START=false", "PLACEMATCH_ADDR=" + freeAddr(t)}, "serve")
+	if err == nil || !strings.Contains(out, "schema is not current") {
+		t.Fatalf("serve on a stale schema: %v\n%s", err, out)
+	}
+	for range 2 {
+		if out, err := runCLI(t, bin, dir, []string{db}, "migrate"); err != nil {
+			t.Fatalf("migrate: %v\n%s", err, out)
+		}
+	}
+	csv, _ := filepath.Abs("../../../shared/data/postcodes/norfolk_postcodes.csv")
+	if _, err := os.Stat(csv); err != nil {
+		t.Fatalf("real postcode data missing: %v", err)
+	}
+	for range 2 { // importing twice leaves one copy
+		out, err = runCLI(t, bin, dir, []string{db}, "import-postcodes", csv)
+		if err != nil || !strings.Contains(out, "30612 postcodes imported") {
+			t.Fatalf("import-postcodes: %v\n%s", err, out)
+		}
+	}
+	out, err = runCLI(t, bin, dir, []string{db}, "seed", "--demo", "--seed", "7")
+	if err != nil || !strings.Contains(out, "demo loaded") {
+		t.Fatalf("seed: %v\n%s", err, out)
+	}
+	if out, err = runCLI(t, bin, dir, []string{db}, "seed", "--demo"); err == nil {
+		t.Fatalf("second seed into a full database was accepted:\n%s", out)
+	}
+	if out, err = runCLI(t, bin, dir, nil, "version"); err != nil || strings.TrimSpace(out) == "" {
+		t.Fatalf("version: %v %q", err, out)
+	}
+	if out, err = runCLI(t, bin, dir, nil, "frobnicate"); err == nil || !strings.Contains(out, "usage") {
+		t.Fatalf("unknown command: %v %q", err, out)
+	}
+}
+
+func TestConfigMasksSecrets(t *testing.T) {
+	got := maskURL("postgres://app:s3cret@db:5432/placematch?sslmode=disable&password=other")
+	if strings.Contains(got, "s3cret") || strings.Contains(got, "other") {
+		t.Fatalf("secret in %q", got)
+	}
+	t.Setenv("DATABASE_URL", "")
+	f := filepath.Join(t.TempDir(), "url")
+	if err := os.WriteFile(f, []byte("postgres://u:p@h/db\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DATABASE_URL_FILE", f)
+	cfg, err := loadConfig()
+	if err != nil || cfg.DatabaseURL != "postgres://u:p@h/db" {
+		t.Fatalf("DATABASE_URL_FILE: %v %q", err, cfg.DatabaseURL)
+	}
+	t.Setenv("PLACEMATCH_STALE_AFTER_DAYS", "soon")
+	if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), "PLACEMATCH_STALE_AFTER_DAYS") {
+		t.Fatalf("bad number accepted: %v", err)
+	}
+}

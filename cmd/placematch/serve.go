@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"placematch"
+	"placematch/api"
+	"placematch/demo"
+	"placematch/geo"
+	"placematch/matching"
+	"placematch/store"
+)
+
+func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	isDemo := fs.Bool("demo", false, "seed an empty database with the Norfolk demo data")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	slog.InfoContext(ctx, "starting placematch", append([]any{"version", version, "demo", *isDemo}, cfg.logAttrs()...)...)
+
+	weights := matching.DefaultWeights()
+	if cfg.Weights != "" {
+		w, err := matching.ParseWeights(cfg.Weights)
+		if err != nil {
+			return fmt.Errorf("PLACEMATCH_WEIGHTS: %w", err)
+		}
+		weights = w
+	}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := prepareSchema(ctx, db, cfg.MigrateOnStart); err != nil {
+		return err
+	}
+	switch {
+	case cfg.Boundaries != "":
+		districts, err := geo.LoadDistrictsFile(cfg.Boundaries)
+		if err != nil {
+			return fmt.Errorf("PLACEMATCH_BOUNDARIES: %w", err)
+		}
+		db.Locator = districts
+	case *isDemo:
+		db.Locator = demo.Locator()
+	}
+	if *isDemo {
+		if err := seedIfEmpty(ctx, db, cfg.DemoSeed, stdout); err != nil {
+			return err
+		}
+	}
+
+	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version,
+		Matcher: &api.Matcher{Store: db, Weights: weights, AreaConfigured: db.Locator != nil,
+			StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour, FullReloadAfter: 5 * time.Minute}}
+	return listenAndServe(ctx, cfg, srv.Handler())
+}
+
+// prepareSchema migrates, or refuses to serve a stale schema when told not to.
+func prepareSchema(ctx context.Context, db *store.DB, migrate bool) error {
+	if migrate {
+		return db.Migrate(ctx)
+	}
+	ok, err := db.SchemaCurrent(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("the database schema is not current: run `placematch migrate` (or set PLACEMATCH_MIGRATE_ON_START=true)")
+	}
+	return nil
+}
+
+func seedIfEmpty(ctx context.Context, db *store.DB, seed uint64, stdout io.Writer) error {
+	empty, err := demo.IsEmpty(ctx, db)
+	if err != nil || !empty {
+		return err
+	}
+	sum, err := demo.Seed(ctx, db, seed, time.Now())
+	if err != nil {
+		return fmt.Errorf("demo seed: %w", err)
+	}
+	fmt.Fprintf(stdout, "demo data loaded: %d carers, %d units, %d hubs, %d children awaiting\n",
+		sum.Carers, sum.Units, sum.Hubs, sum.Children)
+	return nil
+}
+
+// listenAndServe runs the HTTP server until ctx ends, then shuts down in order:
+// stop accepting, let requests in flight finish (bounded), return.
+func listenAndServe(ctx context.Context, cfg config, h http.Handler) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	slog.InfoContext(ctx, "listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	slog.Info("stopped")
+	return nil
+}
