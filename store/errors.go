@@ -17,6 +17,7 @@ var constraintMessages = []struct{ pg, sqlite, msg string }{
 	{"providers_kind_reference", "providers.kind, providers.reference", "A provider of this kind already has this reference"},
 	{"children_reference", "children.reference", "A child already has this reference"},
 	{"placements_one_active", "placements.child_id", "The child already has an active placement"},
+	{"feeds_name", "feeds.name", "A feed already has this name"},
 	{"providers_filled_range", "CHECK constraint failed", "The provider has no vacant place left"},
 }
 

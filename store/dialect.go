@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// The PostgreSQL / SQLite differences the nightly jobs need live here.
+//
+// Leader lock. Production runs several replicas on one PostgreSQL; each job must run
+// on one of them at a time. A session advisory lock does that without a lease table
+// to expire: it lives on one connection, so the connection is taken out of the pool
+// and held for the run, and a process that dies loses the lock with its connection.
+// The key includes the schema so that deployments (and parallel tests) sharing a
+// database in different schemas never block each other. SQLite serves a single
+// instance, and its writer lock already serialises writes, so the lock is always
+// granted there; the in-process mutex of the scheduler and the job_runs_one_running
+// index keep runs of one job from overlapping.
+
+// JobLock is a held leader lock for one job.
+type JobLock struct {
+	conn *sql.Conn
+	job  string
+	// Exclusive is true when the lock excludes every other process (PostgreSQL):
+	// then a run of this job still marked running must belong to a dead process.
+	Exclusive bool
+}
+
+// TryJobLock takes the leader lock for job without waiting; ok is false when another
+// process holds it. Release the lock when the run ends.
+func (db *DB) TryJobLock(ctx context.Context, job string) (lock *JobLock, ok bool, err error) {
+	if db.dialect != Postgres {
+		return &JobLock{job: job}, true, nil
+	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: job lock: %w", err)
+	}
+	err = conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock(hashtext(current_schema() || ':job:' || $1))", job).Scan(&ok)
+	if err != nil || !ok {
+		conn.Close()
+		if err != nil {
+			return nil, false, fmt.Errorf("store: job lock: %w", err)
+		}
+		return nil, false, nil
+	}
+	return &JobLock{conn: conn, job: job, Exclusive: true}, true, nil
+}
+
+// Release gives the lock back and returns the connection to the pool. It does not
+// take a context: it must run even when the run's context has ended.
+func (l *JobLock) Release() error {
+	if l == nil || l.conn == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := l.conn.ExecContext(ctx, "SELECT pg_advisory_unlock(hashtext(current_schema() || ':job:' || $1))", l.job)
+	// Closing the connection ends the session's locks even when the unlock failed.
+	if cerr := l.conn.Close(); err == nil {
+		err = cerr
+	}
+	l.conn = nil
+	return err
+}
