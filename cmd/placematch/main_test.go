@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -60,8 +61,8 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	cmd := exec.Command(bin, "serve", "--demo")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PLACEMATCH_ADDR="+addr, "DATABASE_URL=", "PLACEMATCH_SQLITE_PATH="+filepath.Join(dir, "demo.db"))
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +118,25 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("did not stop after SIGTERM")
 	}
+}
+
+// syncBuffer collects a child process's output; the process writes from its own
+// goroutines while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func runCLI(t *testing.T, bin, dir string, env []string, args ...string) (string, error) {

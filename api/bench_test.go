@@ -1,0 +1,120 @@
+package api_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"placematch"
+	"placematch/api"
+	"placematch/matching"
+	"placematch/store"
+	"placematch/store/storetest"
+)
+
+// benchOutcodes reads the centroids of Great Britain's outcodes (public data, read
+// where it lies), to spread benchmark providers the way homes are spread.
+func benchOutcodes(b *testing.B) []placematch.Point {
+	f, err := os.Open("../../shared/data/postcodes/gb_outcode_centroids.csv")
+	if err != nil {
+		b.Fatalf("benchmark data missing: %v", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]placematch.Point, 0, len(rows))
+	for _, row := range rows[1:] {
+		lat, _ := strconv.ParseFloat(row[1], 64)
+		lon, _ := strconv.ParseFloat(row[2], 64)
+		out = append(out, placematch.Point{Lat: lat, Lon: lon})
+	}
+	return out
+}
+
+// seedProviders stores n providers across Great Britain: about 70% carers, 25%
+// units, 5% hubs, with mixed statuses, ages, skills and vacancies from a fixed seed.
+func seedProviders(b *testing.B, db *store.DB, n int) {
+	pts := benchOutcodes(b)
+	r := rand.New(rand.NewPCG(10, 23))
+	skills := placematch.Needs
+	for i := range n {
+		ref := fmt.Sprintf("B%06d", i)
+		at := pts[r.IntN(len(pts))]
+		at.Lat += (r.Float64() - 0.5) * 0.04
+		at.Lon += (r.Float64() - 0.5) * 0.06
+		var p *placematch.Provider
+		switch x := r.IntN(100); {
+		case x < 70:
+			p = storetest.Carer(ref, func(p *placematch.Provider) {
+				p.AgeMin, p.AgeMax = r.IntN(6), 10+r.IntN(8)
+				p.Carer.MaxChildren = 1 + r.IntN(3)
+				p.Carer.Skills = []string{skills[r.IntN(len(skills))], skills[r.IntN(len(skills))], "trauma"}
+				if r.IntN(10) == 0 {
+					p.Carer.Status = placematch.CarerOnHold
+				}
+			})
+		case x < 95:
+			p = storetest.Unit(ref, func(p *placematch.Provider) { p.Unit.Beds = 1 + r.IntN(6) })
+		default:
+			p = storetest.Hub(ref)
+		}
+		p.Location = at
+		if r.IntN(6) == 0 {
+			p.Availability.Status = placematch.Unavailable
+		}
+		if err := db.CreateProvider(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMatchEndpoint is GET /api/v1/children/{id}/matches through the real
+// router and a real store holding 10,000 providers across Great Britain, on each
+// engine: decode, load the child and siblings, refresh the candidate cache (one
+// counter read when nothing changed), rank, encode, and store the match run.
+func BenchmarkMatchEndpoint(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			db := storetest.Open(b, d)
+			seedProviders(b, db, 10_000)
+			child := storetest.Child("BENCH")
+			if err := db.CreateChild(ctx, child); err != nil {
+				b.Fatal(err)
+			}
+			s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Now: func() time.Time { return storetest.Clock },
+				Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}}
+			srv := httptest.NewServer(s.Handler())
+			defer srv.Close()
+			for _, q := range []string{"include_excluded=false", "include_excluded=true", "max_distance_km=40"} {
+				b.Run(q, func(b *testing.B) {
+					url := srv.URL + "/api/v1/children/" + child.ID + "/matches?" + q
+					get := func() {
+						res, err := http.Get(url)
+						if err != nil {
+							b.Fatal(err)
+						}
+						n, _ := io.Copy(io.Discard, res.Body)
+						res.Body.Close()
+						if res.StatusCode != 200 {
+							b.Fatalf("status %d", res.StatusCode)
+						}
+						b.SetBytes(n)
+					}
+					get() // the first request fills the candidate cache
+					for b.Loop() {
+						get()
+					}
+				})
+			}
+		})
+	}
+}
