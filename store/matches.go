@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"fmt"
 	"time"
 
@@ -24,7 +27,7 @@ type matchRunRow struct {
 	ChildID        string
 	InputHash      string
 	WeightsVersion string
-	Result         string
+	Result         []byte
 	CreatedAt      time.Time
 }
 
@@ -40,8 +43,16 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 		m.ID = newID()
 	}
 	m.CreatedAt = db.now()
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid
+	if _, err := zw.Write(m.Result); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
 	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, InputHash: m.InputHash, WeightsVersion: m.WeightsVersion,
-		Result: string(m.Result), CreatedAt: m.CreatedAt}
+		Result: buf.Bytes(), CreatedAt: m.CreatedAt}
 	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("store: save match run: %w", translate(err))
 	}
@@ -57,6 +68,14 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
+	zr, err := gzip.NewReader(bytes.NewReader(row.Result))
+	if err != nil {
+		return nil, fmt.Errorf("store: match run %s: %w", id, err)
+	}
+	result, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("store: match run %s: %w", id, err)
+	}
 	return &MatchRun{ID: row.ID, ChildID: row.ChildID, InputHash: row.InputHash, WeightsVersion: row.WeightsVersion,
-		Result: []byte(row.Result), CreatedAt: row.CreatedAt.UTC()}, nil
+		Result: result, CreatedAt: row.CreatedAt.UTC()}, nil
 }

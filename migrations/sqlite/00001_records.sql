@@ -103,7 +103,9 @@ CREATE TABLE match_runs (
     child_id        TEXT NOT NULL REFERENCES children (id),
     input_hash      TEXT NOT NULL,
     weights_version TEXT NOT NULL,
-    result          TEXT NOT NULL,
+    -- The answer as sent, gzip-compressed: a national search can list thousands
+    -- of exclusions, and every run is kept.
+    result          BLOB NOT NULL,
     created_at      DATETIME NOT NULL
 );
 CREATE INDEX match_runs_child ON match_runs (child_id, created_at);
