@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"io"
 	"fmt"
+	"io"
 	"time"
 
 	"placematch"
