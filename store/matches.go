@@ -28,7 +28,7 @@ type matchRunRow struct {
 	InputHash      string
 	WeightsVersion string
 	Result         []byte
-	CreatedAt      time.Time
+	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
 }
 
 func (matchRunRow) TableName() string { return "match_runs" }

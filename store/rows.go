@@ -30,8 +30,8 @@ type providerRow struct {
 	ReportedAt        *time.Time
 	Details           string
 	ChangeSeq         int64
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	CreatedAt         time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
 	Version           int
 	ArchivedAt        *time.Time
 }
@@ -181,8 +181,8 @@ type childRow struct {
 	AvoidAreas           string
 	MaxDistanceKM        *float64 `gorm:"column:max_distance_km"`
 	Status               string
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	CreatedAt            time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt            time.Time `gorm:"autoUpdateTime:false"`
 	Version              int
 	ArchivedAt           *time.Time
 }
@@ -264,8 +264,8 @@ type placementRow struct {
 	MatchID        string
 	MatchRank      int
 	DecisionReason string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
 	Version        int
 	ArchivedAt     *time.Time
 	// ProviderName is read with a join for responses; it is not a column.

@@ -296,3 +296,19 @@ func TestMatchRunRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// Timestamps come from the store's clock, never from the driver's: a fixed clock
+// reads back exactly.
+func TestTimestampsFollowTheStoreClock(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		c := storetest.Child("A")
+		must(t, db.CreateChild(ctx, c))
+		_, err := db.UpdateChild(ctx, c.ID, 0, func(c *placematch.Child) error { c.Urgency = "emergency"; return nil })
+		must(t, err)
+		got, err := db.GetChild(ctx, c.ID)
+		must(t, err)
+		if !got.UpdatedAt.Equal(storetest.Clock) || !got.CreatedAt.Equal(storetest.Clock) {
+			t.Fatalf("created %v updated %v, want the store clock %v", got.CreatedAt, got.UpdatedAt, storetest.Clock)
+		}
+	})
+}
