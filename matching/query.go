@@ -129,6 +129,9 @@ func newQuery(req Request, w Weights, opt Options) *query {
 	}
 
 	q.now = req.Now.Unix()
+	if req.Now.IsZero() {
+		q.now = today.Time().Unix()
+	}
 	stale := opt.StaleAfter
 	if stale <= 0 {
 		stale = DefaultStaleAfter

@@ -20,7 +20,8 @@ type Request struct {
 	// Today dates the search: ages are taken on it, and it is the earliest
 	// required_from. Zero means the date of Now.
 	Today placematch.Date
-	// Now is the instant availability confirmations are aged against.
+	// Now is the instant availability confirmations are aged against. Zero means
+	// midnight UTC at the start of Today.
 	Now time.Time
 }
 
