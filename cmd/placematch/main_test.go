@@ -209,3 +209,23 @@ func TestConfigMasksSecrets(t *testing.T) {
 		t.Fatalf("bad number accepted: %v", err)
 	}
 }
+
+// The README's configuration table must list every variable the binary reads.
+func TestReadmeListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range envSpecs {
+		if !strings.Contains(string(readme), "`"+s.name+"`") {
+			t.Errorf("README.md does not document %s", s.name)
+		}
+	}
+	if !strings.Contains(string(readme), "bash scripts/test.sh") {
+		t.Error("README.md lost the test command")
+	}
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil || !strings.Contains(string(ci), "bash scripts/test.sh") {
+		t.Errorf(".ci/run must run the README's test command: %v", err)
+	}
+}
