@@ -93,7 +93,7 @@ func TestGoodCSVAndJSONFeedsApplied(t *testing.T) {
 			t.Fatalf("result %+v", res)
 		}
 		for _, c := range []struct {
-			u               *placematch.Provider
+			u                *placematch.Provider
 			reported, vacant int
 		}{{w.u1, 1, 1}, {w.u2, 2, 2}, {w.u3, 0, 0}} {
 			rep, vac := w.reported(t, c.u)
