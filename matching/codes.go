@@ -53,7 +53,7 @@ var ReasonCodes = []ReasonCode{
 
 // reason is a set of breached rules; bit i stands for ReasonCodes[i], so a mask turns
 // into its codes in the documented order without sorting.
-type reason uint32
+type reason uint16
 
 const (
 	rAge reason = 1 << iota
@@ -77,7 +77,7 @@ const (
 // codes appends the codes of mask to dst.
 func (m reason) codes(dst []string) []string {
 	for m != 0 {
-		i := bits.TrailingZeros32(uint32(m))
+		i := bits.TrailingZeros16(uint16(m))
 		dst = append(dst, ReasonCodes[i].Code)
 		m &= m - 1
 	}

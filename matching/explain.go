@@ -29,7 +29,7 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 	if m.Score != score {
 		// The first pass and this one share every formula; a difference is a bug
 		// worth failing loudly in tests rather than a score nobody can explain.
-		panic(fmt.Sprintf("matching: score of %s changed from %v to %v", c.id, score, m.Score))
+		panic(fmt.Sprintf("matching: score of %s changed from %v to %v", c.P.ID, score, m.Score))
 	}
 	if q.home {
 		m.DistanceKM = round4(km)
@@ -87,7 +87,7 @@ func (q *query) ruleFlags(c *Candidate) (flags, reasons []string) {
 		if q.checkType && c.types&q.typeBit == 0 {
 			flags = append(flags, FlagEmergencyOutsideTerms)
 		}
-		if after := c.filled + q.g; after > placematch.FosteringLimit {
+		if after := int(c.filled) + int(q.g); after > placematch.FosteringLimit {
 			if c.filled == 0 && q.siblings {
 				flags = append(flags, FlagSiblingGroupOverLimit)
 				reasons = append(reasons, fmt.Sprintf("The %d siblings may live here together: the fostering limit of %d does not apply when all the children are siblings.", q.g, placematch.FosteringLimit))
@@ -198,14 +198,14 @@ func (q *query) approvalText(c *Candidate) string {
 	return fmt.Sprintf("New Roads hub for %s; %s.", ages, beds)
 }
 
-func vacancyReason(vac, g int32) string {
+func vacancyReason(vac, g int16) string {
 	if g == 1 {
 		return fmt.Sprintf("Has %d %s for one child.", vac, plural(int(vac), "vacancy", "vacancies"))
 	}
 	return fmt.Sprintf("Has %d %s for a group of %d.", vac, plural(int(vac), "vacancy", "vacancies"), g)
 }
 
-func capacityText(vac, g int32) string {
+func capacityText(vac, g int16) string {
 	s := fmt.Sprintf("%d %s for a group of %d", vac, plural(int(vac), "vacancy", "vacancies"), g)
 	if spare := vac - g; spare > 0 {
 		s += fmt.Sprintf(" (%d spare)", spare)

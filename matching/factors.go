@@ -50,7 +50,7 @@ func distanceValue(homeKM float64, school bool, schoolKM float64) float64 {
 // capacityValue prefers providers whose vacancies fit the group: 1 when they are
 // equal, then 1/(1 + spare/4) (0.8 with one spare place, 0.67 with two), so large
 // vacancies are kept for large sibling groups without burying big units.
-func capacityValue(vac, group int32) float64 {
+func capacityValue(vac, group int16) float64 {
 	spare := max(vac-group, 0)
 	return 1 / (1 + float64(spare)/4)
 }

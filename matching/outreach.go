@@ -44,7 +44,7 @@ func newHubIndex(hubs []Candidate, age int) hubIndex {
 			continue
 		}
 		r := c.P.Hub.OutreachRadiusKM
-		if !(r > 0) || int32(age) < c.ageMin || int32(age) > c.ageMax {
+		if !(r > 0) || small(age) < c.ageMin || small(age) > c.ageMax {
 			continue
 		}
 		keep = append(keep, int32(i))

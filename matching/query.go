@@ -18,9 +18,9 @@ type query struct {
 	kinds uint8
 	limit int
 
-	g          int32 // group size
-	minAge     int32
-	maxAge     int32
+	g          int16 // group size
+	minAge     int16
+	maxAge     int16
 	teen       bool // a member is 16 or 17
 	nonFemale  bool
 	wheelchair bool
@@ -155,11 +155,11 @@ func (q *query) group(req Request, today placematch.Date) {
 	if len(members) == 0 {
 		members = append(members, req.Child)
 	}
-	q.g = int32(len(members))
-	q.minAge, q.maxAge = math.MaxInt32, math.MinInt32
+	q.g = small(len(members))
+	q.minAge, q.maxAge = math.MaxInt16, math.MinInt16
 	q.siblings = true
 	for i, m := range members {
-		age := int32(m.AgeOn(today))
+		age := small(m.AgeOn(today))
 		q.minAge, q.maxAge = min(q.minAge, age), max(q.maxAge, age)
 		q.teen = q.teen || age == 16 || age == 17
 		q.nonFemale = q.nonFemale || m.Sex != "female"

@@ -111,7 +111,7 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 
 // check applies every hard rule to c and returns the breached ones, the vacancies
 // that count for this request, and the squared chord from home (0 when unknown).
-func (q *query) check(c *Candidate) (m reason, vac int32, c2 float64) {
+func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 	m = c.static
 	if q.minAge < c.ageMin || q.maxAge > c.ageMax {
 		m |= rAge
@@ -124,7 +124,7 @@ func (q *query) check(c *Candidate) (m reason, vac int32, c2 float64) {
 		if q.checkType && c.types&q.typeBit == 0 && !(q.emergency && c.static&rNotApproved == 0) {
 			m |= rPlacementType
 		}
-		if c.filled+q.g > placematch.FosteringLimit && c.props&pExempt == 0 &&
+		if int(c.filled)+int(q.g) > placematch.FosteringLimit && c.props&pExempt == 0 &&
 			!(c.filled == 0 && q.siblings) {
 			m |= rFosterLimit
 		}
@@ -189,7 +189,7 @@ func (q *query) beyond(c2 float64) bool {
 }
 
 // values fills every factor value but needs' outreach part, which scan adds.
-func (q *query) values(c *Candidate, vac int32, km float64, v *[nFactors]float64) {
+func (q *query) values(c *Candidate, vac int16, km float64, v *[nFactors]float64) {
 	v[fNeeds] = needsValue(c.cover&q.needs, q.needTotal)
 	homeKM := -1.0
 	if q.home {

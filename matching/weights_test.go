@@ -95,7 +95,7 @@ func TestFactorCurves(t *testing.T) {
 		t.Errorf("home 0, school 20 miles: %v", got)
 	}
 	for _, tc := range []struct {
-		vac, g int32
+		vac, g int16
 		want   float64
 	}{{1, 1, 1}, {3, 3, 1}, {2, 1, 0.8}, {5, 1, 0.5}} {
 		if got := capacityValue(tc.vac, tc.g); math.Abs(got-tc.want) > 1e-12 {
