@@ -1,0 +1,244 @@
+package reports
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+
+	"placematch"
+	"placematch/geo"
+	"placematch/store"
+)
+
+// District labels for rows whose place is not a district of the council's area.
+const (
+	// OutsideArea labels providers, and children's homes, outside every district.
+	OutsideArea = "outside area"
+	// HomeNotKnown labels children awaiting whose home is not recorded.
+	HomeNotKnown = "not known"
+	// TotalLabel is the district of the total row.
+	TotalLabel = "TOTAL"
+)
+
+// Key identifies one row: a district and provider kind, and the placement type and
+// age band when the report is grouped by them (empty otherwise).
+type Key struct {
+	District      string
+	Kind          placematch.ProviderKind
+	PlacementType placematch.PlacementType
+	AgeBand       string
+}
+
+// Row holds the measures of one group. Places = Filled + Vacant + Unavailable for
+// each provider, so for each row too. The placement counts are of active placements
+// with the group's providers; Within + Over + Unknown = InArea + OutOfArea.
+type Row struct {
+	Key
+	Providers, Places, Filled, Vacant, Unavailable int
+	ChildrenAwaiting                               int
+	Within, Over, Unknown                          int
+	InArea, OutOfArea                              int
+	// milesSum adds the DfE-rounded miles of the placements with a known distance.
+	milesSum float64
+}
+
+// Placements returns the active placements counted in the row.
+func (r *Row) Placements() int { return r.Within + r.Over + r.Unknown }
+
+// Shortfall is children awaiting less vacant places, never below zero.
+func (r *Row) Shortfall() int { return max(r.ChildrenAwaiting-r.Vacant, 0) }
+
+// OccupancyRate is filled / places as a percentage to one decimal; ok is false when
+// there are no places.
+func (r *Row) OccupancyRate() (pct float64, ok bool) { return percent(r.Filled, r.Places) }
+
+// PctWithin20Miles is the share of active placements within 20 miles of home, as a
+// percentage to one decimal of all of them (distance not known included, as the DfE
+// publishes it); ok is false when there are none.
+func (r *Row) PctWithin20Miles() (pct float64, ok bool) { return percent(r.Within, r.Placements()) }
+
+// MeanDistanceMiles is the mean placement distance in miles (one decimal) over the
+// placements whose distance is known; ok is false when there are none.
+func (r *Row) MeanDistanceMiles() (miles float64, ok bool) {
+	n := r.Within + r.Over
+	if n == 0 {
+		return 0, false
+	}
+	return math.Round(r.milesSum/float64(n)*10) / 10, true
+}
+
+func percent(num, den int) (float64, bool) {
+	if den == 0 {
+		return 0, false
+	}
+	return math.Round(float64(num)/float64(den)*1000) / 10, true
+}
+
+// Input is everything one report is made from.
+type Input struct {
+	AsOf placematch.Date
+	// At is the moment vacancies are judged at (a feed's reported beds stay fresh
+	// for a week from it).
+	At         time.Time
+	Providers  []*placematch.Provider
+	Placements []store.ReportPlacement
+	Awaiting   []store.AwaitingChild
+	// PlacementType and AgeBand split the rows as Options says.
+	PlacementType, AgeBand bool
+}
+
+// Aggregate builds the rows, sorted, and the total row. A provider counts once in
+// every row its approval covers: a carer approved for two placement types, or a
+// provider whose age range spans two bands, adds its places to both. The total row
+// counts each provider, placement and child once, so it reconciles with the records
+// rather than with the column sums. Providers' Filled and Vacancies are replaced by
+// their values on in.AsOf.
+func Aggregate(in Input) (rows []Row, total Row) {
+	total.District = TotalLabel
+	byID := make(map[string]*placematch.Provider, len(in.Providers))
+	for _, p := range in.Providers {
+		p.Filled = 0
+		byID[p.ID] = p
+	}
+	groups := map[Key]*Row{}
+	get := func(k Key) *Row {
+		r := groups[k]
+		if r == nil {
+			r = &Row{Key: k}
+			groups[k] = r
+		}
+		return r
+	}
+	for _, pl := range in.Placements {
+		p := byID[pl.ProviderID]
+		if p == nil {
+			continue // its provider did not exist on AsOf: a record error, not a placement
+		}
+		p.Filled++
+		k := Key{District: label(p.District), Kind: p.Kind}
+		if in.PlacementType && p.Kind == placematch.KindCarer {
+			k.PlacementType = pl.PlacementType
+		}
+		if in.AgeBand {
+			k.AgeBand = AgeBandOf(pl.DateOfBirth.YearsOn(in.AsOf))
+		}
+		countPlacement(get(k), p, pl.Home)
+		countPlacement(&total, p, pl.Home)
+	}
+	for _, p := range in.Providers {
+		p.Vacancies = p.ComputeVacancies(in.At)
+		for _, k := range providerKeys(p, in.PlacementType, in.AgeBand) {
+			countProvider(get(k), p)
+		}
+		countProvider(&total, p)
+	}
+	for _, c := range in.Awaiting {
+		d := label(c.District)
+		if !c.HomeKnown {
+			d = HomeNotKnown
+		}
+		// Every kind of home in the district meets the same demand, as in the
+		// nightly snapshots, so each kind's row shows its own shortfall.
+		for _, kind := range placematch.ProviderKinds {
+			k := Key{District: d, Kind: kind}
+			if in.PlacementType && kind == placematch.KindCarer {
+				k.PlacementType = c.PlacementType
+			}
+			if in.AgeBand {
+				k.AgeBand = AgeBandOf(c.DateOfBirth.YearsOn(in.AsOf))
+			}
+			get(k).ChildrenAwaiting++
+		}
+		total.ChildrenAwaiting++
+	}
+	rows = make([]Row, 0, len(groups))
+	for _, r := range groups {
+		rows = append(rows, *r)
+	}
+	slices.SortFunc(rows, compareKeys)
+	return rows, total
+}
+
+func countPlacement(r *Row, p *placematch.Provider, home *placematch.Point) {
+	if p.District != "" {
+		r.InArea++
+	} else {
+		r.OutOfArea++
+	}
+	if home == nil {
+		r.Unknown++
+		return
+	}
+	miles := geo.Miles(geo.DistanceKM(*home, p.Location))
+	r.milesSum += miles
+	if miles <= 20 {
+		r.Within++
+	} else {
+		r.Over++
+	}
+}
+
+func countProvider(r *Row, p *placematch.Provider) {
+	r.Providers++
+	r.Places += p.Places
+	r.Filled += p.Filled
+	r.Vacant += p.Vacancies
+	r.Unavailable += max(p.Places-p.Filled-p.Vacancies, 0)
+}
+
+// providerKeys lists the rows a provider counts in.
+func providerKeys(p *placematch.Provider, byType, byBand bool) []Key {
+	base := Key{District: label(p.District), Kind: p.Kind}
+	keys := []Key{base}
+	if byType && p.Carer != nil && len(p.Carer.PlacementTypes) > 0 {
+		keys = keys[:0]
+		for _, t := range p.Carer.PlacementTypes {
+			k := base
+			k.PlacementType = t
+			keys = append(keys, k)
+		}
+	}
+	if !byBand {
+		return keys
+	}
+	var out []Key
+	for _, k := range keys {
+		for _, b := range AgeBands {
+			if b.Min <= p.AgeMax && p.AgeMin <= b.Max {
+				k.AgeBand = b.Name
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+func label(district string) string {
+	if district == "" {
+		return OutsideArea
+	}
+	return district
+}
+
+// compareKeys orders rows by district (named districts first), then kind, placement
+// type and age band in their display orders.
+func compareKeys(a, b Row) int {
+	return cmp.Or(
+		cmp.Compare(districtRank(a.District), districtRank(b.District)),
+		cmp.Compare(a.District, b.District),
+		cmp.Compare(slices.Index(placematch.ProviderKinds, a.Kind), slices.Index(placematch.ProviderKinds, b.Kind)),
+		cmp.Compare(slices.Index(placematch.PlacementTypes, a.PlacementType), slices.Index(placematch.PlacementTypes, b.PlacementType)),
+		cmp.Compare(bandIndex(a.AgeBand), bandIndex(b.AgeBand)),
+	)
+}
+
+func districtRank(d string) int {
+	switch d {
+	case OutsideArea:
+		return 1
+	case HomeNotKnown:
+		return 2
+	}
+	return 0
+}

@@ -1,0 +1,16 @@
+// Package reports builds the commissioners' sufficiency report (Children Act 1989
+// s22G: supply against demand by area, provider kind, placement type and age band,
+// occupancy, and how far children live from home) and writes it as CSV, XLSX or JSON,
+// with a trend from the nightly snapshots and the DfE's published England and
+// regional figures for comparison. It also writes the providers map layer as GeoJSON.
+//
+// Reports hold counts and rates only: no child's id, reference or date of birth
+// leaves this package, and with suppression on, counts of 1 to 4 (and the rates made
+// from them) are shown as "c", the DfE convention, so a published table cannot
+// identify a child.
+//
+// Rows are read through narrow store methods and aggregated in Go: one pass over the
+// providers and one over the active placements, each a map update, is far cheaper
+// than the database time to read them, and keeps the rules (vacancies, the 20-mile
+// split, DfE miles) in one place with the rest of the domain code.
+package reports

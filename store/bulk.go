@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"placematch"
+)
+
+// BulkPlacement places the child at index Child of a BulkImport's children with the
+// provider at index Provider of its providers.
+type BulkPlacement struct {
+	Child, Provider int
+	StartDate       placematch.Date
+}
+
+// BulkImport stores providers, children and active placements in one transaction,
+// with multi-row inserts. It is for loading a council's existing records in one go
+// (and for benchmarks at national scale), where booking one placement at a time would
+// take minutes. It sets ids and bookkeeping like the Create methods, derives places
+// and districts, sets each provider's filled from the placements given, and marks
+// those children placed; it bumps the provider epoch once for the whole load. It
+// does not apply the matching engine's rules: the caller vouches for the data, but a
+// provider given more placements than places is still refused with ErrNoCapacity.
+func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, children []*placematch.Child,
+	placements []BulkPlacement) error {
+	now := db.now()
+	filled := make([]int, len(providers))
+	for _, pl := range placements {
+		if pl.Provider < 0 || pl.Provider >= len(providers) || pl.Child < 0 || pl.Child >= len(children) {
+			return fmt.Errorf("store: bulk import: placement names no record: %w", placematch.ErrInvalid)
+		}
+		filled[pl.Provider]++
+		children[pl.Child].Status = placematch.ChildPlaced
+	}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		seq, err := bumpEpoch(tx)
+		if err != nil {
+			return err
+		}
+		prows := make([]providerRow, len(providers))
+		for i, p := range providers {
+			p.ID, p.CreatedAt, p.UpdatedAt, p.Version, p.ArchivedAt = newID(), now, now, 1, nil
+			p.Places, p.Filled = p.ComputePlaces(), filled[i]
+			if p.Filled > p.Places {
+				return placematch.Errorf(placematch.ErrNoCapacity, "%s has %d places for %d placements",
+					p.Name, p.Places, p.Filled)
+			}
+			p.District = db.district(p.Location)
+			p.Vacancies = p.ComputeVacancies(now)
+			prows[i] = toProviderRow(p)
+			prows[i].ChangeSeq = seq
+		}
+		crows := make([]childRow, len(children))
+		for i, c := range children {
+			c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.ArchivedAt = newID(), now, now, 1, nil
+			if c.Location != nil {
+				c.District = db.district(*c.Location)
+			}
+			crows[i] = toChildRow(c)
+		}
+		plrows := make([]placementRow, len(placements))
+		for i, bp := range placements {
+			p := providers[bp.Provider]
+			pl := &placematch.Placement{
+				Record:  placematch.Record{ID: newID(), CreatedAt: now, UpdatedAt: now, Version: 1},
+				ChildID: children[bp.Child].ID, Provider: p.Ref(), StartDate: bp.StartDate,
+				Status: placematch.PlacementActive, GroupID: newID(),
+			}
+			plrows[i] = toPlacementRow(pl)
+		}
+		// Batches stay under SQLite's and PostgreSQL's bound-parameter limits (the
+		// widest row has about 30 columns).
+		for _, batch := range []struct {
+			rows any
+			n    int
+		}{{prows, len(prows)}, {crows, len(crows)}, {plrows, len(plrows)}} {
+			if batch.n == 0 {
+				continue
+			}
+			if err := tx.CreateInBatches(batch.rows, 500).Error; err != nil {
+				return translate(err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: bulk import: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"placematch"
+)
+
+// The reads behind the sufficiency report and the providers map layer. They select
+// only the columns a report needs and scan them straight into small structs: a
+// national report reads 100k providers and 80k placements, and decoding every
+// provider's details JSON through gorm would cost more than the aggregation itself.
+
+// ReportProviders returns the providers that existed on date on: created by the end
+// of that day and not archived by then. Each has Kind, Name, Location, District,
+// AgeMin, AgeMax, Places, Filled (the stored count, that is today's), Availability
+// status, reported vacancies and, for carers, Carer.Status and Carer.PlacementTypes;
+// Vacancies is computed at now. Other fields are left empty.
+func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.Time) ([]*placematch.Provider, error) {
+	end := on.AddDays(1).Time()
+	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT id, kind, name, status, lat, lon, district, age_min, age_max,
+		places, filled, placement_types, avail_status, reported_vacancies, reported_at FROM providers
+		WHERE created_at < ? AND (archived_at IS NULL OR archived_at >= ?)`, end, end).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: report providers: %w", translate(err))
+	}
+	defer rows.Close()
+	out := make([]*placematch.Provider, 0, 1024)
+	for rows.Next() {
+		var (
+			p                     placematch.Provider
+			status, types, avail  string
+			reported              *int64
+			reportedAt            *time.Time
+			kind                  string
+			ageMin, ageMax, pl, f int
+		)
+		if err := rows.Scan(&p.ID, &kind, &p.Name, &status, &p.Location.Lat, &p.Location.Lon, &p.District,
+			&ageMin, &ageMax, &pl, &f, &types, &avail, &reported, &reportedAt); err != nil {
+			return nil, fmt.Errorf("store: report providers: %w", translate(err))
+		}
+		p.Kind, p.AgeMin, p.AgeMax, p.Places, p.Filled = placematch.ProviderKind(kind), ageMin, ageMax, pl, f
+		p.Availability.Status = placematch.AvailabilityStatus(avail)
+		if reported != nil {
+			n := int(*reported)
+			p.ReportedVacancies, p.ReportedAt = &n, utcPtr(reportedAt)
+		}
+		if p.Kind == placematch.KindCarer {
+			p.Carer = &placematch.CarerDetails{Status: placematch.CarerStatus(status), PlacementTypes: splitTypes(types)}
+		}
+		p.Vacancies = p.ComputeVacancies(now)
+		out = append(out, &p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: report providers: %w", translate(err))
+	}
+	return out, nil
+}
+
+// splitTypes reads the ",a,b," list of the placement_types column.
+func splitTypes(s string) []placematch.PlacementType {
+	s = strings.Trim(s, ",")
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]placematch.PlacementType, len(parts))
+	for i, p := range parts {
+		out[i] = placematch.PlacementType(p)
+	}
+	return out
+}
+
+// ReportPlacement is what the sufficiency report needs of one placement: where the
+// child was placed and, from the child's record, the home location, date of birth and
+// placement type. It carries no id or reference of the child.
+type ReportPlacement struct {
+	ProviderID    string
+	Home          *placematch.Point
+	DateOfBirth   placematch.Date
+	PlacementType placematch.PlacementType
+}
+
+// PlacementsActiveOn returns the placements running on date on: started on or before
+// it and not ended by then (end_date is the day the child left). Archived placements
+// count for the days they ran, since archiving only tidies lists.
+func (db *DB) PlacementsActiveOn(ctx context.Context, on placematch.Date) ([]ReportPlacement, error) {
+	d := on.String()
+	// Dates are stored as YYYY-MM-DD text, which compares in date order on both engines.
+	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT p.provider_id, c.lat, c.lon, c.date_of_birth, c.placement_type
+		FROM placements p JOIN children c ON c.id = p.child_id
+		WHERE p.start_date <= ? AND (p.end_date IS NULL OR p.end_date > ?)`, d, d).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: active placements: %w", translate(err))
+	}
+	defer rows.Close()
+	out := make([]ReportPlacement, 0, 1024)
+	for rows.Next() {
+		var (
+			r        ReportPlacement
+			lat, lon *float64
+			dob, pt  string
+		)
+		if err := rows.Scan(&r.ProviderID, &lat, &lon, &dob, &pt); err != nil {
+			return nil, fmt.Errorf("store: active placements: %w", translate(err))
+		}
+		if lat != nil && lon != nil {
+			r.Home = &placematch.Point{Lat: *lat, Lon: *lon}
+		}
+		if r.DateOfBirth, err = placematch.ParseDate(dob); err != nil {
+			return nil, fmt.Errorf("store: active placements: stored date of birth: %w", err)
+		}
+		r.PlacementType = placematch.PlacementType(pt)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: active placements: %w", translate(err))
+	}
+	return out, nil
+}
+
+// AwaitingChild is what the sufficiency report needs of a child awaiting a placement:
+// the home district (empty when outside every district or not known), whether the
+// home is known at all, the date of birth and the placement type asked for.
+type AwaitingChild struct {
+	District      string
+	HomeKnown     bool
+	DateOfBirth   placematch.Date
+	PlacementType placematch.PlacementType
+}
+
+// ChildrenAwaiting returns the live children now awaiting a placement. The store keeps
+// no history of a child's status, so this is today's demand whatever date a report
+// is for.
+func (db *DB) ChildrenAwaiting(ctx context.Context) ([]AwaitingChild, error) {
+	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT district, lat IS NOT NULL, date_of_birth, placement_type
+		FROM children WHERE status = ? AND archived_at IS NULL`, string(placematch.ChildAwaiting)).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: children awaiting: %w", translate(err))
+	}
+	defer rows.Close()
+	var out []AwaitingChild
+	for rows.Next() {
+		var (
+			c       AwaitingChild
+			dob, pt string
+		)
+		if err := rows.Scan(&c.District, &c.HomeKnown, &dob, &pt); err != nil {
+			return nil, fmt.Errorf("store: children awaiting: %w", translate(err))
+		}
+		if c.DateOfBirth, err = placematch.ParseDate(dob); err != nil {
+			return nil, fmt.Errorf("store: children awaiting: stored date of birth: %w", err)
+		}
+		c.PlacementType = placematch.PlacementType(pt)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: children awaiting: %w", translate(err))
+	}
+	return out, nil
+}
+
+// SnapshotsBetween returns the sufficiency snapshots dated from from to to
+// inclusive, ordered by date, district, kind and placement type.
+func (db *DB) SnapshotsBetween(ctx context.Context, from, to placematch.Date) ([]Snapshot, error) {
+	var rows []snapshotRow
+	err := db.gorm.WithContext(ctx).Where("snapshot_date >= ? AND snapshot_date <= ?", from.String(), to.String()).
+		Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: snapshots: %w", translate(err))
+	}
+	out := make([]Snapshot, len(rows))
+	for i, r := range rows {
+		d, err := placematch.ParseDate(r.SnapshotDate)
+		if err != nil {
+			return nil, fmt.Errorf("store: snapshots: stored date: %w", err)
+		}
+		out[i] = Snapshot{Date: d, District: r.District, Kind: placematch.ProviderKind(r.ProviderKind),
+			PlacementType: placematch.PlacementType(r.PlacementType), Providers: r.Providers, Places: r.Places,
+			Filled: r.Filled, Vacant: r.Vacant, Unavailable: r.Unavailable, ChildrenAwaiting: r.ChildrenAwaiting}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Date != b.Date {
+			return a.Date.Before(b.Date)
+		}
+		if a.District != b.District {
+			return a.District < b.District
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.PlacementType < b.PlacementType
+	})
+	return out, nil
+}
