@@ -36,6 +36,16 @@ func TestContractRoutes(t *testing.T) {
 		"/api/v1/matches/{id}":          {"GET"},
 		"/api/v1/placements":            {"GET", "POST"},
 		"/api/v1/placements/{id}":       {"DELETE", "GET", "PATCH"},
+
+		"/api/v1/reports/sufficiency":       {"GET"},
+		"/api/v1/reports/providers.geojson": {"GET"},
+
+		"/metrics":                      {"GET"},
+		"/api/v1/jobs":                  {"GET"},
+		"/api/v1/jobs/{name}/runs":      {"GET", "POST"},
+		"/api/v1/jobs/{name}/runs/{id}": {"GET"},
+		"/api/v1/feeds":                 {"GET", "POST"},
+		"/api/v1/feeds/{id}":            {"DELETE", "GET", "PATCH"},
 	}
 	for _, kind := range []string{"carers", "units", "hubs"} {
 		want["/api/v1/"+kind] = []string{"GET", "POST"}
@@ -95,7 +105,9 @@ func TestContractOperations(t *testing.T) {
 			if write && op.Responses.Status(412) == nil {
 				t.Errorf("%s: no 412 response", name)
 			}
+			// Job runs are not versioned records: they carry no ETag.
 			singleRecord := strings.HasPrefix(path, "/api/v1/") && path != "/api/v1/placements" &&
+				!strings.HasPrefix(path, "/api/v1/jobs") &&
 				!strings.HasPrefix(path, "/api/v1/matches") && !strings.HasSuffix(path, "/matches") &&
 				method != "DELETE" && (strings.HasSuffix(path, "}") || strings.HasSuffix(path, "/availability") || method == "POST")
 			if singleRecord {
@@ -106,11 +118,15 @@ func TestContractOperations(t *testing.T) {
 				}
 			}
 			if method == "POST" {
+				// 202 for work started in the background (a job run), 201 otherwise.
 				created := op.Responses.Status(201)
-				if created == nil || created.Value.Headers["Location"] == nil {
-					t.Errorf("%s: no 201 with Location", name)
+				if created == nil {
+					created = op.Responses.Status(202)
 				}
-				if op.Responses.Status(413) == nil {
+				if created == nil || created.Value.Headers["Location"] == nil {
+					t.Errorf("%s: no 201 (or 202) with Location", name)
+				}
+				if op.RequestBody != nil && op.Responses.Status(413) == nil {
 					t.Errorf("%s: no 413 response", name)
 				}
 			}
@@ -141,6 +157,9 @@ func TestContractEnums(t *testing.T) {
 		"AvailabilitySource": placematch.AvailabilitySources,
 		"AvailabilityStatus": {string(placematch.Available), string(placematch.Unavailable), string(placematch.Unconfirmed)},
 		"PlacementStatus":    {string(placematch.PlacementActive), string(placematch.PlacementEnded)},
+		"RunStatus":          strs(placematch.RunStatuses),
+		"RunTrigger":         strs(placematch.RunTriggers),
+		"FeedFormat":         placematch.FeedFormats,
 		"FactorName":         matching.FactorNames,
 		"ReasonCode":         reasonCodes(),
 	}

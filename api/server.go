@@ -7,14 +7,19 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"placematch"
+	"placematch/auth"
+	"placematch/jobs"
+	"placematch/reports"
 	"placematch/store"
 )
 
@@ -30,6 +35,22 @@ type Server struct {
 	OpenAPI []byte
 	// Version is reported by /healthz.
 	Version string
+	// Reports makes the sufficiency report and the map layer; nil uses one on Store
+	// without DfE figures or district names.
+	Reports *reports.Service
+	// Jobs runs and reports the nightly jobs; nil serves no jobs.
+	Jobs *jobs.Scheduler
+	// Verifier checks bearer tokens; every route but health, the contract and
+	// metrics needs one.
+	Verifier auth.Verifier
+	// CORSOrigins may call the API from a browser; empty allows none.
+	CORSOrigins []string
+	// TrustedProxies may set X-Forwarded-For; empty trusts none, so the audit
+	// trail records the real peer.
+	TrustedProxies []string
+	// Metrics is the registry served at /metrics; the HTTP series are added to it.
+	// Nil uses a registry of this router's own.
+	Metrics *prometheus.Registry
 }
 
 func (s *Server) now() time.Time {
@@ -47,7 +68,15 @@ func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestID(), accessLog(), recoverProblem(), secureHeaders(), limitBody())
+	reg := s.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil {
+		panic(fmt.Sprintf("api: trusted proxies: %v", err)) // configuration is checked at start
+	}
+	r.Use(requestID(), accessLog(), newHTTPMetrics(reg).middleware(), recoverProblem(), secureHeaders(),
+		cors(s.CORSOrigins), limitBody(), s.authorize())
 	r.NoRoute(func(c *gin.Context) {
 		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound, Detail: "No such route."})
 	})
@@ -59,6 +88,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/openapi.yaml", s.openapi)
+	r.GET("/metrics", metricsHandler(reg))
 
 	v1 := r.Group("/api/v1")
 	for _, pr := range []providerResource{carers, units, hubs} {
@@ -83,6 +113,21 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/placements/:id", s.getPlacement)
 	v1.PATCH("/placements/:id", s.patchPlacement)
 	v1.DELETE("/placements/:id", s.archivePlacement)
+
+	v1.GET("/reports/sufficiency", s.sufficiencyReport)
+	v1.GET("/reports/providers.geojson", s.providersGeoJSON)
+
+	v1.GET("/audit", s.listAudit)
+
+	v1.GET("/jobs", s.listJobs)
+	v1.GET("/jobs/:name/runs", s.listJobRuns)
+	v1.POST("/jobs/:name/runs", s.createJobRun)
+	v1.GET("/jobs/:name/runs/:id", s.getJobRun)
+	v1.GET("/feeds", s.listFeeds)
+	v1.POST("/feeds", s.createFeed)
+	v1.GET("/feeds/:id", s.getFeed)
+	v1.PATCH("/feeds/:id", s.patchFeed)
+	v1.DELETE("/feeds/:id", s.archiveFeed)
 	return r
 }
 

@@ -1,0 +1,197 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"placematch"
+	"placematch/jobs"
+)
+
+// feedIn is the body of POST /api/v1/feeds and, after merging, of a PATCH.
+type feedIn struct {
+	Name       *string  `json:"name"`
+	URL        *string  `json:"url"`
+	Format     *string  `json:"format"`
+	AuthHeader *string  `json:"auth_header"`
+	SecretName *string  `json:"secret_name"`
+	UnitIDs    []string `json:"unit_ids"`
+}
+
+// feedOut is a feed as the API shows it. The secret's value is never shown (nor
+// known): only the name of the environment variable that holds it.
+type feedOut struct {
+	placematch.Record
+	Name       string   `json:"name"`
+	URL        string   `json:"url"`
+	Format     string   `json:"format"`
+	AuthHeader string   `json:"auth_header"`
+	SecretName string   `json:"secret_name"`
+	SecretEnv  string   `json:"secret_env"`
+	UnitIDs    []string `json:"unit_ids"`
+}
+
+// Feed names are slugs; secret names complete an environment variable name; the auth
+// header must be an HTTP token.
+var (
+	feedName   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+	secretName = regexp.MustCompile(`^[A-Z0-9_]{1,64}$`)
+	headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$")
+)
+
+func (in *feedIn) validate(v *placematch.ValidationError) {
+	if required(v, "name", in.Name) && !feedName.MatchString(*in.Name) {
+		v.Add("name", "must be 1–64 of a-z, 0-9, - and _, starting with a letter or digit")
+	}
+	if required(v, "url", in.URL) {
+		u, err := url.Parse(*in.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(*in.URL) > 2000 {
+			v.Add("url", "must be an absolute http or https URL of at most 2000 characters")
+		}
+	}
+	if required(v, "format", in.Format) {
+		enum(v, "format", *in.Format, placematch.FeedFormats)
+	}
+	header, secret := deref(in.AuthHeader), deref(in.SecretName)
+	if header != "" && !headerName.MatchString(header) {
+		v.Add("auth_header", "must be an HTTP header name")
+	}
+	if secret != "" && !secretName.MatchString(secret) {
+		v.Add("secret_name", "must be 1–64 of A-Z, 0-9 and _ (it names %s<secret_name>)", jobs.SecretEnvPrefix)
+	}
+	if (header == "") != (secret == "") {
+		v.Add("secret_name", "auth_header and secret_name are given together or not at all")
+	}
+	if len(in.UnitIDs) > 1000 {
+		v.Add("unit_ids", "must list at most 1000 units")
+	}
+	for i, id := range in.UnitIDs {
+		if slices.Index(in.UnitIDs, id) < i {
+			v.Add(fieldIndex("unit_ids", i), "is listed twice")
+		}
+	}
+}
+
+func (in *feedIn) apply(f *placematch.Feed) {
+	f.Name, f.URL, f.Format = *in.Name, *in.URL, *in.Format
+	f.AuthHeader, f.SecretName = deref(in.AuthHeader), deref(in.SecretName)
+	f.UnitIDs = nonNil(in.UnitIDs)
+}
+
+func feedToIn(f *placematch.Feed) *feedIn {
+	return &feedIn{Name: &f.Name, URL: &f.URL, Format: &f.Format, AuthHeader: optString(f.AuthHeader),
+		SecretName: optString(f.SecretName), UnitIDs: f.UnitIDs}
+}
+
+func feedToOut(f *placematch.Feed) feedOut {
+	out := feedOut{Record: f.Record, Name: f.Name, URL: f.URL, Format: f.Format, AuthHeader: f.AuthHeader,
+		SecretName: f.SecretName, UnitIDs: nonNil(f.UnitIDs)}
+	if f.SecretName != "" {
+		out.SecretEnv = jobs.SecretEnvPrefix + f.SecretName
+	}
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (s *Server) listFeeds(c *gin.Context) {
+	v := &placematch.ValidationError{}
+	limit, cursor := pageParams(c, v)
+	if err := v.Err(); err != nil {
+		fail(c, err)
+		return
+	}
+	page, err := s.Store.ListFeeds(c.Request.Context(), limit, cursor)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]any, len(page.Items))
+	for i, f := range page.Items {
+		items[i] = feedToOut(f)
+	}
+	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+}
+
+func (s *Server) getFeed(c *gin.Context) {
+	f, err := s.Store.GetFeed(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respond(c, http.StatusOK, f.Version, feedToOut(f))
+}
+
+func (s *Server) createFeed(c *gin.Context) {
+	var in feedIn
+	if err := decodeBody(c.Request, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	v := &placematch.ValidationError{}
+	if in.validate(v); v.Err() != nil {
+		fail(c, v)
+		return
+	}
+	f := &placematch.Feed{}
+	in.apply(f)
+	if err := s.Store.CreateFeed(c.Request.Context(), f); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/feeds/"+f.ID)
+	respond(c, http.StatusCreated, f.Version, feedToOut(f))
+}
+
+// patchFeed applies a JSON merge patch over the feed as a create body, validated
+// like a create.
+func (s *Server) patchFeed(c *gin.Context) {
+	patch, ifVersion, err := readPatch(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	f, err := s.Store.UpdateFeed(c.Request.Context(), c.Param("id"), ifVersion, func(f *placematch.Feed) error {
+		merged, err := mergePatch(feedToIn(f), patch)
+		if err != nil {
+			return err
+		}
+		var in feedIn
+		if err := decodeStrict(merged, &in); err != nil {
+			return err
+		}
+		v := &placematch.ValidationError{}
+		if in.validate(v); v.Err() != nil {
+			return v
+		}
+		in.apply(f)
+		return nil
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respond(c, http.StatusOK, f.Version, feedToOut(f))
+}
+
+func (s *Server) archiveFeed(c *gin.Context) {
+	ifVersion, err := ifMatch(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.Store.ArchiveFeed(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
