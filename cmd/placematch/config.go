@@ -22,6 +22,12 @@ type config struct {
 	LogLevel        slog.Level
 	ShutdownTimeout time.Duration
 	DemoSeed        uint64
+	// JobSchedules maps a job name to its cron spec (Europe/London) or "off".
+	JobSchedules    map[string]string
+	JobsStopTimeout time.Duration
+	FeedTimeout     time.Duration
+	FeedMaxBytes    int64
+	FeedAttempts    int
 }
 
 // envSpec documents one variable; the README's configuration table lists the same.
@@ -41,6 +47,17 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_LOG_LEVEL", def: "info", help: "debug, info, warn or error"},
 	{name: "PLACEMATCH_SHUTDOWN_TIMEOUT", def: "15s", help: "how long shutdown waits for requests in flight"},
 	{name: "PLACEMATCH_DEMO_SEED", def: "1", help: "seed of the demo data set"},
+	{name: "PLACEMATCH_JOB_RECONCILE_VACANCIES_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of reconcile-vacancies, or off"},
+	{name: "PLACEMATCH_JOB_IMPORT_PROVIDER_FEEDS_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of import-provider-feeds, or off"},
+	{name: "PLACEMATCH_JOB_FLAG_STALE_AVAILABILITY_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of flag-stale-availability, or off"},
+	{name: "PLACEMATCH_JOB_SNAPSHOT_SUFFICIENCY_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of snapshot-sufficiency, or off"},
+	{name: "PLACEMATCH_JOBS_STOP_TIMEOUT", def: "60s", help: "how long shutdown waits for a running job before cancelling it"},
+	{name: "PLACEMATCH_FEED_TIMEOUT", def: "30s", help: "time limit of one attempt to fetch a provider feed"},
+	{name: "PLACEMATCH_FEED_MAX_BYTES", def: "5242880", help: "largest provider feed accepted, in bytes"},
+	{name: "PLACEMATCH_FEED_ATTEMPTS", def: "3", help: "attempts to fetch a feed (backoff 1s, 2s, 4s...)"},
+	// A pattern, not one variable: each feed's secret_name names its own. It is read
+	// when the feed is fetched, never at start, and never logged.
+	{name: "PLACEMATCH_FEED_SECRET_<NAME>", help: "value of the auth header of feeds whose secret_name is NAME", secret: true},
 }
 
 // getenv reads NAME, or the file named by NAME_FILE (for secrets mounted as files).
@@ -84,6 +101,9 @@ func loadConfig() (config, error) {
 	}
 	if cfg.DemoSeed, err = strconv.ParseUint(vals["PLACEMATCH_DEMO_SEED"], 10, 64); err != nil {
 		return cfg, fmt.Errorf("PLACEMATCH_DEMO_SEED: must be a whole number")
+	}
+	if err := loadJobConfig(&cfg, vals); err != nil {
+		return cfg, err
 	}
 	return cfg, nil
 }

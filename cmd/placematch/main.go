@@ -4,6 +4,7 @@
 //	placematch migrate               apply pending database migrations
 //	placematch seed --demo [--seed N] load the Norfolk demo data set
 //	placematch import-postcodes FILE load a postcode CSV (ONS Postcode Directory or postcode,latitude,longitude)
+//	placematch job run NAME          run one nightly job once and print its result
 //	placematch version               print the version
 //
 // Configuration comes from the environment (see the README); wiring of store,
@@ -31,6 +32,8 @@ commands:
   migrate                     apply pending database migrations
   seed --demo [--seed N]      load the Norfolk demo data set into an empty database
   import-postcodes FILE.csv   load postcodes (ONS Postcode Directory, or postcode,latitude,longitude)
+  job run NAME                run one nightly job once and print its result (reconcile-vacancies,
+                              import-provider-feeds, flag-stale-availability, snapshot-sufficiency)
   version                     print the version
 `
 
@@ -68,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdSeed(ctx, cfg, args[1:], stdout)
 	case "import-postcodes":
 		return cmdImportPostcodes(ctx, cfg, args[1:], stdout)
+	case "job":
+		return cmdJob(ctx, cfg, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil

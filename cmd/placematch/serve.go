@@ -11,6 +11,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"placematch"
 	"placematch/api"
 	"placematch/demo"
@@ -59,10 +62,27 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		}
 	}
 
-	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version,
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	sched, err := newScheduler(cfg, db, reg)
+	if err != nil {
+		return err
+	}
+	if err := sched.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: %w", err)
+	}
+	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version, Jobs: sched, Metrics: reg,
 		Matcher: &api.Matcher{Store: db, Weights: weights, AreaConfigured: db.Locator != nil,
 			StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour, FullReloadAfter: 5 * time.Minute}}
-	return listenAndServe(ctx, cfg, srv.Handler())
+	// Shut down in order: HTTP first (no new manual runs), then the scheduler
+	// waits for running jobs (bounded), then the deferred Close of the database.
+	err = listenAndServe(ctx, cfg, srv.Handler())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.JobsStopTimeout)
+	defer cancel()
+	if serr := sched.Stop(sctx); serr != nil {
+		slog.Error("jobs did not stop in time", "error", serr.Error())
+	}
+	return err
 }
 
 // prepareSchema migrates, or refuses to serve a stale schema when told not to.

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the static binary carries Europe/London even without system zone data
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"placematch"
+	"placematch/jobs"
+	"placematch/store"
+)
+
+// jobZone is where schedules are read: the council works on London time.
+const jobZone = "Europe/London"
+
+// jobScheduleVar names the variable holding a job's cron spec:
+// import-provider-feeds → PLACEMATCH_JOB_IMPORT_PROVIDER_FEEDS_SCHEDULE.
+func jobScheduleVar(job string) string {
+	return "PLACEMATCH_JOB_" + strings.ToUpper(strings.ReplaceAll(job, "-", "_")) + "_SCHEDULE"
+}
+
+// jobNames lists the nightly jobs, in the order they run when due together.
+var jobNames = []string{jobs.NameReconcile, jobs.NameFeeds, jobs.NameStale, jobs.NameSnapshot}
+
+// newScheduler wires the nightly jobs to db with the configured schedules.
+func newScheduler(cfg config, db *store.DB, reg prometheus.Registerer) (*jobs.Scheduler, error) {
+	loc, err := time.LoadLocation(jobZone)
+	if err != nil {
+		return nil, err
+	}
+	feeds := jobs.ImportFeeds{Store: db, Now: db.Now, Timeout: cfg.FeedTimeout, MaxBytes: cfg.FeedMaxBytes,
+		Attempts: cfg.FeedAttempts, Secret: func(name string) (string, bool) {
+			v, err := getenv(jobs.SecretEnvPrefix + name)
+			return v, err == nil && v != ""
+		}}
+	all := []jobs.Job{
+		jobs.Reconcile{Store: db, Now: db.Now, Location: loc},
+		feeds,
+		jobs.FlagStale{Store: db, Now: db.Now, After: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour},
+		jobs.Snapshot{Store: db, Now: db.Now, Location: loc},
+	}
+	var m *jobs.Metrics
+	if reg != nil {
+		m = jobs.NewMetrics(reg)
+	}
+	return jobs.New(jobs.Config{Store: db, Jobs: all, Specs: cfg.JobSchedules, Location: loc, Metrics: m})
+}
+
+// cmdJob is `placematch job run NAME`: one run, recorded like any other, printed as
+// JSON. A failed run exits non-zero.
+func cmdJob(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	if len(args) != 2 || args[0] != "run" {
+		return errUsage
+	}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := prepareSchema(ctx, db, cfg.MigrateOnStart); err != nil {
+		return err
+	}
+	s, err := newScheduler(cfg, db, nil)
+	if err != nil {
+		return err
+	}
+	if !s.Has(args[1]) {
+		return fmt.Errorf("job: no job is called %q (jobs: %s)", args[1], strings.Join(s.Names(), ", "))
+	}
+	run, err := s.RunNow(ctx, args[1], placematch.TriggerCLI)
+	if err != nil {
+		return fmt.Errorf("job %s: %w", args[1], err)
+	}
+	out, _ := json.MarshalIndent(map[string]any{"id": run.ID, "job": run.Job, "status": run.Status,
+		"started_at": run.StartedAt, "finished_at": run.FinishedAt, "counts": run.Counts, "errors": run.Errors}, "", "  ")
+	fmt.Fprintln(stdout, string(out))
+	if run.Status != placematch.RunSucceeded {
+		return fmt.Errorf("job %s %s", run.Job, run.Status)
+	}
+	return nil
+}
+
+// loadJobConfig reads the job and feed settings from vals.
+func loadJobConfig(cfg *config, vals map[string]string) error {
+	cfg.JobSchedules = map[string]string{}
+	for _, name := range jobNames {
+		cfg.JobSchedules[name] = strings.TrimSpace(vals[jobScheduleVar(name)])
+	}
+	var err error
+	if cfg.JobsStopTimeout, err = time.ParseDuration(vals["PLACEMATCH_JOBS_STOP_TIMEOUT"]); err != nil {
+		return fmt.Errorf("PLACEMATCH_JOBS_STOP_TIMEOUT: %w", err)
+	}
+	if cfg.FeedTimeout, err = time.ParseDuration(vals["PLACEMATCH_FEED_TIMEOUT"]); err != nil || cfg.FeedTimeout <= 0 {
+		return fmt.Errorf("PLACEMATCH_FEED_TIMEOUT: must be a positive duration such as 30s")
+	}
+	if cfg.FeedMaxBytes, err = strconv.ParseInt(vals["PLACEMATCH_FEED_MAX_BYTES"], 10, 64); err != nil || cfg.FeedMaxBytes < 1 {
+		return fmt.Errorf("PLACEMATCH_FEED_MAX_BYTES: must be a whole number of bytes, at least 1")
+	}
+	if cfg.FeedAttempts, err = strconv.Atoi(vals["PLACEMATCH_FEED_ATTEMPTS"]); err != nil || cfg.FeedAttempts < 1 || cfg.FeedAttempts > 10 {
+		return fmt.Errorf("PLACEMATCH_FEED_ATTEMPTS: must be a whole number from 1 to 10")
+	}
+	return nil
+}
