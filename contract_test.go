@@ -40,6 +40,8 @@ func TestContractRoutes(t *testing.T) {
 		"/api/v1/reports/sufficiency":       {"GET"},
 		"/api/v1/reports/providers.geojson": {"GET"},
 
+		"/api/v1/audit": {"GET"},
+
 		"/metrics":                      {"GET"},
 		"/api/v1/jobs":                  {"GET"},
 		"/api/v1/jobs/{name}/runs":      {"GET", "POST"},

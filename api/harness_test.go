@@ -20,6 +20,7 @@ import (
 
 	"placematch"
 	"placematch/api"
+	"placematch/auth"
 	"placematch/matching"
 	"placematch/store"
 	"placematch/store/storetest"
@@ -64,17 +65,36 @@ type env struct {
 	db    *store.DB
 	srv   *httptest.Server
 	clock time.Time
+	keys  *auth.HMAC
 }
 
 func newEnv(t *testing.T, dialect string) *env {
 	t.Helper()
 	db := storetest.Open(t, dialect)
 	e := &env{t: t, db: db, clock: storetest.Clock}
+	e.keys = testKeys(e)
 	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
-		Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}}
+		Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}, Verifier: e.keys}
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// testKeys signs and verifies the env's tokens, on the env's clock. Every test
+// server needs them as its Verifier: every route but health needs a token.
+func testKeys(e *env) *auth.HMAC {
+	return &auth.HMAC{Secret: []byte("test-secret-test-secret-test-secret!"), Issuer: "placematch",
+		Audience: "placematch-api", Now: func() time.Time { return e.clock }}
+}
+
+// bearer returns an Authorization header value for p.
+func (e *env) bearer(p auth.Principal) string {
+	e.t.Helper()
+	tok, err := e.keys.Mint(p, time.Hour)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return "Bearer " + tok
 }
 
 // eachDialect runs fn against a fresh service on SQLite and on PostgreSQL.
@@ -105,7 +125,8 @@ func (r resp) JSON(t *testing.T) map[string]any {
 	return m
 }
 
-// do sends a request and validates the response against openapi.yaml.
+// do sends a request and validates the response against openapi.yaml. It calls as
+// an admin unless the headers carry an Authorization of their own ("" sends none).
 func (e *env) do(method, path string, body any, headers ...string) resp {
 	e.t.Helper()
 	var raw []byte
@@ -128,8 +149,12 @@ func (e *env) do(method, path string, body any, headers ...string) resp {
 	if raw != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", e.bearer(auth.Principal{Subject: "admin-1", Role: auth.Admin}))
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
+	}
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Del("Authorization")
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"placematch"
+	"placematch/auth"
 	"placematch/store"
 )
 
@@ -89,6 +90,9 @@ func strs[T ~string](in []T) []string {
 func (s *Server) listProviders(r providerResource) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		f := store.ProviderFilter{Kind: r.kind}
+		if p := principal(c); p.Role == auth.Provider {
+			f.IDs = append([]string{}, p.UnitIDs...) // a provider lists its own units only
+		}
 		v := &placematch.ValidationError{}
 		f.Limit, f.Cursor = pageParams(c, v)
 		for name, spec := range r.filters {
@@ -118,6 +122,9 @@ func (s *Server) listProviders(r providerResource) gin.HandlerFunc {
 
 func (s *Server) getProvider(r providerResource) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !s.ownsProvider(c, r, c.Param("id")) {
+			return
+		}
 		p, err := s.Store.GetProvider(c.Request.Context(), r.kind, c.Param("id"))
 		if err != nil {
 			fail(c, err)
@@ -270,9 +277,20 @@ type availabilityPut struct {
 
 func (s *Server) putAvailability(r providerResource) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !s.ownsProvider(c, r, c.Param("id")) {
+			return
+		}
 		ifVersion, err := ifMatch(c)
 		if err != nil {
 			fail(c, err)
+			return
+		}
+		self, source := selfService(c)
+		if self && ifVersion == 0 {
+			// Carers and providers update from their own devices: without the
+			// version they read, an update could silently undo an officer's.
+			writeProblem(c, Problem{Type: "/problems/precondition-required", Title: "If-Match required",
+				Status: http.StatusPreconditionRequired, Detail: "Send If-Match with the ETag of the record you read."})
 			return
 		}
 		var body availabilityPut
@@ -289,7 +307,7 @@ func (s *Server) putAvailability(r providerResource) gin.HandlerFunc {
 			return
 		}
 		p, err := s.Store.UpdateProvider(c.Request.Context(), r.kind, c.Param("id"), ifVersion, func(p *placematch.Provider) error {
-			p.Availability = in.apply(s.now(), placematch.SourceOfficer)
+			p.Availability = in.apply(s.now(), source)
 			return nil
 		})
 		if err != nil {

@@ -28,6 +28,14 @@ type config struct {
 	FeedTimeout     time.Duration
 	FeedMaxBytes    int64
 	FeedAttempts    int
+	// Token verification: a JWKS URL (production) or an HS256 secret (development).
+	JWKSURL     string
+	JWTSecret   string
+	JWTIssuer   string
+	JWTAudience string
+	// CORSOrigins may call from a browser; TrustedProxies may set X-Forwarded-For.
+	CORSOrigins    []string
+	TrustedProxies []string
 }
 
 // envSpec documents one variable; the README's configuration table lists the same.
@@ -47,6 +55,12 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_LOG_LEVEL", def: "info", help: "debug, info, warn or error"},
 	{name: "PLACEMATCH_SHUTDOWN_TIMEOUT", def: "15s", help: "how long shutdown waits for requests in flight"},
 	{name: "PLACEMATCH_DEMO_SEED", def: "1", help: "seed of the demo data set"},
+	{name: "PLACEMATCH_JWKS_URL", help: "identity provider's JWKS; tokens must be RS256 or ES256"},
+	{name: "PLACEMATCH_JWT_SECRET", help: "HS256 secret (32+ bytes) for development tokens", secret: true},
+	{name: "PLACEMATCH_JWT_ISSUER", def: "placematch", help: "required iss claim"},
+	{name: "PLACEMATCH_JWT_AUDIENCE", def: "placematch-api", help: "required aud claim"},
+	{name: "PLACEMATCH_CORS_ORIGINS", help: "comma-separated browser origins allowed to call the API; none by default"},
+	{name: "PLACEMATCH_TRUSTED_PROXIES", help: "comma-separated proxy addresses trusted for X-Forwarded-For; none by default"},
 	{name: "PLACEMATCH_JOB_RECONCILE_VACANCIES_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of reconcile-vacancies, or off"},
 	{name: "PLACEMATCH_JOB_IMPORT_PROVIDER_FEEDS_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of import-provider-feeds, or off"},
 	{name: "PLACEMATCH_JOB_FLAG_STALE_AVAILABILITY_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of flag-stale-availability, or off"},
@@ -105,6 +119,10 @@ func loadConfig() (config, error) {
 	if err := loadJobConfig(&cfg, vals); err != nil {
 		return cfg, err
 	}
+	cfg.JWKSURL, cfg.JWTSecret = vals["PLACEMATCH_JWKS_URL"], vals["PLACEMATCH_JWT_SECRET"]
+	cfg.JWTIssuer, cfg.JWTAudience = vals["PLACEMATCH_JWT_ISSUER"], vals["PLACEMATCH_JWT_AUDIENCE"]
+	cfg.CORSOrigins = splitList(vals["PLACEMATCH_CORS_ORIGINS"])
+	cfg.TrustedProxies = splitList(vals["PLACEMATCH_TRUSTED_PROXIES"])
 	return cfg, nil
 }
 
@@ -116,7 +134,27 @@ func (c config) logAttrs() []any {
 	}
 	return []any{"addr", c.Addr, "database", db, "migrate_on_start", c.MigrateOnStart, "boundaries", c.Boundaries,
 		"weights", c.Weights, "stale_after_days", c.StaleAfterDays, "log_level", c.LogLevel.String(),
-		"shutdown_timeout", c.ShutdownTimeout.String()}
+		"shutdown_timeout", c.ShutdownTimeout.String(), "jwks_url", c.JWKSURL, "jwt_secret", masked(c.JWTSecret),
+		"jwt_issuer", c.JWTIssuer, "jwt_audience", c.JWTAudience, "cors_origins", c.CORSOrigins,
+		"trusted_proxies", c.TrustedProxies}
+}
+
+// masked says whether a secret is set without showing it.
+func masked(secret string) string {
+	if secret == "" {
+		return "(unset)"
+	}
+	return "(set, hidden)"
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // maskURL hides the password of a database URL (and every query value, where

@@ -34,6 +34,8 @@ commands:
   import-postcodes FILE.csv   load postcodes (ONS Postcode Directory, or postcode,latitude,longitude)
   job run NAME                run one nightly job once and print its result (reconcile-vacancies,
                               import-provider-feeds, flag-stale-availability, snapshot-sufficiency)
+  token --role ROLE --sub SUBJECT [--carer-id ID] [--unit-ids ID,ID] [--ttl 8h]
+                              mint a development token with PLACEMATCH_JWT_SECRET; prints the token alone
   version                     print the version
 `
 
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdImportPostcodes(ctx, cfg, args[1:], stdout)
 	case "job":
 		return cmdJob(ctx, cfg, args[1:], stdout)
+	case "token":
+		return cmdToken(cfg, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"placematch/auth"
 )
 
 // buildBinary builds the real binary once per test run.
@@ -37,9 +39,13 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func getJSON(t *testing.T, url string, into any) int {
+func getJSON(t *testing.T, url, token string, into any) int {
 	t.Helper()
-	res, err := http.Get(url)
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,22 +87,38 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	tokens := map[string]string{}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if name, tok, ok := strings.Cut(strings.TrimPrefix(line, "export "), "_TOKEN="); ok && strings.HasPrefix(line, "export ") {
+			tokens[name] = tok
+		}
+	}
+	officer := tokens["OFFICER"]
+	if officer == "" || tokens["ADMIN"] == "" || tokens["CARER"] == "" {
+		t.Fatalf("serve --demo printed no tokens:\n%s", out.String())
+	}
+	if st := getJSON(t, base+"/api/v1/carers", "", nil); st != 401 {
+		t.Fatalf("carers without a token: %d", st)
+	}
 	var carers struct {
 		Items      []map[string]any `json:"items"`
 		NextCursor string           `json:"next_cursor"`
 	}
-	if st := getJSON(t, base+"/api/v1/carers", &carers); st != 200 || len(carers.Items) == 0 || carers.NextCursor == "" {
+	if st := getJSON(t, base+"/api/v1/carers", officer, &carers); st != 200 || len(carers.Items) == 0 || carers.NextCursor == "" {
 		t.Fatalf("carers: status %d, %d items", st, len(carers.Items))
 	}
 	var children struct {
 		Items []map[string]any `json:"items"`
 	}
-	getJSON(t, base+"/api/v1/children?status=awaiting&limit=5", &children)
+	getJSON(t, base+"/api/v1/children?status=awaiting&limit=5", officer, &children)
+	if st := getJSON(t, base+"/api/v1/children?limit=1", tokens["CARER"], nil); st != 403 {
+		t.Fatalf("a carer listed children: %d", st)
+	}
 	if len(children.Items) == 0 {
 		t.Fatal("no demo children awaiting")
 	}
 	var match map[string]any
-	if st := getJSON(t, base+"/api/v1/children/"+children.Items[0]["id"].(string)+"/matches", &match); st != 200 {
+	if st := getJSON(t, base+"/api/v1/children/"+children.Items[0]["id"].(string)+"/matches", officer, &match); st != 200 {
 		t.Fatalf("matches status %d", st)
 	}
 	if ms, _ := match["matches"].([]any); len(ms) == 0 {
@@ -155,9 +177,22 @@ func TestCLICommands(t *testing.T) {
 	dir := t.TempDir()
 	db := "PLACEMATCH_SQLITE_PATH=" + filepath.Join(dir, "cli.db")
 
-	out, err := runCLI(t, bin, dir, []string{db, "PLACEMATCH_MIGRATE_ON_START=false", "PLACEMATCH_ADDR=" + freeAddr(t)}, "serve")
+	out, err := runCLI(t, bin, dir, []string{db, "PLACEMATCH_ADDR=" + freeAddr(t)}, "serve")
+	if err == nil || !strings.Contains(out, "no token verification configured") {
+		t.Fatalf("serve with no token verification: %v\n%s", err, out)
+	}
+	secret := "PLACEMATCH_JWT_SECRET=0123456789abcdef0123456789abcdef"
+	out, err = runCLI(t, bin, dir, []string{db, secret, "PLACEMATCH_MIGRATE_ON_START=false", "PLACEMATCH_ADDR=" + freeAddr(t)}, "serve")
 	if err == nil || !strings.Contains(out, "schema is not current") {
 		t.Fatalf("serve on a stale schema: %v\n%s", err, out)
+	}
+	out, err = runCLI(t, bin, dir, []string{secret}, "token", "--role", "placement_officer", "--sub", "officer-7")
+	keys := &auth.HMAC{Secret: []byte("0123456789abcdef0123456789abcdef"), Issuer: "placematch", Audience: "placematch-api"}
+	if p, verr := keys.Verify(context.Background(), strings.TrimSpace(out)); err != nil || verr != nil || p.Subject != "officer-7" {
+		t.Fatalf("token: %v %v %q", err, verr, out)
+	}
+	if out, err = runCLI(t, bin, dir, []string{secret}, "token", "--role", "carer", "--sub", "c"); err == nil {
+		t.Fatalf("carer token without --carer-id was minted: %s", out)
 	}
 	for range 2 {
 		if out, err := runCLI(t, bin, dir, []string{db}, "migrate"); err != nil {

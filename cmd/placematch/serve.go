@@ -30,6 +30,10 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	}
 	slog.InfoContext(ctx, "starting placematch", append([]any{"version", version, "demo", *isDemo}, cfg.logAttrs()...)...)
 
+	verifier, demoKeys, err := buildVerifier(cfg, *isDemo)
+	if err != nil {
+		return err
+	}
 	weights := matching.DefaultWeights()
 	if cfg.Weights != "" {
 		w, err := matching.ParseWeights(cfg.Weights)
@@ -60,6 +64,11 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		if err := seedIfEmpty(ctx, db, cfg.DemoSeed, stdout); err != nil {
 			return err
 		}
+		if demoKeys != nil {
+			if err := printDemoTokens(ctx, db, demoKeys, stdout); err != nil {
+				return err
+			}
+		}
 	}
 
 	reg := prometheus.NewRegistry()
@@ -72,6 +81,7 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		return fmt.Errorf("jobs: %w", err)
 	}
 	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version, Jobs: sched, Metrics: reg,
+		Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		Matcher: &api.Matcher{Store: db, Weights: weights, AreaConfigured: db.Locator != nil,
 			StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour, FullReloadAfter: 5 * time.Minute}}
 	// Shut down in order: HTTP first (no new manual runs), then the scheduler

@@ -1,0 +1,193 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"placematch/auth"
+	"placematch/store"
+)
+
+// policy says who may call a route and what the audit trail records of it.
+type policy struct {
+	// public routes need no token (health, the contract, metrics).
+	public bool
+	// roles may call the route; admin may call every route that is not public.
+	roles []auth.Role
+	// action, when set, is written to the audit trail for every call; denied
+	// calls are written whatever the route.
+	action   string
+	resource string
+}
+
+var (
+	readProviders = []auth.Role{auth.PlacementOfficer, auth.Commissioner}
+	officers      = []auth.Role{auth.PlacementOfficer}
+	adminOnly     = []auth.Role{}
+)
+
+// policies maps "METHOD /route/:param" to its policy. Every route the router has
+// must be here: a route without a policy is refused to everyone (and a test fails).
+var policies = map[string]policy{
+	"GET /healthz":      {public: true},
+	"GET /readyz":       {public: true},
+	"GET /openapi.yaml": {public: true},
+
+	"GET /api/v1/children":             {roles: officers, action: "child.list", resource: "child"},
+	"POST /api/v1/children":            {roles: officers, action: "child.create", resource: "child"},
+	"GET /api/v1/children/:id":         {roles: officers, action: "child.read", resource: "child"},
+	"PATCH /api/v1/children/:id":       {roles: officers, action: "child.update", resource: "child"},
+	"DELETE /api/v1/children/:id":      {roles: officers, action: "child.archive", resource: "child"},
+	"GET /api/v1/children/:id/matches": {roles: officers, action: "match.run", resource: "child"},
+	"GET /api/v1/matches/:id":          {roles: officers, action: "match.read", resource: "match"},
+	"GET /api/v1/placements":           {roles: officers, action: "placement.list", resource: "placement"},
+	"POST /api/v1/placements":          {roles: officers, action: "placement.create", resource: "placement"},
+	"GET /api/v1/placements/:id":       {roles: officers, action: "placement.read", resource: "placement"},
+	"PATCH /api/v1/placements/:id":     {roles: officers, action: "placement.update", resource: "placement"},
+	"DELETE /api/v1/placements/:id":    {roles: officers, action: "placement.archive", resource: "placement"},
+	"GET /api/v1/audit":                {roles: adminOnly},
+	"GET /metrics":                     {public: true}, // counts and latencies only, no personal data
+
+	"GET /api/v1/jobs":                {roles: adminOnly},
+	"GET /api/v1/jobs/:name/runs":     {roles: adminOnly},
+	"POST /api/v1/jobs/:name/runs":    {roles: adminOnly, action: "job.run", resource: "job"},
+	"GET /api/v1/jobs/:name/runs/:id": {roles: adminOnly},
+	"GET /api/v1/feeds":               {roles: adminOnly},
+	"POST /api/v1/feeds":              {roles: adminOnly, action: "feed.create", resource: "feed"},
+	"GET /api/v1/feeds/:id":           {roles: adminOnly},
+	"PATCH /api/v1/feeds/:id":         {roles: adminOnly, action: "feed.update", resource: "feed"},
+	"DELETE /api/v1/feeds/:id":        {roles: adminOnly, action: "feed.archive", resource: "feed"},
+}
+
+func init() {
+	for _, r := range []providerResource{carers, units, hubs} {
+		base := "/api/v1/" + r.path
+		read := readProviders
+		switch r.kind {
+		case carers.kind:
+			read = append(slices.Clone(readProviders), auth.Carer) // a carer reads its own record only
+		case units.kind:
+			read = append(slices.Clone(readProviders), auth.Provider) // a provider reads its own units only
+		}
+		policies["GET "+base] = policy{roles: listRoles(r)}
+		policies["POST "+base] = policy{roles: adminOnly}
+		policies["GET "+base+"/:id"] = policy{roles: read}
+		policies["PATCH "+base+"/:id"] = policy{roles: adminOnly}
+		policies["DELETE "+base+"/:id"] = policy{roles: adminOnly}
+		self := []auth.Role{}
+		switch r.kind {
+		case carers.kind:
+			self = []auth.Role{auth.Carer}
+		case units.kind:
+			self = []auth.Role{auth.Provider}
+		}
+		policies["PUT "+base+"/:id/availability"] = policy{roles: self, action: "availability.update", resource: string(r.kind)}
+	}
+}
+
+// listRoles: providers list their own units; carers have no list, only their record.
+func listRoles(r providerResource) []auth.Role {
+	if r.kind == units.kind {
+		return append(slices.Clone(readProviders), auth.Provider)
+	}
+	return readProviders
+}
+
+const principalKey = "principal"
+
+// principal returns the caller of an authorised request.
+func principal(c *gin.Context) auth.Principal {
+	p, _ := c.Get(principalKey)
+	pr, _ := p.(auth.Principal)
+	return pr
+}
+
+// authorize authenticates the bearer token and applies the route's policy; the audit
+// trail gets a line for audited routes and for every refusal.
+func (s *Server) authorize() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		route := c.FullPath()
+		if route == "" { // no such route: answered by NoRoute / NoMethod
+			c.Next()
+			return
+		}
+		pol, known := policies[c.Request.Method+" "+route]
+		if known && pol.public {
+			c.Next()
+			return
+		}
+		p, err := s.authenticate(c)
+		if err != nil {
+			c.Header("WWW-Authenticate", `Bearer realm="placematch"`)
+			writeProblem(c, Problem{Type: "/problems/unauthenticated", Title: "Authentication required",
+				Status: http.StatusUnauthorized, Detail: "Send a valid bearer token in the Authorization header."})
+			slog.InfoContext(c.Request.Context(), "token refused", "request_id", c.GetString(requestIDKey), "reason", err.Error())
+			s.audit(c, pol, "denied")
+			return
+		}
+		c.Set(principalKey, p)
+		if !known || (p.Role != auth.Admin && !slices.Contains(pol.roles, p.Role)) {
+			writeProblem(c, Problem{Type: "/problems/forbidden", Title: "Forbidden", Status: http.StatusForbidden,
+				Detail: "Your role may not use this route."})
+			s.audit(c, pol, "denied")
+			return
+		}
+		c.Next()
+		if pol.action != "" {
+			s.audit(c, pol, outcome(c.Writer.Status()))
+		}
+	}
+}
+
+func (s *Server) authenticate(c *gin.Context) (auth.Principal, error) {
+	h := c.GetHeader("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		return auth.Principal{}, errors.New("no bearer token")
+	}
+	if s.Verifier == nil {
+		return auth.Principal{}, errors.New("no token verification configured")
+	}
+	return s.Verifier.Verify(c.Request.Context(), strings.TrimSpace(token))
+}
+
+func outcome(status int) string {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return "denied"
+	case status == http.StatusNotFound:
+		return "not_found"
+	case status >= 500:
+		return "error"
+	case status >= 400:
+		return "refused"
+	}
+	return "success"
+}
+
+// audit appends one line to the trail. A failure to write it is logged loudly; the
+// answer has already been decided.
+func (s *Server) audit(c *gin.Context, pol policy, result string) {
+	p := principal(c)
+	action := pol.action
+	if action == "" {
+		action = strings.ToLower(c.Request.Method) + " " + c.FullPath()
+	}
+	id := c.Param("id")
+	if id == "" {
+		if loc := c.Writer.Header().Get("Location"); loc != "" {
+			id = loc[strings.LastIndex(loc, "/")+1:]
+		}
+	}
+	e := &store.AuditEvent{Subject: p.Subject, Role: string(p.Role), Action: action, ResourceType: pol.resource,
+		ResourceID: id, Outcome: result, Status: c.Writer.Status(), RequestID: c.GetString(requestIDKey),
+		ClientAddr: c.ClientIP()}
+	if err := s.Store.AppendAudit(c.Request.Context(), e); err != nil {
+		slog.ErrorContext(c.Request.Context(), "audit write failed", "error", err.Error(), "request_id", e.RequestID)
+	}
+}

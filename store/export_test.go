@@ -1,0 +1,11 @@
+package store
+
+import "context"
+
+// TamperAudit exposes the attempt to change the audit trail to the black-box tests.
+func (db *DB) TamperAudit(ctx context.Context) error { return db.tamperAudit(ctx) }
+
+// DeleteAudit tries to delete the trail.
+func (db *DB) DeleteAudit(ctx context.Context) error {
+	return db.gorm.WithContext(ctx).Exec("DELETE FROM audit_events").Error
+}
