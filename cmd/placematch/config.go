@@ -12,11 +12,13 @@ import (
 
 // config is every setting, read from the environment once at start.
 type config struct {
-	Addr            string
-	DatabaseURL     string
-	SQLitePath      string
-	MigrateOnStart  bool
-	Boundaries      string
+	Addr           string
+	DatabaseURL    string
+	SQLitePath     string
+	MigrateOnStart bool
+	Boundaries     string
+	// DfECLACSV is the DfE "children looked after" CSV the reports compare with.
+	DfECLACSV       string
 	Weights         string
 	StaleAfterDays  int
 	LogLevel        slog.Level
@@ -50,6 +52,7 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_SQLITE_PATH", def: "placematch.db", help: "SQLite file used when DATABASE_URL is unset"},
 	{name: "PLACEMATCH_MIGRATE_ON_START", def: "true", help: "apply pending migrations when serve starts"},
 	{name: "PLACEMATCH_BOUNDARIES", help: "GeoJSON of the council's districts; sets district and in_area"},
+	{name: "PLACEMATCH_DFE_CLA_CSV", help: "DfE children looked after CSV (placement type and distance); adds England and regional figures to reports"},
 	{name: "PLACEMATCH_WEIGHTS", help: "matching weight overrides, e.g. needs=4,distance=2"},
 	{name: "PLACEMATCH_STALE_AFTER_DAYS", def: "14", help: "days after which availability counts as stale"},
 	{name: "PLACEMATCH_LOG_LEVEL", def: "info", help: "debug, info, warn or error"},
@@ -99,7 +102,7 @@ func loadConfig() (config, error) {
 		vals[s.name] = v
 	}
 	cfg := config{Addr: vals["PLACEMATCH_ADDR"], DatabaseURL: vals["DATABASE_URL"], SQLitePath: vals["PLACEMATCH_SQLITE_PATH"],
-		Boundaries: vals["PLACEMATCH_BOUNDARIES"], Weights: vals["PLACEMATCH_WEIGHTS"]}
+		Boundaries: vals["PLACEMATCH_BOUNDARIES"], Weights: vals["PLACEMATCH_WEIGHTS"], DfECLACSV: vals["PLACEMATCH_DFE_CLA_CSV"]}
 	var err error
 	if cfg.MigrateOnStart, err = strconv.ParseBool(vals["PLACEMATCH_MIGRATE_ON_START"]); err != nil {
 		return cfg, fmt.Errorf("PLACEMATCH_MIGRATE_ON_START: must be true or false")

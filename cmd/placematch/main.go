@@ -5,6 +5,7 @@
 //	placematch seed --demo [--seed N] load the Norfolk demo data set
 //	placematch import-postcodes FILE load a postcode CSV (ONS Postcode Directory or postcode,latitude,longitude)
 //	placematch job run NAME          run one nightly job once and print its result
+//	placematch report sufficiency    write the sufficiency report to a file (CSV, XLSX, JSON)
 //	placematch version               print the version
 //
 // Configuration comes from the environment (see the README); wiring of store,
@@ -36,6 +37,8 @@ commands:
                               import-provider-feeds, flag-stale-availability, snapshot-sufficiency)
   token --role ROLE --sub SUBJECT [--carer-id ID] [--unit-ids ID,ID] [--ttl 8h]
                               mint a development token with PLACEMATCH_JWT_SECRET; prints the token alone
+  report sufficiency --format csv|xlsx|json --out FILE [--as-of DATE] [--group-by LIST] [--suppress]
+                              write the sufficiency report without the HTTP server
   version                     print the version
 `
 
@@ -77,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdJob(ctx, cfg, args[1:], stdout)
 	case "token":
 		return cmdToken(cfg, args[1:], stdout)
+	case "report":
+		return cmdReport(ctx, cfg, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil

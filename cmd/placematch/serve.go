@@ -50,10 +50,10 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	if err := prepareSchema(ctx, db, cfg.MigrateOnStart); err != nil {
 		return err
 	}
+	var districts *geo.Districts
 	switch {
 	case cfg.Boundaries != "":
-		districts, err := geo.LoadDistrictsFile(cfg.Boundaries)
-		if err != nil {
+		if districts, err = geo.LoadDistrictsFile(cfg.Boundaries); err != nil {
 			return fmt.Errorf("PLACEMATCH_BOUNDARIES: %w", err)
 		}
 		db.Locator = districts
@@ -71,6 +71,11 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		}
 	}
 
+	rsvc, err := reportService(cfg, db, districts)
+	if err != nil {
+		return err
+	}
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	sched, err := newScheduler(cfg, db, reg)
@@ -80,7 +85,7 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	if err := sched.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
-	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version, Jobs: sched, Metrics: reg,
+	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version, Jobs: sched, Metrics: reg, Reports: rsvc,
 		Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		Matcher: &api.Matcher{Store: db, Weights: weights, AreaConfigured: db.Locator != nil,
 			StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour, FullReloadAfter: 5 * time.Minute}}

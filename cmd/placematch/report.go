@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+
+	"placematch/geo"
+	"placematch/reports"
+	"placematch/store"
+)
+
+// reportService wires the report service from the configuration: the DfE figures
+// when PLACEMATCH_DFE_CLA_CSV names them (read once, so a wrong file stops start-up)
+// and the district names of PLACEMATCH_BOUNDARIES.
+func reportService(cfg config, db *store.DB, districts *geo.Districts) (*reports.Service, error) {
+	svc := &reports.Service{Store: db}
+	if cfg.DfECLACSV != "" {
+		cmp, err := reports.LoadComparisonFile(cfg.DfECLACSV)
+		if err != nil {
+			return nil, fmt.Errorf("PLACEMATCH_DFE_CLA_CSV: %w", err)
+		}
+		svc.Comparison = cmp
+	}
+	if districts != nil {
+		svc.Districts = districts.Names()
+	}
+	return svc, nil
+}
+
+// cmdReport runs `report sufficiency`: the same report as GET
+// /api/v1/reports/sufficiency, written to a file without the HTTP server.
+func cmdReport(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "sufficiency" {
+		return errUsage
+	}
+	fs := flag.NewFlagSet("report sufficiency", flag.ContinueOnError)
+	format := fs.String("format", "xlsx", "csv, xlsx or json")
+	out := fs.String("out", "", "file to write")
+	asOf := fs.String("as-of", "", "date of the report, YYYY-MM-DD (default today)")
+	groupBy := fs.String("group-by", "", "district,provider_kind[,placement_type][,age_band]")
+	from := fs.String("from", "", "first snapshot date of a trend")
+	to := fs.String("to", "", "last snapshot date of a trend")
+	suppress := fs.Bool("suppress", false, "show counts of 1-4 as c")
+	if err := fs.Parse(args[1:]); err != nil || *out == "" || fs.NArg() != 0 {
+		return errUsage
+	}
+	q := url.Values{"format": {*format}, "as_of": {*asOf}, "group_by": {*groupBy}, "from": {*from}, "to": {*to},
+		"suppress": {fmt.Sprint(*suppress)}}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := prepareSchema(ctx, db, cfg.MigrateOnStart); err != nil {
+		return err
+	}
+	svc, err := reportService(cfg, db, nil)
+	if err != nil {
+		return err
+	}
+	o, err := reports.ParseOptions(q, svc.Today())
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	rep, err := svc.Sufficiency(ctx, o)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := rep.Write(f); err != nil {
+		return errors.Join(err, f.Close())
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: sufficiency report as of %s, %d rows and a total\n", *out, o.AsOf, len(rep.Rows))
+	return nil
+}
