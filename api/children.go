@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -98,30 +97,19 @@ func (s *Server) patchChild(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	// Postcodes are looked up before the update's transaction, as for providers.
-	_, newLoc := patch["location"]
-	pcText, newPostcode := patch["postcode"].(string)
-	if newPostcode && strings.TrimSpace(pcText) == "" {
-		patch["postcode"], newPostcode = nil, false // "" clears the postcode, like null
-	}
-	var home placematch.Point
-	var normalised string
-	if newPostcode {
-		if err := s.resolvePlace(ctx, nil, &pcText, &home, &normalised); err != nil {
-			fail(c, err)
-			return
-		}
+	move, err := s.postcodePatch(ctx, patch)
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	ch, err := s.Store.UpdateChild(ctx, c.Param("id"), ifVersion, func(ch *placematch.Child) error {
-		if newPostcode {
-			delete(patch, "postcode")
-			ch.Postcode = normalised
-			if !newLoc {
-				ch.Location = &home
-			}
+		var home placematch.Point
+		if ch.Location != nil {
+			home = *ch.Location
 		}
-		if v, ok := patch["postcode"]; ok && v == nil {
-			ch.Postcode = ""
+		move.apply(&ch.Postcode, &home)
+		if move.set && !move.keepLocation {
+			ch.Location = &home
 		}
 		merged, err := mergePatch(childToIn(ch), patch)
 		if err != nil {

@@ -175,33 +175,14 @@ func (s *Server) patchProvider(r providerResource) gin.HandlerFunc {
 			fail(c, err)
 			return
 		}
-		// A new postcode is looked up before the update's transaction starts; without
-		// a new location it also moves the provider to the postcode.
-		_, newLoc := patch["location"]
-		pcText, newPostcode := patch["postcode"].(string)
-		if newPostcode && strings.TrimSpace(pcText) == "" {
-			patch["postcode"], newPostcode = nil, false // "" clears the postcode, like null
-		}
-		var moved placematch.Point
-		var normalised string
-		if newPostcode {
-			if err := s.resolvePlace(ctx, nil, &pcText, &moved, &normalised); err != nil {
-				fail(c, err)
-				return
-			}
+		move, err := s.postcodePatch(ctx, patch)
+		if err != nil {
+			fail(c, err)
+			return
 		}
 		touchesAvailability := patch["availability"] != nil
 		p, err := s.Store.UpdateProvider(ctx, r.kind, c.Param("id"), ifVersion, func(p *placematch.Provider) error {
-			if newPostcode {
-				delete(patch, "postcode")
-				p.Postcode = normalised
-				if !newLoc {
-					p.Location = moved
-				}
-			}
-			if v, ok := patch["postcode"]; ok && v == nil {
-				p.Postcode = ""
-			}
+			move.apply(&p.Postcode, &p.Location)
 			merged, err := mergePatch(r.toIn(p), patch)
 			if err != nil {
 				return err
@@ -348,6 +329,48 @@ func (s *Server) resolvePlace(ctx context.Context, loc *pointIn, pc *string, dst
 		*dstLoc = loc.point()
 	}
 	return nil
+}
+
+// postcodeMove is what a merge patch says about a record's postcode: a new one
+// (looked up before the update's transaction starts, as SQLite has one connection),
+// which also moves the record unless the patch gives a location; or none ("" or
+// null clears it and leaves the location where it is).
+type postcodeMove struct {
+	set, clear, keepLocation bool
+	postcode                 string
+	at                       placematch.Point
+}
+
+func (s *Server) postcodePatch(ctx context.Context, patch map[string]any) (postcodeMove, error) {
+	var m postcodeMove
+	_, m.keepLocation = patch["location"]
+	raw, present := patch["postcode"]
+	text, isString := raw.(string)
+	switch {
+	case present && (raw == nil || (isString && strings.TrimSpace(text) == "")):
+		m.clear = true
+		delete(patch, "postcode")
+	case isString:
+		if err := s.resolvePlace(ctx, nil, &text, &m.at, &m.postcode); err != nil {
+			return m, err
+		}
+		m.set = true
+		delete(patch, "postcode")
+	}
+	return m, nil
+}
+
+// apply sets the postcode, and the location when the postcode moves the record.
+func (m postcodeMove) apply(postcode *string, loc *placematch.Point) {
+	switch {
+	case m.clear:
+		*postcode = ""
+	case m.set:
+		*postcode = m.postcode
+		if !m.keepLocation {
+			*loc = m.at
+		}
+	}
 }
 
 // readPatch reads a merge-patch body and the If-Match version.
