@@ -19,6 +19,20 @@ func openStore(ctx context.Context, cfg config) (*store.DB, error) {
 	return store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath})
 }
 
+// openPrepared opens the store with its schema current: migrated when
+// PLACEMATCH_MIGRATE_ON_START is true, refused when it is false and the schema is stale.
+func openPrepared(ctx context.Context, cfg config) (*store.DB, error) {
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := prepareSchema(ctx, db, cfg.MigrateOnStart); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
 func cmdMigrate(ctx context.Context, cfg config) error {
 	db, err := openStore(ctx, cfg)
 	if err != nil {

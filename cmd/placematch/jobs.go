@@ -59,14 +59,11 @@ func cmdJob(ctx context.Context, cfg config, args []string, stdout io.Writer) er
 	if len(args) != 2 || args[0] != "run" {
 		return errUsage
 	}
-	db, err := openStore(ctx, cfg)
+	db, err := openPrepared(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := prepareSchema(ctx, db, cfg.MigrateOnStart); err != nil {
-		return err
-	}
 	s, err := newScheduler(cfg, db, nil)
 	if err != nil {
 		return err

@@ -51,14 +51,11 @@ func cmdReport(ctx context.Context, cfg config, args []string, stdout io.Writer)
 	}
 	q := url.Values{"format": {*format}, "as_of": {*asOf}, "group_by": {*groupBy}, "from": {*from}, "to": {*to},
 		"suppress": {fmt.Sprint(*suppress)}}
-	db, err := openStore(ctx, cfg)
+	db, err := openPrepared(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := prepareSchema(ctx, db, cfg.MigrateOnStart); err != nil {
-		return err
-	}
 	svc, err := reportService(cfg, db, nil)
 	if err != nil {
 		return err

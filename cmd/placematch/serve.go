@@ -42,14 +42,11 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		}
 		weights = w
 	}
-	db, err := openStore(ctx, cfg)
+	db, err := openPrepared(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := prepareSchema(ctx, db, cfg.MigrateOnStart); err != nil {
-		return err
-	}
 	var districts *geo.Districts
 	switch {
 	case cfg.Boundaries != "":
