@@ -14,6 +14,7 @@ import (
 
 	"placematch"
 	"placematch/api"
+	"placematch/auth"
 	"placematch/matching"
 	"placematch/store"
 	"placematch/store/storetest"
@@ -80,7 +81,8 @@ func seedProviders(b *testing.B, db *store.DB, n int) {
 // BenchmarkMatchEndpoint is GET /api/v1/children/{id}/matches through the real
 // router and a real store holding 10,000 providers across Great Britain, on each
 // engine: decode, load the child and siblings, refresh the candidate cache (one
-// counter read when nothing changed), rank, encode, and store the match run.
+// counter read when nothing changed), rank, encode, store the match run, and write
+// the audit row; the token is verified on every request.
 func BenchmarkMatchEndpoint(b *testing.B) {
 	for _, d := range storetest.Dialects() {
 		b.Run(d, func(b *testing.B) {
@@ -90,15 +92,23 @@ func BenchmarkMatchEndpoint(b *testing.B) {
 			if err := db.CreateChild(ctx, child); err != nil {
 				b.Fatal(err)
 			}
+			keys := &auth.HMAC{Secret: []byte("bench-secret-bench-secret-bench-secret"), Issuer: "placematch",
+				Audience: "placematch-api", Now: func() time.Time { return storetest.Clock }}
+			token, err := keys.Mint(auth.Principal{Subject: "officer-bench", Role: auth.PlacementOfficer}, time.Hour)
+			if err != nil {
+				b.Fatal(err)
+			}
 			s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Now: func() time.Time { return storetest.Clock },
-				Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}}
+				Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}, Verifier: keys}
 			srv := httptest.NewServer(s.Handler())
 			defer srv.Close()
 			for _, q := range []string{"include_excluded=false", "include_excluded=true", "max_distance_km=40"} {
 				b.Run(q, func(b *testing.B) {
 					url := srv.URL + "/api/v1/children/" + child.ID + "/matches?" + q
 					get := func() {
-						res, err := http.Get(url)
+						req, _ := http.NewRequest("GET", url, nil)
+						req.Header.Set("Authorization", "Bearer "+token)
+						res, err := http.DefaultClient.Do(req)
 						if err != nil {
 							b.Fatal(err)
 						}
