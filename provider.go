@@ -142,8 +142,12 @@ func (p *Provider) ComputeVacancies(now time.Time) int {
 		return 0
 	}
 	v := p.Places - p.Filled
-	if p.ReportedVacancies != nil && p.ReportedAt != nil && now.Sub(*p.ReportedAt) <= ReportFreshFor {
-		v = min(v, *p.ReportedVacancies)
+	// A report counts from when it was made until ReportFreshFor later, so a
+	// report made after now (a question about the past) does not bound it.
+	if p.ReportedVacancies != nil && p.ReportedAt != nil {
+		if age := now.Sub(*p.ReportedAt); age >= 0 && age <= ReportFreshFor {
+			v = min(v, *p.ReportedVacancies)
+		}
 	}
 	return max(v, 0)
 }

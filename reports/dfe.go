@@ -115,8 +115,7 @@ func LoadComparison(r io.Reader) (*Comparison, error) {
 		switch rec[col["characteristic"]] {
 		case dfeOver:
 			a.PlacedOver20Miles = n
-			if p := published(rec[col["percentage"]]); p != nil {
-				f := float64(*p)
+			if f, err := strconv.ParseFloat(strings.TrimSpace(rec[col["percentage"]]), 64); err == nil {
 				a.PctOver20Miles = &f
 			}
 		case dfeWithin:

@@ -28,12 +28,16 @@ func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, 
 	placements []BulkPlacement) error {
 	now := db.now()
 	filled := make([]int, len(providers))
+	placed := make([]bool, len(children))
 	for _, pl := range placements {
 		if pl.Provider < 0 || pl.Provider >= len(providers) || pl.Child < 0 || pl.Child >= len(children) {
 			return fmt.Errorf("store: bulk import: placement names no record: %w", placematch.ErrInvalid)
 		}
+		if pl.StartDate.IsZero() {
+			return placematch.Invalid("start_date", "every placement needs a start date")
+		}
 		filled[pl.Provider]++
-		children[pl.Child].Status = placematch.ChildPlaced
+		placed[pl.Child] = true
 	}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		seq, err := bumpEpoch(tx)
@@ -44,6 +48,7 @@ func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, 
 		for i, p := range providers {
 			p.ID, p.CreatedAt, p.UpdatedAt, p.Version, p.ArchivedAt = newID(), now, now, 1, nil
 			p.Places, p.Filled = p.ComputePlaces(), filled[i]
+			p.ReportedVacancies, p.ReportedAt = nil, nil // only a feed sets these
 			if p.Filled > p.Places {
 				return placematch.Errorf(placematch.ErrNoCapacity, "%s has %d places for %d placements",
 					p.Name, p.Places, p.Filled)
@@ -56,6 +61,12 @@ func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, 
 		crows := make([]childRow, len(children))
 		for i, c := range children {
 			c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.ArchivedAt = newID(), now, now, 1, nil
+			switch {
+			case placed[i]:
+				c.Status = placematch.ChildPlaced
+			case c.Status == "":
+				c.Status = placematch.ChildAwaiting
+			}
 			if c.Location != nil {
 				c.District = db.district(*c.Location)
 			}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 
 	"placematch/geo"
 	"placematch/reports"
@@ -68,14 +69,20 @@ func cmdReport(ctx context.Context, cfg config, args []string, stdout io.Writer)
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(*out)
+	// Write beside the target and rename, so a failed write never leaves a
+	// truncated report where a good one was expected.
+	f, err := os.CreateTemp(filepath.Dir(*out), ".report-*")
 	if err != nil {
 		return err
 	}
+	defer os.Remove(f.Name())
 	if err := rep.Write(f); err != nil {
 		return errors.Join(err, f.Close())
 	}
 	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: sufficiency report as of %s, %d rows and a total\n", *out, o.AsOf, len(rep.Rows))
