@@ -40,6 +40,9 @@ type BookRequest struct {
 func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placement, error) {
 	var out []*placematch.Placement
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.lockEpoch(tx); err != nil {
+			return err
+		}
 		group, err := db.lockGroup(tx, req.ChildID, req.IncludeSiblings)
 		if err != nil {
 			return err
@@ -72,7 +75,7 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 		if err != nil {
 			return err
 		}
-		res := tx.Exec("UPDATE providers SET filled = filled + ?, change_seq = ?, updated_at = ? WHERE id = ? AND filled + ? <= places",
+		res := tx.Exec("UPDATE providers SET filled = filled + ?, change_seq = ?, updated_at = ?, version = version + 1 WHERE id = ? AND filled + ? <= places",
 			n, seq, now, p.ID, n)
 		if res.Error != nil {
 			return translate(res.Error)
@@ -217,6 +220,9 @@ func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*plac
 func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn func(p *placematch.Placement) error) (*placematch.Placement, error) {
 	var out *placematch.Placement
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.lockEpoch(tx); err != nil {
+			return err
+		}
 		p, err := db.getPlacement(tx, id, true)
 		if err != nil {
 			return err
@@ -275,7 +281,7 @@ func (db *DB) freePlace(tx *gorm.DB, p *placematch.Placement) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.Exec("UPDATE providers SET filled = filled - 1, change_seq = ?, updated_at = ? WHERE id = ? AND filled > 0",
+	if err := tx.Exec("UPDATE providers SET filled = filled - 1, change_seq = ?, updated_at = ?, version = version + 1 WHERE id = ? AND filled > 0",
 		seq, db.now(), p.Provider.ID).Error; err != nil {
 		return translate(err)
 	}

@@ -111,6 +111,9 @@ func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, 
 	}
 	var out *placematch.Provider
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.lockEpoch(tx); err != nil {
+			return err
+		}
 		row, err := db.lockProvider(tx, id)
 		if err != nil {
 			return err

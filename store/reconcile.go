@@ -24,6 +24,9 @@ func (db *DB) ApplyFeed(ctx context.Context, f *placematch.Feed, reports []place
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		applied, issues = 0, nil
+		if err := db.lockEpoch(tx); err != nil {
+			return err
+		}
 		units, err := db.lockUnits(tx, f.UnitIDs)
 		if err != nil {
 			return err

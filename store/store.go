@@ -188,6 +188,19 @@ func (db *DB) district(p placematch.Point) string {
 	return d
 }
 
+// lockEpoch takes the provider change counter's row lock at the start of a
+// transaction that may write providers or placements. Every such transaction takes
+// it first, before any provider, child or placement row, so they all queue in one
+// order and cannot deadlock. SQLite locks the whole database for a write
+// transaction, so there it has nothing to do.
+func (db *DB) lockEpoch(tx *gorm.DB) error {
+	if db.dialect != Postgres {
+		return nil
+	}
+	var seq int64
+	return translate(tx.Raw("SELECT seq FROM provider_epoch WHERE id = 1 FOR UPDATE").Scan(&seq).Error)
+}
+
 // bumpEpoch takes the next provider change number inside tx. The UPDATE locks the
 // epoch row until tx ends, so change numbers commit in order (see the migration).
 func bumpEpoch(tx *gorm.DB) (int64, error) {

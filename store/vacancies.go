@@ -99,7 +99,7 @@ func (db *DB) correctFilled(tx *gorm.DB, res *ReconcileResult) error {
 				return err
 			}
 		}
-		u := tx.Exec("UPDATE providers SET filled = ?, change_seq = ?, updated_at = ? WHERE id = ? AND filled = ?",
+		u := tx.Exec("UPDATE providers SET filled = ?, change_seq = ?, updated_at = ?, version = version + 1 WHERE id = ? AND filled = ?",
 			r.Active, seq, db.now(), r.ID, r.Filled)
 		if u.Error != nil {
 			return translate(u.Error)
