@@ -134,9 +134,11 @@ func (j ImportFeeds) fetchOnce(ctx context.Context, f *placematch.Feed) ([]byte,
 		}
 		req.Header.Set(f.AuthHeader, secret)
 	}
-	client := j.Client
-	if client == nil {
-		client = http.DefaultClient
+	client := noRedirects
+	if j.Client != nil {
+		c := *j.Client
+		c.CheckRedirect = noRedirects.CheckRedirect
+		client = &c
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -177,3 +179,10 @@ func (j ImportFeeds) secret(name string) (string, bool) {
 	v, ok := os.LookupEnv(SecretEnvPrefix + name)
 	return v, ok && v != ""
 }
+
+// noRedirects fetches feeds without following redirects: Go forwards custom headers
+// (the feed's secret) to whatever host a redirect names, so a redirect is answered
+// as a failure of the feed ("HTTP status 302") for its owner to fix.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+	return http.ErrUseLastResponse
+}}

@@ -1,6 +1,8 @@
 package jobs
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -205,4 +207,26 @@ func TestDeadSlowAndMalformedFeedsFailAloneAndChangeNothing(t *testing.T) {
 			t.Fatal("the good feed was not applied")
 		}
 	})
+}
+
+// A feed that redirects fails, and its secret never reaches the other host.
+func TestFeedRedirectIsRefusedAndKeepsTheSecret(t *testing.T) {
+	var leaked atomic.Bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Api-Key") != "" {
+			leaked.Store(true)
+		}
+		fmt.Fprintln(w, "unit_reference,ofsted_urn,vacancies,as_of")
+	}))
+	defer other.Close()
+	feed := httptest.NewServer(http.RedirectHandler(other.URL, http.StatusFound))
+	defer feed.Close()
+	j := ImportFeeds{Attempts: 1, Secret: func(string) (string, bool) { return "s3cret", true }}
+	f := &placematch.Feed{Name: "redirecting", URL: feed.URL, Format: "csv", AuthHeader: "X-Api-Key", SecretName: "REDIR"}
+	if _, err := j.fetch(context.Background(), f); err == nil || !strings.Contains(err.Error(), "302") {
+		t.Fatalf("redirect followed or not reported: %v", err)
+	}
+	if leaked.Load() {
+		t.Fatal("the feed's secret was sent to the host it redirected to")
+	}
 }

@@ -147,7 +147,9 @@ func (s *Scheduler) recoverInterrupted(ctx context.Context, name string) error {
 // Stop stops the cron and waits for running jobs until ctx ends; then it cancels
 // them, waits a moment for them to record their end, and returns ctx's error.
 func (s *Scheduler) Stop(ctx context.Context) error {
-	<-s.cron.Stop().Done()
+	// Not waiting on cron's own Stop: it would wait for a scheduled run without
+	// any bound. s.wg counts every run, scheduled or not, and is bounded below.
+	s.cron.Stop()
 	s.mu.Lock()
 	s.stopped = true
 	s.mu.Unlock()

@@ -163,3 +163,4 @@ func TestStopIsBounded(t *testing.T) {
 		t.Fatalf("cancelled run is %s", got.Status)
 	}
 }
+
