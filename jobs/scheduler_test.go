@@ -163,4 +163,3 @@ func TestStopIsBounded(t *testing.T) {
 		t.Fatalf("cancelled run is %s", got.Status)
 	}
 }
-
