@@ -64,10 +64,13 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_JWT_AUDIENCE", def: "placematch-api", help: "required aud claim"},
 	{name: "PLACEMATCH_CORS_ORIGINS", help: "comma-separated browser origins allowed to call the API; none by default"},
 	{name: "PLACEMATCH_TRUSTED_PROXIES", help: "comma-separated proxy addresses trusted for X-Forwarded-For; none by default"},
+	// The nightly jobs are ten minutes apart, in the order their data flows: cron
+	// starts jobs due together at once, and the snapshot must see the day's
+	// reconciled, imported and flagged data.
 	{name: "PLACEMATCH_JOB_RECONCILE_VACANCIES_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of reconcile-vacancies, or off"},
-	{name: "PLACEMATCH_JOB_IMPORT_PROVIDER_FEEDS_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of import-provider-feeds, or off"},
-	{name: "PLACEMATCH_JOB_FLAG_STALE_AVAILABILITY_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of flag-stale-availability, or off"},
-	{name: "PLACEMATCH_JOB_SNAPSHOT_SUFFICIENCY_SCHEDULE", def: "0 2 * * *", help: "cron spec (Europe/London) of snapshot-sufficiency, or off"},
+	{name: "PLACEMATCH_JOB_IMPORT_PROVIDER_FEEDS_SCHEDULE", def: "10 2 * * *", help: "cron spec (Europe/London) of import-provider-feeds, or off"},
+	{name: "PLACEMATCH_JOB_FLAG_STALE_AVAILABILITY_SCHEDULE", def: "20 2 * * *", help: "cron spec (Europe/London) of flag-stale-availability, or off"},
+	{name: "PLACEMATCH_JOB_SNAPSHOT_SUFFICIENCY_SCHEDULE", def: "30 2 * * *", help: "cron spec (Europe/London) of snapshot-sufficiency, or off"},
 	{name: "PLACEMATCH_JOBS_STOP_TIMEOUT", def: "60s", help: "how long shutdown waits for a running job before cancelling it"},
 	{name: "PLACEMATCH_FEED_TIMEOUT", def: "30s", help: "time limit of one attempt to fetch a provider feed"},
 	{name: "PLACEMATCH_FEED_MAX_BYTES", def: "5242880", help: "largest provider feed accepted, in bytes"},
