@@ -19,15 +19,30 @@ var trendColumns = []string{
 func trendTable(snaps []store.Snapshot, suppress bool) Table {
 	t := Table{Name: "Trend", Columns: trendColumns}
 	c := cells{suppress: suppress}
-	for _, s := range snaps {
-		r := Row{Key: Key{District: label(s.District), Kind: s.Kind, PlacementType: s.PlacementType},
+	rows := make([]Row, len(snaps))
+	hs := make([]hiding, len(snaps))
+	hiddenAwaiting := map[string]bool{} // date|district whose awaiting count is hidden somewhere
+	for i, s := range snaps {
+		rows[i] = Row{Key: Key{District: label(s.District), Kind: s.Kind, PlacementType: s.PlacementType},
 			Providers: s.Providers, Places: s.Places, Filled: s.Filled, Vacant: s.Vacant,
 			Unavailable: s.Unavailable, ChildrenAwaiting: s.ChildrenAwaiting}
+		hs[i] = c.hideRow(rows[i])
+		if hs[i].awaiting {
+			hiddenAwaiting[s.Date.String()+"|"+s.District] = true
+		}
+	}
+	for i, s := range snaps {
+		// The rows of one district and day share its children awaiting.
+		if hiddenAwaiting[s.Date.String()+"|"+s.District] {
+			hs[i].awaiting, hs[i].shortfall = true, true
+		}
+		r, h := rows[i], hs[i]
 		occ, ok := r.OccupancyRate()
 		t.Rows = append(t.Rows, []Cell{
 			text(s.Date.String()), text(r.District), text(string(r.Kind)), text(string(r.PlacementType)),
-			c.count(r.Providers), c.count(r.Places), c.count(r.Filled), c.count(r.Vacant), c.count(r.Unavailable),
-			c.rate(occ, ok, r.Filled, r.Places), c.count(r.ChildrenAwaiting), c.count(r.Shortfall()),
+			show(r.Providers, h.providers), show(r.Places, h.places), show(r.Filled, h.filled),
+			show(r.Vacant, h.vacant), show(r.Unavailable, h.unavailable), showRate(occ, ok, h.filled, h.places),
+			show(r.ChildrenAwaiting, h.awaiting), show(r.Shortfall(), h.shortfall),
 		})
 	}
 	return t
