@@ -238,6 +238,9 @@ func (s *Server) patchPlacement(c *gin.Context) {
 		if !p.EndDate.IsZero() && p.EndDate.Before(p.StartDate) {
 			v.Add("end_date", "must not be before start_date")
 		}
+		if p.Status == placematch.PlacementEnded && p.EndDate.After(today) {
+			v.Add("end_date", "an ended placement cannot end after today; keep it active with a planned end_date instead")
+		}
 		return v.Err()
 	})
 	if err != nil {

@@ -101,6 +101,8 @@ func TestBookingAndEnding(t *testing.T) {
 		id := pl["id"].(string)
 		wantProblem(t, e.do("PATCH", "/api/v1/placements/"+id, map[string]any{"status": "ended"}), 422, "end_reason")
 		wantProblem(t, e.do("PATCH", "/api/v1/placements/"+id, map[string]any{"status": "ended", "end_reason": "NOPE"}), 422, "end_reason")
+		wantProblem(t, e.do("PATCH", "/api/v1/placements/"+id, map[string]any{"status": "ended", "end_reason": "CARPL",
+			"end_date": "2026-12-01"}), 422, "end_date")
 		wantProblem(t, e.do("DELETE", "/api/v1/placements/"+id, nil), 409, "")
 		r = e.do("PATCH", "/api/v1/placements/"+id, map[string]any{"status": "ended", "end_reason": "CARPL"})
 		wantStatus(t, r, 200)

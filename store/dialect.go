@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"time"
 )
@@ -58,7 +59,12 @@ func (l *JobLock) Release() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_, err := l.conn.ExecContext(ctx, "SELECT pg_advisory_unlock(hashtext(current_schema() || ':job:' || $1))", l.job)
-	// Closing the connection ends the session's locks even when the unlock failed.
+	if err != nil {
+		// Close alone would return the session, lock and all, to the pool: tell
+		// database/sql the connection is bad so that it is closed for good, which
+		// ends the session and its locks.
+		_ = l.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
 	if cerr := l.conn.Close(); err == nil {
 		err = cerr
 	}

@@ -81,7 +81,9 @@ func (db *DB) ApplyFeed(ctx context.Context, f *placematch.Feed, reports []place
 			if c := p.Availability.ConfirmedAt; c == nil || asOf.After(*c) {
 				p.Availability.ConfirmedAt, p.Availability.Source = &asOf, placematch.SourceFeed
 			}
-			if p.Availability.Status == placematch.Unconfirmed {
+			// Only a recent report is a confirmation: an old row must not make a
+			// unit the nightly job flagged unconfirmed look available again.
+			if p.Availability.Status == placematch.Unconfirmed && now.Sub(asOf) <= placematch.ReportFreshFor {
 				p.Availability.Status = placematch.Available
 			}
 			p.Version, p.UpdatedAt = p.Version+1, now
