@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/London wherever the binary runs
 
 	"placematch"
 )
@@ -93,12 +94,26 @@ func (r rawRow) validate(now time.Time) (placematch.FeedReport, []string) {
 	return rep, problems
 }
 
-// parseAsOf reads an RFC 3339 date-time, or a date meaning midnight UTC of that day.
+// parseAsOf reads an RFC 3339 date-time, or a date meaning the start of that day in
+// England (Europe/London): a provider writing today's date during British Summer
+// Time means today, not an hour in the future.
 func parseAsOf(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.UTC(), nil
 	}
-	return time.Parse(time.DateOnly, s)
+	t, err := time.ParseInLocation(time.DateOnly, s, feedZone)
+	return t.UTC(), err
+}
+
+// feedZone is the zone of feed dates; zone data is embedded (time/tzdata).
+var feedZone = mustLoadLocation("Europe/London")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(fmt.Sprintf("jobs: time zone %s: %v", name, err))
+	}
+	return loc
 }
 
 func readCSV(body []byte) ([]rawRow, error) {

@@ -109,7 +109,7 @@ func (r *Report) Notes() []string {
 		"In area means the provider lies in one of the council's districts.",
 	}
 	if r.Options.Suppress {
-		n = append(n, "Counts of 1 to 4, and rates made from them, are shown as c.")
+		n = append(n, "Counts of 1 to 4, rates made from them, and the cells they could be worked back from (the rest of their row's sums, the same district's children awaiting, and the TOTAL of their column) are shown as c.")
 	}
 	if r.Trend != nil {
 		n = append(n, "The trend shows the nightly snapshots at their stored grain (district, provider kind, and placement type for carers); its rows overlap and are not summed.")
