@@ -160,6 +160,32 @@ func Aggregate(in Input) (rows []Row, total Row) {
 	return rows, total
 }
 
+// PlacementsByKey counts the placements active on a day by the row they belong to at
+// the trend's grain (district, provider kind and, for carers, the placement type the
+// child was referred for), with the same measures as the report's rows.
+func PlacementsByKey(providers []*placematch.Provider, placements []store.ReportPlacement) map[Key]Row {
+	byID := make(map[string]*placematch.Provider, len(providers))
+	for _, p := range providers {
+		byID[p.ID] = p
+	}
+	out := map[Key]Row{}
+	for _, pl := range placements {
+		p := byID[pl.ProviderID]
+		if p == nil {
+			continue
+		}
+		k := Key{District: label(p.District), Kind: p.Kind}
+		if p.Kind == placematch.KindCarer {
+			k.PlacementType = pl.PlacementType
+		}
+		r := out[k]
+		r.Key = k
+		countPlacement(&r, p, pl.Home)
+		out[k] = r
+	}
+	return out
+}
+
 func countPlacement(r *Row, p *placematch.Provider, home *placematch.Point) {
 	if p.District != "" {
 		r.InArea++

@@ -39,8 +39,11 @@ type Report struct {
 	Rows        []Row
 	Total       Row
 	// Trend holds the snapshots between Options.From and To; nil without a trend.
-	Trend      []store.Snapshot
-	Comparison *Comparison
+	Trend []store.Snapshot
+	// TrendPlacements are the placements active on each snapshot date, by row: the
+	// snapshots keep supply and demand, and placement history gives the rest.
+	TrendPlacements map[placematch.Date]map[Key]Row
+	Comparison      *Comparison
 }
 
 // Sufficiency builds the report for o. Supply (providers, places, availability) is
@@ -76,6 +79,19 @@ func (s *Service) Sufficiency(ctx context.Context, o Options) (*Report, error) {
 		if r.Trend == nil {
 			r.Trend = []store.Snapshot{}
 		}
+		r.TrendPlacements = map[placematch.Date]map[Key]Row{}
+		for _, d := range trendDates(r.Trend) {
+			end := d.AddDays(1).Time().Add(-time.Nanosecond)
+			ps, err := s.Store.ReportProviders(ctx, d, end)
+			if err != nil {
+				return nil, err
+			}
+			pls, err := s.Store.PlacementsActiveOn(ctx, d)
+			if err != nil {
+				return nil, err
+			}
+			r.TrendPlacements[d] = PlacementsByKey(ps, pls)
+		}
 	}
 	return r, nil
 }
@@ -85,7 +101,7 @@ func (s *Service) Sufficiency(ctx context.Context, o Options) (*Report, error) {
 func (r *Report) Tables() []Table {
 	out := []Table{sufficiencyTable(r.Rows, r.Total, r.Options)}
 	if r.Trend != nil {
-		out = append(out, trendTable(r.Trend, r.Options.Suppress))
+		out = append(out, trendTable(r.Trend, r.TrendPlacements, r.Options.Suppress))
 	}
 	if r.Comparison != nil {
 		out = append(out, r.Comparison.table())
@@ -112,7 +128,7 @@ func (r *Report) Notes() []string {
 		n = append(n, "Counts of 1 to 4, rates made from them, and the cells they could be worked back from (the rest of their row's sums, the same district's children awaiting, and the TOTAL of their column) are shown as c.")
 	}
 	if r.Trend != nil {
-		n = append(n, "The trend shows the nightly snapshots at their stored grain (district, provider kind, and placement type for carers); its rows overlap and are not summed.")
+		n = append(n, "The trend shows the nightly snapshots at their stored grain (district, provider kind, and placement type for carers) with the placements active on each date; its rows overlap and are not summed.")
 	}
 	if r.Comparison != nil {
 		n = append(n, fmt.Sprintf("Comparison: Department for Education, Children looked after in England, %d (%s), Open Government Licence v3.0.", r.Comparison.Year, r.Comparison.Source))

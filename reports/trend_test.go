@@ -51,13 +51,17 @@ func TestTrendThreeDays(t *testing.T) {
 					trend = tb
 				}
 			}
+			// Supply and demand come from each day's snapshot; the placement
+			// measures from the placements active that day (the booking starts on d3).
 			wantTable(t, trend, "snapshot_date,district,provider_kind,placement_type,providers,places,filled,vacant,"+
-				"unavailable,occupancy_rate,children_awaiting,shortfall", [][]string{
-				{"2026-11-21", "Norwich", "supported_accommodation", "", "1", "4", "0", "4", "0", "0", "0", "0"},
-				{"2026-11-22", "Norwich", "foster_carer", "short_term", "0", "0", "0", "0", "0", "", "1", "1"},
-				{"2026-11-22", "Norwich", "hub", "", "0", "0", "0", "0", "0", "", "1", "1"},
-				{"2026-11-22", "Norwich", "supported_accommodation", "", "1", "4", "0", "4", "0", "0", "1", "0"},
-				{"2026-11-23", "Norwich", "supported_accommodation", "", "1", "4", "1", "3", "0", "25", "0", "0"},
+				"unavailable,occupancy_rate,children_awaiting,shortfall,placements_within_20_miles,"+
+				"placements_over_20_miles,placements_distance_unknown,pct_within_20_miles,mean_distance_miles,"+
+				"placements_in_area,placements_out_of_area", [][]string{
+				{"2026-11-21", "Norwich", "supported_accommodation", "", "1", "4", "0", "4", "0", "0", "0", "0", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-22", "Norwich", "foster_carer", "short_term", "0", "0", "0", "0", "0", "", "1", "1", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-22", "Norwich", "hub", "", "0", "0", "0", "0", "0", "", "1", "1", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-22", "Norwich", "supported_accommodation", "", "1", "4", "0", "4", "0", "0", "1", "0", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-23", "Norwich", "supported_accommodation", "", "1", "4", "1", "3", "0", "25", "0", "0", "1", "0", "0", "100", "0", "1", "0"},
 			})
 		})
 	}
