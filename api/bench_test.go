@@ -1,14 +1,11 @@
 package api_test
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -20,25 +17,9 @@ import (
 	"placematch/store/storetest"
 )
 
-// benchOutcodes reads the centroids of Great Britain's outcodes (public data, read
-// where it lies), to spread benchmark providers the way homes are spread.
+// benchOutcodes spreads benchmark providers the way people live.
 func benchOutcodes(b *testing.B) []placematch.Point {
-	f, err := os.Open("../../shared/data/postcodes/gb_outcode_centroids.csv")
-	if err != nil {
-		b.Fatalf("benchmark data missing: %v", err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		b.Fatal(err)
-	}
-	out := make([]placematch.Point, 0, len(rows))
-	for _, row := range rows[1:] {
-		lat, _ := strconv.ParseFloat(row[1], 64)
-		lon, _ := strconv.ParseFloat(row[2], 64)
-		out = append(out, placematch.Point{Lat: lat, Lon: lon})
-	}
-	return out
+	return storetest.OutcodeCentroids(b, "../../shared/data/postcodes/gb_outcode_centroids.csv")
 }
 
 // seedProviders stores n providers across Great Britain: about 70% carers, 25%

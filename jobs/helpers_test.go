@@ -20,15 +20,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func eachDialect(t *testing.T, fn func(t *testing.T, db *store.DB)) {
-	t.Helper()
-	for _, d := range storetest.Dialects() {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			fn(t, storetest.Open(t, d))
-		})
-	}
-}
+var eachDialect = storetest.Each
 
 func must(t *testing.T, err error) {
 	t.Helper()

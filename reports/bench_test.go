@@ -2,11 +2,8 @@ package reports_test
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -17,25 +14,9 @@ import (
 	"placematch/store/storetest"
 )
 
-// outcodes reads Great Britain's outcode centroids (public data, read in place) so
-// that benchmark homes and providers are spread the way people are.
+// outcodes spreads benchmark homes and providers the way people live.
 func outcodes(b *testing.B) []placematch.Point {
-	f, err := os.Open(dataPath(b, "postcodes/gb_outcode_centroids.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		b.Fatal(err)
-	}
-	out := make([]placematch.Point, 0, len(rows))
-	for _, row := range rows[1:] {
-		lat, _ := strconv.ParseFloat(row[1], 64)
-		lon, _ := strconv.ParseFloat(row[2], 64)
-		out = append(out, placematch.Point{Lat: lat, Lon: lon})
-	}
-	return out
+	return storetest.OutcodeCentroids(b, dataPath(b, "postcodes/gb_outcode_centroids.csv"))
 }
 
 // seedNational stores nProviders providers (70% carers, 25% units, 5% hubs) and

@@ -12,15 +12,7 @@ import (
 
 // eachDialect runs the same test on SQLite and on PostgreSQL, each with a fresh
 // migrated database.
-func eachDialect(t *testing.T, fn func(t *testing.T, db *store.DB)) {
-	t.Helper()
-	for _, d := range storetest.Dialects() {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			fn(t, storetest.Open(t, d))
-		})
-	}
-}
+var eachDialect = storetest.Each
 
 func must(t *testing.T, err error) {
 	t.Helper()
