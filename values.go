@@ -14,13 +14,36 @@ type Date struct{ t time.Time }
 // DateLayout is the only textual form of a Date (RFC 3339 full-date).
 const DateLayout = "2006-01-02"
 
-// ParseDate reads "YYYY-MM-DD".
+// The plausible range of every date and instant Placematch keeps. Year 1 would be
+// the zero Date ("not set") and be stored as an empty string; dates far outside a
+// lifetime are typing errors, so they are refused wherever text becomes a Date.
+var (
+	MinDate = Date{time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)}
+	MaxDate = Date{time.Date(2100, 12, 31, 0, 0, 0, 0, time.UTC)}
+)
+
+// errDateRange is the message of a date or instant outside MinDate … MaxDate.
+var errDateRange = fmt.Errorf("must be between %s and %s", MinDate, MaxDate)
+
+// ParseDate reads "YYYY-MM-DD" between MinDate and MaxDate.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("must be a date in the form YYYY-MM-DD")
 	}
-	return Date{t}, nil
+	d := Date{t}
+	if d.Before(MinDate) || d.After(MaxDate) {
+		return Date{}, errDateRange
+	}
+	return d, nil
+}
+
+// CheckInstant refuses an instant whose date (in UTC) is outside MinDate … MaxDate.
+func CheckInstant(t time.Time) error {
+	if d := DateOf(t.UTC()); d.Before(MinDate) || d.After(MaxDate) {
+		return errDateRange
+	}
+	return nil
 }
 
 // MustParseDate is ParseDate for constants in code and tests; it panics on bad input.

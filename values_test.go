@@ -1,0 +1,44 @@
+package placematch
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+// Year 1 is the zero Date, which the store would write as an empty string; every
+// date outside the plausible range is refused where text becomes a Date.
+func TestParseDateRefusesImplausibleDates(t *testing.T) {
+	for _, s := range []string{"0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"} {
+		if d, err := ParseDate(s); err == nil {
+			t.Errorf("ParseDate(%q) = %v, want an error", s, d)
+		}
+		var d Date
+		if err := json.Unmarshal([]byte(`"`+s+`"`), &d); err == nil {
+			t.Errorf("UnmarshalJSON(%q) = %v, want an error", s, d)
+		}
+	}
+	for _, s := range []string{"1900-01-01", "2026-11-23", "2100-12-31"} {
+		d, err := ParseDate(s)
+		if err != nil || d.String() != s {
+			t.Errorf("ParseDate(%q) = %v, %v", s, d, err)
+		}
+	}
+}
+
+func TestCheckInstant(t *testing.T) {
+	for _, tc := range []struct {
+		at time.Time
+		ok bool
+	}{
+		{time.Time{}, false},
+		{time.Date(1899, 12, 31, 23, 59, 0, 0, time.UTC), false},
+		{time.Date(2101, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), true},
+	} {
+		if err := CheckInstant(tc.at); (err == nil) != tc.ok {
+			t.Errorf("CheckInstant(%v) = %v, want ok %v", tc.at, err, tc.ok)
+		}
+	}
+}
