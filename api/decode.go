@@ -14,8 +14,9 @@ import (
 )
 
 // decodeBody reads the request body (capped by limitBody) and decodes it strictly
-// into dst: malformed JSON is 400; wrong types and unknown fields are 422 naming the
-// field by its JSON path; a body over the limit is 413.
+// into dst: malformed JSON, invalid UTF-8 and a key given twice are 400; wrong types,
+// unknown fields, control characters, numbers that are not finite and implausible
+// dates are 422 naming the field by its JSON path; a body over the limit is 413.
 func decodeBody(r *http.Request, dst any) error {
 	raw, err := readBody(r)
 	if err != nil {
@@ -42,15 +43,18 @@ func decodeStrict(raw []byte, dst any) error {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return malformed("The body is empty; a JSON object is required.")
 	}
-	var probe any
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return malformed("The body is not valid JSON: " + err.Error())
+	probe, err := parseJSON(raw)
+	if err != nil {
+		return err
 	}
 	if _, ok := probe.(map[string]any); !ok {
 		return malformed("The body must be a JSON object.")
 	}
 	if path := unknownField(probe, reflect.TypeOf(dst), ""); path != "" {
 		return placematch.Invalid(path, "is not a field of this resource")
+	}
+	if err := checkValues(probe, reflect.TypeOf(dst), "", false); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(dst); err != nil {
@@ -132,18 +136,22 @@ func firstBadField(v any, dst any) string {
 
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	out := map[string]reflect.Type{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
+	for name, f := range structFields(t) {
 		out[name] = f.Type
 	}
 	return out
+}
+
+// jsonName is the key encoding/json uses for f, or "" when f is not encoded.
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "-" || !f.IsExported() {
+		return ""
+	}
+	if name == "" {
+		name = f.Name
+	}
+	return name
 }
 
 func jsonKind(t reflect.Type) string {

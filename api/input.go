@@ -38,7 +38,7 @@ func pointToIn(p placematch.Point) *pointIn { return &pointIn{Lat: &p.Lat, Lon: 
 type availabilityIn struct {
 	Status        *string          `json:"status"`
 	AvailableFrom *placematch.Date `json:"available_from,omitempty"`
-	Note          *string          `json:"note,omitempty"`
+	Note          *string          `json:"note,omitempty" input:"text"`
 	ConfirmedAt   *time.Time       `json:"confirmed_at,omitempty"`
 	Source        *string          `json:"source,omitempty"`
 }

@@ -21,7 +21,7 @@ type placementIn struct {
 	IncludeSiblings bool             `json:"include_siblings"`
 	MatchID         *string          `json:"match_id"`
 	MatchRank       *int             `json:"match_rank"`
-	DecisionReason  *string          `json:"decision_reason"`
+	DecisionReason  *string          `json:"decision_reason" input:"text"`
 }
 
 type providerRefIn struct {
@@ -29,13 +29,22 @@ type providerRefIn struct {
 	ID   *string                  `json:"id"`
 }
 
-func (in *placementIn) validate(v *placematch.ValidationError) {
+// maxBackdateYears is how far before today a booking may start: placements are recorded
+// late sometimes, but never years late; a start long ago is a typing error that
+// would distort every report of the period.
+const maxBackdateYears = 1
+
+func (in *placementIn) validate(v *placematch.ValidationError, today placematch.Date) {
 	requiredString(v, "child_id", in.ChildID, 36)
 	if required(v, "provider", in.Provider) {
 		requiredEnum(v, "provider.kind", in.Provider.Kind, placematch.ProviderKinds)
 		requiredString(v, "provider.id", in.Provider.ID, 36)
 	}
-	required(v, "start_date", in.StartDate)
+	if required(v, "start_date", in.StartDate) {
+		if earliest := placematch.DateOf(today.Time().AddDate(-maxBackdateYears, 0, 0)); in.StartDate.Before(earliest) {
+			v.Add("start_date", "must not be more than %d year before today (%s)", maxBackdateYears, earliest)
+		}
+	}
 	if in.StartDate != nil && in.EndDate != nil && in.EndDate.Before(*in.StartDate) {
 		v.Add("end_date", "must not be before start_date")
 	}
@@ -86,7 +95,7 @@ func (s *Server) createPlacement(c *gin.Context) {
 		return
 	}
 	v := &placematch.ValidationError{}
-	in.validate(v)
+	in.validate(v, s.today())
 	if err := v.Err(); err != nil {
 		fail(c, err)
 		return
@@ -195,7 +204,7 @@ type placementPatch struct {
 	Status         *placematch.PlacementStatus `json:"status"`
 	EndDate        *placematch.Date            `json:"end_date"`
 	EndReason      *string                     `json:"end_reason"`
-	DecisionReason *string                     `json:"decision_reason"`
+	DecisionReason *string                     `json:"decision_reason" input:"text"`
 }
 
 func (s *Server) patchPlacement(c *gin.Context) {

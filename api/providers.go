@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -251,7 +250,7 @@ func (s *Server) archiveProvider(r providerResource) gin.HandlerFunc {
 type availabilityPut struct {
 	Status        *string          `json:"status"`
 	AvailableFrom *placematch.Date `json:"available_from"`
-	Note          *string          `json:"note"`
+	Note          *string          `json:"note" input:"text"`
 }
 
 func (s *Server) putAvailability(r providerResource) gin.HandlerFunc {
@@ -315,8 +314,12 @@ func readPatch(c *gin.Context) (map[string]any, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	var patch map[string]any
-	if err := json.Unmarshal(raw, &patch); err != nil || patch == nil {
+	doc, err := parseJSON(raw)
+	if err != nil {
+		return nil, 0, err
+	}
+	patch, ok := doc.(map[string]any)
+	if !ok {
 		return nil, 0, malformed("The body must be a JSON object (a JSON merge patch).")
 	}
 	return patch, ifVersion, nil
