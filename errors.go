@@ -84,3 +84,24 @@ func (e *Error) Unwrap() error { return e.Kind }
 func Errorf(kind error, format string, args ...any) error {
 	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
+
+// ErrUnreadable: a stored record holds a value this version cannot read (a date
+// left by an older version, or written around the service). See UnreadableError.
+var ErrUnreadable = errors.New("unreadable record")
+
+// UnreadableError names the stored record and the field that cannot be read, so
+// that the record can be found and repaired; it matches ErrUnreadable with errors.Is.
+// Field uses the JSON path of the record's API body ("date_of_birth",
+// "availability.available_from").
+type UnreadableError struct {
+	Resource string // "child", "provider", "placement"
+	ID       string
+	Field    string
+}
+
+func (e *UnreadableError) Error() string {
+	return fmt.Sprintf("stored %s %s has an unreadable %s", e.Resource, e.ID, e.Field)
+}
+
+// Is lets errors.Is(err, ErrUnreadable) hold for an *UnreadableError.
+func (e *UnreadableError) Is(target error) bool { return target == ErrUnreadable }

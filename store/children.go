@@ -50,11 +50,18 @@ func (db *DB) CreateChild(ctx context.Context, c *placematch.Child) error {
 	return nil
 }
 
-// GetChild returns a child, archived or not; ErrNotFound when there is none.
+// GetChild returns a child, archived or not; ErrNotFound when there is none, and a
+// *placematch.UnreadableError naming it when a stored value cannot be read.
 func (db *DB) GetChild(ctx context.Context, id string) (*placematch.Child, error) {
-	return db.getChild(db.gorm.WithContext(ctx), id, false)
+	c, err := db.getChild(db.gorm.WithContext(ctx), id, false)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
+// getChild reads one child. With an unreadable stored value it returns the child,
+// that value unset, and the *placematch.UnreadableError (see unreadable.go).
 func (db *DB) getChild(tx *gorm.DB, id string, lock bool) (*placematch.Child, error) {
 	if !ValidID(id) {
 		return nil, placematch.Errorf(placematch.ErrNotFound, "No child has id %q", id)
@@ -87,15 +94,7 @@ func (db *DB) ListChildren(ctx context.Context, f ChildFilter) (Page[*placematch
 	if err := q.Find(&rows).Error; err != nil {
 		return Page[*placematch.Child]{}, translate(err)
 	}
-	out := make([]*placematch.Child, 0, len(rows))
-	for i := range rows {
-		c, err := rows[i].toChild()
-		if err != nil {
-			return Page[*placematch.Child]{}, err
-		}
-		out = append(out, c)
-	}
-	return cut(out, limit, func(c *placematch.Child) string { return c.ID }), nil
+	return readPage(ctx, rows, limit, func(r *childRow) string { return r.ID }, (*childRow).toChild)
 }
 
 // ChildrenByIDs returns the live children among ids, in id order.
@@ -126,7 +125,7 @@ func (db *DB) UpdateChild(ctx context.Context, id string, ifVersion int, fn func
 	var out *placematch.Child
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		c, err := db.getChild(tx, id, true)
-		if err != nil {
+		if err != nil && !repairable(err) {
 			return err
 		}
 		if err := checkWritable(c.Record, ifVersion); err != nil {

@@ -21,6 +21,27 @@ var constraintMessages = []struct{ pg, sqlite, msg string }{
 	{"providers_filled_range", "CHECK constraint failed", "The provider has no vacant place left"},
 }
 
+// dateChecks are the date checks of migration 00005 and the field each guards.
+// PostgreSQL names the CHECK constraint; SQLite's trigger says "date_check
+// table.column". A violation means a caller let a bad date through: it is answered
+// as that field (never as the capacity CHECK, which SQLite also reports).
+var dateChecks = []struct{ pg, sqlite, field string }{
+	{"children_date_of_birth_range", "date_check children.date_of_birth", "date_of_birth"},
+	{"children_required_from_range", "date_check children.required_from", "required_from"},
+	{"providers_avail_from_range", "date_check providers.avail_from", "availability.available_from"},
+	{"placements_start_date_range", "date_check placements.start_date", "start_date"},
+	{"placements_end_date_range", "date_check placements.end_date", "end_date"},
+}
+
+func dateCheck(pgConstraint, msg string) error {
+	for _, d := range dateChecks {
+		if (pgConstraint != "" && pgConstraint == d.pg) || (pgConstraint == "" && strings.Contains(msg, d.sqlite)) {
+			return placematch.Invalid(d.field, "must be a date between %s and %s", placematch.MinDate, placematch.MaxDate)
+		}
+	}
+	return nil
+}
+
 // translate turns driver errors into domain errors; it is the one place that knows
 // what PostgreSQL and SQLite say. Messages never carry SQL.
 func translate(err error) error {
@@ -32,6 +53,9 @@ func translate(err error) error {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		if err := dateCheck(pgErr.ConstraintName, ""); pgErr.Code == "23514" && err != nil {
+			return err
+		}
 		switch pgErr.Code {
 		case "23505", "23503", "23514":
 			return conflict(pgErr.ConstraintName, err)
@@ -39,6 +63,9 @@ func translate(err error) error {
 		return fmt.Errorf("store: %w", err)
 	}
 	msg := err.Error()
+	if err := dateCheck("", msg); err != nil {
+		return err
+	}
 	if strings.Contains(msg, "constraint failed") {
 		return conflict(msg, err)
 	}

@@ -9,3 +9,9 @@ func (db *DB) TamperAudit(ctx context.Context) error { return db.tamperAudit(ctx
 func (db *DB) DeleteAudit(ctx context.Context) error {
 	return db.gorm.WithContext(ctx).Exec("DELETE FROM audit_events").Error
 }
+
+// ExecRaw runs SQL around the store's methods, as another program or a hand-written
+// fix might, to show what the schema itself refuses.
+func (db *DB) ExecRaw(ctx context.Context, sql string, args ...any) error {
+	return db.gorm.WithContext(ctx).Exec(sql, args...).Error
+}

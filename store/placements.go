@@ -114,8 +114,11 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 // queue instead of deadlocking.
 func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placematch.Child, error) {
 	first, err := db.getChild(tx, childID, false)
-	if err != nil {
+	if errors.Is(err, placematch.ErrNotFound) {
 		return nil, placematch.Invalid("child_id", "no child has this id")
+	}
+	if err != nil {
+		return nil, err
 	}
 	ids := []string{first.ID}
 	if siblings {
@@ -154,9 +157,14 @@ type PlacementFilter struct {
 	Cursor     string
 }
 
-// GetPlacement returns a placement; ErrNotFound when there is none.
+// GetPlacement returns a placement; ErrNotFound when there is none, and a
+// *placematch.UnreadableError naming it when a stored value cannot be read.
 func (db *DB) GetPlacement(ctx context.Context, id string) (*placematch.Placement, error) {
-	return db.getPlacement(db.gorm.WithContext(ctx), id, false)
+	p, err := db.getPlacement(db.gorm.WithContext(ctx), id, false)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func (db *DB) getPlacement(tx *gorm.DB, id string, lock bool) (*placematch.Placement, error) {
@@ -202,15 +210,7 @@ func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*plac
 	if err := q.Order("placements.id").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
 		return Page[*placematch.Placement]{}, translate(err)
 	}
-	out := make([]*placematch.Placement, 0, len(rows))
-	for i := range rows {
-		p, err := rows[i].toPlacement()
-		if err != nil {
-			return Page[*placematch.Placement]{}, err
-		}
-		out = append(out, p)
-	}
-	return cut(out, f.Limit, func(p *placematch.Placement) string { return p.ID }), nil
+	return readPage(ctx, rows, f.Limit, func(r *placementRow) string { return r.ID }, (*placementRow).toPlacement)
 }
 
 // UpdatePlacement reads the placement in a transaction, lets fn change it, and writes
@@ -224,7 +224,7 @@ func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn 
 			return err
 		}
 		p, err := db.getPlacement(tx, id, true)
-		if err != nil {
+		if err != nil && !repairable(err) {
 			return err
 		}
 		if err := checkWritable(p.Record, ifVersion); err != nil {

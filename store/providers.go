@@ -61,7 +61,11 @@ func (db *DB) GetProvider(ctx context.Context, kind placematch.ProviderKind, id 
 	if err != nil {
 		return nil, translate(err)
 	}
-	return row.toProvider(db.now())
+	p, err := row.toProvider(db.now())
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // ListProviders returns one page of live (not archived) providers in id order.
@@ -88,15 +92,8 @@ func (db *DB) ListProviders(ctx context.Context, f ProviderFilter) (Page[*placem
 		return Page[*placematch.Provider]{}, translate(err)
 	}
 	now := db.now()
-	out := make([]*placematch.Provider, 0, len(rows))
-	for i := range rows {
-		p, err := rows[i].toProvider(now)
-		if err != nil {
-			return Page[*placematch.Provider]{}, err
-		}
-		out = append(out, p)
-	}
-	return cut(out, limit, func(p *placematch.Provider) string { return p.ID }), nil
+	return readPage(ctx, rows, limit, func(r *providerRow) string { return r.ID },
+		func(r *providerRow) (*placematch.Provider, error) { return r.toProvider(now) })
 }
 
 // UpdateProvider reads the provider in a transaction, lets fn change it, and writes
@@ -123,7 +120,7 @@ func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, 
 		}
 		now := db.now()
 		p, err := row.toProvider(now)
-		if err != nil {
+		if err != nil && !repairable(err) {
 			return err
 		}
 		if err := checkWritable(p.Record, ifVersion); err != nil {
@@ -228,12 +225,15 @@ func (db *DB) ProvidersChangedSince(ctx context.Context, since int64) ([]*placem
 	out := make([]*placematch.Provider, 0, len(rows))
 	latest := since
 	for i := range rows {
+		latest = max(latest, rows[i].ChangeSeq)
 		p, err := rows[i].toProvider(now)
 		if err != nil {
+			if skipUnreadable(ctx, err) {
+				continue
+			}
 			return nil, since, err
 		}
 		out = append(out, p)
-		latest = max(latest, rows[i].ChangeSeq)
 	}
 	return out, latest, nil
 }

@@ -39,7 +39,7 @@ func (db *DB) ApplyFeed(ctx context.Context, f *placematch.Feed, reports []place
 		provs := map[string]*placematch.Provider{}
 		for _, u := range units {
 			p, err := u.toProvider(now)
-			if err != nil {
+			if err != nil && !repairable(err) { // a feed's write repairs a bad date, as an update does
 				return err
 			}
 			provs[u.ID] = p

@@ -96,7 +96,7 @@ type ReportPlacement struct {
 func (db *DB) PlacementsActiveOn(ctx context.Context, on placematch.Date) ([]ReportPlacement, error) {
 	d := on.String()
 	// Dates are stored as YYYY-MM-DD text, which compares in date order on both engines.
-	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT p.provider_id, c.lat, c.lon, c.date_of_birth, c.placement_type
+	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT p.provider_id, c.id, c.lat, c.lon, c.date_of_birth, c.placement_type
 		FROM placements p JOIN children c ON c.id = p.child_id
 		WHERE p.start_date <= ? AND (p.status = 'active' OR (p.end_date IS NOT NULL AND p.end_date > ?))`, d, d).Rows()
 	if err != nil {
@@ -106,18 +106,19 @@ func (db *DB) PlacementsActiveOn(ctx context.Context, on placematch.Date) ([]Rep
 	out := make([]ReportPlacement, 0, 1024)
 	for rows.Next() {
 		var (
-			r        ReportPlacement
-			lat, lon *float64
-			dob, pt  string
+			r           ReportPlacement
+			lat, lon    *float64
+			id, dob, pt string
 		)
-		if err := rows.Scan(&r.ProviderID, &lat, &lon, &dob, &pt); err != nil {
+		if err := rows.Scan(&r.ProviderID, &id, &lat, &lon, &dob, &pt); err != nil {
 			return nil, fmt.Errorf("store: active placements: %w", translate(err))
 		}
 		if lat != nil && lon != nil {
 			r.Home = &placematch.Point{Lat: *lat, Lon: *lon}
 		}
 		if r.DateOfBirth, err = placematch.ParseDate(dob); err != nil {
-			return nil, fmt.Errorf("store: active placements: stored date of birth: %w", err)
+			skipUnreadable(ctx, unreadable("child", id, "date_of_birth"))
+			continue
 		}
 		r.PlacementType = placematch.PlacementType(pt)
 		out = append(out, r)
@@ -142,7 +143,7 @@ type AwaitingChild struct {
 // no history of a child's status, so this is today's demand whatever date a report
 // is for.
 func (db *DB) ChildrenAwaiting(ctx context.Context) ([]AwaitingChild, error) {
-	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT district, lat IS NOT NULL, date_of_birth, placement_type
+	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT id, district, lat IS NOT NULL, date_of_birth, placement_type
 		FROM children WHERE status = ? AND archived_at IS NULL`, string(placematch.ChildAwaiting)).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: children awaiting: %w", translate(err))
@@ -151,14 +152,15 @@ func (db *DB) ChildrenAwaiting(ctx context.Context) ([]AwaitingChild, error) {
 	var out []AwaitingChild
 	for rows.Next() {
 		var (
-			c       AwaitingChild
-			dob, pt string
+			c           AwaitingChild
+			id, dob, pt string
 		)
-		if err := rows.Scan(&c.District, &c.HomeKnown, &dob, &pt); err != nil {
+		if err := rows.Scan(&id, &c.District, &c.HomeKnown, &dob, &pt); err != nil {
 			return nil, fmt.Errorf("store: children awaiting: %w", translate(err))
 		}
 		if c.DateOfBirth, err = placematch.ParseDate(dob); err != nil {
-			return nil, fmt.Errorf("store: children awaiting: stored date of birth: %w", err)
+			skipUnreadable(ctx, unreadable("child", id, "date_of_birth"))
+			continue
 		}
 		c.PlacementType = placematch.PlacementType(pt)
 		out = append(out, c)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -120,16 +121,17 @@ func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
 			Note: r.AvailNote, ConfirmedAt: utcPtr(r.AvailConfirmedAt), Source: r.AvailSource},
 		ReportedVacancies: r.ReportedVacancies, ReportedAt: utcPtr(r.ReportedAt),
 	}
+	var bad error
 	if r.AvailFrom != nil {
 		d, err := placematch.ParseDate(*r.AvailFrom)
 		if err != nil {
-			return nil, err
+			bad = unreadable("provider", r.ID, "availability.available_from")
 		}
 		p.Availability.AvailableFrom = d
 	}
 	var d providerDetails
 	if err := json.Unmarshal([]byte(r.Details), &d); err != nil {
-		return nil, err
+		return nil, unreadable("provider", r.ID, "details")
 	}
 	switch p.Kind {
 	case placematch.KindCarer:
@@ -149,7 +151,21 @@ func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
 			Beds: d.Beds, EmergencyBeds: d.EmergencyBeds}
 	}
 	p.Vacancies = p.ComputeVacancies(now)
-	return p, nil
+	return p, bad
+}
+
+// unreadable is the error of a stored value that cannot be read. The conversions
+// below return it together with the record, the bad value left unset, so that an
+// update can repair the record; every other reader treats it as an error.
+func unreadable(resource, id, field string) error {
+	return &placematch.UnreadableError{Resource: resource, ID: id, Field: field}
+}
+
+// repairable reports whether err is only an unreadable value, which an update may
+// overwrite.
+func repairable(err error) bool {
+	var ue *placematch.UnreadableError
+	return errors.As(err, &ue) && ue.Field != "details"
 }
 
 func utcPtr(t *time.Time) *time.Time {
@@ -216,12 +232,12 @@ func (r *childRow) toChild() (*placematch.Child, error) {
 		WheelchairUser: r.WheelchairUser, PlacementType: placematch.PlacementType(r.PlacementType),
 		Urgency: r.Urgency, MaxDistanceKM: r.MaxDistanceKM, Status: placematch.ChildStatus(r.Status),
 	}
-	var err error
+	var err, bad error
 	if c.DateOfBirth, err = placematch.ParseDate(r.DateOfBirth); err != nil {
-		return nil, err
+		bad = unreadable("child", r.ID, "date_of_birth")
 	}
-	if c.RequiredFrom, err = placematch.ParseDate(r.RequiredFrom); err != nil {
-		return nil, err
+	if c.RequiredFrom, err = placematch.ParseDate(r.RequiredFrom); err != nil && bad == nil {
+		bad = unreadable("child", r.ID, "required_from")
 	}
 	if r.Lat != nil && r.Lon != nil {
 		c.Location = &placematch.Point{Lat: *r.Lat, Lon: *r.Lon}
@@ -235,10 +251,10 @@ func (r *childRow) toChild() (*placematch.Child, error) {
 	}{{r.Needs, &c.Needs}, {r.Risks, &c.Risks}, {r.Languages, &c.Languages}, {r.Siblings, &c.Siblings},
 		{r.AvoidAreas, &c.AvoidAreas}} {
 		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
-			return nil, err
+			return nil, unreadable("child", r.ID, "details")
 		}
 	}
-	return c, nil
+	return c, bad
 }
 
 // jsonText encodes a list as JSON, writing [] rather than null for an empty list.
@@ -284,14 +300,14 @@ func (r *placementRow) toPlacement() (*placematch.Placement, error) {
 		Status: placematch.PlacementStatus(r.Status), EndReason: r.EndReason, GroupID: r.GroupID,
 		MatchID: r.MatchID, MatchRank: r.MatchRank, DecisionReason: r.DecisionReason,
 	}
-	var err error
+	var err, bad error
 	if p.StartDate, err = placematch.ParseDate(r.StartDate); err != nil {
-		return nil, err
+		bad = unreadable("placement", r.ID, "start_date")
 	}
 	if r.EndDate != nil {
-		if p.EndDate, err = placematch.ParseDate(*r.EndDate); err != nil {
-			return nil, err
+		if p.EndDate, err = placematch.ParseDate(*r.EndDate); err != nil && bad == nil {
+			bad = unreadable("placement", r.ID, "end_date")
 		}
 	}
-	return p, nil
+	return p, bad
 }

@@ -95,6 +95,9 @@ func (db *DB) aggregateProviders(tx *gorm.DB, get func(snapKey) *snapshotRow) er
 		for i := range rows {
 			p, err := rows[i].toProvider(now)
 			if err != nil {
+				if skipUnreadable(tx.Statement.Context, err) {
+					continue
+				}
 				return err
 			}
 			keys := []snapKey{{p.District, string(p.Kind), ""}}
