@@ -70,7 +70,12 @@ type env struct {
 
 func newEnv(t *testing.T, dialect string) *env {
 	t.Helper()
-	db := storetest.Open(t, dialect)
+	return newEnvOn(t, storetest.Open(t, dialect))
+}
+
+// newEnvOn is newEnv on a store the test opened itself.
+func newEnvOn(t *testing.T, db *store.DB) *env {
+	t.Helper()
 	e := &env{t: t, db: db, clock: storetest.Clock}
 	e.keys = testKeys(e)
 	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },

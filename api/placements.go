@@ -201,10 +201,13 @@ func (s *Server) getPlacement(c *gin.Context) {
 // placementPatch changes a placement: end it (status ended, end_reason, end_date),
 // plan its end (end_date), or add the officer's reason.
 type placementPatch struct {
-	Status         *placematch.PlacementStatus `json:"status"`
-	EndDate        *placematch.Date            `json:"end_date"`
-	EndReason      *string                     `json:"end_reason"`
-	DecisionReason *string                     `json:"decision_reason" input:"text"`
+	Status *placematch.PlacementStatus `json:"status"`
+	// StartDate only repairs a stored start date that cannot be read (read as
+	// unset); a booking's start is otherwise fixed.
+	StartDate      *placematch.Date `json:"start_date"`
+	EndDate        *placematch.Date `json:"end_date"`
+	EndReason      *string          `json:"end_reason"`
+	DecisionReason *string          `json:"decision_reason" input:"text"`
 }
 
 func (s *Server) patchPlacement(c *gin.Context) {
@@ -221,6 +224,12 @@ func (s *Server) patchPlacement(c *gin.Context) {
 	today := s.today()
 	p, err := s.Store.UpdatePlacement(c.Request.Context(), c.Param("id"), ifVersion, func(p *placematch.Placement) error {
 		v := &placematch.ValidationError{}
+		if in.StartDate != nil && !p.StartDate.IsZero() && *in.StartDate != p.StartDate {
+			v.Add("start_date", "cannot be changed; end the placement and book again")
+		}
+		if in.StartDate != nil && p.StartDate.IsZero() {
+			p.StartDate = *in.StartDate
+		}
 		if in.Status != nil {
 			enum(v, "status", *in.Status, []placematch.PlacementStatus{placematch.PlacementActive, placematch.PlacementEnded})
 			p.Status = *in.Status

@@ -39,6 +39,7 @@ const (
 	typePrecondition = "/problems/precondition-failed"
 	typeInternal     = "/problems/internal-error"
 	typeUnavailable  = "/problems/unavailable"
+	typeUnreadable   = "/problems/unreadable-record"
 )
 
 // requestError is an error the API itself raises about the request (as opposed to a
@@ -75,6 +76,7 @@ func fail(c *gin.Context, err error) {
 		ve *placematch.ValidationError
 		re *requestError
 		he *ruleError
+		ue *placematch.UnreadableError
 	)
 	switch {
 	case errors.As(err, &re):
@@ -85,6 +87,16 @@ func fail(c *gin.Context, err error) {
 	case errors.As(err, &he):
 		writeProblem(c, Problem{Type: typeHardRule, Title: "The placement breaks a hard rule",
 			Status: http.StatusConflict, Detail: he.Error(), Reasons: he.reasons})
+	case errors.As(err, &ue):
+		// A stored value this version cannot read: the record is named so that it
+		// can be found and repaired; the rest of the request's data is fine.
+		slog.ErrorContext(c.Request.Context(), "stored record unreadable", "resource", ue.Resource,
+			"record_id", ue.ID, "field", ue.Field, "request_id", c.GetString(requestIDKey), "route", c.FullPath())
+		writeProblem(c, Problem{Type: typeUnreadable, Title: "A stored record cannot be read",
+			Status: http.StatusInternalServerError,
+			Detail: fmt.Sprintf("The stored %s %s holds a %s that cannot be read; send a valid value for it (PATCH or PUT) to repair the record.",
+				ue.Resource, ue.ID, ue.Field),
+			Errors: []placematch.FieldError{{Field: ue.Field, Message: "the stored value cannot be read"}}})
 	case errors.Is(err, placematch.ErrNotFound):
 		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound,
 			Detail: "No such record."})
