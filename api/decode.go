@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
 	"strings"
@@ -26,6 +27,9 @@ func decodeBody(r *http.Request, dst any) error {
 }
 
 func readBody(r *http.Request) ([]byte, error) {
+	if err := checkMediaType(r); err != nil {
+		return nil, err
+	}
 	raw, err := io.ReadAll(r.Body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -180,4 +184,35 @@ func join(path, k string) string {
 		return k
 	}
 	return path + "." + k
+}
+
+// mergePatchJSON is the RFC 7396 media type every PATCH route accepts besides JSON.
+const mergePatchJSON = "application/merge-patch+json"
+
+// checkMediaType refuses with 415 a body that does not say it is JSON (text/plain,
+// a form, no Content-Type at all): such a body was not written for this API, and
+// reading it as JSON anyway would make a browser form a way to call it. PATCH also
+// takes application/merge-patch+json, as the contract says. A charset, when given,
+// must be UTF-8, the only encoding JSON has. A request with no body and no
+// Content-Type goes on to the decoder, which answers that a body is required.
+func checkMediaType(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && r.ContentLength == 0 {
+		return nil
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	ok := err == nil && (mt == "application/json" || (r.Method == http.MethodPatch && mt == mergePatchJSON))
+	if cs, given := params["charset"]; ok && given && !strings.EqualFold(cs, "utf-8") {
+		ok = false
+	}
+	if ok {
+		return nil
+	}
+	want := "application/json"
+	if r.Method == http.MethodPatch {
+		want += " or " + mergePatchJSON
+	}
+	return &requestError{status: http.StatusUnsupportedMediaType, typ: typeUnsupportedMedia,
+		title: "Unsupported media type", detail: fmt.Sprintf("The body must be sent as %s (UTF-8).", want),
+		fields: []placematch.FieldError{{Field: "Content-Type", Message: "must be " + want}}}
 }

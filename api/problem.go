@@ -40,6 +40,8 @@ const (
 	typeInternal     = "/problems/internal-error"
 	typeUnavailable  = "/problems/unavailable"
 	typeUnreadable   = "/problems/unreadable-record"
+	// typeUnsupportedMedia is a body that is not JSON by its Content-Type (415).
+	typeUnsupportedMedia = "/problems/unsupported-media-type"
 )
 
 // requestError is an error the API itself raises about the request (as opposed to a

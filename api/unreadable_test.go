@@ -57,7 +57,7 @@ func TestUnreadableStoredDatesCanBeFoundAndRepaired(t *testing.T) {
 				t.Fatalf("list %s", list.Body)
 			}
 
-			wantProblem(t, e.do("PATCH", "/api/v1/children/"+bad.ID, map[string]any{"urgency": "urgent"}), 422, "date_of_birth")
+			wantProblem(t, e.do("PATCH", "/api/v1/children/"+bad.ID, map[string]any{"urgency": "emergency"}), 422, "date_of_birth")
 			fixed := e.do("PATCH", "/api/v1/children/"+bad.ID, map[string]any{"date_of_birth": "2015-02-03"})
 			wantStatus(t, fixed, 200)
 			got := e.do("GET", "/api/v1/children/"+bad.ID, nil)
