@@ -2,7 +2,10 @@ package placematch
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -127,6 +130,17 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// ParseNumber reads a decimal number from text (a query parameter) and refuses what
+// strconv.ParseFloat would let through: NaN and ±Inf, which pass every range check
+// written as "x < lo || x > hi", and numbers beyond float64 ("1e400").
+func ParseNumber(s string) (float64, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, errors.New("must be a finite number")
+	}
+	return f, nil
+}
+
 // Point is a WGS84 position.
 type Point struct {
 	Lat float64 `json:"lat"`
@@ -135,10 +149,11 @@ type Point struct {
 
 // Validate checks the ranges of latitude and longitude; field prefixes the error names.
 func (p Point) Validate(field string, v *ValidationError) {
-	if p.Lat < -90 || p.Lat > 90 {
+	// Written so that NaN, which compares false with everything, fails too.
+	if !(p.Lat >= -90 && p.Lat <= 90) {
 		v.Add(field+".lat", "must be between -90 and 90")
 	}
-	if p.Lon < -180 || p.Lon > 180 {
+	if !(p.Lon >= -180 && p.Lon <= 180) {
 		v.Add(field+".lon", "must be between -180 and 180")
 	}
 }

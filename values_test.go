@@ -2,6 +2,7 @@ package placematch
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 	"time"
 )
@@ -40,5 +41,25 @@ func TestCheckInstant(t *testing.T) {
 		if err := CheckInstant(tc.at); (err == nil) != tc.ok {
 			t.Errorf("CheckInstant(%v) = %v, want ok %v", tc.at, err, tc.ok)
 		}
+	}
+}
+
+func TestParseNumberRefusesNonFinite(t *testing.T) {
+	for _, s := range []string{"NaN", "nan", "Inf", "+Inf", "-Infinity", "1e400", "-1e999", "", "12km"} {
+		if f, err := ParseNumber(s); err == nil {
+			t.Errorf("ParseNumber(%q) = %v, want an error", s, f)
+		}
+	}
+	if f, err := ParseNumber("12.5"); err != nil || f != 12.5 {
+		t.Errorf("ParseNumber(12.5) = %v, %v", f, err)
+	}
+}
+
+func TestPointValidateRefusesNaN(t *testing.T) {
+	nan := math.NaN()
+	v := &ValidationError{}
+	Point{Lat: nan, Lon: nan}.Validate("location", v)
+	if len(v.Errors) != 2 {
+		t.Fatalf("errors %v", v.Errors)
 	}
 }

@@ -86,7 +86,7 @@ func (in *childIn) validate(v *placematch.ValidationError, today placematch.Date
 			v.Add("avoid_areas", "%s", err.Error())
 		}
 	}
-	if in.MaxDistanceKM != nil && (*in.MaxDistanceKM <= 0 || *in.MaxDistanceKM > 1000) {
+	if in.MaxDistanceKM != nil && !(*in.MaxDistanceKM > 0 && *in.MaxDistanceKM <= 1000) { // NaN fails too
 		v.Add("max_distance_km", "must be more than 0 and at most 1000")
 	}
 	if in.Status != nil {

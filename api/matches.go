@@ -48,7 +48,7 @@ func matchParams(c *gin.Context) (matching.Options, error) {
 		}
 	}
 	if d := c.Query("max_distance_km"); d != "" {
-		km, err := strconv.ParseFloat(d, 64)
+		km, err := placematch.ParseNumber(d)
 		if err != nil || km <= 0 || km > 1000 {
 			v.Add("max_distance_km", "must be a number more than 0 and at most 1000")
 		}
