@@ -11,7 +11,8 @@ import (
 	"placematch"
 )
 
-// ChildFilter selects children for a list.
+// ChildFilter selects children for a list; District and Reference match ignoring
+// the case of ASCII letters.
 type ChildFilter struct {
 	Status        string
 	District      string
@@ -80,10 +81,14 @@ func (db *DB) getChild(tx *gorm.DB, id string, lock bool) (*placematch.Child, er
 // ListChildren returns one page of live children in id order.
 func (db *DB) ListChildren(ctx context.Context, f ChildFilter) (Page[*placematch.Child], error) {
 	q := db.gorm.WithContext(ctx).Model(&childRow{}).Where("archived_at IS NULL")
-	for col, v := range map[string]string{"status": f.Status, "district": f.District, "urgency": f.Urgency,
-		"placement_type": f.PlacementType, "reference": f.Reference} {
+	for col, v := range map[string]string{"status": f.Status, "urgency": f.Urgency, "placement_type": f.PlacementType} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
+		}
+	}
+	for col, v := range map[string]string{"district": f.District, "reference": f.Reference} {
+		if v != "" { // case-insensitive: see foldedEq
+			q = q.Where(db.foldedEq(col), asciiLower(v))
 		}
 	}
 	q, limit, err := paginate(q, f.Cursor, f.Limit)

@@ -71,3 +71,26 @@ func (l *JobLock) Release() error {
 	l.conn = nil
 	return err
 }
+
+// Case-insensitive filters. lower() folds every letter in PostgreSQL's default
+// collation but only ASCII letters in SQLite; in the "C" collation PostgreSQL folds
+// ASCII only too, so both engines match the same rows. The expressions are those of
+// the indexes of migration 00005, which serve them.
+func (db *DB) foldedEq(col string) string {
+	if db.dialect == Postgres {
+		return "lower(" + col + ` COLLATE "C") = ?`
+	}
+	return "lower(" + col + ") = ?"
+}
+
+// asciiLower folds A–Z to a–z and leaves every other character as it is, as the
+// lower() of foldedEq does on both engines.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

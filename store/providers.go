@@ -14,7 +14,8 @@ import (
 type ProviderFilter struct {
 	Kind placematch.ProviderKind
 	// Status is a carer's status or a unit's registration status.
-	Status             string
+	Status string
+	// District and Reference match ignoring the case of ASCII letters.
 	District           string
 	PlacementType      string
 	AvailabilityStatus string
@@ -71,10 +72,14 @@ func (db *DB) GetProvider(ctx context.Context, kind placematch.ProviderKind, id 
 // ListProviders returns one page of live (not archived) providers in id order.
 func (db *DB) ListProviders(ctx context.Context, f ProviderFilter) (Page[*placematch.Provider], error) {
 	q := db.gorm.WithContext(ctx).Model(&providerRow{}).Where("kind = ? AND archived_at IS NULL", string(f.Kind))
-	for col, v := range map[string]string{"status": f.Status, "district": f.District,
-		"avail_status": f.AvailabilityStatus, "reference": f.Reference} {
+	for col, v := range map[string]string{"status": f.Status, "avail_status": f.AvailabilityStatus} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
+		}
+	}
+	for col, v := range map[string]string{"district": f.District, "reference": f.Reference} {
+		if v != "" { // case-insensitive: see foldedEq
+			q = q.Where(db.foldedEq(col), asciiLower(v))
 		}
 	}
 	if f.PlacementType != "" {
