@@ -13,6 +13,10 @@ import (
 // listAudit answers GET /api/v1/audit (admins): the trail, oldest first, filtered by
 // subject, resource (id or type) and a time window.
 func (s *Server) listAudit(c *gin.Context) {
+	if err := knownQuery(c, "limit", "cursor", "subject", "resource", "from", "to"); err != nil {
+		fail(c, err)
+		return
+	}
 	v := &placematch.ValidationError{}
 	f := store.AuditFilter{Subject: c.Query("subject"), Resource: c.Query("resource")}
 	f.Limit, f.Cursor = pageParams(c, v)

@@ -10,6 +10,10 @@ import (
 )
 
 func (s *Server) listChildren(c *gin.Context) {
+	if err := knownQuery(c, "limit", "cursor", "status", "district", "urgency", "placement_type", "reference"); err != nil {
+		fail(c, err)
+		return
+	}
 	v := &placematch.ValidationError{}
 	f := store.ChildFilter{District: c.Query("district"), Reference: c.Query("reference")}
 	f.Limit, f.Cursor = pageParams(c, v)

@@ -104,6 +104,10 @@ func deref(s *string) string {
 }
 
 func (s *Server) listFeeds(c *gin.Context) {
+	if err := knownQuery(c, pageQuery...); err != nil {
+		fail(c, err)
+		return
+	}
 	v := &placematch.ValidationError{}
 	limit, cursor := pageParams(c, v)
 	if err := v.Err(); err != nil {

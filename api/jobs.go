@@ -53,6 +53,10 @@ func (s *Server) noJob(c *gin.Context) bool {
 }
 
 func (s *Server) listJobs(c *gin.Context) {
+	if err := knownQuery(c); err != nil {
+		fail(c, err)
+		return
+	}
 	items := []any{}
 	if s.Jobs != nil {
 		sts, err := s.Jobs.Statuses(c.Request.Context())
@@ -69,6 +73,10 @@ func (s *Server) listJobs(c *gin.Context) {
 
 func (s *Server) listJobRuns(c *gin.Context) {
 	if s.noJob(c) {
+		return
+	}
+	if err := knownQuery(c, pageQuery...); err != nil {
+		fail(c, err)
 		return
 	}
 	v := &placematch.ValidationError{}

@@ -31,6 +31,9 @@ type matchOut struct {
 
 // matchParams are the query parameters of a search.
 func matchParams(c *gin.Context) (matching.Options, error) {
+	if err := knownQuery(c, "limit", "kinds", "max_distance_km", "include_excluded"); err != nil {
+		return matching.Options{}, err
+	}
 	v := &placematch.ValidationError{}
 	opt := matching.Options{Limit: matching.DefaultLimit}
 	if l := c.Query("limit"); l != "" {

@@ -166,6 +166,10 @@ func (s *Server) checkCitedMatch(c *gin.Context, matchID string, rank int, req s
 }
 
 func (s *Server) listPlacements(c *gin.Context) {
+	if err := knownQuery(c, "limit", "cursor", "child_id", "provider_id", "status"); err != nil {
+		fail(c, err)
+		return
+	}
 	v := &placematch.ValidationError{}
 	f := store.PlacementFilter{ChildID: c.Query("child_id"), ProviderID: c.Query("provider_id")}
 	f.Limit, f.Cursor = pageParams(c, v)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -85,7 +86,12 @@ func strs[T ~string](in []T) []string {
 }
 
 func (s *Server) listProviders(r providerResource) gin.HandlerFunc {
+	params := append(slices.Clone(pageQuery), sortedKeys(r.filters)...)
 	return func(c *gin.Context) {
+		if err := knownQuery(c, params...); err != nil {
+			fail(c, err)
+			return
+		}
 		f := store.ProviderFilter{Kind: r.kind}
 		if p := principal(c); p.Role == auth.Provider {
 			f.IDs = append([]string{}, p.UnitIDs...) // a provider lists its own units only
