@@ -89,6 +89,8 @@ func (r rawRow) validate(now time.Time) (placematch.FeedReport, []string) {
 		problems = append(problems, fmt.Sprintf("as_of %q is not a date (YYYY-MM-DD) or an RFC 3339 date-time", r.asOf))
 	case asOf.After(now.Add(clockSkew)):
 		problems = append(problems, fmt.Sprintf("as_of %s is in the future", asOf.Format(time.RFC3339)))
+	case placematch.CheckInstant(asOf) != nil: // year 1 would read back as "never reported"
+		problems = append(problems, fmt.Sprintf("as_of %s is before %s", asOf.Format(time.RFC3339), placematch.MinDate))
 	}
 	rep.AsOf = asOf
 	return rep, problems
