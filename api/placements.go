@@ -203,15 +203,15 @@ func (s *Server) getPlacement(c *gin.Context) {
 }
 
 // placementPatch changes a placement: end it (status ended, end_reason, end_date),
-// plan its end (end_date), or add the officer's reason.
+// plan its end (end_date), or add the officer's reason. start_date only repairs a
+// stored start date that cannot be read (read as unset); a booking's start is
+// otherwise fixed.
 type placementPatch struct {
-	Status *placematch.PlacementStatus `json:"status"`
-	// StartDate only repairs a stored start date that cannot be read (read as
-	// unset); a booking's start is otherwise fixed.
-	StartDate      *placematch.Date `json:"start_date"`
-	EndDate        *placematch.Date `json:"end_date"`
-	EndReason      *string          `json:"end_reason"`
-	DecisionReason *string          `json:"decision_reason" input:"text"`
+	Status         *placematch.PlacementStatus `json:"status"`
+	StartDate      *placematch.Date            `json:"start_date"`
+	EndDate        *placematch.Date            `json:"end_date"`
+	EndReason      *string                     `json:"end_reason"`
+	DecisionReason *string                     `json:"decision_reason" input:"text"`
 }
 
 func (s *Server) patchPlacement(c *gin.Context) {
