@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -320,10 +319,4 @@ func readPatch(c *gin.Context) (map[string]any, int, error) {
 		return nil, 0, malformed("The body must be a JSON object (a JSON merge patch).")
 	}
 	return patch, ifVersion, nil
-}
-
-// respond writes a record with its ETag.
-func respond(c *gin.Context, status, version int, body any) {
-	c.Header("ETag", strconv.Quote(strconv.Itoa(version)))
-	c.JSON(status, body)
 }

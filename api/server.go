@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -173,23 +172,6 @@ func pageParams(c *gin.Context, v *placematch.ValidationError) (int, string) {
 		limit = n
 	}
 	return limit, c.Query("cursor")
-}
-
-// ifMatch reads If-Match: a version as an ETag ("3", W/"3") or *. No header is 0
-// (no precondition).
-func ifMatch(c *gin.Context) (int, error) {
-	h := strings.TrimSpace(c.GetHeader("If-Match"))
-	if h == "" || h == "*" {
-		return 0, nil
-	}
-	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
-	n, err := strconv.Atoi(h)
-	if err != nil || n < 1 {
-		return 0, &requestError{status: http.StatusBadRequest, typ: typeMalformed, title: "Malformed request",
-			detail: "If-Match must be an ETag this service issued, such as \"3\".",
-			fields: []placematch.FieldError{{Field: "If-Match", Message: "is not an ETag of this resource"}}}
-	}
-	return n, nil
 }
 
 func isNotFound(err error) bool { return errors.Is(err, placematch.ErrNotFound) }
