@@ -32,7 +32,8 @@ const problemJSON = "application/problem+json"
 // after a database restart or fail-over, short enough for an officer at a screen.
 const retryAfterSeconds = 5
 
-// problem types: relative URIs documented in openapi.yaml.
+// problem types: URIs relative to the service, each a page it serves
+// (problempages.go) and documented in openapi.yaml.
 const (
 	typeValidation   = "/problems/validation-error"
 	typeMalformed    = "/problems/malformed-request"
@@ -44,6 +45,11 @@ const (
 	typePrecondition = "/problems/precondition-failed"
 	typeInternal     = "/problems/internal-error"
 	typeUnavailable  = "/problems/unavailable"
+
+	typePreconditionRequired = "/problems/precondition-required"
+	typeUnauthenticated      = "/problems/unauthenticated"
+	typeForbidden            = "/problems/forbidden"
+	typeMethodNotAllowed     = "/problems/method-not-allowed"
 )
 
 // requestError is an error the API itself raises about the request (as opposed to a

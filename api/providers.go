@@ -267,7 +267,7 @@ func (s *Server) putAvailability(r providerResource) gin.HandlerFunc {
 		if self && ifVersion == 0 {
 			// Carers and providers update from their own devices: without the
 			// version they read, an update could silently undo an officer's.
-			writeProblem(c, Problem{Type: "/problems/precondition-required", Title: "If-Match required",
+			writeProblem(c, Problem{Type: typePreconditionRequired, Title: "If-Match required",
 				Status: http.StatusPreconditionRequired, Detail: "Send If-Match with the ETag of the record you read."})
 			return
 		}

@@ -80,7 +80,7 @@ func (s *Server) Handler() http.Handler {
 		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound, Detail: "No such route."})
 	})
 	r.NoMethod(func(c *gin.Context) {
-		writeProblem(c, Problem{Type: "/problems/method-not-allowed", Title: "Method not allowed",
+		writeProblem(c, Problem{Type: typeMethodNotAllowed, Title: "Method not allowed",
 			Status: http.StatusMethodNotAllowed, Detail: "This route does not accept " + c.Request.Method + "."})
 	})
 
@@ -88,6 +88,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/readyz", s.readyz)
 	r.GET("/openapi.yaml", s.openapi)
 	r.GET("/metrics", metricsHandler(reg))
+	r.GET("/problems/:type", s.problemType)
 
 	v1 := r.Group("/api/v1")
 	for _, pr := range []providerResource{carers, units, hubs} {
