@@ -92,7 +92,8 @@ type Input struct {
 // every row its approval covers: a carer approved for two placement types, or a
 // provider whose age range spans two bands, adds its places to both. The total row
 // counts each provider, placement and child once, so it reconciles with the records
-// rather than with the column sums. Providers' Filled and Vacancies are replaced by
+// rather than with the column sums. Archived providers are not supply: they add no
+// providers, places, filled or vacancies, while the placements they still hold count. Providers' Filled and Vacancies are replaced by
 // their values on in.AsOf.
 func Aggregate(in Input) (rows []Row, total Row) {
 	total.District = TotalLabel
@@ -127,6 +128,10 @@ func Aggregate(in Input) (rows []Row, total Row) {
 		countPlacement(&total, p, pl.Home)
 	}
 	for _, p := range in.Providers {
+		if p.ArchivedAt != nil {
+			// Archived: its placements are counted above, but it offers no places.
+			continue
+		}
 		p.Vacancies = p.ComputeVacancies(in.At)
 		for _, k := range providerKeys(p, in.PlacementType, in.AgeBand) {
 			countProvider(get(k), p)

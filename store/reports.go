@@ -16,14 +16,17 @@ import (
 // provider's details JSON through gorm would cost more than the aggregation itself.
 
 // ReportProviders returns the providers that existed on date on: created by the end
-// of that day and not archived by then. Each has Kind, Name, Location, District,
+// of that day and not archived by then, and also those archived by then that still
+// hold a placement running on that day, with ArchivedAt set: an archived provider
+// offers no places (it is not supply), but the children placed with it are still
+// placed, and the report needs it to count them. Each has Kind, Name, Location, District,
 // AgeMin, AgeMax, Places, Filled (the stored count, that is today's), Availability
 // status, reported vacancies and, for carers, Carer.Status and Carer.PlacementTypes;
 // Vacancies is computed at now. Other fields are left empty.
 func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.Time) ([]*placematch.Provider, error) {
 	end := on.AddDays(1).Time()
 	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT id, kind, name, status, lat, lon, district, age_min, age_max,
-		places, filled, placement_types, avail_status, reported_vacancies, reported_at FROM providers
+		places, filled, placement_types, avail_status, reported_vacancies, reported_at, archived_at FROM providers
 		WHERE created_at < ? AND (archived_at IS NULL OR archived_at >= ?
 		   OR id IN (SELECT provider_id FROM placements WHERE start_date <= ?
 		             AND (status = 'active' OR (end_date IS NOT NULL AND end_date > ?))))`,
@@ -38,12 +41,12 @@ func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.
 			p                     placematch.Provider
 			status, types, avail  string
 			reported              *int64
-			reportedAt            *time.Time
+			reportedAt, archived  *time.Time
 			kind                  string
 			ageMin, ageMax, pl, f int
 		)
 		if err := rows.Scan(&p.ID, &kind, &p.Name, &status, &p.Location.Lat, &p.Location.Lon, &p.District,
-			&ageMin, &ageMax, &pl, &f, &types, &avail, &reported, &reportedAt); err != nil {
+			&ageMin, &ageMax, &pl, &f, &types, &avail, &reported, &reportedAt, &archived); err != nil {
 			return nil, fmt.Errorf("store: report providers: %w", translate(err))
 		}
 		p.Kind, p.AgeMin, p.AgeMax, p.Places, p.Filled = placematch.ProviderKind(kind), ageMin, ageMax, pl, f
@@ -54,6 +57,9 @@ func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.
 		}
 		if p.Kind == placematch.KindCarer {
 			p.Carer = &placematch.CarerDetails{Status: placematch.CarerStatus(status), PlacementTypes: splitTypes(types)}
+		}
+		if archived != nil && archived.Before(end) {
+			p.ArchivedAt = utcPtr(archived)
 		}
 		p.Vacancies = p.ComputeVacancies(now)
 		out = append(out, &p)
