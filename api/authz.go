@@ -101,6 +101,10 @@ func listRoles(r providerResource) []auth.Role {
 
 const principalKey = "principal"
 
+// auditActionKey lets a handler name the action it performed more precisely than its
+// route does (a PATCH that cancels a placement is "placement.cancel").
+const auditActionKey = "audit_action"
+
 // principal returns the caller of an authorised request.
 func principal(c *gin.Context) auth.Principal {
 	p, _ := c.Get(principalKey)
@@ -176,6 +180,9 @@ func outcome(status int) string {
 func (s *Server) audit(c *gin.Context, pol policy, result string) {
 	p := principal(c)
 	action := pol.action
+	if a := c.GetString(auditActionKey); a != "" {
+		action = a
+	}
 	if action == "" {
 		action = strings.ToLower(c.Request.Method) + " " + c.FullPath()
 	}

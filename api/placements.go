@@ -161,7 +161,7 @@ func (s *Server) listPlacements(c *gin.Context) {
 	f := store.PlacementFilter{ChildID: c.Query("child_id"), ProviderID: c.Query("provider_id")}
 	f.Limit, f.Cursor = pageParams(c, v)
 	if st := c.Query("status"); st != "" {
-		enum(v, "status", placematch.PlacementStatus(st), []placematch.PlacementStatus{placematch.PlacementActive, placematch.PlacementEnded})
+		enum(v, "status", placematch.PlacementStatus(st), placematch.PlacementStatuses)
 		f.Status = st
 	}
 	if err := v.Err(); err != nil {
@@ -190,7 +190,9 @@ func (s *Server) getPlacement(c *gin.Context) {
 }
 
 // placementPatch changes a placement: end it (status ended, end_reason, end_date),
-// plan its end (end_date), or add the officer's reason.
+// cancel it before it starts (status cancelled), plan its end (end_date), or add the
+// officer's reason. Which changes of status are allowed is the domain's rule
+// (Placement.CheckTransition), applied by the store on the locked row.
 type placementPatch struct {
 	Status         *placematch.PlacementStatus `json:"status"`
 	EndDate        *placematch.Date            `json:"end_date"`
@@ -213,8 +215,16 @@ func (s *Server) patchPlacement(c *gin.Context) {
 	p, err := s.Store.UpdatePlacement(c.Request.Context(), c.Param("id"), ifVersion, func(p *placematch.Placement) error {
 		v := &placematch.ValidationError{}
 		if in.Status != nil {
-			enum(v, "status", *in.Status, []placematch.PlacementStatus{placematch.PlacementActive, placematch.PlacementEnded})
+			enum(v, "status", *in.Status, placematch.PlacementStatuses)
+			was := p.Status
 			p.Status = *in.Status
+			if v.Err() == nil {
+				// A change of status the domain forbids is a conflict whatever the
+				// other fields say; the store checks it again before writing.
+				if err := p.CheckTransition(was, today); err != nil {
+					return err
+				}
+			}
 		}
 		if in.EndDate != nil {
 			p.EndDate = *in.EndDate
@@ -246,6 +256,9 @@ func (s *Server) patchPlacement(c *gin.Context) {
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	if in.Status != nil && *in.Status == placematch.PlacementCancelled {
+		c.Set(auditActionKey, "placement.cancel") // the trail names a cancellation as one
 	}
 	respond(c, http.StatusOK, p.Version, placementToOut(p))
 }

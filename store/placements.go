@@ -214,9 +214,10 @@ func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*plac
 }
 
 // UpdatePlacement reads the placement in a transaction, lets fn change it, and writes
-// it back with a new version. A change from active to ended frees the place and puts
-// the child back to awaiting; an ended placement cannot become active again
-// (ErrConflict).
+// it back with a new version. The change of status must be one CheckTransition allows
+// on the store's today (ErrConflict otherwise): a change from active to ended, or to
+// cancelled before the start date, frees the place and puts the child back to
+// awaiting.
 func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn func(p *placematch.Placement) error) (*placematch.Placement, error) {
 	var out *placematch.Placement
 	err := db.tx(ctx, func(tx *gorm.DB) error {
@@ -234,10 +235,12 @@ func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn 
 		if err := fn(p); err != nil {
 			return err
 		}
+		if err := p.CheckTransition(was, placematch.DateOf(db.now())); err != nil {
+			return err
+		}
 		switch {
-		case was == placematch.PlacementEnded && p.Status == placematch.PlacementActive:
-			return placematch.Errorf(placematch.ErrConflict, "Placement %s has ended and cannot restart", p.ID)
-		case was == placematch.PlacementActive && p.Status == placematch.PlacementEnded:
+		case was == placematch.PlacementActive && p.Status != placematch.PlacementActive:
+			// Ended or cancelled: either way the place is free again.
 			if err := db.freePlace(tx, p); err != nil {
 				return err
 			}
@@ -264,7 +267,7 @@ func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn 
 	return out, nil
 }
 
-// ArchivePlacement marks an ended placement archived.
+// ArchivePlacement marks an ended or cancelled placement archived.
 func (db *DB) ArchivePlacement(ctx context.Context, id string, ifVersion int) error {
 	_, err := db.UpdatePlacement(ctx, id, ifVersion, func(p *placematch.Placement) error {
 		now := db.now()

@@ -29,7 +29,7 @@ func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.
 		places, filled, placement_types, avail_status, reported_vacancies, reported_at, archived_at FROM providers
 		WHERE created_at < ? AND (archived_at IS NULL OR archived_at >= ?
 		   OR id IN (SELECT provider_id FROM placements WHERE start_date <= ?
-		             AND (status = 'active' OR (end_date IS NOT NULL AND end_date > ?))))`,
+		             AND (status = 'active' OR (status = 'ended' AND end_date IS NOT NULL AND end_date > ?))))`,
 		end, end, on.String(), on.String()).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: report providers: %w", translate(err))
@@ -98,13 +98,13 @@ type ReportPlacement struct {
 // it, and either still active (an active placement's end_date is only planned; the
 // nightly reconcile ends it) or ended after that day (end_date is the day the child
 // left). Archived placements count for the days they ran, since archiving only tidies
-// lists.
+// lists; cancelled ones never ran and count on no day.
 func (db *DB) PlacementsActiveOn(ctx context.Context, on placematch.Date) ([]ReportPlacement, error) {
 	d := on.String()
 	// Dates are stored as YYYY-MM-DD text, which compares in date order on both engines.
 	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT p.provider_id, c.lat, c.lon, c.date_of_birth, c.placement_type
 		FROM placements p JOIN children c ON c.id = p.child_id
-		WHERE p.start_date <= ? AND (p.status = 'active' OR (p.end_date IS NOT NULL AND p.end_date > ?))`, d, d).Rows()
+		WHERE p.start_date <= ? AND (p.status = 'active' OR (p.status = 'ended' AND p.end_date IS NOT NULL AND p.end_date > ?))`, d, d).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: active placements: %w", translate(err))
 	}
