@@ -16,6 +16,11 @@ type Placement struct {
 	MatchID        string
 	MatchRank      int
 	DecisionReason string
+	// SiblingsSplit is true when the booking placed fewer than the child's whole
+	// sibling group then awaiting, so that splits are on the record and can be
+	// counted; SplitReason is the officer's reason, when given.
+	SiblingsSplit bool
+	SplitReason   string
 }
 
 // CheckTransition says whether the placement may have moved from status was to its

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,6 +23,9 @@ type placementIn struct {
 	MatchID         *string          `json:"match_id"`
 	MatchRank       *int             `json:"match_rank"`
 	DecisionReason  *string          `json:"decision_reason"`
+	// SplitReason says why siblings awaiting are left behind (optional for now);
+	// the store refuses it when the booking splits no group.
+	SplitReason *string `json:"split_reason"`
 }
 
 type providerRefIn struct {
@@ -41,6 +45,9 @@ func (in *placementIn) validate(v *placematch.ValidationError) {
 	}
 	if in.DecisionReason != nil {
 		maxLen(v, "decision_reason", *in.DecisionReason, 2000)
+	}
+	if in.SplitReason != nil {
+		maxLen(v, "split_reason", *in.SplitReason, 2000)
 	}
 	if in.MatchRank != nil && in.MatchID == nil {
 		v.Add("match_rank", "needs match_id")
@@ -69,12 +76,14 @@ type placementOut struct {
 	MatchID        string                     `json:"match_id"`
 	MatchRank      int                        `json:"match_rank"`
 	DecisionReason string                     `json:"decision_reason"`
+	SiblingsSplit  bool                       `json:"siblings_split"`
+	SplitReason    string                     `json:"split_reason"`
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
 	return placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
 		EndDate: p.EndDate, Status: p.Status, EndReason: p.EndReason, GroupID: p.GroupID, MatchID: p.MatchID,
-		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason}
+		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason}
 }
 
 // createPlacement books places for a child or a sibling group at one provider; the
@@ -98,6 +107,9 @@ func (s *Server) createPlacement(c *gin.Context) {
 	}
 	if in.DecisionReason != nil {
 		req.DecisionReason = *in.DecisionReason
+	}
+	if in.SplitReason != nil {
+		req.SplitReason = strings.TrimSpace(*in.SplitReason)
 	}
 	if in.MatchID != nil {
 		if err := s.checkCitedMatch(c, *in.MatchID, *in.MatchRank, req); err != nil {

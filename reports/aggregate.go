@@ -39,6 +39,8 @@ type Row struct {
 	ChildrenAwaiting                               int
 	Within, Over, Unknown                          int
 	InArea, OutOfArea                              int
+	// SiblingSplits counts the placements whose booking split a sibling group.
+	SiblingSplits int
 	// milesSum adds the DfE-rounded miles of the placements with a known distance.
 	milesSum float64
 }
@@ -126,6 +128,10 @@ func Aggregate(in Input) (rows []Row, total Row) {
 		}
 		countPlacement(get(k), p, pl.Home)
 		countPlacement(&total, p, pl.Home)
+		if pl.SiblingsSplit {
+			get(k).SiblingSplits++
+			total.SiblingSplits++
+		}
 	}
 	for _, p := range in.Providers {
 		if p.ArchivedAt != nil {

@@ -92,6 +92,8 @@ type ReportPlacement struct {
 	Home          *placematch.Point
 	DateOfBirth   placematch.Date
 	PlacementType placematch.PlacementType
+	// SiblingsSplit is true when the booking left siblings awaiting behind.
+	SiblingsSplit bool
 }
 
 // PlacementsActiveOn returns the placements running on date on: started on or before
@@ -102,8 +104,8 @@ type ReportPlacement struct {
 func (db *DB) PlacementsActiveOn(ctx context.Context, on placematch.Date) ([]ReportPlacement, error) {
 	d := on.String()
 	// Dates are stored as YYYY-MM-DD text, which compares in date order on both engines.
-	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT p.provider_id, c.lat, c.lon, c.date_of_birth, c.placement_type
-		FROM placements p JOIN children c ON c.id = p.child_id
+	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT p.provider_id, c.lat, c.lon, c.date_of_birth, c.placement_type,
+		p.siblings_split FROM placements p JOIN children c ON c.id = p.child_id
 		WHERE p.start_date <= ? AND (p.status = 'active' OR (p.status = 'ended' AND p.end_date IS NOT NULL AND p.end_date > ?))`, d, d).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: active placements: %w", translate(err))
@@ -116,7 +118,7 @@ func (db *DB) PlacementsActiveOn(ctx context.Context, on placematch.Date) ([]Rep
 			lat, lon *float64
 			dob, pt  string
 		)
-		if err := rows.Scan(&r.ProviderID, &lat, &lon, &dob, &pt); err != nil {
+		if err := rows.Scan(&r.ProviderID, &lat, &lon, &dob, &pt, &r.SiblingsSplit); err != nil {
 			return nil, fmt.Errorf("store: active placements: %w", translate(err))
 		}
 		if lat != nil && lon != nil {
