@@ -140,11 +140,13 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.Store.Ping(ctx); err != nil {
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
 			Detail: "The database does not answer."})
 		return
 	}
 	if ok, err := s.Store.SchemaCurrent(ctx); err != nil || !ok {
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
 			Detail: "The database schema is not current; run `placematch migrate`."})
 		return

@@ -32,8 +32,14 @@ func TestDatabaseGoneIsServiceUnavailable(t *testing.T) {
 			for _, call := range []struct{ method, path string }{
 				{"GET", "/api/v1/carers/" + id},
 				{"GET", "/api/v1/placements"},
+				{"POST", "/api/v1/carers"},
+				{"GET", "/readyz"},
 			} {
-				r := e.do(call.method, call.path, nil)
+				var body any
+				if call.method == "POST" {
+					body = carerBody("GONE-2")
+				}
+				r := e.do(call.method, call.path, body)
 				wantProblem(t, r, 503, "")
 				if r.Header.Get("Retry-After") == "" {
 					t.Fatalf("%s %s: 503 without Retry-After", call.method, call.path)
