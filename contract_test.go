@@ -43,6 +43,7 @@ func TestContractRoutes(t *testing.T) {
 		"/api/v1/audit": {"GET"},
 
 		"/metrics":                      {"GET"},
+		"/problems/{type}":              {"GET"},
 		"/api/v1/jobs":                  {"GET"},
 		"/api/v1/jobs/{name}/runs":      {"GET", "POST"},
 		"/api/v1/jobs/{name}/runs/{id}": {"GET"},
@@ -158,7 +159,7 @@ func TestContractEnums(t *testing.T) {
 		"EndReason":          placematch.EndReasons,
 		"AvailabilitySource": placematch.AvailabilitySources,
 		"AvailabilityStatus": {string(placematch.Available), string(placematch.Unavailable), string(placematch.Unconfirmed)},
-		"PlacementStatus":    {string(placematch.PlacementActive), string(placematch.PlacementEnded)},
+		"PlacementStatus":    strs(placematch.PlacementStatuses),
 		"RunStatus":          strs(placematch.RunStatuses),
 		"RunTrigger":         strs(placematch.RunTriggers),
 		"FeedFormat":         placematch.FeedFormats,

@@ -136,11 +136,16 @@ var RiskLevels = []string{"none", "low", "high"}
 // PlacementStatus says whether a placement is running.
 type PlacementStatus string
 
-// The placement statuses.
+// The placement statuses. A cancelled placement was called off before its start
+// date: it never ran, so it counts on no day.
 const (
-	PlacementActive PlacementStatus = "active"
-	PlacementEnded  PlacementStatus = "ended"
+	PlacementActive    PlacementStatus = "active"
+	PlacementEnded     PlacementStatus = "ended"
+	PlacementCancelled PlacementStatus = "cancelled"
 )
+
+// PlacementStatuses lists the placement statuses.
+var PlacementStatuses = []PlacementStatus{PlacementActive, PlacementEnded, PlacementCancelled}
 
 // EndReasons are the SSDA903 REASON_PLACE_CHANGE codes for why a placement ended.
 var EndReasons = []string{"CARPL", "ALLEG", "STAND", "APPRR", "CUSTOD", "CLOSE", "CREQB",

@@ -20,6 +20,9 @@ var (
 	ErrVersionMismatch = errors.New("version mismatch")
 	// ErrInvalid: the input breaks a rule; see ValidationError for the fields.
 	ErrInvalid = errors.New("invalid input")
+	// ErrUnavailable: the database cannot be reached (connection refused or lost,
+	// pool closed, timed out). Nothing was done; the same request may succeed later.
+	ErrUnavailable = errors.New("database unavailable")
 )
 
 // FieldError names one field of a request and what is wrong with it. Field uses the

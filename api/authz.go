@@ -34,9 +34,10 @@ var (
 // policies maps "METHOD /route/:param" to its policy. Every route the router has
 // must be here: a route without a policy is refused to everyone (and a test fails).
 var policies = map[string]policy{
-	"GET /healthz":      {public: true},
-	"GET /readyz":       {public: true},
-	"GET /openapi.yaml": {public: true},
+	"GET /healthz":        {public: true},
+	"GET /readyz":         {public: true},
+	"GET /openapi.yaml":   {public: true},
+	"GET /problems/:type": {public: true}, // what each problem type means
 
 	"GET /api/v1/children":             {roles: officers, action: "child.list", resource: "child"},
 	"POST /api/v1/children":            {roles: officers, action: "child.create", resource: "child"},
@@ -100,6 +101,10 @@ func listRoles(r providerResource) []auth.Role {
 
 const principalKey = "principal"
 
+// auditActionKey lets a handler name the action it performed more precisely than its
+// route does (a PATCH that cancels a placement is "placement.cancel").
+const auditActionKey = "audit_action"
+
 // principal returns the caller of an authorised request.
 func principal(c *gin.Context) auth.Principal {
 	p, _ := c.Get(principalKey)
@@ -124,7 +129,7 @@ func (s *Server) authorize() gin.HandlerFunc {
 		p, err := s.authenticate(c)
 		if err != nil {
 			c.Header("WWW-Authenticate", `Bearer realm="placematch"`)
-			writeProblem(c, Problem{Type: "/problems/unauthenticated", Title: "Authentication required",
+			writeProblem(c, Problem{Type: typeUnauthenticated, Title: "Authentication required",
 				Status: http.StatusUnauthorized, Detail: "Send a valid bearer token in the Authorization header."})
 			slog.InfoContext(c.Request.Context(), "token refused", "request_id", c.GetString(requestIDKey), "reason", err.Error())
 			s.audit(c, pol, "denied")
@@ -132,7 +137,7 @@ func (s *Server) authorize() gin.HandlerFunc {
 		}
 		c.Set(principalKey, p)
 		if !known || (p.Role != auth.Admin && !slices.Contains(pol.roles, p.Role)) {
-			writeProblem(c, Problem{Type: "/problems/forbidden", Title: "Forbidden", Status: http.StatusForbidden,
+			writeProblem(c, Problem{Type: typeForbidden, Title: "Forbidden", Status: http.StatusForbidden,
 				Detail: "Your role may not use this route."})
 			s.audit(c, pol, "denied")
 			return
@@ -175,6 +180,9 @@ func outcome(status int) string {
 func (s *Server) audit(c *gin.Context, pol policy, result string) {
 	p := principal(c)
 	action := pol.action
+	if a := c.GetString(auditActionKey); a != "" {
+		action = a
+	}
 	if action == "" {
 		action = strings.ToLower(c.Request.Method) + " " + c.FullPath()
 	}

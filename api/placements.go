@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,6 +23,9 @@ type placementIn struct {
 	MatchID         *string          `json:"match_id"`
 	MatchRank       *int             `json:"match_rank"`
 	DecisionReason  *string          `json:"decision_reason" input:"text"`
+	// SplitReason says why siblings awaiting are left behind (optional for now);
+	// the store refuses it when the booking splits no group.
+	SplitReason *string `json:"split_reason" input:"text"`
 }
 
 type providerRefIn struct {
@@ -51,6 +55,9 @@ func (in *placementIn) validate(v *placematch.ValidationError, today placematch.
 	if in.DecisionReason != nil {
 		maxLen(v, "decision_reason", *in.DecisionReason, 2000)
 	}
+	if in.SplitReason != nil {
+		maxLen(v, "split_reason", *in.SplitReason, 2000)
+	}
 	if in.MatchRank != nil && in.MatchID == nil {
 		v.Add("match_rank", "needs match_id")
 	}
@@ -78,12 +85,14 @@ type placementOut struct {
 	MatchID        string                     `json:"match_id"`
 	MatchRank      int                        `json:"match_rank"`
 	DecisionReason string                     `json:"decision_reason"`
+	SiblingsSplit  bool                       `json:"siblings_split"`
+	SplitReason    string                     `json:"split_reason"`
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
 	return placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
 		EndDate: p.EndDate, Status: p.Status, EndReason: p.EndReason, GroupID: p.GroupID, MatchID: p.MatchID,
-		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason}
+		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason}
 }
 
 // createPlacement books places for a child or a sibling group at one provider; the
@@ -107,6 +116,9 @@ func (s *Server) createPlacement(c *gin.Context) {
 	}
 	if in.DecisionReason != nil {
 		req.DecisionReason = *in.DecisionReason
+	}
+	if in.SplitReason != nil {
+		req.SplitReason = strings.TrimSpace(*in.SplitReason)
 	}
 	if in.MatchID != nil {
 		if err := s.checkCitedMatch(c, *in.MatchID, *in.MatchRank, req); err != nil {
@@ -174,7 +186,7 @@ func (s *Server) listPlacements(c *gin.Context) {
 	f := store.PlacementFilter{ChildID: c.Query("child_id"), ProviderID: c.Query("provider_id")}
 	f.Limit, f.Cursor = pageParams(c, v)
 	if st := c.Query("status"); st != "" {
-		enum(v, "status", placematch.PlacementStatus(st), []placematch.PlacementStatus{placematch.PlacementActive, placematch.PlacementEnded})
+		enum(v, "status", placematch.PlacementStatus(st), placematch.PlacementStatuses)
 		f.Status = st
 	}
 	if err := v.Err(); err != nil {
@@ -203,9 +215,11 @@ func (s *Server) getPlacement(c *gin.Context) {
 }
 
 // placementPatch changes a placement: end it (status ended, end_reason, end_date),
-// plan its end (end_date), or add the officer's reason. start_date only repairs a
-// stored start date that cannot be read (read as unset); a booking's start is
-// otherwise fixed.
+// cancel it before it starts (status cancelled), plan its end (end_date), or add the
+// officer's reason. Which changes of status are allowed is the domain's rule
+// (Placement.CheckTransition), applied by the store on the locked row. start_date
+// only repairs a stored start date that cannot be read (read as unset); a booking's
+// start is otherwise fixed.
 type placementPatch struct {
 	Status         *placematch.PlacementStatus `json:"status"`
 	StartDate      *placematch.Date            `json:"start_date"`
@@ -235,8 +249,16 @@ func (s *Server) patchPlacement(c *gin.Context) {
 			p.StartDate = *in.StartDate
 		}
 		if in.Status != nil {
-			enum(v, "status", *in.Status, []placematch.PlacementStatus{placematch.PlacementActive, placematch.PlacementEnded})
+			enum(v, "status", *in.Status, placematch.PlacementStatuses)
+			was := p.Status
 			p.Status = *in.Status
+			if v.Err() == nil {
+				// A change of status the domain forbids is a conflict whatever the
+				// other fields say; the store checks it again before writing.
+				if err := p.CheckTransition(was, today); err != nil {
+					return err
+				}
+			}
 		}
 		if in.EndDate != nil {
 			p.EndDate = *in.EndDate
@@ -268,6 +290,9 @@ func (s *Server) patchPlacement(c *gin.Context) {
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	if in.Status != nil && *in.Status == placematch.PlacementCancelled {
+		c.Set(auditActionKey, "placement.cancel") // the trail names a cancellation as one
 	}
 	respond(c, http.StatusOK, p.Version, placementToOut(p))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -27,7 +28,12 @@ type Problem struct {
 
 const problemJSON = "application/problem+json"
 
-// problem types: relative URIs documented in openapi.yaml.
+// retryAfterSeconds is the Retry-After of a 503: long enough for a pool to reconnect
+// after a database restart or fail-over, short enough for an officer at a screen.
+const retryAfterSeconds = 5
+
+// problem types: URIs relative to the service, each a page it serves
+// (problempages.go) and documented in openapi.yaml.
 const (
 	typeValidation   = "/problems/validation-error"
 	typeMalformed    = "/problems/malformed-request"
@@ -42,6 +48,11 @@ const (
 	typeUnreadable   = "/problems/unreadable-record"
 	// typeUnsupportedMedia is a body that is not JSON by its Content-Type (415).
 	typeUnsupportedMedia = "/problems/unsupported-media-type"
+
+	typePreconditionRequired = "/problems/precondition-required"
+	typeUnauthenticated      = "/problems/unauthenticated"
+	typeForbidden            = "/problems/forbidden"
+	typeMethodNotAllowed     = "/problems/method-not-allowed"
 )
 
 // requestError is an error the API itself raises about the request (as opposed to a
@@ -111,6 +122,14 @@ func fail(c *gin.Context, err error) {
 	case errors.Is(err, placematch.ErrVersionMismatch):
 		writeProblem(c, Problem{Type: typePrecondition, Title: "The record has changed", Status: http.StatusPreconditionFailed,
 			Detail: "The version in If-Match is no longer current; read the record again."})
+	case errors.Is(err, placematch.ErrUnavailable):
+		// The database is down or unreachable: nothing was done and the client may
+		// try again, so this is 503 with Retry-After rather than an internal error.
+		slog.WarnContext(c.Request.Context(), "database unavailable", "error", err.Error(),
+			"request_id", c.GetString(requestIDKey), "route", c.FullPath())
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
+		writeProblem(c, Problem{Type: typeUnavailable, Title: "Service unavailable", Status: http.StatusServiceUnavailable,
+			Detail: "The database cannot be reached; nothing was changed. Try again shortly."})
 	default:
 		slog.ErrorContext(c.Request.Context(), "request failed", "error", err.Error(),
 			"request_id", c.GetString(requestIDKey), "route", c.FullPath())

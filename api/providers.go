@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -273,7 +272,7 @@ func (s *Server) putAvailability(r providerResource) gin.HandlerFunc {
 		if self && ifVersion == 0 {
 			// Carers and providers update from their own devices: without the
 			// version they read, an update could silently undo an officer's.
-			writeProblem(c, Problem{Type: "/problems/precondition-required", Title: "If-Match required",
+			writeProblem(c, Problem{Type: typePreconditionRequired, Title: "If-Match required",
 				Status: http.StatusPreconditionRequired, Detail: "Send If-Match with the ETag of the record you read."})
 			return
 		}
@@ -329,10 +328,4 @@ func readPatch(c *gin.Context) (map[string]any, int, error) {
 		return nil, 0, malformed("The body must be a JSON object (a JSON merge patch).")
 	}
 	return patch, ifVersion, nil
-}
-
-// respond writes a record with its ETag.
-func respond(c *gin.Context, status, version int, body any) {
-	c.Header("ETag", strconv.Quote(strconv.Itoa(version)))
-	c.JSON(status, body)
 }

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -81,7 +80,7 @@ func (s *Server) Handler() http.Handler {
 		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound, Detail: "No such route."})
 	})
 	r.NoMethod(func(c *gin.Context) {
-		writeProblem(c, Problem{Type: "/problems/method-not-allowed", Title: "Method not allowed",
+		writeProblem(c, Problem{Type: typeMethodNotAllowed, Title: "Method not allowed",
 			Status: http.StatusMethodNotAllowed, Detail: "This route does not accept " + c.Request.Method + "."})
 	})
 
@@ -89,6 +88,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/readyz", s.readyz)
 	r.GET("/openapi.yaml", s.openapi)
 	r.GET("/metrics", metricsHandler(reg))
+	r.GET("/problems/:type", s.problemType)
 
 	v1 := r.Group("/api/v1")
 	for _, pr := range []providerResource{carers, units, hubs} {
@@ -140,11 +140,13 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.Store.Ping(ctx); err != nil {
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
 			Detail: "The database does not answer."})
 		return
 	}
 	if ok, err := s.Store.SchemaCurrent(ctx); err != nil || !ok {
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
 			Detail: "The database schema is not current; run `placematch migrate`."})
 		return
@@ -173,23 +175,6 @@ func pageParams(c *gin.Context, v *placematch.ValidationError) (int, string) {
 		limit = n
 	}
 	return limit, c.Query("cursor")
-}
-
-// ifMatch reads If-Match: a version as an ETag ("3", W/"3") or *. No header is 0
-// (no precondition).
-func ifMatch(c *gin.Context) (int, error) {
-	h := strings.TrimSpace(c.GetHeader("If-Match"))
-	if h == "" || h == "*" {
-		return 0, nil
-	}
-	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
-	n, err := strconv.Atoi(h)
-	if err != nil || n < 1 {
-		return 0, &requestError{status: http.StatusBadRequest, typ: typeMalformed, title: "Malformed request",
-			detail: "If-Match must be an ETag this service issued, such as \"3\".",
-			fields: []placematch.FieldError{{Field: "If-Match", Message: "is not an ETag of this resource"}}}
-	}
-	return n, nil
 }
 
 func isNotFound(err error) bool { return errors.Is(err, placematch.ErrNotFound) }

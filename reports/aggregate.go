@@ -39,6 +39,8 @@ type Row struct {
 	ChildrenAwaiting                               int
 	Within, Over, Unknown                          int
 	InArea, OutOfArea                              int
+	// SiblingSplits counts the placements whose booking split a sibling group.
+	SiblingSplits int
 	// milesSum adds the DfE-rounded miles of the placements with a known distance.
 	milesSum float64
 }
@@ -92,7 +94,8 @@ type Input struct {
 // every row its approval covers: a carer approved for two placement types, or a
 // provider whose age range spans two bands, adds its places to both. The total row
 // counts each provider, placement and child once, so it reconciles with the records
-// rather than with the column sums. Providers' Filled and Vacancies are replaced by
+// rather than with the column sums. Archived providers are not supply: they add no
+// providers, places, filled or vacancies, while the placements they still hold count. Providers' Filled and Vacancies are replaced by
 // their values on in.AsOf.
 func Aggregate(in Input) (rows []Row, total Row) {
 	total.District = TotalLabel
@@ -125,8 +128,16 @@ func Aggregate(in Input) (rows []Row, total Row) {
 		}
 		countPlacement(get(k), p, pl.Home)
 		countPlacement(&total, p, pl.Home)
+		if pl.SiblingsSplit {
+			get(k).SiblingSplits++
+			total.SiblingSplits++
+		}
 	}
 	for _, p := range in.Providers {
+		if p.ArchivedAt != nil {
+			// Archived: its placements are counted above, but it offers no places.
+			continue
+		}
 		p.Vacancies = p.ComputeVacancies(in.At)
 		for _, k := range providerKeys(p, in.PlacementType, in.AgeBand) {
 			countProvider(get(k), p)

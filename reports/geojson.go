@@ -63,6 +63,9 @@ func (s *Service) ProvidersGeoJSON(ctx context.Context, f MapFilter) (*geojson.F
 	slices.SortFunc(providers, func(a, b *placematch.Provider) int { return strings.Compare(a.ID, b.ID) })
 	fc := geojson.NewFeatureCollection()
 	for _, p := range providers {
+		if p.ArchivedAt != nil {
+			continue // kept by the store for its placements; not a place to offer
+		}
 		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, p.Kind) {
 			continue
 		}

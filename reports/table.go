@@ -59,6 +59,7 @@ var measureColumns = []string{
 	"providers", "places", "filled", "vacant", "unavailable", "occupancy_rate", "children_awaiting", "shortfall",
 	"placements_within_20_miles", "placements_over_20_miles", "placements_distance_unknown",
 	"pct_within_20_miles", "mean_distance_miles", "placements_in_area", "placements_out_of_area",
+	"placements_splitting_siblings",
 }
 
 // hiding records which counts of one row are hidden. Suppressing a small count alone
@@ -69,11 +70,11 @@ var measureColumns = []string{
 type hiding struct {
 	places, filled, vacant, unavailable, awaiting, shortfall bool
 	within, over, unknown, inArea, outArea                   bool
-	providers                                                bool
+	providers, splits                                        bool
 }
 
 func (c cells) hideRow(r Row) hiding {
-	h := hiding{providers: c.small(r.Providers), places: c.small(r.Places)}
+	h := hiding{providers: c.small(r.Providers), places: c.small(r.Places), splits: c.small(r.SiblingSplits)}
 	if c.small(r.Filled) || c.small(r.Vacant) || c.small(r.Unavailable) {
 		h.filled, h.vacant, h.unavailable = true, true, true
 	}
@@ -109,6 +110,7 @@ func hideAcross(rows []Row, hs []hiding) {
 	t := &hs[n]
 	for _, h := range hs[:n] {
 		t.providers = t.providers || h.providers
+		t.splits = t.splits || h.splits
 		t.places = t.places || h.places
 		t.filled, t.vacant, t.unavailable = t.filled || h.filled, t.vacant || h.vacant, t.unavailable || h.unavailable
 		t.awaiting, t.shortfall = t.awaiting || h.awaiting, t.shortfall || h.shortfall
@@ -169,7 +171,7 @@ func sufficiencyTable(rows []Row, total Row, o Options) Table {
 			show(r.Shortfall(), h.shortfall),
 			show(r.Within, h.within), show(r.Over, h.over), show(r.Unknown, h.unknown),
 			showRate(pct, pctOK, h.within, h.over, h.unknown), showRate(mean, meanOK, h.within, h.over),
-			show(r.InArea, h.inArea), show(r.OutOfArea, h.outArea))
+			show(r.InArea, h.inArea), show(r.OutOfArea, h.outArea), show(r.SiblingSplits, h.splits))
 		t.Rows = append(t.Rows, line)
 	}
 	return t

@@ -1,8 +1,13 @@
 package store
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -45,8 +50,11 @@ func dateCheck(pgConstraint, msg string) error {
 // translate turns driver errors into domain errors; it is the one place that knows
 // what PostgreSQL and SQLite say. Messages never carry SQL.
 func translate(err error) error {
-	if err == nil {
-		return nil
+	if err == nil || isDomain(err) {
+		return err
+	}
+	if unreachable(err) {
+		return fmt.Errorf("store: %w: %w", placematch.ErrUnavailable, err)
 	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return placematch.Errorf(placematch.ErrNotFound, "No such record")
@@ -79,4 +87,45 @@ func conflict(where string, err error) error {
 		}
 	}
 	return &placematch.Error{Kind: placematch.ErrConflict, Msg: "The change conflicts with the stored records"}
+}
+
+// isDomain reports whether err already is a domain error, so that translating twice
+// (a helper's error passing through the transaction) changes nothing.
+func isDomain(err error) bool {
+	for _, kind := range []error{placematch.ErrNotFound, placematch.ErrConflict, placematch.ErrNoCapacity,
+		placematch.ErrVersionMismatch, placematch.ErrInvalid, placematch.ErrUnavailable} {
+		if errors.Is(err, kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// unreachable reports whether err says the database could not be reached or went
+// away mid-request, rather than refusing the statement: a closed pool, a connection
+// refused, reset or cut, a server shutting down or out of connections, a timeout,
+// or SQLite still locked after its busy timeout. Such a request did nothing and may
+// succeed later, so the API answers 503 with Retry-After instead of 500.
+func unreachable(err error) bool {
+	var (
+		pgErr   *pgconn.PgError
+		connErr *pgconn.ConnectError
+		netErr  net.Error
+	)
+	switch {
+	case errors.As(err, &pgErr):
+		// Class 08 is connection exceptions; 57P01-57P03 an administrator or a crash
+		// ending the session, or a server not yet accepting; 53300 no free slot.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" ||
+			pgErr.Code == "57P03" || pgErr.Code == "53300"
+	case errors.As(err, &connErr), errors.As(err, &netErr),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, context.DeadlineExceeded), pgconn.Timeout(err):
+		return true
+	}
+	msg := err.Error()
+	// database/sql and the SQLite driver do not export these errors.
+	return strings.Contains(msg, "sql: database is closed") || strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "database is locked")
 }

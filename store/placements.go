@@ -23,6 +23,10 @@ type BookRequest struct {
 	MatchID         string
 	MatchRank       int
 	DecisionReason  string
+	// SplitReason says why the booking leaves siblings awaiting behind; it is
+	// optional, and refused (a ValidationError naming split_reason) when the
+	// booking splits no group.
+	SplitReason string
 	// Check, when set, runs inside the booking transaction on the current rows (the
 	// group: the child first, then its siblings) and may refuse the booking; the API
 	// passes the matching engine's hard rules here so that they are judged on the
@@ -46,6 +50,13 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 		group, err := db.lockGroup(tx, req.ChildID, req.IncludeSiblings)
 		if err != nil {
 			return err
+		}
+		split, err := db.splitsGroup(tx, group)
+		if err != nil {
+			return err
+		}
+		if req.SplitReason != "" && !split {
+			return placematch.Invalid("split_reason", "the booking places every sibling awaiting; there is no split to explain")
 		}
 		row, err := db.lockProvider(tx, req.Provider.ID)
 		if errors.Is(err, placematch.ErrNotFound) || (err == nil && row.Kind != string(req.Provider.Kind)) {
@@ -90,6 +101,7 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 				ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
 				Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
 				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason,
+				SiblingsSplit: split, SplitReason: req.SplitReason,
 			}
 			row := toPlacementRow(pl)
 			if err := tx.Create(&row).Error; err != nil {
@@ -146,6 +158,32 @@ func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placemat
 		}
 	}
 	return group, nil
+}
+
+// splitsGroup reports whether booking group (the child first) leaves behind a
+// sibling of the child who is live and still awaiting: the booking splits the
+// sibling group. Siblings already placed or archived are not left behind.
+func (db *DB) splitsGroup(tx *gorm.DB, group []*placematch.Child) (bool, error) {
+	booked := map[string]bool{}
+	for _, c := range group {
+		booked[c.ID] = true
+	}
+	for _, id := range group[0].Siblings {
+		if booked[id] {
+			continue
+		}
+		s, err := db.getChild(tx, id, false)
+		if errors.Is(err, placematch.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if s.ArchivedAt == nil && s.Status == placematch.ChildAwaiting {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // PlacementFilter selects placements for a list.
@@ -214,9 +252,10 @@ func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*plac
 }
 
 // UpdatePlacement reads the placement in a transaction, lets fn change it, and writes
-// it back with a new version. A change from active to ended frees the place and puts
-// the child back to awaiting; an ended placement cannot become active again
-// (ErrConflict).
+// it back with a new version. The change of status must be one CheckTransition allows
+// on the store's today (ErrConflict otherwise): a change from active to ended, or to
+// cancelled before the start date, frees the place and puts the child back to
+// awaiting.
 func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn func(p *placematch.Placement) error) (*placematch.Placement, error) {
 	var out *placematch.Placement
 	err := db.tx(ctx, func(tx *gorm.DB) error {
@@ -234,10 +273,12 @@ func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn 
 		if err := fn(p); err != nil {
 			return err
 		}
+		if err := p.CheckTransition(was, placematch.DateOf(db.now())); err != nil {
+			return err
+		}
 		switch {
-		case was == placematch.PlacementEnded && p.Status == placematch.PlacementActive:
-			return placematch.Errorf(placematch.ErrConflict, "Placement %s has ended and cannot restart", p.ID)
-		case was == placematch.PlacementActive && p.Status == placematch.PlacementEnded:
+		case was == placematch.PlacementActive && p.Status != placematch.PlacementActive:
+			// Ended or cancelled: either way the place is free again.
 			if err := db.freePlace(tx, p); err != nil {
 				return err
 			}
@@ -264,7 +305,7 @@ func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn 
 	return out, nil
 }
 
-// ArchivePlacement marks an ended placement archived.
+// ArchivePlacement marks an ended or cancelled placement archived.
 func (db *DB) ArchivePlacement(ctx context.Context, id string, ifVersion int) error {
 	_, err := db.UpdatePlacement(ctx, id, ifVersion, func(p *placematch.Placement) error {
 		now := db.now()
@@ -301,6 +342,7 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 		ID: p.ID, ChildID: p.ChildID, ProviderID: p.Provider.ID, ProviderKind: string(p.Provider.Kind),
 		StartDate: p.StartDate.String(), Status: string(p.Status), EndReason: p.EndReason, GroupID: p.GroupID,
 		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason,
+		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, ArchivedAt: p.ArchivedAt,
 	}
 	if !p.EndDate.IsZero() {

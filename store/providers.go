@@ -162,12 +162,18 @@ func (db *DB) ArchiveProvider(ctx context.Context, kind placematch.ProviderKind,
 	return err
 }
 
-// checkWritable refuses changes to archived records and to versions that moved on.
+// UnknownVersion is an ifVersion that no stored record has: the API passes it for an
+// If-Match entity tag this service never issued, so the change fails with
+// ErrVersionMismatch (412) like any other stale tag. 0 means no precondition.
+const UnknownVersion = -1
+
+// checkWritable refuses changes to archived records and to versions that moved on;
+// any ifVersion but 0 must equal the stored version.
 func checkWritable(r placematch.Record, ifVersion int) error {
 	if r.ArchivedAt != nil {
 		return placematch.Errorf(placematch.ErrConflict, "Record %s is archived", r.ID)
 	}
-	if ifVersion > 0 && r.Version != ifVersion {
+	if ifVersion != 0 && r.Version != ifVersion {
 		return placematch.Errorf(placematch.ErrVersionMismatch, "Record %s is at version %d, not %d", r.ID, r.Version, ifVersion)
 	}
 	return nil

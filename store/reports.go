@@ -16,17 +16,20 @@ import (
 // provider's details JSON through gorm would cost more than the aggregation itself.
 
 // ReportProviders returns the providers that existed on date on: created by the end
-// of that day and not archived by then. Each has Kind, Name, Location, District,
+// of that day and not archived by then, and also those archived by then that still
+// hold a placement running on that day, with ArchivedAt set: an archived provider
+// offers no places (it is not supply), but the children placed with it are still
+// placed, and the report needs it to count them. Each has Kind, Name, Location, District,
 // AgeMin, AgeMax, Places, Filled (the stored count, that is today's), Availability
 // status, reported vacancies and, for carers, Carer.Status and Carer.PlacementTypes;
 // Vacancies is computed at now. Other fields are left empty.
 func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.Time) ([]*placematch.Provider, error) {
 	end := on.AddDays(1).Time()
 	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT id, kind, name, status, lat, lon, district, age_min, age_max,
-		places, filled, placement_types, avail_status, reported_vacancies, reported_at FROM providers
+		places, filled, placement_types, avail_status, reported_vacancies, reported_at, archived_at FROM providers
 		WHERE created_at < ? AND (archived_at IS NULL OR archived_at >= ?
 		   OR id IN (SELECT provider_id FROM placements WHERE start_date <= ?
-		             AND (status = 'active' OR (end_date IS NOT NULL AND end_date > ?))))`,
+		             AND (status = 'active' OR (status = 'ended' AND end_date IS NOT NULL AND end_date > ?))))`,
 		end, end, on.String(), on.String()).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: report providers: %w", translate(err))
@@ -38,12 +41,12 @@ func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.
 			p                     placematch.Provider
 			status, types, avail  string
 			reported              *int64
-			reportedAt            *time.Time
+			reportedAt, archived  *time.Time
 			kind                  string
 			ageMin, ageMax, pl, f int
 		)
 		if err := rows.Scan(&p.ID, &kind, &p.Name, &status, &p.Location.Lat, &p.Location.Lon, &p.District,
-			&ageMin, &ageMax, &pl, &f, &types, &avail, &reported, &reportedAt); err != nil {
+			&ageMin, &ageMax, &pl, &f, &types, &avail, &reported, &reportedAt, &archived); err != nil {
 			return nil, fmt.Errorf("store: report providers: %w", translate(err))
 		}
 		p.Kind, p.AgeMin, p.AgeMax, p.Places, p.Filled = placematch.ProviderKind(kind), ageMin, ageMax, pl, f
@@ -54,6 +57,9 @@ func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.
 		}
 		if p.Kind == placematch.KindCarer {
 			p.Carer = &placematch.CarerDetails{Status: placematch.CarerStatus(status), PlacementTypes: splitTypes(types)}
+		}
+		if archived != nil && archived.Before(end) {
+			p.ArchivedAt = utcPtr(archived)
 		}
 		p.Vacancies = p.ComputeVacancies(now)
 		out = append(out, &p)
@@ -86,19 +92,21 @@ type ReportPlacement struct {
 	Home          *placematch.Point
 	DateOfBirth   placematch.Date
 	PlacementType placematch.PlacementType
+	// SiblingsSplit is true when the booking left siblings awaiting behind.
+	SiblingsSplit bool
 }
 
 // PlacementsActiveOn returns the placements running on date on: started on or before
 // it, and either still active (an active placement's end_date is only planned; the
 // nightly reconcile ends it) or ended after that day (end_date is the day the child
 // left). Archived placements count for the days they ran, since archiving only tidies
-// lists.
+// lists; cancelled ones never ran and count on no day.
 func (db *DB) PlacementsActiveOn(ctx context.Context, on placematch.Date) ([]ReportPlacement, error) {
 	d := on.String()
 	// Dates are stored as YYYY-MM-DD text, which compares in date order on both engines.
-	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT p.provider_id, c.id, c.lat, c.lon, c.date_of_birth, c.placement_type
-		FROM placements p JOIN children c ON c.id = p.child_id
-		WHERE p.start_date <= ? AND (p.status = 'active' OR (p.end_date IS NOT NULL AND p.end_date > ?))`, d, d).Rows()
+	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT p.provider_id, c.id, c.lat, c.lon, c.date_of_birth, c.placement_type,
+		p.siblings_split FROM placements p JOIN children c ON c.id = p.child_id
+		WHERE p.start_date <= ? AND (p.status = 'active' OR (p.status = 'ended' AND p.end_date IS NOT NULL AND p.end_date > ?))`, d, d).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: active placements: %w", translate(err))
 	}
@@ -110,7 +118,7 @@ func (db *DB) PlacementsActiveOn(ctx context.Context, on placematch.Date) ([]Rep
 			lat, lon    *float64
 			id, dob, pt string
 		)
-		if err := rows.Scan(&r.ProviderID, &id, &lat, &lon, &dob, &pt); err != nil {
+		if err := rows.Scan(&r.ProviderID, &id, &lat, &lon, &dob, &pt, &r.SiblingsSplit); err != nil {
 			return nil, fmt.Errorf("store: active placements: %w", translate(err))
 		}
 		if lat != nil && lon != nil {

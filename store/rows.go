@@ -280,6 +280,8 @@ type placementRow struct {
 	MatchID        string
 	MatchRank      int
 	DecisionReason string
+	SiblingsSplit  bool
+	SplitReason    string
 	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
 	Version        int
@@ -299,6 +301,7 @@ func (r *placementRow) toPlacement() (*placematch.Placement, error) {
 			Name: r.ProviderName},
 		Status: placematch.PlacementStatus(r.Status), EndReason: r.EndReason, GroupID: r.GroupID,
 		MatchID: r.MatchID, MatchRank: r.MatchRank, DecisionReason: r.DecisionReason,
+		SiblingsSplit: r.SiblingsSplit, SplitReason: r.SplitReason,
 	}
 	var err, bad error
 	if p.StartDate, err = placematch.ParseDate(r.StartDate); err != nil {

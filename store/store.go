@@ -178,9 +178,10 @@ func ValidID(s string) bool {
 	return err == nil && len(s) == 36
 }
 
-// tx runs fn in one transaction.
+// tx runs fn in one transaction. Its error is translated, so a transaction that
+// cannot begin or commit because the database went away is ErrUnavailable.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.gorm.WithContext(ctx).Transaction(fn)
+	return translate(db.gorm.WithContext(ctx).Transaction(fn))
 }
 
 // district derives the district for a location.
