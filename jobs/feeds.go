@@ -23,8 +23,9 @@ const SecretEnvPrefix = "PLACEMATCH_FEED_SECRET_"
 type ImportFeeds struct {
 	Store *store.DB
 	Now   func() time.Time
-	// Client fetches feeds; nil uses a plain client. Timeout bounds each attempt.
-	Client  *http.Client
+	// Network says which addresses feeds may be fetched from; its zero value allows
+	// public addresses only. Timeout bounds each attempt.
+	Network NetPolicy
 	Timeout time.Duration
 	// MaxBytes caps a feed body (default 5 MiB); a larger feed fails.
 	MaxBytes int64
@@ -85,6 +86,8 @@ func (j ImportFeeds) importFeed(ctx context.Context, f *placematch.Feed) (int, [
 type errPermanent struct{ error }
 
 func (j ImportFeeds) fetch(ctx context.Context, f *placematch.Feed) ([]byte, error) {
+	client := j.Network.client()
+	defer client.CloseIdleConnections()
 	attempts := max(j.Attempts, 1)
 	if j.Attempts == 0 {
 		attempts = 3
@@ -92,7 +95,7 @@ func (j ImportFeeds) fetch(ctx context.Context, f *placematch.Feed) ([]byte, err
 	var err error
 	for a := 1; a <= attempts; a++ {
 		var body []byte
-		if body, err = j.fetchOnce(ctx, f); err == nil {
+		if body, err = j.fetchOnce(ctx, client, f); err == nil {
 			return body, nil
 		}
 		var perm errPermanent
@@ -115,7 +118,7 @@ func (j ImportFeeds) backoff(a int) time.Duration {
 	return time.Second << (a - 1)
 }
 
-func (j ImportFeeds) fetchOnce(ctx context.Context, f *placematch.Feed) ([]byte, error) {
+func (j ImportFeeds) fetchOnce(ctx context.Context, client *http.Client, f *placematch.Feed) ([]byte, error) {
 	timeout := j.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
@@ -134,14 +137,12 @@ func (j ImportFeeds) fetchOnce(ctx context.Context, f *placematch.Feed) ([]byte,
 		}
 		req.Header.Set(f.AuthHeader, secret)
 	}
-	client := noRedirects
-	if j.Client != nil {
-		c := *j.Client
-		c.CheckRedirect = noRedirects.CheckRedirect
-		client = &c
-	}
 	resp, err := client.Do(req)
 	if err != nil {
+		if refusedDial(err) {
+			// Said the same way whatever listens there: no port scanning by feed.
+			return nil, errPermanent{ErrRefusedAddress}
+		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("no answer within %s", timeout)
 		}
