@@ -9,3 +9,9 @@ func (db *DB) TamperAudit(ctx context.Context) error { return db.tamperAudit(ctx
 func (db *DB) DeleteAudit(ctx context.Context) error {
 	return db.gorm.WithContext(ctx).Exec("DELETE FROM audit_events").Error
 }
+
+// UnbindFeedSecrets forgets every secret's host, as in a database from before
+// bindings existed.
+func (db *DB) UnbindFeedSecrets(ctx context.Context) error {
+	return db.gorm.WithContext(ctx).Exec("DELETE FROM feed_secret_hosts").Error
+}
