@@ -107,4 +107,3 @@ func TestFeedDialRefusesLoopbackUnlessAllowed(t *testing.T) {
 		}
 	})
 }
-
