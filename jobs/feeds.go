@@ -59,6 +59,7 @@ func (j ImportFeeds) Run(ctx context.Context) (Result, error) {
 			res.Counts["feeds_failed"]++
 			res.Issues = append(res.Issues, placematch.RunIssue{Scope: f.Name, Message: err.Error()})
 		}
+		reportProgress(ctx, res)
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
