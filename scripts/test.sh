@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: makes sure PostgreSQL is installed and
 # running (installing it with apt and starting it when it is not), gives the tests a
-# database of their own, then runs go vet, staticcheck and go test -race. The store
-# and API suites run on SQLite and on PostgreSQL; a PostgreSQL they cannot reach
-# fails the run.
+# database of their own, then runs go vet, staticcheck, the OpenAPI linters and
+# go test -race. The store and API suites run on SQLite and on PostgreSQL; a
+# PostgreSQL they cannot reach fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +56,9 @@ go vet ./...
 
 log "staticcheck (a Go tool dependency pinned in go.mod)"
 go tool staticcheck ./...
+
+log "OpenAPI lint"
+bash scripts/lint-openapi.sh
 
 log "CGO_ENABLED=0 go build"
 CGO_ENABLED=0 go build -o /dev/null ./...
