@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
+
+	"placematch"
 )
 
 // pruneBatch bounds one DELETE, so that pruning months of runs never holds a long
@@ -22,13 +26,45 @@ func (db *DB) DeleteUncitedMatchRuns(ctx context.Context, cutoff time.Time) (int
 	cutoff = cutoff.UTC().Truncate(time.Microsecond)
 	total := 0
 	for {
-		res := db.gorm.WithContext(ctx).Exec(q, cutoff, pruneBatch)
-		if res.Error != nil {
-			return total, fmt.Errorf("store: delete match runs: %w", translate(res.Error))
+		var deleted int64
+		// Each batch queues with bookings on the epoch lock: a booking citing a run
+		// either committed before (the run is cited and kept) or checks the run
+		// after (it is gone and the booking refused); never a placement citing a
+		// deleted run.
+		err := db.tx(ctx, func(tx *gorm.DB) error {
+			if err := db.lockEpoch(tx); err != nil {
+				return err
+			}
+			res := tx.Exec(q, cutoff, pruneBatch)
+			deleted = res.RowsAffected
+			return translate(res.Error)
+		})
+		if err != nil {
+			return total, fmt.Errorf("store: delete match runs: %w", err)
 		}
-		total += int(res.RowsAffected)
-		if res.RowsAffected < pruneBatch {
+		total += int(deleted)
+		if deleted < pruneBatch {
 			return total, nil
 		}
 	}
+}
+
+// checkCitedRun refuses a booking citing a match run that does not exist (never
+// stored, or expired). Book calls it after taking the epoch lock, so it sees every
+// prune that committed before and no prune can start until the booking commits.
+func checkCitedRun(tx *gorm.DB, id string) error {
+	if id == "" {
+		return nil
+	}
+	if !ValidID(id) {
+		return placematch.Invalid("match_id", "no match run has this id")
+	}
+	var n int64
+	if err := tx.Model(&matchRunRow{}).Where("id = ?", id).Count(&n).Error; err != nil {
+		return translate(err)
+	}
+	if n == 0 {
+		return placematch.Invalid("match_id", "no match run has this id (runs no placement cites expire)")
+	}
+	return nil
 }

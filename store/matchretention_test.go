@@ -60,3 +60,35 @@ func TestOldUncitedMatchRunsAreDeleted(t *testing.T) {
 		}
 	})
 }
+
+// A booking cannot cite a match run that retention has deleted: the store checks
+// the run inside the booking's transaction, which queues with the prune's, so a run
+// is either cited (and kept) or gone (and the booking refused, naming match_id).
+func TestBookingCannotCiteAnExpiredMatchRun(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		now := storetest.Clock
+		c := storetest.Child("A")
+		must(t, db.CreateChild(ctx, c))
+		p := storetest.Carer("C1")
+		must(t, db.CreateProvider(ctx, p))
+		db.Now = func() time.Time { return now.Add(-100 * 24 * time.Hour) }
+		m := &store.MatchRun{ChildID: c.ID, InputHash: "h", WeightsVersion: "v1", Result: []byte("{}")}
+		must(t, db.SaveMatchRun(ctx, m))
+		db.Now = func() time.Time { return now }
+		n, err := db.DeleteUncitedMatchRuns(ctx, now.Add(-90*24*time.Hour))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("%d deleted", n)
+		}
+		_, err = db.Book(ctx, store.BookRequest{ChildID: c.ID, Provider: p.Ref(), StartDate: placematch.DateOf(now),
+			MatchID: m.ID, MatchRank: 1})
+		wantField(t, err, "match_id")
+		got, err := db.GetChild(ctx, c.ID)
+		must(t, err)
+		prov, err := db.GetProvider(ctx, p.Kind, p.ID)
+		must(t, err)
+		if got.Status != placematch.ChildAwaiting || prov.Filled != 0 {
+			t.Fatalf("refused booking stored: child %s, filled %d", got.Status, prov.Filled)
+		}
+	})
+}
