@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '== %s\n' "$*" >&2; }
 
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
@@ -42,7 +45,7 @@ SQL
 if [ -z "${PLACEMATCH_TEST_DATABASE_URL:-}" ]; then
 	ensure_postgres
 fi
-log "PostgreSQL for tests: ${PLACEMATCH_TEST_DATABASE_URL%%:placematch_test@*}:***@${PLACEMATCH_TEST_DATABASE_URL#*@}"
+log "PostgreSQL for tests: $(mask_url "$PLACEMATCH_TEST_DATABASE_URL")"
 
 log "go mod verify"
 go mod verify

@@ -34,6 +34,10 @@ func TestFeedAndRetentionConfig(t *testing.T) {
 		cfg.MatchRunRetention != 30*24*time.Hour || cfg.feedNetwork().CheckURL("http://127.0.0.1:8080/") != nil {
 		t.Fatalf("read %v %s", cfg.FeedAllowedNetworks, cfg.MatchRunRetention)
 	}
+	t.Setenv("PLACEMATCH_MATCH_RUN_RETENTION", "7")
+	if cfg, err = loadConfig(); err != nil || cfg.MatchRunRetention != 7*24*time.Hour {
+		t.Fatalf("a bare number of days: %s %v", cfg.MatchRunRetention, err)
+	}
 	for name, bad := range map[string]string{"PLACEMATCH_FEED_ALLOWED_NETWORKS": "127.0.0.1",
 		"PLACEMATCH_MATCH_RUN_RETENTION": "2h", "PLACEMATCH_FEED_MAX_REJECTED_ROWS": "0"} {
 		t.Run(name, func(t *testing.T) {
