@@ -43,7 +43,9 @@ var (
 	headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$")
 )
 
-func (in *feedIn) validate(v *placematch.ValidationError) {
+// validate checks the body; policy refuses URLs of internal hosts (the importer
+// refuses them again when it connects).
+func (in *feedIn) validate(v *placematch.ValidationError, policy jobs.NetPolicy) {
 	if required(v, "name", in.Name) && !feedName.MatchString(*in.Name) {
 		v.Add("name", "must be 1–64 of a-z, 0-9, - and _, starting with a letter or digit")
 	}
@@ -51,6 +53,8 @@ func (in *feedIn) validate(v *placematch.ValidationError) {
 		u, err := url.Parse(*in.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(*in.URL) > 2000 {
 			v.Add("url", "must be an absolute http or https URL of at most 2000 characters")
+		} else if err := policy.CheckURL(*in.URL); err != nil {
+			v.Add("url", "%s", err.Error())
 		}
 	}
 	if required(v, "format", in.Format) {
@@ -142,7 +146,7 @@ func (s *Server) createFeed(c *gin.Context) {
 		return
 	}
 	v := &placematch.ValidationError{}
-	if in.validate(v); v.Err() != nil {
+	if in.validate(v, s.FeedNetwork); v.Err() != nil {
 		fail(c, v)
 		return
 	}
@@ -174,7 +178,7 @@ func (s *Server) patchFeed(c *gin.Context) {
 			return err
 		}
 		v := &placematch.ValidationError{}
-		if in.validate(v); v.Err() != nil {
+		if in.validate(v, s.FeedNetwork); v.Err() != nil {
 			return v
 		}
 		in.apply(f)

@@ -39,6 +39,9 @@ type Server struct {
 	Reports *reports.Service
 	// Jobs runs and reports the nightly jobs; nil serves no jobs.
 	Jobs *jobs.Scheduler
+	// FeedNetwork says which hosts a feed URL may name (public ones and the
+	// operator's allowed networks).
+	FeedNetwork jobs.NetPolicy
 	// Verifier checks bearer tokens; every route but health, the contract and
 	// metrics needs one.
 	Verifier auth.Verifier

@@ -23,11 +23,15 @@ const SecretEnvPrefix = "PLACEMATCH_FEED_SECRET_"
 type ImportFeeds struct {
 	Store *store.DB
 	Now   func() time.Time
-	// Client fetches feeds; nil uses a plain client. Timeout bounds each attempt.
-	Client  *http.Client
+	// Network says which addresses feeds may be fetched from; its zero value allows
+	// public addresses only. Timeout bounds each attempt.
+	Network NetPolicy
 	Timeout time.Duration
 	// MaxBytes caps a feed body (default 5 MiB); a larger feed fails.
 	MaxBytes int64
+	// MaxRejected is how many rejected rows of one feed the run lists (default
+	// DefaultMaxRejected); the rest are counted in rows_rejected and one line.
+	MaxRejected int
 	// Attempts is how many times a fetch is tried (default 3); Backoff is the wait
 	// before attempt n+1 (default 1s, 2s, 4s...).
 	Attempts int
@@ -47,14 +51,15 @@ func (j ImportFeeds) Run(ctx context.Context) (Result, error) {
 	}
 	res := Result{Counts: map[string]int{"feeds": len(feeds), "feeds_failed": 0, "rows_applied": 0, "rows_rejected": 0}}
 	for _, f := range feeds {
-		applied, issues, err := j.importFeed(ctx, f)
+		applied, rejected, notes, err := j.importFeed(ctx, f)
 		res.Counts["rows_applied"] += applied
-		res.Counts["rows_rejected"] += len(issues)
-		res.Issues = append(res.Issues, issues...)
+		res.Counts["rows_rejected"] += rejected.total()
+		res.Issues = append(append(res.Issues, notes...), rejected.issues()...)
 		if err != nil {
 			res.Counts["feeds_failed"]++
 			res.Issues = append(res.Issues, placematch.RunIssue{Scope: f.Name, Message: err.Error()})
 		}
+		reportProgress(ctx, res)
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
@@ -65,26 +70,44 @@ func (j ImportFeeds) Run(ctx context.Context) (Result, error) {
 	return res, nil
 }
 
-func (j ImportFeeds) importFeed(ctx context.Context, f *placematch.Feed) (int, []placematch.RunIssue, error) {
+// importFeed fetches, parses and applies one feed. It returns the rows applied, the
+// rows rejected (capped at MaxRejected) and notes about the feed as a whole.
+func (j ImportFeeds) importFeed(ctx context.Context, f *placematch.Feed) (int, *issueList, []placematch.RunIssue, error) {
+	none := newIssueList(f.Name, j.MaxRejected)
+	if f.AuthHeader != "" {
+		// Checked again here, not only at registration: the secret goes to its
+		// bound host or nowhere.
+		if err := j.Store.CheckFeedSecretHost(ctx, f); err != nil {
+			if errors.Is(err, placematch.ErrInvalid) {
+				return 0, none, nil, fmt.Errorf("secret %s%s is bound to another host and is not sent", SecretEnvPrefix, f.SecretName)
+			}
+			return 0, none, nil, err
+		}
+	}
 	body, err := j.fetch(ctx, f)
 	if err != nil {
-		return 0, nil, err
+		return 0, none, nil, err
 	}
-	reports, issues, err := parseFeed(f, body, clock(j.Now))
+	p, err := parseFeed(f, body, clock(j.Now), j.MaxRejected)
 	if err != nil {
-		return 0, nil, err
+		return 0, none, nil, err
 	}
-	applied, rejected, err := j.Store.ApplyFeed(ctx, f, reports)
+	applied, rejected, err := j.Store.ApplyFeed(ctx, f, p.reports)
 	if err != nil {
-		return 0, nil, errors.New("the rows could not be stored; nothing was applied")
+		return 0, none, p.notes, errors.New("the rows could not be stored; nothing was applied")
 	}
-	return applied, append(issues, rejected...), nil
+	for _, is := range rejected {
+		p.rejected.add(is)
+	}
+	return applied, p.rejected, p.notes, nil
 }
 
 // errPermanent marks a fetch failure that a retry cannot cure.
 type errPermanent struct{ error }
 
 func (j ImportFeeds) fetch(ctx context.Context, f *placematch.Feed) ([]byte, error) {
+	client := j.Network.client()
+	defer client.CloseIdleConnections()
 	attempts := max(j.Attempts, 1)
 	if j.Attempts == 0 {
 		attempts = 3
@@ -92,7 +115,7 @@ func (j ImportFeeds) fetch(ctx context.Context, f *placematch.Feed) ([]byte, err
 	var err error
 	for a := 1; a <= attempts; a++ {
 		var body []byte
-		if body, err = j.fetchOnce(ctx, f); err == nil {
+		if body, err = j.fetchOnce(ctx, client, f); err == nil {
 			return body, nil
 		}
 		var perm errPermanent
@@ -115,7 +138,7 @@ func (j ImportFeeds) backoff(a int) time.Duration {
 	return time.Second << (a - 1)
 }
 
-func (j ImportFeeds) fetchOnce(ctx context.Context, f *placematch.Feed) ([]byte, error) {
+func (j ImportFeeds) fetchOnce(ctx context.Context, client *http.Client, f *placematch.Feed) ([]byte, error) {
 	timeout := j.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
@@ -134,14 +157,12 @@ func (j ImportFeeds) fetchOnce(ctx context.Context, f *placematch.Feed) ([]byte,
 		}
 		req.Header.Set(f.AuthHeader, secret)
 	}
-	client := noRedirects
-	if j.Client != nil {
-		c := *j.Client
-		c.CheckRedirect = noRedirects.CheckRedirect
-		client = &c
-	}
 	resp, err := client.Do(req)
 	if err != nil {
+		if refusedDial(err) {
+			// Said the same way whatever listens there: no port scanning by feed.
+			return nil, errPermanent{ErrRefusedAddress}
+		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("no answer within %s", timeout)
 		}

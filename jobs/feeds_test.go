@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -58,7 +59,7 @@ func body(s string) http.HandlerFunc {
 }
 
 func importer(db *store.DB) ImportFeeds {
-	return ImportFeeds{Store: db, Now: fixed, Timeout: 300 * time.Millisecond, Attempts: 2,
+	return ImportFeeds{Store: db, Now: fixed, Timeout: 300 * time.Millisecond, Attempts: 2, Network: loopbackAllowed,
 		Backoff: func(int) time.Duration { return 0 },
 		Secret: func(name string) (string, bool) {
 			if name == "ACME" {
@@ -67,6 +68,10 @@ func importer(db *store.DB) ImportFeeds {
 			return "", false
 		}}
 }
+
+// loopbackAllowed lets the importer reach the tests' httptest servers, as an
+// operator would allow an internal network with PLACEMATCH_FEED_ALLOWED_NETWORKS.
+var loopbackAllowed = NetPolicy{Allowed: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}
 
 const csvHead = "unit_reference,ofsted_urn,vacancies,as_of\n"
 
@@ -221,7 +226,7 @@ func TestFeedRedirectIsRefusedAndKeepsTheSecret(t *testing.T) {
 	defer other.Close()
 	feed := httptest.NewServer(http.RedirectHandler(other.URL, http.StatusFound))
 	defer feed.Close()
-	j := ImportFeeds{Attempts: 1, Secret: func(string) (string, bool) { return "s3cret", true }}
+	j := ImportFeeds{Attempts: 1, Network: loopbackAllowed, Secret: func(string) (string, bool) { return "s3cret", true }}
 	f := &placematch.Feed{Name: "redirecting", URL: feed.URL, Format: "csv", AuthHeader: "X-Api-Key", SecretName: "REDIR"}
 	if _, err := j.fetch(context.Background(), f); err == nil || !strings.Contains(err.Error(), "302") {
 		t.Fatalf("redirect followed or not reported: %v", err)

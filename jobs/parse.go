@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,8 +15,14 @@ import (
 	"placematch"
 )
 
-// csvHeader is the one header a CSV feed may have.
-var csvHeader = []string{"unit_reference", "ofsted_urn", "vacancies", "as_of"}
+// The CSV columns read by name: vacancies and as_of, and unit_reference or
+// ofsted_urn (at least one).
+const (
+	colRef       = "unit_reference"
+	colURN       = "ofsted_urn"
+	colVacancies = "vacancies"
+	colAsOf      = "as_of"
+)
 
 // clockSkew is how far in the future an as_of may be before it is refused: a
 // provider's clock a little ahead is not an error.
@@ -32,38 +37,42 @@ type rawRow struct {
 	broken string
 }
 
-// parseFeed reads a feed body. A body that cannot be read as the format at all is an
-// error (the feed fails); a row that breaks a rule becomes an issue.
-func parseFeed(f *placematch.Feed, body []byte, now time.Time) ([]placematch.FeedReport, []placematch.RunIssue, error) {
-	var (
-		rows []rawRow
-		err  error
-	)
+// parsedFeed is what a feed body yields: its valid rows, the rows it rejected (the
+// first few, and a count) and notes about the feed as a whole.
+type parsedFeed struct {
+	reports  []placematch.FeedReport
+	rejected *issueList
+	notes    []placematch.RunIssue
+}
+
+// parseFeed reads a feed body row by row, keeping only the valid rows and at most
+// maxRejected rejected ones, so that memory stays bounded by the body however bad
+// its rows. A body that cannot be read as the format at all is an error (the feed
+// fails); a row that breaks a rule is rejected.
+func parseFeed(f *placematch.Feed, body []byte, now time.Time, maxRejected int) (*parsedFeed, error) {
+	p := &parsedFeed{rejected: newIssueList(f.Name, maxRejected)}
+	emit := func(r rawRow) {
+		rep, problems := r.validate(now)
+		if len(problems) > 0 {
+			p.rejected.add(placematch.RunIssue{Scope: f.Name, Row: r.row, Unit: firstNonEmpty(r.ref, r.urn),
+				Message: strings.Join(problems, "; ")})
+			return
+		}
+		p.reports = append(p.reports, rep)
+	}
+	var err error
 	switch f.Format {
 	case placematch.FeedCSV:
-		rows, err = readCSV(body)
+		err = readCSV(body, emit, func(n placematch.RunIssue) { n.Scope = f.Name; p.notes = append(p.notes, n) })
 	case placematch.FeedJSON:
-		rows, err = readJSON(body)
+		err = readJSON(body, emit)
 	default:
 		err = fmt.Errorf("unknown format %q", f.Format)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("malformed feed: %w", err)
+		return nil, fmt.Errorf("malformed feed: %w", err)
 	}
-	var (
-		out    []placematch.FeedReport
-		issues []placematch.RunIssue
-	)
-	for _, r := range rows {
-		rep, problems := r.validate(now)
-		if len(problems) > 0 {
-			issues = append(issues, placematch.RunIssue{Scope: f.Name, Row: r.row, Unit: firstNonEmpty(r.ref, r.urn),
-				Message: strings.Join(problems, "; ")})
-			continue
-		}
-		out = append(out, rep)
-	}
-	return out, issues, nil
+	return p, nil
 }
 
 func (r rawRow) validate(now time.Time) (placematch.FeedReport, []string) {
@@ -118,35 +127,88 @@ func mustLoadLocation(name string) *time.Location {
 	return loc
 }
 
-func readCSV(body []byte) ([]rawRow, error) {
+// readCSV reads the header by name and hands each data row to emit. Unknown
+// columns are noted and ignored.
+func readCSV(body []byte, emit func(rawRow), note func(placematch.RunIssue)) error {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")) // a UTF-8 BOM from spreadsheet exports
 	cr := csv.NewReader(bytes.NewReader(body))
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	head, err := cr.Read()
 	if err != nil {
-		return nil, errors.New("no header row")
+		return errors.New("no header row")
 	}
-	for i := range head {
-		head[i] = strings.TrimSpace(head[i])
+	cols, width, err := readHeader(head, note)
+	if err != nil {
+		return err
 	}
-	if !slices.Equal(head, csvHeader) {
-		return nil, fmt.Errorf("the header must be exactly %s", strings.Join(csvHeader, ","))
+	field := func(rec []string, name string) string {
+		if i, ok := cols[name]; ok {
+			return rec[i]
+		}
+		return ""
 	}
-	var rows []rawRow
 	for n := 1; ; n++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return rows, nil
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("data row %d: %v", n, err)
+			return fmt.Errorf("data row %d: %v", n, err)
 		}
-		if len(rec) != len(csvHeader) {
-			rows = append(rows, rawRow{row: n, broken: fmt.Sprintf("the row has %d fields, not 4", len(rec))})
+		if len(rec) != width {
+			emit(rawRow{row: n, broken: fmt.Sprintf("the row has %d fields, the header %d", len(rec), width)})
 			continue
 		}
-		rows = append(rows, rawRow{row: n, ref: rec[0], urn: rec[1], vacancies: rec[2], asOf: rec[3]})
+		emit(rawRow{row: n, ref: field(rec, colRef), urn: field(rec, colURN), vacancies: field(rec, colVacancies),
+			asOf: field(rec, colAsOf)})
 	}
+}
+
+// maxNamedColumns bounds how many unknown columns a note names.
+const maxNamedColumns = 20
+
+// readHeader maps the known column names (trimmed, any case) to their positions.
+// A known column given twice, or a missing vacancies, as_of or identifier column,
+// is an error naming them.
+func readHeader(head []string, note func(placematch.RunIssue)) (map[string]int, int, error) {
+	cols := map[string]int{}
+	var unknown []string
+	for i, h := range head {
+		name := strings.ToLower(strings.TrimSpace(h))
+		switch name {
+		case colRef, colURN, colVacancies, colAsOf:
+			if _, dup := cols[name]; dup {
+				return nil, 0, fmt.Errorf("the header names column %s twice", name)
+			}
+			cols[name] = i
+		default:
+			unknown = append(unknown, strconv.Quote(strings.TrimSpace(h)))
+		}
+	}
+	var missing []string
+	for _, name := range []string{colVacancies, colAsOf} {
+		if _, ok := cols[name]; !ok {
+			missing = append(missing, name)
+		}
+	}
+	_, ref := cols[colRef]
+	_, urn := cols[colURN]
+	if !ref && !urn {
+		missing = append(missing, colRef+" or "+colURN)
+	}
+	if len(missing) > 0 {
+		return nil, 0, fmt.Errorf("the header lacks the column(s) %s (it needs vacancies, as_of and unit_reference or ofsted_urn, in any order)",
+			strings.Join(missing, ", "))
+	}
+	if len(unknown) > 0 {
+		msg := "unknown column(s) ignored: " + strings.Join(unknown[:min(len(unknown), maxNamedColumns)], ", ")
+		if len(unknown) > maxNamedColumns {
+			msg += fmt.Sprintf(" and %d more", len(unknown)-maxNamedColumns)
+		}
+		note(placematch.RunIssue{Message: msg})
+	}
+	return cols, len(head), nil
 }
 
 // jsonRow is a row of a JSON feed; vacancies is read raw so that 2.5 and "2" are
@@ -158,33 +220,67 @@ type jsonRow struct {
 	AsOf          string          `json:"as_of"`
 }
 
-func readJSON(body []byte) ([]rawRow, error) {
-	var doc struct {
-		Units *[]json.RawMessage `json:"units"`
+// readJSON streams {"units": [...]}, handing each element to emit as it is decoded;
+// other members of the object are skipped.
+func readJSON(body []byte, emit func(rawRow)) error {
+	notObject := errors.New(`not a JSON object {"units": [...]}`)
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return notObject
 	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, errors.New(`not a JSON object {"units": [...]}`)
-	}
-	if doc.Units == nil {
-		return nil, errors.New(`no "units" array`)
-	}
-	rows := make([]rawRow, 0, len(*doc.Units))
-	for i, raw := range *doc.Units {
-		var jr jsonRow
-		r := rawRow{row: i + 1}
-		if err := json.Unmarshal(raw, &jr); err != nil {
-			r.broken = "not an object with string unit_reference, ofsted_urn and as_of"
-			rows = append(rows, r)
+	seen := false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return notObject
+		}
+		if key != "units" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return notObject
+			}
 			continue
 		}
-		r.ref, r.urn, r.asOf = jr.UnitReference, jr.OfstedURN, jr.AsOf
-		r.vacancies = string(jr.Vacancies)
-		if strings.HasPrefix(r.vacancies, `"`) {
-			r.vacancies = "(a string) " + r.vacancies
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+			return errors.New(`"units" is not an array`)
 		}
-		rows = append(rows, r)
+		seen = true
+		for n := 1; dec.More(); n++ {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return fmt.Errorf("units[%d] is not JSON", n-1)
+			}
+			emit(jsonToRaw(n, raw))
+		}
+		if _, err := dec.Token(); err != nil { // the closing ]
+			return notObject
+		}
 	}
-	return rows, nil
+	if _, err := dec.Token(); err != nil { // the closing }
+		return notObject
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return notObject
+	}
+	if !seen {
+		return errors.New(`no "units" array`)
+	}
+	return nil
+}
+
+func jsonToRaw(n int, raw json.RawMessage) rawRow {
+	var jr jsonRow
+	r := rawRow{row: n}
+	if err := json.Unmarshal(raw, &jr); err != nil {
+		r.broken = "not an object with string unit_reference, ofsted_urn and as_of"
+		return r
+	}
+	r.ref, r.urn, r.asOf = jr.UnitReference, jr.OfstedURN, jr.AsOf
+	r.vacancies = string(jr.Vacancies)
+	if strings.HasPrefix(r.vacancies, `"`) {
+		r.vacancies = "(a string) " + r.vacancies
+	}
+	return r
 }
 
 func firstNonEmpty(a, b string) string {

@@ -82,7 +82,7 @@ func (s *Scheduler) execute(b *begun) {
 	name := b.run.Job
 	defer s.done(name, b.lock)
 	start := time.Now()
-	res, err := safeRun(s.ctx, b.job)
+	res, err := safeRun(withProgress(s.ctx, s.progressRecorder(s.ctx, b.run.ID, name)), b.job)
 	took := time.Since(start)
 	b.run.Counts, b.run.Errors = res.Counts, res.Issues
 	if b.run.Counts == nil {

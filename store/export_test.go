@@ -15,3 +15,9 @@ func (db *DB) DeleteAudit(ctx context.Context) error {
 func (db *DB) ExecRaw(ctx context.Context, sql string, args ...any) error {
 	return db.gorm.WithContext(ctx).Exec(sql, args...).Error
 }
+
+// UnbindFeedSecrets forgets every secret's host, as in a database from before
+// bindings existed.
+func (db *DB) UnbindFeedSecrets(ctx context.Context) error {
+	return db.gorm.WithContext(ctx).Exec("DELETE FROM feed_secret_hosts").Error
+}

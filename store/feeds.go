@@ -46,12 +46,16 @@ func (r *feedRow) toFeed() (*placematch.Feed, error) {
 
 // CreateFeed stores a new feed. Every unit id must name a supported-accommodation
 // unit (a ValidationError naming unit_ids[i] otherwise); a name already used is
-// ErrConflict.
+// ErrConflict; a secret_name bound to another host is a ValidationError naming
+// secret_name.
 func (db *DB) CreateFeed(ctx context.Context, f *placematch.Feed) error {
 	now := db.now()
 	f.ID, f.CreatedAt, f.UpdatedAt, f.Version, f.ArchivedAt = newID(), now, now, 1, nil
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := checkUnits(tx, f.UnitIDs); err != nil {
+			return err
+		}
+		if err := db.bindSecret(tx, f.SecretName, FeedHost(f.URL)); err != nil {
 			return err
 		}
 		row := toFeedRow(f)
@@ -160,10 +164,18 @@ func (db *DB) UpdateFeed(ctx context.Context, id string, ifVersion int, fn func(
 		if err := checkWritable(f.Record, ifVersion); err != nil {
 			return err
 		}
+		// The stored feed binds its secret first (when it predates bindings), so
+		// that a change of URL cannot take an unbound secret to a new host.
+		if err := db.bindSecret(tx, f.SecretName, FeedHost(f.URL)); err != nil {
+			return err
+		}
 		if err := fn(f); err != nil {
 			return err
 		}
 		if err := checkUnits(tx, f.UnitIDs); err != nil {
+			return err
+		}
+		if err := db.bindSecret(tx, f.SecretName, FeedHost(f.URL)); err != nil {
 			return err
 		}
 		f.Version, f.UpdatedAt = row.Version+1, db.now()

@@ -175,3 +175,20 @@ func strs[T ~string](in []T) []string {
 	}
 	return out
 }
+
+// RecordJobProgress stores what a running run has done so far, so that a run
+// whose process dies (marked interrupted later) keeps the counts of the work it had
+// committed. A run no longer running is left as it is.
+func (db *DB) RecordJobProgress(ctx context.Context, id string, counts map[string]int, issues []placematch.RunIssue) error {
+	c, err := json.Marshal(counts)
+	if err != nil {
+		return err
+	}
+	is, err := json.Marshal(nonNilIssues(issues))
+	if err != nil {
+		return err
+	}
+	res := db.gorm.WithContext(ctx).Model(&jobRunRow{}).Where("id = ? AND status = ?", id, string(placematch.RunRunning)).
+		Updates(map[string]any{"counts": string(c), "errors": string(is)})
+	return translate(res.Error)
+}

@@ -39,12 +39,15 @@ type BookRequest struct {
 // (SQLite), vacancies are checked on it, and filled is raised by a conditional UPDATE
 // that cannot pass places, so concurrent bookings never over-book. It returns
 // ErrNoCapacity when the provider lacks the places, ErrConflict when a child is not
-// awaiting or a record is archived, and a ValidationError naming child_id or
-// provider.id when they name nothing.
+// awaiting or a record is archived, and a ValidationError naming child_id,
+// provider.id or match_id when they name nothing.
 func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placement, error) {
 	var out []*placematch.Placement
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := db.lockEpoch(tx); err != nil {
+			return err
+		}
+		if err := checkCitedRun(tx, req.MatchID); err != nil {
 			return err
 		}
 		group, err := db.lockGroup(tx, req.ChildID, req.IncludeSiblings)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -34,6 +35,11 @@ type config struct {
 	FeedTimeout     time.Duration
 	FeedMaxBytes    int64
 	FeedAttempts    int
+	// FeedAllowedNetworks are internal networks feeds may be fetched from.
+	FeedAllowedNetworks []netip.Prefix
+	FeedMaxRejected     int
+	// MatchRunRetention is how long a match run no placement cites is kept.
+	MatchRunRetention time.Duration
 	// Token verification: a JWKS URL (production) or an HS256 secret (development).
 	JWKSURL     string
 	JWTSecret   string
@@ -78,19 +84,21 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_JOB_IMPORT_PROVIDER_FEEDS_SCHEDULE", def: "10 2 * * *", help: "cron spec (Europe/London) of import-provider-feeds, or off"},
 	{name: "PLACEMATCH_JOB_FLAG_STALE_AVAILABILITY_SCHEDULE", def: "20 2 * * *", help: "cron spec (Europe/London) of flag-stale-availability, or off"},
 	{name: "PLACEMATCH_JOB_SNAPSHOT_SUFFICIENCY_SCHEDULE", def: "30 2 * * *", help: "cron spec (Europe/London) of snapshot-sufficiency, or off"},
+	{name: "PLACEMATCH_JOB_PRUNE_MATCH_RUNS_SCHEDULE", def: "40 2 * * *", help: "cron spec (Europe/London) of prune-match-runs, or off"},
+	{name: "PLACEMATCH_MATCH_RUN_RETENTION", def: "90d", help: "how long a match run no placement cites is kept (days as 90d, or a duration such as 2160h)"},
 	{name: "PLACEMATCH_JOBS_STOP_TIMEOUT", def: "60s", help: "how long shutdown waits for a running job before cancelling it"},
 	{name: "PLACEMATCH_FEED_TIMEOUT", def: "30s", help: "time limit of one attempt to fetch a provider feed"},
 	{name: "PLACEMATCH_FEED_MAX_BYTES", def: "5242880", help: "largest provider feed accepted, in bytes"},
 	{name: "PLACEMATCH_FEED_ATTEMPTS", def: "3", help: "attempts to fetch a feed (backoff 1s, 2s, 4s...)"},
+	{name: "PLACEMATCH_FEED_ALLOWED_NETWORKS", help: "comma-separated CIDR networks feeds may be fetched from although internal (loopback, private, link-local); none by default"},
+	{name: "PLACEMATCH_FEED_MAX_REJECTED_ROWS", def: "100", help: "rejected rows of one feed listed in a job run; the rest are counted"},
 	// A pattern, not one variable: each feed's secret_name names its own. It is read
 	// when the feed is fetched, never at start, and never logged.
 	{name: "PLACEMATCH_FEED_SECRET_<NAME>", help: "value of the auth header of feeds whose secret_name is NAME", secret: true},
-	// Read by the rate limiter, the match-run retention and the feed fetcher; listed
-	// here so that the misspelling check knows them.
+	// Read by the rate limiter; listed here so that the misspelling check knows them.
+	// (The match-run retention and the feed networks are declared with the jobs.)
 	{name: "PLACEMATCH_RATE_LIMIT", help: "request rate limit of authenticated callers"},
 	{name: "PLACEMATCH_RATE_LIMIT_ANON", help: "request rate limit of unauthenticated callers"},
-	{name: "PLACEMATCH_MATCH_RUN_RETENTION", help: "how long stored match runs are kept"},
-	{name: "PLACEMATCH_FEED_ALLOWED_NETWORKS", help: "networks provider feeds may be fetched from"},
 }
 
 // testOnlyVars are read by the test suites, never by the binary, and are not

@@ -29,7 +29,7 @@ func jobScheduleVar(job string) string {
 }
 
 // jobNames lists the nightly jobs, in the order they run when due together.
-var jobNames = []string{jobs.NameReconcile, jobs.NameFeeds, jobs.NameStale, jobs.NameSnapshot}
+var jobNames = []string{jobs.NameReconcile, jobs.NameFeeds, jobs.NameStale, jobs.NameSnapshot, jobs.NamePrune}
 
 // newScheduler wires the nightly jobs to db with the configured schedules.
 func newScheduler(cfg config, db *store.DB, reg prometheus.Registerer) (*jobs.Scheduler, error) {
@@ -38,7 +38,8 @@ func newScheduler(cfg config, db *store.DB, reg prometheus.Registerer) (*jobs.Sc
 		return nil, err
 	}
 	feeds := jobs.ImportFeeds{Store: db, Now: db.Now, Timeout: cfg.FeedTimeout, MaxBytes: cfg.FeedMaxBytes,
-		Attempts: cfg.FeedAttempts, Secret: func(name string) (string, bool) {
+		Attempts: cfg.FeedAttempts, MaxRejected: cfg.FeedMaxRejected, Network: cfg.feedNetwork(),
+		Secret: func(name string) (string, bool) {
 			v, err := getenv(jobs.SecretEnvPrefix + name)
 			return v, err == nil && v != ""
 		}}
@@ -47,6 +48,7 @@ func newScheduler(cfg config, db *store.DB, reg prometheus.Registerer) (*jobs.Sc
 		feeds,
 		jobs.FlagStale{Store: db, Now: db.Now, After: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour},
 		jobs.Snapshot{Store: db, Now: db.Now, Location: loc},
+		jobs.PruneMatchRuns{Store: db, Now: db.Now, Retention: cfg.MatchRunRetention},
 	}
 	var m *jobs.Metrics
 	if reg != nil {
@@ -117,5 +119,42 @@ func loadJobConfig(cfg *config, vals map[string]string) error {
 	if cfg.FeedAttempts, err = strconv.Atoi(vals["PLACEMATCH_FEED_ATTEMPTS"]); err != nil || cfg.FeedAttempts < 1 || cfg.FeedAttempts > 10 {
 		return fmt.Errorf("PLACEMATCH_FEED_ATTEMPTS: must be a whole number from 1 to 10")
 	}
+	if cfg.FeedAllowedNetworks, err = jobs.ParseNetworks(vals["PLACEMATCH_FEED_ALLOWED_NETWORKS"]); err != nil {
+		return fmt.Errorf("PLACEMATCH_FEED_ALLOWED_NETWORKS: %w", err)
+	}
+	if cfg.FeedMaxRejected, err = strconv.Atoi(vals["PLACEMATCH_FEED_MAX_REJECTED_ROWS"]); err != nil || cfg.FeedMaxRejected < 1 || cfg.FeedMaxRejected > 10000 {
+		return fmt.Errorf("PLACEMATCH_FEED_MAX_REJECTED_ROWS: must be a whole number from 1 to 10000")
+	}
+	if cfg.MatchRunRetention, err = parseRetention(vals["PLACEMATCH_MATCH_RUN_RETENTION"]); err != nil {
+		return fmt.Errorf("PLACEMATCH_MATCH_RUN_RETENTION: %w", err)
+	}
 	return nil
+}
+
+// parseRetention reads a retention period: whole days ("90d", or a bare "90") or a
+// Go duration ("2160h"), at least one day, so that a typo cannot expire today's runs.
+func parseRetention(s string) (time.Duration, error) {
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok || strings.Trim(s, "0123456789") == "" {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a whole number of days such as 90d", s)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("%q is not a period such as 90d or 2160h", s)
+		}
+	}
+	if d < 24*time.Hour {
+		return 0, fmt.Errorf("must be at least one day (1d)")
+	}
+	return d, nil
+}
+
+// feedNetwork is the address policy of feeds, shared by registration (the API) and
+// fetching (the import job).
+func (c config) feedNetwork() jobs.NetPolicy {
+	return jobs.NetPolicy{Allowed: c.FeedAllowedNetworks}
 }

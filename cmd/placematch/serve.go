@@ -79,6 +79,7 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	}
 	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version, Jobs: sched, Metrics: reg, Reports: rsvc,
 		Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
+		FeedNetwork: cfg.feedNetwork(),
 		Matcher: &api.Matcher{Store: db, Weights: cfg.MatchWeights, AreaConfigured: db.Locator != nil,
 			StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour, FullReloadAfter: 5 * time.Minute}}
 	// Shut down in order: HTTP first (no new manual runs), then the scheduler
