@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +21,15 @@ import (
 // database behind the service's back), with a metrics registry, and with the server
 // changed by opts before it starts.
 func newEnvWith(t *testing.T, dialect string, cfg store.Config, opts ...func(*api.Server)) *env {
+	t.Helper()
+	e, h := newHandlerEnv(t, dialect, cfg, opts...)
+	e.srv = httptest.NewServer(h)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// newHandlerEnv is newEnvWith without the server: the caller serves the handler.
+func newHandlerEnv(t *testing.T, dialect string, cfg store.Config, opts ...func(*api.Server)) (*env, http.Handler) {
 	t.Helper()
 	db, err := store.Open(context.Background(), cfg)
 	if err != nil {
@@ -37,7 +48,15 @@ func newEnvWith(t *testing.T, dialect string, cfg store.Config, opts ...func(*ap
 	for _, o := range opts {
 		o(s)
 	}
-	e.srv = httptest.NewServer(s.Handler())
-	t.Cleanup(e.srv.Close)
-	return e
+	return e, s.Handler()
+}
+
+// containsAll reports whether s holds every part.
+func containsAll(s string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
 }

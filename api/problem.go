@@ -39,6 +39,7 @@ const (
 	typePrecondition = "/problems/precondition-failed"
 	typeInternal     = "/problems/internal-error"
 	typeUnavailable  = "/problems/unavailable"
+	typeRateLimited  = "/problems/rate-limited"
 )
 
 // requestError is an error the API itself raises about the request (as opposed to a
