@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"placematch/api"
 )
 
 // config is every setting, read from the environment once at start.
@@ -38,6 +40,9 @@ type config struct {
 	// CORSOrigins may call from a browser; TrustedProxies may set X-Forwarded-For.
 	CORSOrigins    []string
 	TrustedProxies []string
+	// RateLimit bounds each token subject, RateLimitAnon each client address
+	// without a valid token.
+	RateLimit, RateLimitAnon api.RateLimit
 }
 
 // envSpec documents one variable; the README's configuration table lists the same.
@@ -64,6 +69,9 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_JWT_AUDIENCE", def: "placematch-api", help: "required aud claim"},
 	{name: "PLACEMATCH_CORS_ORIGINS", help: "comma-separated browser origins allowed to call the API; none by default"},
 	{name: "PLACEMATCH_TRUSTED_PROXIES", help: "comma-separated proxy addresses trusted for X-Forwarded-For; none by default"},
+	// Token buckets: N requests per period on average, in bursts of up to N.
+	{name: "PLACEMATCH_RATE_LIMIT", def: "1200/1m", help: "requests per token subject, as N/period (bursts of N), or off"},
+	{name: "PLACEMATCH_RATE_LIMIT_ANON", def: "300/1m", help: "requests per client address without a valid token, as N/period, or off"},
 	// The nightly jobs are ten minutes apart, in the order their data flows: cron
 	// starts jobs due together at once, and the snapshot must see the day's
 	// reconciled, imported and flagged data.
@@ -129,6 +137,12 @@ func loadConfig() (config, error) {
 	cfg.JWTIssuer, cfg.JWTAudience = vals["PLACEMATCH_JWT_ISSUER"], vals["PLACEMATCH_JWT_AUDIENCE"]
 	cfg.CORSOrigins = splitList(vals["PLACEMATCH_CORS_ORIGINS"])
 	cfg.TrustedProxies = splitList(vals["PLACEMATCH_TRUSTED_PROXIES"])
+	if cfg.RateLimit, err = api.ParseRateLimit(vals["PLACEMATCH_RATE_LIMIT"]); err != nil {
+		return cfg, fmt.Errorf("PLACEMATCH_RATE_LIMIT: %w", err)
+	}
+	if cfg.RateLimitAnon, err = api.ParseRateLimit(vals["PLACEMATCH_RATE_LIMIT_ANON"]); err != nil {
+		return cfg, fmt.Errorf("PLACEMATCH_RATE_LIMIT_ANON: %w", err)
+	}
 	return cfg, nil
 }
 
@@ -142,7 +156,7 @@ func (c config) logAttrs() []any {
 		"weights", c.Weights, "stale_after_days", c.StaleAfterDays, "log_level", c.LogLevel.String(),
 		"shutdown_timeout", c.ShutdownTimeout.String(), "jwks_url", c.JWKSURL, "jwt_secret", masked(c.JWTSecret),
 		"jwt_issuer", c.JWTIssuer, "jwt_audience", c.JWTAudience, "cors_origins", c.CORSOrigins,
-		"trusted_proxies", c.TrustedProxies}
+		"trusted_proxies", c.TrustedProxies, "rate_limit", c.RateLimit.String(), "rate_limit_anon", c.RateLimitAnon.String()}
 }
 
 // masked says whether a secret is set without showing it.
