@@ -24,6 +24,7 @@ const overflowAddr = "(other clients)"
 // goroutine runs while nothing is refused.
 type refusals struct {
 	every  time.Duration
+	max    int // clients counted apart; maxSummaries
 	append func(ctx context.Context, e *store.AuditEvent) error
 	failed func()
 
@@ -43,7 +44,7 @@ func newRefusals(every time.Duration, appendFn func(context.Context, *store.Audi
 	if every <= 0 {
 		every = time.Minute
 	}
-	return &refusals{every: every, append: appendFn, failed: failed, pending: map[refusalKey]*refusalCount{}}
+	return &refusals{every: every, max: maxSummaries, append: appendFn, failed: failed, pending: map[refusalKey]*refusalCount{}}
 }
 
 // add counts one refused request of the client.
@@ -51,7 +52,7 @@ func (r *refusals) add(subject, role, addr, requestID string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k := refusalKey{subject, role, addr}
-	if _, ok := r.pending[k]; !ok && len(r.pending) >= maxSummaries {
+	if _, ok := r.pending[k]; !ok && len(r.pending) >= r.max {
 		k = refusalKey{addr: overflowAddr}
 	}
 	if p, ok := r.pending[k]; ok {
