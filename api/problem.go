@@ -39,7 +39,7 @@ const (
 	typePrecondition = "/problems/precondition-failed"
 	typeInternal     = "/problems/internal-error"
 	typeUnavailable  = "/problems/unavailable"
-	typeRateLimited  = "/problems/rate-limited"
+	typeRateLimited  = "/problems/too-many-requests"
 )
 
 // requestError is an error the API itself raises about the request (as opposed to a

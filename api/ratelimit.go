@@ -29,7 +29,7 @@ func (l RateLimit) String() string {
 }
 
 // ParseRateLimit reads "N/DURATION" (e.g. "600/1m": 600 requests a minute, bursts of
-// up to 600) or "off".
+// up to 600), a bare "N" (N a minute) or "off".
 func ParseRateLimit(s string) (RateLimit, error) {
 	s = strings.TrimSpace(s)
 	if s == "off" {
@@ -37,11 +37,11 @@ func ParseRateLimit(s string) (RateLimit, error) {
 	}
 	n, per, ok := strings.Cut(s, "/")
 	if !ok {
-		return RateLimit{}, fmt.Errorf("%q: want requests/duration such as 600/1m, or off", s)
+		per = "1m"
 	}
 	req, err := strconv.Atoi(strings.TrimSpace(n))
 	if err != nil || req < 1 {
-		return RateLimit{}, fmt.Errorf("%q: the number of requests must be a whole number, at least 1", s)
+		return RateLimit{}, fmt.Errorf("%q: want requests/duration such as 600/1m (the number a whole number, at least 1), or off", s)
 	}
 	d, err := time.ParseDuration(strings.TrimSpace(per))
 	if err != nil || d < time.Second {

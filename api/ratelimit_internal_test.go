@@ -42,13 +42,13 @@ func TestLimitersAreBoundedAndForgetIdleClients(t *testing.T) {
 }
 
 func TestParseRateLimit(t *testing.T) {
-	for in, want := range map[string]RateLimit{"600/1m": {600, time.Minute}, " 5 / 1s ": {5, time.Second}, "off": {}} {
+	for in, want := range map[string]RateLimit{"600/1m": {600, time.Minute}, " 5 / 1s ": {5, time.Second}, "off": {}, "5": {5, time.Minute}} {
 		got, err := ParseRateLimit(in)
 		if err != nil || got != want {
 			t.Errorf("%q: %v %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"", "600", "0/1m", "-1/1m", "ten/1m", "5/1ms", "5/soon"} {
+	for _, bad := range []string{"", "0/1m", "5/", "-1/1m", "ten/1m", "5/1ms", "5/soon"} {
 		if _, err := ParseRateLimit(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

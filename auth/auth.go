@@ -65,15 +65,40 @@ type claims struct {
 // Leeway allows for clocks a little apart between the identity provider and us.
 const Leeway = 30 * time.Second
 
-// parse verifies a token with key lookup keyFor, accepting only methods.
-func parse(token string, methods []string, issuer, audience string, now func() time.Time, keyFor jwt.Keyfunc) (Principal, error) {
+// DefaultMaxLifetime bounds exp − iat when a verifier sets no MaxLifetime: a stolen
+// token must not stay useful for longer than a working day, whatever the issuer chose.
+const DefaultMaxLifetime = 12 * time.Hour
+
+// rules are what every token must satisfy, whoever signed it.
+type rules struct {
+	methods          []string
+	issuer, audience string
+	now              func() time.Time
+	// maxLifetime bounds exp − iat; zero means DefaultMaxLifetime.
+	maxLifetime time.Duration
+}
+
+// parse verifies a token with key lookup keyFor under r.
+func parse(token string, r rules, keyFor jwt.Keyfunc) (Principal, error) {
 	var c claims
-	opts := []jwt.ParserOption{jwt.WithValidMethods(methods), jwt.WithExpirationRequired(), jwt.WithLeeway(Leeway),
-		jwt.WithIssuer(issuer), jwt.WithAudience(audience), jwt.WithIssuedAt()}
-	if now != nil {
-		opts = append(opts, jwt.WithTimeFunc(now))
+	opts := []jwt.ParserOption{jwt.WithValidMethods(r.methods), jwt.WithExpirationRequired(), jwt.WithLeeway(Leeway),
+		jwt.WithIssuer(r.issuer), jwt.WithAudience(r.audience), jwt.WithIssuedAt()}
+	if r.now != nil {
+		opts = append(opts, jwt.WithTimeFunc(r.now))
 	}
-	if _, err := jwt.ParseWithClaims(token, &c, keyFor, opts...); err != nil {
+	// RFC 7515 §4.1.11: a header naming critical extensions must be refused by a
+	// recipient that does not implement them, and this one implements none. The
+	// check runs before the key lookup, so such a token never triggers a JWKS fetch.
+	checked := func(t *jwt.Token) (any, error) {
+		if _, ok := t.Header["crit"]; ok {
+			return nil, errors.New("the crit header is not supported")
+		}
+		return keyFor(t)
+	}
+	if _, err := jwt.ParseWithClaims(token, &c, checked, opts...); err != nil {
+		return Principal{}, fmt.Errorf("%w: %v", ErrUnauthenticated, err)
+	}
+	if err := checkLifetime(c.RegisteredClaims, r.maxLifetime); err != nil {
 		return Principal{}, fmt.Errorf("%w: %v", ErrUnauthenticated, err)
 	}
 	if !slices.Contains(Roles, c.Role) {
@@ -86,4 +111,25 @@ func parse(token string, methods []string, issuer, audience string, now func() t
 		return Principal{}, fmt.Errorf("%w: a carer token needs carer_id", ErrUnauthenticated)
 	}
 	return Principal{Subject: c.Subject, Role: c.Role, CarerID: c.CarerID, UnitIDs: c.UnitIDs}, nil
+}
+
+// checkLifetime refuses a token whose issuer let it live longer than max (zero means
+// DefaultMaxLifetime). Without iat the lifetime cannot be known, so it is refused too.
+func checkLifetime(c jwt.RegisteredClaims, max time.Duration) error {
+	max = lifetimeLimit(max)
+	if c.IssuedAt == nil {
+		return errors.New("no iat: the token's lifetime cannot be checked")
+	}
+	if life := c.ExpiresAt.Sub(c.IssuedAt.Time); life > max {
+		return fmt.Errorf("lifetime %s exceeds the maximum %s", life, max)
+	}
+	return nil
+}
+
+// lifetimeLimit is the maximum lifetime a verifier configured with d applies.
+func lifetimeLimit(d time.Duration) time.Duration {
+	if d <= 0 {
+		return DefaultMaxLifetime
+	}
+	return d
 }

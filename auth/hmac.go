@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -20,6 +21,9 @@ type HMAC struct {
 	Audience string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MaxLifetime bounds exp − iat of tokens verified and minted; zero means
+	// DefaultMaxLifetime.
+	MaxLifetime time.Duration
 }
 
 // NewHMAC checks the secret is long enough.
@@ -39,12 +43,17 @@ func RandomSecret() []byte {
 
 // Verify implements Verifier.
 func (h *HMAC) Verify(_ context.Context, token string) (Principal, error) {
-	return parse(token, []string{jwt.SigningMethodHS256.Alg()}, h.Issuer, h.Audience, h.Now,
-		func(*jwt.Token) (any, error) { return h.Secret, nil })
+	r := rules{methods: []string{jwt.SigningMethodHS256.Alg()}, issuer: h.Issuer, audience: h.Audience, now: h.Now,
+		maxLifetime: h.MaxLifetime}
+	return parse(token, r, func(*jwt.Token) (any, error) { return h.Secret, nil })
 }
 
-// Mint signs a token for p valid for ttl.
+// Mint signs a token for p valid for ttl. A ttl beyond the maximum lifetime is
+// refused: Verify would refuse the token anyway.
 func (h *HMAC) Mint(p Principal, ttl time.Duration) (string, error) {
+	if max := lifetimeLimit(h.MaxLifetime); ttl > max {
+		return "", fmt.Errorf("auth: a token may live at most %s", max)
+	}
 	now := time.Now()
 	if h.Now != nil {
 		now = h.Now()

@@ -88,3 +88,14 @@ func prevSlot(s cron.Schedule, now time.Time) time.Time {
 		prev, t = n, n
 	}
 }
+
+// CheckSpec reports whether spec is one a Scheduler accepts ("" for the default,
+// SpecOff, or a cron spec), so that the configuration can be checked before anything
+// opens the database.
+func CheckSpec(spec string) error {
+	if spec == "" || spec == SpecOff {
+		return nil
+	}
+	_, err := parseSpec(spec, time.UTC)
+	return err
+}

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: makes sure PostgreSQL is installed and
 # running (installing it with apt and starting it when it is not), gives the tests a
-# database of their own, then runs go vet, staticcheck and go test -race. The store
-# and API suites run on SQLite and on PostgreSQL; a PostgreSQL they cannot reach
-# fails the run.
+# database of their own, then runs go vet, staticcheck, the OpenAPI linters and
+# go test -race. The store and API suites run on SQLite and on PostgreSQL; a
+# PostgreSQL they cannot reach fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '== %s\n' "$*" >&2; }
+
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -42,7 +45,7 @@ SQL
 if [ -z "${PLACEMATCH_TEST_DATABASE_URL:-}" ]; then
 	ensure_postgres
 fi
-log "PostgreSQL for tests: ${PLACEMATCH_TEST_DATABASE_URL%%:placematch_test@*}:***@${PLACEMATCH_TEST_DATABASE_URL#*@}"
+log "PostgreSQL for tests: $(mask_url "$PLACEMATCH_TEST_DATABASE_URL")"
 
 log "go mod verify"
 go mod verify
@@ -56,6 +59,9 @@ go vet ./...
 
 log "staticcheck (a Go tool dependency pinned in go.mod)"
 go tool staticcheck ./...
+
+log "OpenAPI lint"
+bash scripts/lint-openapi.sh
 
 log "CGO_ENABLED=0 go build"
 CGO_ENABLED=0 go build -o /dev/null ./...

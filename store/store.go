@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -72,6 +73,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		path := cfg.SQLitePath
 		if path == "" {
 			path = "placematch.db"
+		}
+		if err := createPrivate(path); err != nil {
+			return nil, err
 		}
 		// WAL lets readers run beside the writer; busy_timeout makes a second
 		// process wait instead of failing; foreign keys are off in SQLite unless asked.
@@ -216,4 +220,19 @@ func bumpEpoch(tx *gorm.DB) (int64, error) {
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
+}
+
+// createPrivate creates the SQLite file readable by its owner alone (0600) when it
+// does not exist yet: it holds children's records, and SQLite would otherwise create
+// it under the process umask (usually world-readable). SQLite gives its -wal and -shm
+// files the mode of the database file. An existing file keeps its mode.
+func createPrivate(path string) error {
+	if strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: create %s: %w", path, err)
+	}
+	return f.Close()
 }

@@ -23,12 +23,17 @@ import (
 func buildVerifier(cfg config, demo bool) (auth.Verifier, *auth.HMAC, error) {
 	switch {
 	case cfg.JWKSURL != "":
-		return &auth.JWKS{URL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience}, nil, nil
+		return &auth.JWKS{URL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
+			MaxLifetime: cfg.TokenMaxLifetime}, nil, nil
 	case cfg.JWTSecret != "":
 		h, err := auth.NewHMAC([]byte(cfg.JWTSecret), cfg.JWTIssuer, cfg.JWTAudience)
+		if h != nil {
+			h.MaxLifetime = cfg.TokenMaxLifetime
+		}
 		return h, nil, err
 	case demo:
-		h := &auth.HMAC{Secret: auth.RandomSecret(), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience}
+		h := &auth.HMAC{Secret: auth.RandomSecret(), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
+			MaxLifetime: cfg.TokenMaxLifetime}
 		return h, h, nil
 	}
 	return nil, nil, errors.New("no token verification configured: set PLACEMATCH_JWKS_URL or PLACEMATCH_JWT_SECRET " +
@@ -86,15 +91,20 @@ func printDemoTokens(ctx context.Context, db *store.DB, keys *auth.HMAC, stdout 
 }
 
 // cmdToken mints a development token with the configured secret and prints it alone.
-func cmdToken(cfg config, args []string, stdout io.Writer) error {
+func cmdToken(_ context.Context, cfg config, args []string, stdout io.Writer) error {
+	const synopsis = "token --role ROLE --sub SUBJECT [--carer-id ID] [--unit-ids ID,ID] [--ttl 8h]\n\n" +
+		"mint a development token with PLACEMATCH_JWT_SECRET; prints the token alone\n"
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	role := fs.String("role", "", "admin, placement_officer, carer, provider or commissioner")
 	sub := fs.String("sub", "", "subject: who the token is for")
 	carerID := fs.String("carer-id", "", "the carer record a carer token may use")
 	unitIDs := fs.String("unit-ids", "", "comma-separated units a provider token may use")
-	ttl := fs.Duration("ttl", 8*time.Hour, "how long the token is valid")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	ttl := fs.Duration("ttl", 8*time.Hour, "how long the token is valid (at most PLACEMATCH_TOKEN_MAX_LIFETIME)")
+	if err := parseFlags(fs, synopsis, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return badUsage(fs, synopsis, "takes no arguments, got %q", fs.Arg(0))
 	}
 	if cfg.JWTSecret == "" {
 		return errors.New("token: PLACEMATCH_JWT_SECRET (or PLACEMATCH_JWT_SECRET_FILE) is not set")
@@ -109,6 +119,7 @@ func cmdToken(cfg config, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	keys.MaxLifetime = cfg.TokenMaxLifetime
 	tok, err := keys.Mint(auth.Principal{Subject: *sub, Role: auth.Role(*role), CarerID: *carerID,
 		UnitIDs: splitList(*unitIDs)}, *ttl)
 	if err != nil {

@@ -33,7 +33,15 @@ func openPrepared(ctx context.Context, cfg config) (*store.DB, error) {
 	return db, nil
 }
 
-func cmdMigrate(ctx context.Context, cfg config) error {
+func cmdMigrate(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	const synopsis = "migrate\n\napply pending database migrations\n"
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	if err := parseFlags(fs, synopsis, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return badUsage(fs, synopsis, "takes no arguments, got %q", fs.Arg(0))
+	}
 	db, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -43,11 +51,15 @@ func cmdMigrate(ctx context.Context, cfg config) error {
 }
 
 func cmdSeed(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	const synopsis = "seed --demo [--seed N]\n\nload the Norfolk demo data set into an empty database\n"
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	isDemo := fs.Bool("demo", false, "load the Norfolk demo data set")
-	seed := fs.Uint64("seed", cfg.DemoSeed, "seed of the demo data")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	seed := fs.Uint64("seed", cfg.DemoSeed, "seed of the demo data (PLACEMATCH_DEMO_SEED)")
+	if err := parseFlags(fs, synopsis, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return badUsage(fs, synopsis, "takes no arguments, got %q", fs.Arg(0))
 	}
 	if !*isDemo {
 		return fmt.Errorf("seed: only --demo is available")
@@ -78,10 +90,15 @@ func cmdSeed(ctx context.Context, cfg config, args []string, stdout io.Writer) e
 }
 
 func cmdImportPostcodes(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
-	if len(args) != 1 {
-		return errUsage
+	const synopsis = "import-postcodes FILE.csv\n\nload postcodes (ONS Postcode Directory, or postcode,latitude,longitude)\n"
+	fs := flag.NewFlagSet("import-postcodes", flag.ContinueOnError)
+	if err := parseFlags(fs, synopsis, args, stdout); err != nil {
+		return err
 	}
-	f, err := os.Open(args[0])
+	if fs.NArg() != 1 {
+		return badUsage(fs, synopsis, "needs one FILE.csv, got %d arguments", fs.NArg())
+	}
+	f, err := os.Open(fs.Arg(0))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"placematch/api"
+	"placematch/matching"
 )
 
 // config is every setting, read from the environment once at start.
@@ -20,8 +21,10 @@ type config struct {
 	MigrateOnStart bool
 	Boundaries     string
 	// DfECLACSV is the DfE "children looked after" CSV the reports compare with.
-	DfECLACSV       string
-	Weights         string
+	DfECLACSV string
+	Weights   string
+	// MatchWeights are Weights parsed, checked at start.
+	MatchWeights    matching.Weights
 	StaleAfterDays  int
 	LogLevel        slog.Level
 	ShutdownTimeout time.Duration
@@ -37,6 +40,8 @@ type config struct {
 	JWTSecret   string
 	JWTIssuer   string
 	JWTAudience string
+	// TokenMaxLifetime bounds exp − iat of every token accepted or minted.
+	TokenMaxLifetime time.Duration
 	// CORSOrigins may call from a browser; TrustedProxies may set X-Forwarded-For.
 	CORSOrigins    []string
 	TrustedProxies []string
@@ -67,10 +72,11 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_JWT_SECRET", help: "HS256 secret (32+ bytes) for development tokens", secret: true},
 	{name: "PLACEMATCH_JWT_ISSUER", def: "placematch", help: "required iss claim"},
 	{name: "PLACEMATCH_JWT_AUDIENCE", def: "placematch-api", help: "required aud claim"},
+	{name: "PLACEMATCH_TOKEN_MAX_LIFETIME", def: "12h", help: "longest token lifetime (exp - iat) accepted or minted"},
 	{name: "PLACEMATCH_CORS_ORIGINS", help: "comma-separated browser origins allowed to call the API; none by default"},
 	{name: "PLACEMATCH_TRUSTED_PROXIES", help: "comma-separated proxy addresses trusted for X-Forwarded-For; none by default"},
 	// Token buckets: N requests per period on average, in bursts of up to N.
-	{name: "PLACEMATCH_RATE_LIMIT", def: "1200/1m", help: "requests per token subject, as N/period (bursts of N), or off"},
+	{name: "PLACEMATCH_RATE_LIMIT", def: "1200/1m", help: "requests per token subject, as N/period (bursts of N; a bare N is per minute), or off"},
 	{name: "PLACEMATCH_RATE_LIMIT_ANON", def: "300/1m", help: "requests per client address without a valid token, as N/period, or off"},
 	// The nightly jobs are ten minutes apart, in the order their data flows: cron
 	// starts jobs due together at once, and the snapshot must see the day's
@@ -86,11 +92,23 @@ var envSpecs = []envSpec{
 	// A pattern, not one variable: each feed's secret_name names its own. It is read
 	// when the feed is fetched, never at start, and never logged.
 	{name: "PLACEMATCH_FEED_SECRET_<NAME>", help: "value of the auth header of feeds whose secret_name is NAME", secret: true},
+	// Read by the match-run retention and the feed fetcher; listed here so that the
+	// misspelling check knows them.
+	{name: "PLACEMATCH_MATCH_RUN_RETENTION", help: "how long stored match runs are kept"},
+	{name: "PLACEMATCH_FEED_ALLOWED_NETWORKS", help: "networks provider feeds may be fetched from"},
 }
 
+// testOnlyVars are read by the test suites, never by the binary, and are not
+// misspellings.
+var testOnlyVars = []string{"PLACEMATCH_TEST_DATABASE_URL"}
+
 // getenv reads NAME, or the file named by NAME_FILE (for secrets mounted as files).
+// Both set is an error: which one wins would be a guess.
 func getenv(name string) (string, error) {
 	if f := os.Getenv(name + "_FILE"); f != "" {
+		if os.Getenv(name) != "" {
+			return "", fmt.Errorf("%s and %s_FILE are both set: set one", name, name)
+		}
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return "", fmt.Errorf("%s_FILE: %w", name, err)
@@ -135,6 +153,9 @@ func loadConfig() (config, error) {
 	}
 	cfg.JWKSURL, cfg.JWTSecret = vals["PLACEMATCH_JWKS_URL"], vals["PLACEMATCH_JWT_SECRET"]
 	cfg.JWTIssuer, cfg.JWTAudience = vals["PLACEMATCH_JWT_ISSUER"], vals["PLACEMATCH_JWT_AUDIENCE"]
+	if cfg.TokenMaxLifetime, err = time.ParseDuration(vals["PLACEMATCH_TOKEN_MAX_LIFETIME"]); err != nil || cfg.TokenMaxLifetime <= 0 {
+		return cfg, fmt.Errorf("PLACEMATCH_TOKEN_MAX_LIFETIME: must be a positive duration such as 12h")
+	}
 	cfg.CORSOrigins = splitList(vals["PLACEMATCH_CORS_ORIGINS"])
 	cfg.TrustedProxies = splitList(vals["PLACEMATCH_TRUSTED_PROXIES"])
 	if cfg.RateLimit, err = api.ParseRateLimit(vals["PLACEMATCH_RATE_LIMIT"]); err != nil {
@@ -143,6 +164,9 @@ func loadConfig() (config, error) {
 	if cfg.RateLimitAnon, err = api.ParseRateLimit(vals["PLACEMATCH_RATE_LIMIT_ANON"]); err != nil {
 		return cfg, fmt.Errorf("PLACEMATCH_RATE_LIMIT_ANON: %w", err)
 	}
+	if err := checkStartup(&cfg); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
 
@@ -150,12 +174,13 @@ func loadConfig() (config, error) {
 func (c config) logAttrs() []any {
 	db := "sqlite:" + c.SQLitePath
 	if c.DatabaseURL != "" {
-		db = maskURL(c.DatabaseURL)
+		db = maskDSN(c.DatabaseURL)
 	}
 	return []any{"addr", c.Addr, "database", db, "migrate_on_start", c.MigrateOnStart, "boundaries", c.Boundaries,
 		"weights", c.Weights, "stale_after_days", c.StaleAfterDays, "log_level", c.LogLevel.String(),
 		"shutdown_timeout", c.ShutdownTimeout.String(), "jwks_url", c.JWKSURL, "jwt_secret", masked(c.JWTSecret),
-		"jwt_issuer", c.JWTIssuer, "jwt_audience", c.JWTAudience, "cors_origins", c.CORSOrigins,
+		"jwt_issuer", c.JWTIssuer, "jwt_audience", c.JWTAudience, "token_max_lifetime", c.TokenMaxLifetime.String(),
+		"cors_origins", c.CORSOrigins,
 		"trusted_proxies", c.TrustedProxies, "rate_limit", c.RateLimit.String(), "rate_limit_anon", c.RateLimitAnon.String()}
 }
 

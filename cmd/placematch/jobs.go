@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,8 +58,23 @@ func newScheduler(cfg config, db *store.DB, reg prometheus.Registerer) (*jobs.Sc
 // cmdJob is `placematch job run NAME`: one run, recorded like any other, printed as
 // JSON. A failed run exits non-zero.
 func cmdJob(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
-	if len(args) != 2 || args[0] != "run" {
-		return errUsage
+	synopsis := "job run NAME\n\nrun one nightly job once and print its result; jobs: " + strings.Join(jobNames, ", ") + "\n"
+	fs := flag.NewFlagSet("job run", flag.ContinueOnError)
+	if len(args) > 0 && args[0] == "run" {
+		args = args[1:]
+	} else if !wantsHelp(args) {
+		return badUsage(fs, synopsis, "the only subcommand is run")
+	}
+	if err := parseFlags(fs, synopsis, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return badUsage(fs, synopsis, "needs one job NAME, got %d arguments", fs.NArg())
+	}
+	name := fs.Arg(0)
+	// The name is checked before the database is opened (and migrated).
+	if !slices.Contains(jobNames, name) {
+		return fmt.Errorf("job: no job is called %q (jobs: %s)", name, strings.Join(jobNames, ", "))
 	}
 	db, err := openPrepared(ctx, cfg)
 	if err != nil {
@@ -68,12 +85,9 @@ func cmdJob(ctx context.Context, cfg config, args []string, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	if !s.Has(args[1]) {
-		return fmt.Errorf("job: no job is called %q (jobs: %s)", args[1], strings.Join(s.Names(), ", "))
-	}
-	run, err := s.RunNow(ctx, args[1], placematch.TriggerCLI)
+	run, err := s.RunNow(ctx, name, placematch.TriggerCLI)
 	if err != nil {
-		return fmt.Errorf("job %s: %w", args[1], err)
+		return fmt.Errorf("job %s: %w", name, err)
 	}
 	out, _ := json.MarshalIndent(map[string]any{"id": run.ID, "job": run.Job, "status": run.Status,
 		"started_at": run.StartedAt, "finished_at": run.FinishedAt, "counts": run.Counts, "errors": run.Errors}, "", "  ")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestJobRunCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"job", "run", "nope"}, &out, &logs); err == nil || !strings.Contains(err.Error(), "reconcile-vacancies") {
 		t.Fatalf("unknown job: %v", err)
 	}
-	if err := run(context.Background(), []string{"job", "nope"}, &out, &logs); err != errUsage {
+	if err := run(context.Background(), []string{"job", "nope"}, &out, &logs); !errors.Is(err, errUsage) {
 		t.Fatalf("bad usage: %v", err)
 	}
 	t.Setenv("PLACEMATCH_JOB_RECONCILE_VACANCIES_SCHEDULE", "every night")

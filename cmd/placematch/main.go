@@ -6,6 +6,7 @@
 //	placematch import-postcodes FILE load a postcode CSV (ONS Postcode Directory or postcode,latitude,longitude)
 //	placematch job run NAME          run one nightly job once and print its result
 //	placematch report sufficiency    write the sufficiency report to a file (CSV, XLSX, JSON)
+//	placematch healthcheck [--path P] GET /healthz (or P) on PLACEMATCH_ADDR; exit 0 when it answers 200
 //	placematch version               print the version
 //
 // Configuration comes from the environment (see the README); wiring of store,
@@ -39,55 +40,79 @@ commands:
                               mint a development token with PLACEMATCH_JWT_SECRET; prints the token alone
   report sufficiency --format csv|xlsx|json --out FILE [--as-of DATE] [--group-by LIST] [--suppress]
                               write the sufficiency report without the HTTP server
+  healthcheck [--path /healthz] [--timeout 3s]
+                              GET the path on PLACEMATCH_ADDR's port; exits 0 on 200, else 1 (for Docker's HEALTHCHECK)
   version                     print the version
+
+Every command prints its own usage with -h or --help.
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if errors.Is(err, errUsage) {
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(os.Stderr, "placematch: %s\n\n%s", ue.msg, ue.usage)
+		os.Exit(2)
+	case errors.Is(err, errUsage):
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
-	}
-	if err != nil {
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "placematch:", err)
 		os.Exit(1)
 	}
 }
 
-var errUsage = errors.New("usage")
+// commandFunc runs one command with the checked configuration.
+type commandFunc func(ctx context.Context, cfg config, args []string, stdout io.Writer) error
+
+// commands are the commands that read the configuration. Each parses its own flags
+// first (parseFlags), so that -h/--help prints its usage and touches nothing.
+var commands = map[string]commandFunc{
+	"serve":            cmdServe,
+	"migrate":          cmdMigrate,
+	"seed":             cmdSeed,
+	"import-postcodes": cmdImportPostcodes,
+	"job":              cmdJob,
+	"token":            cmdToken,
+	"report":           cmdReport,
+	"healthcheck":      cmdHealthcheck,
+}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errUsage
+		return usageError{msg: "no command given", usage: usage}
 	}
-	cfg, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	slog.SetDefault(slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 	switch args[0] {
-	case "serve":
-		return cmdServe(ctx, cfg, args[1:], stdout)
-	case "migrate":
-		return cmdMigrate(ctx, cfg)
-	case "seed":
-		return cmdSeed(ctx, cfg, args[1:], stdout)
-	case "import-postcodes":
-		return cmdImportPostcodes(ctx, cfg, args[1:], stdout)
-	case "job":
-		return cmdJob(ctx, cfg, args[1:], stdout)
-	case "token":
-		return cmdToken(cfg, args[1:], stdout)
-	case "report":
-		return cmdReport(ctx, cfg, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return errUsage
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return usageError{msg: fmt.Sprintf("unknown command %q", args[0]), usage: usage}
+	}
+	help := wantsHelp(args[1:])
+	// The whole configuration is checked before any command runs; asking for help
+	// needs none of it, so a bad setting does not hide the usage.
+	cfg, err := loadConfig()
+	if err != nil && !help {
+		return err
+	}
+	slog.SetDefault(slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
+	if !help {
+		unknown, closest := unknownVars(os.Environ())
+		for i, name := range unknown {
+			slog.WarnContext(ctx, "unknown configuration variable, ignored", "name", name, "closest_known", closest[i])
+		}
+	}
+	if err := cmd(ctx, cfg, args[1:], stdout); !errors.Is(err, errHelpShown) {
+		return err
+	}
+	return nil
 }

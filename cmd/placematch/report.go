@@ -36,19 +36,29 @@ func reportService(cfg config, db *store.DB, districts *geo.Districts) (*reports
 // cmdReport runs `report sufficiency`: the same report as GET
 // /api/v1/reports/sufficiency, written to a file without the HTTP server.
 func cmdReport(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "sufficiency" {
-		return errUsage
-	}
+	const synopsis = "report sufficiency --format csv|xlsx|json --out FILE [--as-of DATE] [--group-by LIST] [--suppress]\n\n" +
+		"write the sufficiency report without the HTTP server; --out - writes it to standard output\n"
 	fs := flag.NewFlagSet("report sufficiency", flag.ContinueOnError)
+	if len(args) > 0 && args[0] == "sufficiency" {
+		args = args[1:]
+	} else if !wantsHelp(args) {
+		return badUsage(fs, synopsis, "the only report is sufficiency")
+	}
 	format := fs.String("format", "xlsx", "csv, xlsx or json")
-	out := fs.String("out", "", "file to write")
+	out := fs.String("out", "", "file to write, or - for standard output")
 	asOf := fs.String("as-of", "", "date of the report, YYYY-MM-DD (default today)")
 	groupBy := fs.String("group-by", "", "district,provider_kind[,placement_type][,age_band]")
 	from := fs.String("from", "", "first snapshot date of a trend")
 	to := fs.String("to", "", "last snapshot date of a trend")
 	suppress := fs.Bool("suppress", false, "show counts of 1-4 as c")
-	if err := fs.Parse(args[1:]); err != nil || *out == "" || fs.NArg() != 0 {
-		return errUsage
+	if err := parseFlags(fs, synopsis, args, stdout); err != nil {
+		return err
+	}
+	if *out == "" {
+		return badUsage(fs, synopsis, "--out is required")
+	}
+	if fs.NArg() != 0 {
+		return badUsage(fs, synopsis, "takes no arguments, got %q", fs.Arg(0))
 	}
 	q := url.Values{"format": {*format}, "as_of": {*asOf}, "group_by": {*groupBy}, "from": {*from}, "to": {*to},
 		"suppress": {fmt.Sprint(*suppress)}}
@@ -68,6 +78,10 @@ func cmdReport(ctx context.Context, cfg config, args []string, stdout io.Writer)
 	rep, err := svc.Sufficiency(ctx, o)
 	if err != nil {
 		return err
+	}
+	if *out == "-" {
+		// The report alone, so that it can be piped; no summary line.
+		return rep.Write(stdout)
 	}
 	// Write beside the target and rename, so a failed write never leaves a
 	// truncated report where a good one was expected.

@@ -18,29 +18,24 @@ import (
 	"placematch/api"
 	"placematch/demo"
 	"placematch/geo"
-	"placematch/matching"
 	"placematch/store"
 )
 
 func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	const synopsis = "serve [--demo]\n\nrun the HTTP API on PLACEMATCH_ADDR\n"
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	isDemo := fs.Bool("demo", false, "seed an empty database with the Norfolk demo data")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseFlags(fs, synopsis, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return badUsage(fs, synopsis, "takes no arguments, got %q", fs.Arg(0))
 	}
 	slog.InfoContext(ctx, "starting placematch", append([]any{"version", version, "demo", *isDemo}, cfg.logAttrs()...)...)
 
 	verifier, demoKeys, err := buildVerifier(cfg, *isDemo)
 	if err != nil {
 		return err
-	}
-	weights := matching.DefaultWeights()
-	if cfg.Weights != "" {
-		w, err := matching.ParseWeights(cfg.Weights)
-		if err != nil {
-			return fmt.Errorf("PLACEMATCH_WEIGHTS: %w", err)
-		}
-		weights = w
 	}
 	db, err := openPrepared(ctx, cfg)
 	if err != nil {
@@ -85,7 +80,7 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version, Jobs: sched, Metrics: reg, Reports: rsvc,
 		Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		RateLimit: cfg.RateLimit, RateLimitAnon: cfg.RateLimitAnon,
-		Matcher: &api.Matcher{Store: db, Weights: weights, AreaConfigured: db.Locator != nil,
+		Matcher: &api.Matcher{Store: db, Weights: cfg.MatchWeights, AreaConfigured: db.Locator != nil,
 			StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour, FullReloadAfter: 5 * time.Minute}}
 	// Shut down in order: HTTP first (no new manual runs), then the scheduler
 	// waits for running jobs (bounded), then the deferred Close of the database.
