@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -112,48 +114,72 @@ func principal(c *gin.Context) auth.Principal {
 	return pr
 }
 
-// authorize authenticates the bearer token and applies the route's policy; the audit
-// trail gets a line for audited routes and for every refusal.
+// authorize authenticates the bearer token, applies the client's rate limit and the
+// route's policy; the audit trail gets a line for audited routes and for every
+// refusal but rate limiting, which is counted and summarised (see refusals).
 func (s *Server) authorize() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		route := c.FullPath()
-		if route == "" { // no such route: answered by NoRoute / NoMethod
-			c.Next()
-			return
-		}
 		pol, known := policies[c.Request.Method+" "+route]
-		if known && pol.public {
+		open := route == "" || (known && pol.public) // no such route (NoRoute / NoMethod) or public
+		var (
+			p   auth.Principal
+			err = errNoToken
+		)
+		if !open {
+			p, err = s.authenticate(c)
+		}
+		if !s.admit(c, p, err == nil) {
+			return
+		}
+		if open {
 			c.Next()
 			return
 		}
-		p, err := s.authenticate(c)
 		if err != nil {
 			c.Header("WWW-Authenticate", `Bearer realm="placematch"`)
 			writeProblem(c, Problem{Type: typeUnauthenticated, Title: "Authentication required",
 				Status: http.StatusUnauthorized, Detail: "Send a valid bearer token in the Authorization header."})
 			slog.InfoContext(c.Request.Context(), "token refused", "request_id", c.GetString(requestIDKey), "reason", err.Error())
-			s.audit(c, pol, "denied")
+			_ = s.audit(c, pol, "denied")
 			return
 		}
 		c.Set(principalKey, p)
 		if !known || (p.Role != auth.Admin && !slices.Contains(pol.roles, p.Role)) {
 			writeProblem(c, Problem{Type: typeForbidden, Title: "Forbidden", Status: http.StatusForbidden,
 				Detail: "Your role may not use this route."})
-			s.audit(c, pol, "denied")
+			_ = s.audit(c, pol, "denied")
 			return
 		}
-		c.Next()
-		if pol.action != "" {
-			s.audit(c, pol, outcome(c.Writer.Status()))
+		if pol.action == "" {
+			c.Next()
+			return
 		}
+		if !heldActions[pol.action] {
+			c.Next()
+			_ = s.audit(c, pol, outcome(c.Writer.Status()))
+			return
+		}
+		held := holdResponse(c)
+		c.Next()
+		held.release(c, s.audit(c, pol, outcome(held.Status())))
 	}
 }
+
+var errNoToken = errors.New("no bearer token")
+
+// heldActions show a child's record (its needs, risks and home): their answer is
+// held until the audit row is written, and refused with 503 when it cannot be.
+// Changes (create, update, archive, placements) are already made when the row is
+// written; it is written whatever the client does, and a failure is logged and
+// counted in placematch_audit_write_failures_total.
+var heldActions = map[string]bool{"child.list": true, "child.read": true, "match.run": true, "match.read": true}
 
 func (s *Server) authenticate(c *gin.Context) (auth.Principal, error) {
 	h := c.GetHeader("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || token == "" {
-		return auth.Principal{}, errors.New("no bearer token")
+		return auth.Principal{}, errNoToken
 	}
 	if s.Verifier == nil {
 		return auth.Principal{}, errors.New("no token verification configured")
@@ -175,9 +201,24 @@ func outcome(status int) string {
 	return "success"
 }
 
-// audit appends one line to the trail. A failure to write it is logged loudly; the
-// answer has already been decided.
-func (s *Server) audit(c *gin.Context, pol policy, result string) {
+// auditTimeout bounds one audit write; auditRetryAfter is the Retry-After (seconds)
+// of a 503 answered because the trail could not be written.
+const (
+	auditTimeout    = 5 * time.Second
+	auditRetryAfter = "5"
+)
+
+const auditIDsKey = "audit_resource_ids"
+
+// auditRecords names every record a response shows beyond the route's :id (a list
+// page's children, a match run's sibling group), for the audit row.
+func auditRecords(c *gin.Context, ids []string) { c.Set(auditIDsKey, ids) }
+
+// audit appends one line to the trail. It is written with a context that outlives
+// the request, so a client hanging up (which cancels the request's context) cannot
+// lose it. A failure is logged loudly, counted, and returned: held answers become
+// 503, the others have already been decided.
+func (s *Server) audit(c *gin.Context, pol policy, result string) error {
 	p := principal(c)
 	action := pol.action
 	if a := c.GetString(auditActionKey); a != "" {
@@ -192,10 +233,19 @@ func (s *Server) audit(c *gin.Context, pol policy, result string) {
 			id = loc[strings.LastIndex(loc, "/")+1:]
 		}
 	}
+	v, _ := c.Get(auditIDsKey)
+	ids, _ := v.([]string)
 	e := &store.AuditEvent{Subject: p.Subject, Role: string(p.Role), Action: action, ResourceType: pol.resource,
-		ResourceID: id, Outcome: result, Status: c.Writer.Status(), RequestID: c.GetString(requestIDKey),
+		ResourceID: id, ResourceIDs: ids, Outcome: result, Status: c.Writer.Status(), RequestID: c.GetString(requestIDKey),
 		ClientAddr: c.ClientIP()}
-	if err := s.Store.AppendAudit(c.Request.Context(), e); err != nil {
-		slog.ErrorContext(c.Request.Context(), "audit write failed", "error", err.Error(), "request_id", e.RequestID)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), auditTimeout)
+	defer cancel()
+	err := s.Store.AppendAudit(ctx, e)
+	if err != nil {
+		if s.edge != nil {
+			s.edge.metrics.auditFailures.Inc()
+		}
+		slog.ErrorContext(ctx, "audit write failed", "error", err.Error(), "request_id", e.RequestID, "action", action)
 	}
+	return err
 }

@@ -39,9 +39,12 @@ func (s *Server) listChildren(c *gin.Context) {
 		return
 	}
 	items := make([]any, len(page.Items))
+	ids := make([]string, len(page.Items))
 	for i, ch := range page.Items {
 		items[i] = childToOut(ch, s.today())
+		ids[i] = ch.ID
 	}
+	auditRecords(c, ids) // every child shown, not only that a list was read
 	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
 }
 

@@ -102,6 +102,7 @@ func (s *Server) matchChild(c *gin.Context) {
 	for _, g := range group {
 		out.Group = append(out.Group, g.ID)
 	}
+	auditRecords(c, out.Group) // the run shows every child of the group, not only the one asked for
 	out.InputHash = inputHash(group, c.Request.URL.RawQuery, res.WeightsVersion, now)
 	body, err := json.Marshal(out)
 	if err != nil {
@@ -150,5 +151,13 @@ func (s *Server) getMatch(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	var shown struct {
+		Group []string `json:"group"`
+	}
+	if err := json.Unmarshal(run.Result, &shown); err != nil {
+		fail(c, err)
+		return
+	}
+	auditRecords(c, shown.Group)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Result)
 }

@@ -53,6 +53,7 @@ const (
 	typeUnauthenticated      = "/problems/unauthenticated"
 	typeForbidden            = "/problems/forbidden"
 	typeMethodNotAllowed     = "/problems/method-not-allowed"
+	typeRateLimited          = "/problems/too-many-requests"
 )
 
 // requestError is an error the API itself raises about the request (as opposed to a

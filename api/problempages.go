@@ -49,7 +49,13 @@ var problemDocs = map[string]problemDoc{
 	typeInternal: {500, "Internal error",
 		"The request could not be completed. It has been logged with its request id; quote the request_id when you report it."},
 	typeUnavailable: {503, "Service unavailable",
-		"The database cannot be reached, or the service is not ready. Nothing was changed; try again after the seconds in Retry-After."},
+		"The database cannot be reached, the service is not ready, or the audit trail cannot be written for a request that must be audited (a child's record is never shown unaudited). Nothing was changed; try again after the seconds in Retry-After."},
+	typeUnreadable: {500, "Stored record cannot be read",
+		"A stored value of this record (named in the detail, with its field) is not valid, for example a date written before the service checked dates. Lists leave the record out; an administrator can repair it with PATCH or PUT giving a valid value."},
+	typeUnsupportedMedia: {415, "Unsupported media type",
+		"The body must be sent as application/json (or application/merge-patch+json on PATCH), with that Content-Type."},
+	typeRateLimited: {429, "Too many requests",
+		"This client (its token's subject, or its address when unauthenticated) sent more requests than its limit allows. Wait the seconds in Retry-After before trying again."},
 }
 
 var problemPage = template.Must(template.New("problem").Parse(`<!DOCTYPE html>

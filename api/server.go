@@ -53,6 +53,14 @@ type Server struct {
 	// Metrics is the registry served at /metrics; the HTTP series are added to it.
 	// Nil uses a registry of this router's own.
 	Metrics *prometheus.Registry
+	// RateLimit bounds each token subject's requests, RateLimitAnon each client
+	// address's without a valid token; the zero value is no limit.
+	RateLimit, RateLimitAnon RateLimit
+	// RefusalSummaryEvery is how long a client's rate-limited requests are counted
+	// before one audit row records them; zero is a minute.
+	RefusalSummaryEvery time.Duration
+
+	edge *edge
 }
 
 func (s *Server) now() time.Time {
@@ -77,7 +85,10 @@ func (s *Server) Handler() http.Handler {
 	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil {
 		panic(fmt.Sprintf("api: trusted proxies: %v", err)) // configuration is checked at start
 	}
-	r.Use(requestID(), accessLog(), newHTTPMetrics(reg).middleware(), recoverProblem(), secureHeaders(),
+	hm := newHTTPMetrics(reg)
+	s.edge = &edge{subjects: newLimiters(s.RateLimit, maxClients), addresses: newLimiters(s.RateLimitAnon, maxClients),
+		refused: newRefusals(s.RefusalSummaryEvery, s.Store.AppendAudit, hm.auditFailures.Inc), metrics: hm, now: time.Now}
+	r.Use(requestID(), accessLog(), hm.middleware(), recoverProblem(), secureHeaders(),
 		cors(s.CORSOrigins), limitBody(), s.authorize())
 	r.NoRoute(func(c *gin.Context) {
 		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound, Detail: "No such route."})

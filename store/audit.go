@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,7 +22,16 @@ type AuditEvent struct {
 	Status       int       `json:"status"`
 	RequestID    string    `json:"request_id"`
 	ClientAddr   string    `json:"client_addr"`
+	// Count is how many requests the row records: 1, or the number of refusals a
+	// summary row stands for. Zero is stored as 1.
+	Count int `json:"count"`
+	// ResourceIDs are every record the response showed beyond ResourceID (a list
+	// page's children, a match run's sibling group), at most MaxAuditResourceIDs.
+	ResourceIDs []string `json:"resource_ids,omitempty"`
 }
+
+// MaxAuditResourceIDs bounds the ids one row records: a page never holds more.
+const MaxAuditResourceIDs = MaxLimit
 
 type auditRow struct {
 	ID           string `gorm:"primaryKey"`
@@ -35,6 +45,8 @@ type auditRow struct {
 	Status       int
 	RequestID    string
 	ClientAddr   string
+	RequestCount int
+	ResourceIDs  string // space-separated
 }
 
 func (auditRow) TableName() string { return "audit_events" }
@@ -42,15 +54,30 @@ func (auditRow) TableName() string { return "audit_events" }
 // AppendAudit adds an event to the trail. There is no method to change or remove
 // one, and the database refuses it too (see migration 00004).
 func (db *DB) AppendAudit(ctx context.Context, e *AuditEvent) error {
+	if len(e.ResourceIDs) > MaxAuditResourceIDs {
+		return fmt.Errorf("store: append audit: %d resource ids, at most %d", len(e.ResourceIDs), MaxAuditResourceIDs)
+	}
+	for _, id := range e.ResourceIDs {
+		if id == "" || strings.ContainsAny(id, " \t\n") {
+			return fmt.Errorf("store: append audit: resource id %q is empty or has spaces", id)
+		}
+	}
+	if e.Count < 1 {
+		e.Count = 1
+	}
 	e.ID, e.At = newID(), db.now()
-	row := auditRow(*e)
+	row := auditRow{ID: e.ID, At: e.At, Subject: e.Subject, Role: e.Role, Action: e.Action,
+		ResourceType: e.ResourceType, ResourceID: e.ResourceID, Outcome: e.Outcome, Status: e.Status,
+		RequestID: e.RequestID, ClientAddr: e.ClientAddr, RequestCount: e.Count,
+		ResourceIDs: strings.Join(e.ResourceIDs, " ")}
 	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("store: append audit: %w", translate(err))
 	}
 	return nil
 }
 
-// AuditFilter selects audit events; Resource matches a resource id or type.
+// AuditFilter selects audit events; Resource matches a resource id or type, or one
+// of the ids a row lists in ResourceIDs (who saw this child in a list?).
 type AuditFilter struct {
 	Subject  string
 	Resource string
@@ -66,7 +93,8 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (Page[AuditEvent], e
 		q = q.Where("subject = ?", f.Subject)
 	}
 	if f.Resource != "" {
-		q = q.Where("resource_id = ? OR resource_type = ?", f.Resource, f.Resource)
+		q = q.Where(`resource_id = ? OR resource_type = ? OR (' ' || resource_ids || ' ') LIKE ? ESCAPE '\'`,
+			f.Resource, f.Resource, "% "+escapeLike(f.Resource)+" %")
 	}
 	if !f.From.IsZero() {
 		q = q.Where("at >= ?", f.From.UTC())
@@ -84,10 +112,19 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (Page[AuditEvent], e
 	}
 	out := make([]AuditEvent, len(rows))
 	for i, r := range rows {
-		out[i] = AuditEvent(r)
-		out[i].At = r.At.UTC()
+		out[i] = AuditEvent{ID: r.ID, At: r.At.UTC(), Subject: r.Subject, Role: r.Role, Action: r.Action,
+			ResourceType: r.ResourceType, ResourceID: r.ResourceID, Outcome: r.Outcome, Status: r.Status,
+			RequestID: r.RequestID, ClientAddr: r.ClientAddr, Count: r.RequestCount}
+		if r.ResourceIDs != "" {
+			out[i].ResourceIDs = strings.Fields(r.ResourceIDs)
+		}
 	}
 	return cut(out, limit, func(e AuditEvent) string { return e.ID }), nil
+}
+
+// escapeLike makes s match itself only in a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // tamperAudit tries to change the trail; tests use it to show the database refuses.

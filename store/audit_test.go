@@ -30,3 +30,44 @@ func TestAuditTrailIsAppendOnly(t *testing.T) {
 		}
 	})
 }
+
+// A row stands for many requests (a summary) or many records (a list page): both
+// are kept, and a row is found by any record it lists, never by a part of an id or a
+// LIKE wildcard.
+func TestAuditRowsCountRequestsAndListRecords(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		ids := []string{"0190c1a2-0000-7000-8000-000000000001", "0190c1a2-0000-7000-8000-000000000002"}
+		must(t, db.AppendAudit(ctx, &store.AuditEvent{Subject: "officer-1", Role: "placement_officer", Action: "child.list",
+			ResourceType: "child", ResourceIDs: ids, Outcome: "success", Status: 200}))
+		must(t, db.AppendAudit(ctx, &store.AuditEvent{Action: "rate_limited", Outcome: "refused", Status: 429,
+			ClientAddr: "192.0.2.7", Count: 41}))
+		page, err := db.ListAudit(ctx, store.AuditFilter{Resource: ids[1]})
+		must(t, err)
+		if len(page.Items) != 1 || page.Items[0].Action != "child.list" || len(page.Items[0].ResourceIDs) != 2 ||
+			page.Items[0].ResourceIDs[0] != ids[0] || page.Items[0].Count != 1 {
+			t.Fatalf("by listed id: %+v", page.Items)
+		}
+		for _, partial := range []string{ids[1][:20], "0190c1a2-0000-7000-8000-00000000000_", "%"} {
+			page, err = db.ListAudit(ctx, store.AuditFilter{Resource: partial})
+			must(t, err)
+			if len(page.Items) != 0 {
+				t.Fatalf("%q matched %+v", partial, page.Items)
+			}
+		}
+		page, err = db.ListAudit(ctx, store.AuditFilter{})
+		must(t, err)
+		if len(page.Items) != 2 || page.Items[1].Count != 41 || page.Items[1].ResourceIDs != nil {
+			t.Fatalf("summary row: %+v", page.Items)
+		}
+		many := make([]string, store.MaxAuditResourceIDs+1)
+		for i := range many {
+			many[i] = ids[0]
+		}
+		if err := db.AppendAudit(ctx, &store.AuditEvent{Action: "child.list", ResourceIDs: many}); err == nil {
+			t.Fatal("an unbounded list of ids was stored")
+		}
+		if err := db.AppendAudit(ctx, &store.AuditEvent{Action: "child.list", ResourceIDs: []string{"a b"}}); err == nil {
+			t.Fatal("an id with a space was stored")
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"placematch/api"
 	"placematch/matching"
 )
 
@@ -50,6 +51,9 @@ type config struct {
 	// CORSOrigins may call from a browser; TrustedProxies may set X-Forwarded-For.
 	CORSOrigins    []string
 	TrustedProxies []string
+	// RateLimit bounds each token subject, RateLimitAnon each client address
+	// without a valid token.
+	RateLimit, RateLimitAnon api.RateLimit
 }
 
 // envSpec documents one variable; the README's configuration table lists the same.
@@ -77,6 +81,9 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_TOKEN_MAX_LIFETIME", def: "12h", help: "longest token lifetime (exp - iat) accepted or minted"},
 	{name: "PLACEMATCH_CORS_ORIGINS", help: "comma-separated browser origins allowed to call the API; none by default"},
 	{name: "PLACEMATCH_TRUSTED_PROXIES", help: "comma-separated proxy addresses trusted for X-Forwarded-For; none by default"},
+	// Token buckets: N requests per period on average, in bursts of up to N.
+	{name: "PLACEMATCH_RATE_LIMIT", def: "1200/1m", help: "requests per token subject, as N/period (bursts of N; a bare N is per minute), or off"},
+	{name: "PLACEMATCH_RATE_LIMIT_ANON", def: "300/1m", help: "requests per client address without a valid token, as N/period, or off"},
 	// The nightly jobs are ten minutes apart, in the order their data flows: cron
 	// starts jobs due together at once, and the snapshot must see the day's
 	// reconciled, imported and flagged data.
@@ -95,10 +102,6 @@ var envSpecs = []envSpec{
 	// A pattern, not one variable: each feed's secret_name names its own. It is read
 	// when the feed is fetched, never at start, and never logged.
 	{name: "PLACEMATCH_FEED_SECRET_<NAME>", help: "value of the auth header of feeds whose secret_name is NAME", secret: true},
-	// Read by the rate limiter; listed here so that the misspelling check knows them.
-	// (The match-run retention and the feed networks are declared with the jobs.)
-	{name: "PLACEMATCH_RATE_LIMIT", help: "request rate limit of authenticated callers"},
-	{name: "PLACEMATCH_RATE_LIMIT_ANON", help: "request rate limit of unauthenticated callers"},
 }
 
 // testOnlyVars are read by the test suites, never by the binary, and are not
@@ -161,6 +164,12 @@ func loadConfig() (config, error) {
 	}
 	cfg.CORSOrigins = splitList(vals["PLACEMATCH_CORS_ORIGINS"])
 	cfg.TrustedProxies = splitList(vals["PLACEMATCH_TRUSTED_PROXIES"])
+	if cfg.RateLimit, err = api.ParseRateLimit(vals["PLACEMATCH_RATE_LIMIT"]); err != nil {
+		return cfg, fmt.Errorf("PLACEMATCH_RATE_LIMIT: %w", err)
+	}
+	if cfg.RateLimitAnon, err = api.ParseRateLimit(vals["PLACEMATCH_RATE_LIMIT_ANON"]); err != nil {
+		return cfg, fmt.Errorf("PLACEMATCH_RATE_LIMIT_ANON: %w", err)
+	}
 	if err := checkStartup(&cfg); err != nil {
 		return cfg, err
 	}
@@ -178,7 +187,7 @@ func (c config) logAttrs() []any {
 		"shutdown_timeout", c.ShutdownTimeout.String(), "jwks_url", c.JWKSURL, "jwt_secret", masked(c.JWTSecret),
 		"jwt_issuer", c.JWTIssuer, "jwt_audience", c.JWTAudience, "token_max_lifetime", c.TokenMaxLifetime.String(),
 		"cors_origins", c.CORSOrigins,
-		"trusted_proxies", c.TrustedProxies}
+		"trusted_proxies", c.TrustedProxies, "rate_limit", c.RateLimit.String(), "rate_limit_anon", c.RateLimitAnon.String()}
 }
 
 // masked says whether a secret is set without showing it.

@@ -80,11 +80,13 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version, Jobs: sched, Metrics: reg, Reports: rsvc,
 		Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		FeedNetwork: cfg.feedNetwork(),
+		RateLimit:   cfg.RateLimit, RateLimitAnon: cfg.RateLimitAnon,
 		Matcher: &api.Matcher{Store: db, Weights: cfg.MatchWeights, AreaConfigured: db.Locator != nil,
 			StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour, FullReloadAfter: 5 * time.Minute}}
 	// Shut down in order: HTTP first (no new manual runs), then the scheduler
 	// waits for running jobs (bounded), then the deferred Close of the database.
 	err = listenAndServe(ctx, cfg, srv.Handler())
+	srv.FlushAudit() // the rate-limit summaries still being counted
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.JobsStopTimeout)
 	defer cancel()
 	if serr := sched.Stop(sctx); serr != nil {
