@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ func TestUnreadableStoredDatesCanBeFoundAndRepaired(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			db := storetest.OpenAt(t, d, 4)
+			db, cfg := storetest.OpenAt(t, d, 4)
 			bad := storetest.Child("BAD", func(c *placematch.Child) { c.DateOfBirth = placematch.Date{} })
 			if err := db.CreateChild(ctx, bad); err != nil {
 				t.Fatal(err)
@@ -30,11 +31,18 @@ func TestUnreadableStoredDatesCanBeFoundAndRepaired(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			// Booked with no start date, which this release stored as an empty string.
-			pls, err := db.Book(ctx, store.BookRequest{ChildID: good.ID, Provider: carer.Ref()})
-			if err != nil {
-				t.Fatal(err)
+			// Booked with no start date, which that release stored as an empty string;
+			// written as that release's columns, since today's booking writes more.
+			placementID := "0190a0b0-0000-7000-8000-000000000001"
+			q := `INSERT INTO placements (id, child_id, provider_id, provider_kind, start_date, status, group_id,
+				created_at, updated_at) VALUES (?, ?, ?, ?, '', 'active', ?, ?, ?)`
+			if d == store.Postgres {
+				for i := 1; strings.Contains(q, "?"); i++ {
+					q = strings.Replace(q, "?", "$"+strconv.Itoa(i), 1)
+				}
 			}
+			storetest.Exec(t, cfg, q, placementID, good.ID, carer.ID, string(placematch.KindCarer), placementID,
+				storetest.Clock, storetest.Clock)
 			if err := db.Migrate(ctx); err != nil {
 				t.Fatalf("migrating over old data: %v", err)
 			}
@@ -67,7 +75,7 @@ func TestUnreadableStoredDatesCanBeFoundAndRepaired(t *testing.T) {
 			}
 
 			// A placement's start date, fixed otherwise, can be set to repair it.
-			placement := "/api/v1/placements/" + pls[0].ID
+			placement := "/api/v1/placements/" + placementID
 			wantProblem(t, e.do("GET", placement, nil), 500, "start_date")
 			if n := len(e.do("GET", "/api/v1/placements", nil).JSON(t)["items"].([]any)); n != 0 {
 				t.Fatalf("%d placements listed", n)

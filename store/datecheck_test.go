@@ -87,7 +87,7 @@ func TestUnreadableStoredDatesNameTheRecordAndCanBeRepaired(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			db := storetest.OpenAt(t, d, 4)
+			db, _ := storetest.OpenAt(t, d, 4)
 			bad := storetest.Child("BAD", func(c *placematch.Child) { c.RequiredFrom = placematch.Date{} })
 			must(t, db.CreateChild(ctx, bad))
 			good := storetest.Child("GOOD")

@@ -16,7 +16,9 @@ import (
 // OpenAt returns a fresh store whose schema is migrated only up to version, as an
 // older release left it, so that a test can write data the way that release could
 // and then show that the later migrations (store.Migrate) and reads cope with it.
-func OpenAt(t testing.TB, dialect string, version int64) *store.DB {
+// It returns the store's configuration too, for Exec: rows an older release wrote
+// with columns today's code no longer matches are written as SQL.
+func OpenAt(t testing.TB, dialect string, version int64) (*store.DB, store.Config) {
 	t.Helper()
 	cfg := Config(t, dialect)
 	driver, dsn, gd := "pgx", cfg.DatabaseURL, goose.DialectPostgres
@@ -47,5 +49,5 @@ func OpenAt(t testing.TB, dialect string, version int64) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.Now = func() time.Time { return Clock }
-	return db
+	return db, cfg
 }

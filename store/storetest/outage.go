@@ -7,11 +7,12 @@ import (
 	"placematch/store"
 )
 
-// RenameTable renames a table of the database cfg opens, behind the back of the
-// stores using it, so a test can make one part of the schema fail on a real engine
-// (an audit trail that cannot be written) while the rest answers. It uses a
-// connection of its own, closed before it returns.
-func RenameTable(t testing.TB, cfg store.Config, from, to string) {
+// Exec runs one SQL statement on the database cfg opens, behind the back of the
+// stores using it, on a connection of its own closed before it returns: a test
+// writes what an older release or another program could have written, or breaks one
+// part of the schema on a real engine. Placeholders are the engine's own ($1 on
+// PostgreSQL, ? on SQLite).
+func Exec(t testing.TB, cfg store.Config, query string, args ...any) {
 	t.Helper()
 	driver, dsn := "sqlite", cfg.SQLitePath
 	if cfg.DatabaseURL != "" {
@@ -22,7 +23,15 @@ func RenameTable(t testing.TB, cfg store.Config, from, to string) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.Exec("ALTER TABLE " + from + " RENAME TO " + to); err != nil {
-		t.Fatalf("rename %s: %v", from, err)
+	if _, err := conn.Exec(query, args...); err != nil {
+		t.Fatalf("exec %q: %v", query, err)
 	}
+}
+
+// RenameTable renames a table of the database cfg opens, behind the back of the
+// stores using it, so a test can make one part of the schema fail on a real engine
+// (an audit trail that cannot be written) while the rest answers.
+func RenameTable(t testing.TB, cfg store.Config, from, to string) {
+	t.Helper()
+	Exec(t, cfg, "ALTER TABLE "+from+" RENAME TO "+to)
 }
