@@ -197,7 +197,7 @@ func (g *gen) awaiting(singles int, groups []int) []referral {
 			c.AvoidAreas = []json.RawMessage{squareAround(townIndex("Norwich"), 1.5)}
 		case 8, 9, 10, 11:
 			// Kept near school or family: 20 miles is the DfE's "far from home" line.
-			km := []float64{20, 32.19, 25, 40}[i-8]
+			km := []float64{20, placematch.NearKm, 25, 40}[i-8]
 			c.MaxDistanceKM = &km
 		case 12:
 			c.Languages = []string{"bsl", "english"}

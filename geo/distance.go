@@ -8,10 +8,6 @@ import (
 	"placematch"
 )
 
-// TwentyMilesKM is 20 miles in kilometres, the threshold the DfE statistics split
-// placements on ("placed more than 20 miles from home").
-const TwentyMilesKM = 32.19
-
 // kmPerMileDfE is the divisor the DfE uses to turn kilometres into miles; using the
 // same (rather than 1.609344) keeps our reported miles equal to theirs.
 const kmPerMileDfE = 1.6093

@@ -50,13 +50,13 @@ func TestMiles(t *testing.T) {
 		km, want float64
 	}{
 		{0, 0},
-		{TwentyMilesKM, 20.0}, // 20.0025 rounds down: the DfE threshold is 20.0 miles
-		{16.09, 10.0},         // 9.998
-		{24.46, 15.2},         // 15.199
-		{0.08, 0.0},           // 0.0497
-		{0.0805, 0.1},         // 0.05002 rounds half away from zero
-		{22, 13.7},            // 13.6705
-		{100, 62.1},           // 62.139: DfE's 1.6093, not the exact 1.609344
+		{placematch.NearKm, 20.0}, // 20.0025 rounds down: the DfE threshold is 20.0 miles
+		{16.09, 10.0},             // 9.998
+		{24.46, 15.2},             // 15.199
+		{0.08, 0.0},               // 0.0497
+		{0.0805, 0.1},             // 0.05002 rounds half away from zero
+		{22, 13.7},                // 13.6705
+		{100, 62.1},               // 62.139: DfE's 1.6093, not the exact 1.609344
 	}
 	for _, tt := range tests {
 		if got := Miles(tt.km); got != tt.want {
@@ -65,9 +65,12 @@ func TestMiles(t *testing.T) {
 	}
 }
 
-func TestTwentyMilesKM(t *testing.T) {
-	if got := math.Round(20*1.6093*100) / 100; got != TwentyMilesKM {
-		t.Errorf("20 miles = %v km, constant says %v", got, TwentyMilesKM)
+func TestNearKm(t *testing.T) {
+	if got := math.Round(placematch.NearMiles*1.6093*100) / 100; got != placematch.NearKm {
+		t.Errorf("%v miles = %v km, constant says %v", placematch.NearMiles, got, placematch.NearKm)
+	}
+	if got := Miles(placematch.NearKm); got != placematch.NearMiles {
+		t.Errorf("Miles(NearKm) = %v, want %v", got, placematch.NearMiles)
 	}
 }
 

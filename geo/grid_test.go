@@ -138,7 +138,7 @@ func BenchmarkGridWithin(b *testing.B) {
 	}
 	n := 0
 	for b.Loop() {
-		g.Within(norwich, TwentyMilesKM, func(string, placematch.Point) { n++ })
+		g.Within(norwich, placematch.NearKm, func(string, placematch.Point) { n++ })
 	}
 	_ = n
 }

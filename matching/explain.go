@@ -34,7 +34,7 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 	if q.home {
 		m.DistanceKM = round4(km)
 		m.DistanceMiles = geo.Miles(km)
-		m.Within20Miles = m.DistanceMiles <= 20
+		m.Within20Miles = m.DistanceMiles <= placematch.NearMiles
 	}
 
 	dist := q.distanceText(c, km)

@@ -4,7 +4,7 @@ import (
 	"math"
 	"math/bits"
 
-	"placematch/geo"
+	"placematch"
 )
 
 // Factor formulas. Each returns a value in [0, 1]; the same functions serve the fast
@@ -26,10 +26,10 @@ const (
 //	km ≤ 32.19 (20 miles): 1 − 0.3·km/32.19        (1 at home, 0.7 at 20 miles)
 //	km > 32.19:            0.7·exp(−(km − 32.19)/20) (0.31 at 30 miles, 0.14 at 40)
 func distanceCurve(km float64) float64 {
-	if km <= geo.TwentyMilesKM {
-		return 1 - (1-distAt20)*km/geo.TwentyMilesKM
+	if km <= placematch.NearKm {
+		return 1 - (1-distAt20)*km/placematch.NearKm
 	}
-	return distAt20 * math.Exp(-(km-geo.TwentyMilesKM)/distFalloffKM)
+	return distAt20 * math.Exp(-(km-placematch.NearKm)/distFalloffKM)
 }
 
 // distanceValue combines home and school: with a school location the value is the

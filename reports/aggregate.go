@@ -209,7 +209,7 @@ func countPlacement(r *Row, p *placematch.Provider, home *placematch.Point) {
 	}
 	miles := geo.Miles(geo.DistanceKM(*home, p.Location))
 	r.milesSum += miles
-	if miles <= 20 {
+	if miles <= placematch.NearMiles {
 		r.Within++
 	} else {
 		r.Over++
