@@ -95,14 +95,17 @@ type Input struct {
 // provider whose age range spans two bands, adds its places to both. The total row
 // counts each provider, placement and child once, so it reconciles with the records
 // rather than with the column sums. Archived providers are not supply: they add no
-// providers, places, filled or vacancies, while the placements they still hold count. Providers' Filled and Vacancies are replaced by
-// their values on in.AsOf.
+// providers, places, filled or vacancies, while the placements they still hold count. Filled and vacancies are
+// counted on in.AsOf on copies of the providers; in.Providers is left unchanged.
 func Aggregate(in Input) (rows []Row, total Row) {
 	total.District = TotalLabel
+	// Aggregate works on copies: the caller's providers keep their stored counts.
 	byID := make(map[string]*placematch.Provider, len(in.Providers))
-	for _, p := range in.Providers {
-		p.Filled = 0
-		byID[p.ID] = p
+	own := make([]placematch.Provider, len(in.Providers))
+	for i, p := range in.Providers {
+		own[i] = *p
+		own[i].Filled = 0
+		byID[p.ID] = &own[i]
 	}
 	groups := map[Key]*Row{}
 	get := func(k Key) *Row {
@@ -133,7 +136,8 @@ func Aggregate(in Input) (rows []Row, total Row) {
 			total.SiblingSplits++
 		}
 	}
-	for _, p := range in.Providers {
+	for i := range own {
+		p := &own[i]
 		if p.ArchivedAt != nil {
 			// Archived: its placements are counted above, but it offers no places.
 			continue
