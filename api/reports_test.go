@@ -57,7 +57,11 @@ func seedReport(t *testing.T, db *store.DB) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.SnapshotSufficiency(ctx, placematch.DateOf(storetest.Clock).AddDays(-1)); err != nil {
+	rows, err := (&reports.Service{Store: db, Now: func() time.Time { return storetest.Clock }}).SnapshotRows(ctx, placematch.DateOf(storetest.Clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ReplaceSnapshot(ctx, placematch.DateOf(storetest.Clock).AddDays(-1), rows); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"placematch"
+	"placematch/reports"
 	"placematch/store"
 )
 
@@ -102,7 +103,13 @@ func (Snapshot) Name() string { return NameSnapshot }
 
 // Run takes the snapshot and counts its rows.
 func (j Snapshot) Run(ctx context.Context) (Result, error) {
-	n, err := j.Store.SnapshotSufficiency(ctx, placematch.DateOf(clock(j.Now).In(orUTC(j.Location))))
+	date := placematch.DateOf(clock(j.Now).In(orUTC(j.Location)))
+	// The report's own aggregation computes the rows, so trend and report agree.
+	rows, err := (&reports.Service{Store: j.Store, Now: j.Now}).SnapshotRows(ctx, date)
+	if err != nil {
+		return Result{}, err
+	}
+	n, err := j.Store.ReplaceSnapshot(ctx, date, rows)
 	return Result{Counts: map[string]int{"snapshot_rows": n}}, err
 }
 

@@ -32,6 +32,15 @@ func (s *Service) now() time.Time {
 // Today returns the service's current date.
 func (s *Service) Today() placematch.Date { return placematch.DateOf(s.now()) }
 
+// judgedAt is the moment a report on date judges vacancies at: now for today, and a
+// past date's last moment, as a report run that day would.
+func judgedAt(now time.Time, date placematch.Date) time.Time {
+	if date.Before(placematch.DateOf(now)) {
+		return date.AddDays(1).Time().Add(-time.Nanosecond)
+	}
+	return now
+}
+
 // Report is a sufficiency report ready to be written in any format.
 type Report struct {
 	Options     Options
@@ -52,11 +61,7 @@ type Report struct {
 // children awaiting now.
 func (s *Service) Sufficiency(ctx context.Context, o Options) (*Report, error) {
 	now := s.now()
-	at := now
-	if o.AsOf.Before(placematch.DateOf(now)) {
-		// Judge a past date's vacancies at its last moment, as a report run that day would.
-		at = o.AsOf.AddDays(1).Time().Add(-time.Nanosecond)
-	}
+	at := judgedAt(now, o.AsOf)
 	providers, err := s.Store.ReportProviders(ctx, o.AsOf, at)
 	if err != nil {
 		return nil, err

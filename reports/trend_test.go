@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"testing"
+	"time"
 
 	"placematch"
 	"placematch/reports"
@@ -20,7 +21,12 @@ func TestTrendThreeDays(t *testing.T) {
 			d1, d2, d3 := asOf.AddDays(-2), asOf.AddDays(-1), asOf
 			snap := func(d placematch.Date) {
 				t.Helper()
-				if _, err := db.SnapshotSufficiency(ctx, d); err != nil {
+				// Today's records stored under d, as the nightly job would have on d.
+				rows, err := (&reports.Service{Store: db, Now: func() time.Time { return storetest.Clock }}).SnapshotRows(ctx, asOf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.ReplaceSnapshot(ctx, d, rows); err != nil {
 					t.Fatal(err)
 				}
 			}

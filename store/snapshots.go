@@ -46,101 +46,31 @@ type snapshotRow struct {
 
 func (snapshotRow) TableName() string { return "sufficiency_snapshots" }
 
-type snapKey struct{ district, kind, ptype string }
-
-// SnapshotSufficiency stores the snapshot of date from the live providers and the
-// children awaiting, replacing any snapshot already stored for that date, in one
-// transaction. It returns the rows written.
-func (db *DB) SnapshotSufficiency(ctx context.Context, date placematch.Date) (int, error) {
-	var n int
+// ReplaceSnapshot stores rows as the snapshot of date, replacing any snapshot already
+// stored for that date, in one transaction, and returns the rows written. It only
+// writes: the rows are computed by the reports package, so the snapshot and the
+// report share one aggregation. Each row's Date is taken to be date.
+func (db *DB) ReplaceSnapshot(ctx context.Context, date placematch.Date, rows []Snapshot) (int, error) {
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		agg := map[snapKey]*snapshotRow{}
-		get := func(k snapKey) *snapshotRow {
-			if agg[k] == nil {
-				agg[k] = &snapshotRow{SnapshotDate: date.String(), District: k.district, ProviderKind: k.kind, PlacementType: k.ptype}
-			}
-			return agg[k]
-		}
-		if err := db.aggregateProviders(tx, get); err != nil {
-			return err
-		}
-		if err := aggregateChildren(tx, get); err != nil {
-			return err
-		}
 		if err := tx.Where("snapshot_date = ?", date.String()).Delete(&snapshotRow{}).Error; err != nil {
 			return translate(err)
 		}
-		rows := make([]snapshotRow, 0, len(agg))
-		now := db.now()
-		for _, r := range agg {
-			r.CreatedAt = now
-			rows = append(rows, *r)
-		}
-		n = len(rows)
-		if n == 0 {
+		if len(rows) == 0 {
 			return nil
 		}
-		return translate(tx.CreateInBatches(rows, 200).Error)
+		now := db.now()
+		out := make([]snapshotRow, len(rows))
+		for i, r := range rows {
+			out[i] = snapshotRow{SnapshotDate: date.String(), District: r.District, ProviderKind: string(r.Kind),
+				PlacementType: string(r.PlacementType), Providers: r.Providers, Places: r.Places, Filled: r.Filled,
+				Vacant: r.Vacant, Unavailable: r.Unavailable, ChildrenAwaiting: r.ChildrenAwaiting, CreatedAt: now}
+		}
+		return translate(tx.CreateInBatches(out, 200).Error)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: snapshot sufficiency: %w", err)
 	}
-	return n, nil
-}
-
-func (db *DB) aggregateProviders(tx *gorm.DB, get func(snapKey) *snapshotRow) error {
-	var rows []providerRow
-	now := db.now()
-	return tx.Where("archived_at IS NULL").FindInBatches(&rows, 1000, func(_ *gorm.DB, _ int) error {
-		for i := range rows {
-			p, err := rows[i].toProvider(now)
-			if err != nil {
-				if skipUnreadable(tx.Statement.Context, err) {
-					continue
-				}
-				return err
-			}
-			keys := []snapKey{{p.District, string(p.Kind), ""}}
-			if p.Carer != nil {
-				keys = keys[:0]
-				for _, t := range p.Carer.PlacementTypes {
-					keys = append(keys, snapKey{p.District, string(p.Kind), string(t)})
-				}
-			}
-			for _, k := range keys {
-				r := get(k)
-				r.Providers++
-				r.Places += p.Places
-				r.Filled += p.Filled
-				r.Vacant += p.Vacancies
-				r.Unavailable += max(p.Places-p.Filled-p.Vacancies, 0)
-			}
-		}
-		return nil
-	}).Error
-}
-
-// aggregateChildren counts children awaiting by home district: against every carer
-// placement type row by the type they need, and against every unit and hub row of
-// their district, where they are the demand those places meet.
-func aggregateChildren(tx *gorm.DB, get func(snapKey) *snapshotRow) error {
-	var counts []struct {
-		District      string
-		PlacementType string
-		N             int
-	}
-	err := tx.Raw(`SELECT district, placement_type, COUNT(*) AS n FROM children
-		WHERE status = ? AND archived_at IS NULL GROUP BY district, placement_type`, string(placematch.ChildAwaiting)).Scan(&counts).Error
-	if err != nil {
-		return translate(err)
-	}
-	for _, c := range counts {
-		get(snapKey{c.District, string(placematch.KindCarer), c.PlacementType}).ChildrenAwaiting += c.N
-		for _, k := range []placematch.ProviderKind{placematch.KindUnit, placematch.KindHub} {
-			get(snapKey{c.District, string(k), ""}).ChildrenAwaiting += c.N
-		}
-	}
-	return nil
+	return len(rows), nil
 }
 
 // Snapshots returns the snapshot stored for date, ordered by district, kind and
