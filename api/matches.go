@@ -121,17 +121,11 @@ func (s *Server) matchChild(c *gin.Context) {
 
 // siblingGroup is the child and its siblings still awaiting a placement.
 func (s *Server) siblingGroup(c *gin.Context, child *placematch.Child) ([]*placematch.Child, error) {
-	group := []*placematch.Child{child}
 	sibs, err := s.Store.ChildrenByIDs(c.Request.Context(), child.Siblings)
 	if err != nil {
 		return nil, err
 	}
-	for _, sib := range sibs {
-		if sib.Status == placematch.ChildAwaiting {
-			group = append(group, sib)
-		}
-	}
-	return group, nil
+	return placematch.AwaitingGroup(child, sibs), nil
 }
 
 // inputHash identifies what a run was computed from: the records (by id and

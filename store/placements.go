@@ -154,13 +154,11 @@ func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placemat
 	if c.Status != placematch.ChildAwaiting {
 		return nil, placematch.Errorf(placematch.ErrConflict, "Child %s is %s, not awaiting a placement", c.ID, c.Status)
 	}
-	group := []*placematch.Child{c}
+	sibs := make([]*placematch.Child, 0, len(ids)-1)
 	for _, id := range ids[1:] {
-		if s := locked[id]; s.ArchivedAt == nil && s.Status == placematch.ChildAwaiting {
-			group = append(group, s)
-		}
+		sibs = append(sibs, locked[id])
 	}
-	return group, nil
+	return placematch.AwaitingGroup(c, sibs), nil
 }
 
 // splitsGroup reports whether booking group (the child first) leaves behind a
