@@ -27,6 +27,9 @@ func TestListsRefuseUnknownAndRepeatedParameters(t *testing.T) {
 			{"/api/v1/feeds?name=wensum", "name"},
 			{"/api/v1/jobs?limit=5", "limit"},
 			{"/api/v1/carers?limit=5&limit=6", "limit"},
+			{"/api/v1/reports/sufficiency?grup_by=district", "grup_by"},
+			{"/api/v1/reports/sufficiency?format=json&format=csv", "format"},
+			{"/api/v1/reports/providers.geojson?distrct=Norwich", "distrct"},
 		} {
 			wantProblem(t, e.do("GET", tc.path, nil), 400, tc.field)
 		}
@@ -47,7 +50,8 @@ func TestListsTakeEveryDeclaredParameter(t *testing.T) {
 	checked := 0
 	for path, item := range doc.Paths.Map() {
 		op := item.Get
-		if op == nil || !(strings.HasPrefix(op.OperationID, "list") || op.OperationID == "matchChild") || strings.Contains(path, "{name}") {
+		if op == nil || !(strings.HasPrefix(op.OperationID, "list") || op.OperationID == "matchChild" ||
+			strings.HasPrefix(path, "/api/v1/reports/")) || strings.Contains(path, "{name}") {
 			continue
 		}
 		for _, p := range append(item.Parameters, op.Parameters...) {
@@ -77,6 +81,8 @@ func TestQueryValuesAreCheckedOnBothEngines(t *testing.T) {
 			{"/api/v1/units?reference=U%1B", "reference"},
 			{"/api/v1/placements?child_id=%C3%28", "child_id"},
 			{"/api/v1/audit?subject=admin%00", "subject"},
+			{"/api/v1/reports/sufficiency?group_by=district%00", "group_by"},
+			{"/api/v1/reports/providers.geojson?district=Norwich%00", "district"},
 			{"/api/v1/children/" + childID + "/matches?max_distance_km=NaN", "max_distance_km"},
 			{"/api/v1/children/" + childID + "/matches?max_distance_km=Inf", "max_distance_km"},
 			{"/api/v1/children/" + childID + "/matches?max_distance_km=-Infinity", "max_distance_km"},

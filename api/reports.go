@@ -23,6 +23,10 @@ func (s *Server) reports() *reports.Service {
 // offered as a file dated by the report's as_of.
 func (s *Server) sufficiencyReport(c *gin.Context) {
 	svc := s.reports()
+	if err := knownQuery(c, "as_of", "from", "to", "group_by", "format", "suppress"); err != nil {
+		fail(c, err)
+		return
+	}
 	o, err := reports.ParseOptions(c.Request.URL.Query(), svc.Today())
 	if err != nil {
 		fail(c, err)
@@ -51,6 +55,10 @@ func (s *Server) sufficiencyReport(c *gin.Context) {
 // providersGeoJSON answers GET /api/v1/reports/providers.geojson.
 func (s *Server) providersGeoJSON(c *gin.Context) {
 	svc := s.reports()
+	if err := knownQuery(c, "kinds", "district"); err != nil {
+		fail(c, err)
+		return
+	}
 	f, err := reports.ParseMapFilter(c.Request.URL.Query(), svc.Districts)
 	if err != nil {
 		fail(c, err)

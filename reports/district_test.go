@@ -126,6 +126,15 @@ func TestProvidersGeoJSON(t *testing.T) {
 	if err != nil || len(fc.Features) != 2 {
 		t.Errorf("carers in Norwich: %d, %v", len(fc.Features), err)
 	}
+	// The district filter ignores case, as the lists' does, and keeps the district's
+	// own spelling so that it matches the features.
+	for q, want := range map[string]string{"district=norwich": "Norwich", "district=KING%27S+LYNN+AND+WEST+NORFOLK": "King's Lynn and West Norfolk",
+		"district=OUTSIDE+AREA": reports.OutsideArea} {
+		f, err := reports.ParseMapFilter(mustQuery(t, q), norfolk(t).Names())
+		if err != nil || f.District != want {
+			t.Errorf("%s: %+v, %v", q, f, err)
+		}
+	}
 	for q, field := range map[string]string{"kinds=carer": "kinds", "district=Leeds": "district", "district=": "district"} {
 		_, err := reports.ParseMapFilter(mustQuery(t, q), norfolk(t).Names())
 		var ve *placematch.ValidationError

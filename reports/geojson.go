@@ -40,11 +40,21 @@ func ParseMapFilter(q url.Values, districts []string) (MapFilter, error) {
 		}
 	}
 	if q.Has("district") {
+		// Case is ignored, as in the lists' district filter; the filter keeps the
+		// district's own spelling, which the features carry.
 		f.District = strings.TrimSpace(q.Get("district"))
+		canonical := func(d string) bool {
+			if strings.EqualFold(d, f.District) {
+				f.District = d
+				return true
+			}
+			return false
+		}
 		switch {
 		case f.District == "":
 			v.Add("district", "must not be empty")
-		case len(districts) > 0 && f.District != OutsideArea && !slices.Contains(districts, f.District):
+		case canonical(OutsideArea):
+		case len(districts) > 0 && !slices.ContainsFunc(districts, canonical):
 			v.Add("district", "must be one of the council's districts (%s) or %q", strings.Join(districts, ", "), OutsideArea)
 		}
 	}

@@ -19,8 +19,13 @@ if ! command -v npx >/dev/null 2>&1; then
 	fi
 	log "installing Node.js and npm for the OpenAPI linters"
 	if [ "$(id -u)" = 0 ]; then sudo=(); else sudo=(sudo); fi
-	"${sudo[@]}" apt-get update -qq
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+	if ! { "${sudo[@]}" apt-get update -qq &&
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; } ||
+		! command -v npx >/dev/null 2>&1; then
+		log "FAILED: the OpenAPI linters need Node.js and npm, which could not be installed;"
+		log "install them, or set PLACEMATCH_SKIP_OPENAPI_LINT=1 to skip the OpenAPI lint (it then says so)"
+		exit 1
+	fi
 fi
 
 export NO_UPDATE_NOTIFIER=1 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true

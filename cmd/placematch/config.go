@@ -104,9 +104,9 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_FEED_SECRET_<NAME>", help: "value of the auth header of feeds whose secret_name is NAME", secret: true},
 }
 
-// testOnlyVars are read by the test suites, never by the binary, and are not
-// misspellings.
-var testOnlyVars = []string{"PLACEMATCH_TEST_DATABASE_URL"}
+// testOnlyVars are read by the test suites and scripts, never by the binary, and are
+// not misspellings.
+var testOnlyVars = []string{"PLACEMATCH_TEST_DATABASE_URL", "PLACEMATCH_SKIP_OPENAPI_LINT"}
 
 // getenv reads NAME, or the file named by NAME_FILE (for secrets mounted as files).
 // Both set is an error: which one wins would be a guess.
