@@ -1,13 +1,8 @@
 package api_test
 
 import (
-	"net/http/httptest"
 	"testing"
-	"time"
 
-	"placematch"
-	"placematch/api"
-	"placematch/matching"
 	"placematch/store/storetest"
 )
 
@@ -18,12 +13,7 @@ func TestDatabaseGoneIsServiceUnavailable(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
 			db, unplug := storetest.OpenUnpluggable(t, d)
-			e := &env{t: t, db: db, clock: storetest.Clock}
-			e.keys = testKeys(e)
-			s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
-				Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}, Verifier: e.keys}
-			e.srv = httptest.NewServer(s.Handler())
-			t.Cleanup(e.srv.Close)
+			e := newEnvOn(t, db)
 
 			r := e.do("POST", "/api/v1/carers", carerBody("GONE"))
 			wantStatus(t, r, 201)
