@@ -13,9 +13,9 @@ import (
 )
 
 // Matcher keeps every live provider prepared for ranking in memory and keeps that
-// copy coherent with the database: before each search it reads the provider change
-// counter (one indexed row), and when any replica has written since, it loads only
-// the providers changed after the last counter it saw. A search therefore never
+// copy coherent with the database: before each search it asks the store for the
+// providers written since its last read (one indexed query, empty when nothing
+// changed on any replica), and loads only those. A search therefore never
 // loads provider rows it already holds, which keeps matching fast at national scale.
 type Matcher struct {
 	Store          *store.DB
@@ -29,7 +29,7 @@ type Matcher struct {
 	mu       sync.Mutex // serialises refreshes
 	snapshot *candidateSet
 	byID     map[string]*placematch.Provider
-	seq      int64
+	cursor   store.ChangeCursor
 	loadedAt time.Time
 }
 
@@ -53,23 +53,22 @@ func (m *Matcher) weights() matching.Weights {
 
 // candidates returns a current view of the providers.
 func (m *Matcher) candidates(ctx context.Context) (*candidateSet, error) {
-	epoch, err := m.Store.ProviderEpoch(ctx)
-	if err != nil {
-		return nil, err
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	reload := m.snapshot == nil || (m.FullReloadAfter > 0 && time.Since(m.loadedAt) > m.FullReloadAfter)
-	if !reload && epoch == m.seq {
-		return m.snapshot, nil
-	}
-	since := m.seq
+	since := m.cursor
 	if reload {
-		since, m.byID, m.loadedAt = 0, map[string]*placematch.Provider{}, time.Now()
+		since = store.ChangeCursor{}
 	}
-	changed, latest, err := m.Store.ProvidersChangedSince(ctx, since)
+	changed, next, err := m.Store.ProviderChanges(ctx, since)
 	if err != nil {
 		return nil, err
+	}
+	if reload {
+		m.byID, m.loadedAt = map[string]*placematch.Provider{}, time.Now()
+	} else if len(changed) == 0 {
+		m.cursor = next
+		return m.snapshot, nil
 	}
 	for _, p := range changed {
 		if p.ArchivedAt != nil {
@@ -78,7 +77,7 @@ func (m *Matcher) candidates(ctx context.Context) (*candidateSet, error) {
 			m.byID[p.ID] = p
 		}
 	}
-	m.seq = latest
+	m.cursor = next
 	m.snapshot = buildSet(m.byID)
 	return m.snapshot, nil
 }

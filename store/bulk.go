@@ -21,9 +21,10 @@ type BulkPlacement struct {
 // (and for benchmarks at national scale), where booking one placement at a time would
 // take minutes. It sets ids and bookkeeping like the Create methods, derives places
 // and districts, sets each provider's filled from the placements given, and marks
-// those children placed; it bumps the provider epoch once for the whole load. It
-// does not apply the matching engine's rules: the caller vouches for the data, but a
-// provider given more placements than places is still refused with ErrNoCapacity.
+// those children placed; on SQLite it takes one provider change number for the whole
+// load. It does not apply the matching engine's rules: the caller vouches for the
+// data, but a provider given more placements than places is still refused with
+// ErrNoCapacity.
 func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, children []*placematch.Child,
 	placements []BulkPlacement) error {
 	now := db.now()
@@ -40,7 +41,7 @@ func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, 
 		placed[pl.Child] = true
 	}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		seq, err := bumpEpoch(tx)
+		seq, err := db.nextChange(tx)
 		if err != nil {
 			return err
 		}

@@ -12,9 +12,10 @@ import (
 	"placematch/store/storetest"
 )
 
-// Every transaction that writes providers or placements takes the provider change
-// counter first, so concurrent bookings, updates, endings and the stale-flag job
-// queue instead of deadlocking (PostgreSQL would abort one with 40P01).
+// Every transaction that locks several rows takes them in one order (a placement,
+// then children, then providers; see store.go), so concurrent bookings, updates,
+// endings and the stale-flag job queue instead of deadlocking (PostgreSQL would abort
+// one with 40P01).
 func TestConcurrentProviderWritesNeverDeadlock(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *store.DB) {
 		p := storetest.Carer("BUSY", func(p *placematch.Provider) {
@@ -70,6 +71,42 @@ func TestConcurrentProviderWritesNeverDeadlock(t *testing.T) {
 		must(t, err)
 		if got.Filled != len(active.Items) || got.Filled > got.Places {
 			t.Fatalf("filled %d, active placements %d, places %d", got.Filled, len(active.Items), got.Places)
+		}
+	})
+}
+
+// Ending a placement frees the provider's place and puts the child back to awaiting;
+// booking that child's sibling with its siblings locks both children and then the
+// provider. Run side by side they must not deadlock: the ending locks the child
+// before the provider, as the booking does. Either may go first: the sibling is
+// booked alone (the child is still placed) or with the child (it is awaiting again).
+func TestEndingAndSiblingBookingNeverDeadlock(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		today := placematch.DateOf(storetest.Clock)
+		for i := range 25 {
+			p := storetest.Carer(fmt.Sprintf("END-%d", i))
+			must(t, db.CreateProvider(ctx, p))
+			a := storetest.Child(fmt.Sprintf("END-A%d", i))
+			must(t, db.CreateChild(ctx, a))
+			b := storetest.Child(fmt.Sprintf("END-B%d", i), func(c *placematch.Child) { c.Siblings = []string{a.ID} })
+			must(t, db.CreateChild(ctx, b))
+			placed, err := db.Book(ctx, store.BookRequest{ChildID: a.ID, Provider: p.Ref(), StartDate: today, SplitReason: "respite"})
+			must(t, err)
+			var endErr, bookErr error
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				_, endErr = db.UpdatePlacement(ctx, placed[0].ID, 0, func(pl *placematch.Placement) error {
+					pl.Status, pl.EndReason, pl.EndDate = placematch.PlacementEnded, "CARPL", today
+					return nil
+				})
+			})
+			wg.Go(func() {
+				_, bookErr = db.Book(ctx, store.BookRequest{ChildID: b.ID, Provider: p.Ref(), StartDate: today, IncludeSiblings: true})
+			})
+			wg.Wait()
+			if endErr != nil || bookErr != nil {
+				t.Fatalf("round %d: ending %v, booking %v", i, endErr, bookErr)
+			}
 		}
 	})
 }

@@ -92,3 +92,44 @@ func TestBookingCannotCiteAnExpiredMatchRun(t *testing.T) {
 		}
 	})
 }
+
+// A prune that runs while a booking citing an old run is between its check of the
+// run and its commit must keep the run: the booking holds the run (a share lock on
+// PostgreSQL, the one write transaction on SQLite) until it commits, the prune waits
+// for it, and then sees the placement citing the run.
+func TestPruneDuringABookingKeepsTheCitedRun(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		now := storetest.Clock
+		c := storetest.Child("A")
+		must(t, db.CreateChild(ctx, c))
+		p := storetest.Carer("C1")
+		must(t, db.CreateProvider(ctx, p))
+		db.Now = func() time.Time { return now.Add(-100 * 24 * time.Hour) }
+		m := &store.MatchRun{ChildID: c.ID, InputHash: "h", WeightsVersion: "v1", Result: []byte("{}")}
+		must(t, db.SaveMatchRun(ctx, m))
+		db.Now = func() time.Time { return now }
+		type pruned struct {
+			n   int
+			err error
+		}
+		done := make(chan pruned, 1)
+		_, err := db.Book(ctx, store.BookRequest{ChildID: c.ID, Provider: p.Ref(), StartDate: placematch.DateOf(now),
+			MatchID: m.ID, MatchRank: 1, Check: func([]*placematch.Child, *placematch.Provider) error {
+				go func() {
+					n, err := db.DeleteUncitedMatchRuns(ctx, now.Add(-90*24*time.Hour))
+					done <- pruned{n, err}
+				}()
+				time.Sleep(300 * time.Millisecond) // the prune runs now, if nothing holds it back
+				return nil
+			}})
+		must(t, err)
+		r := <-done
+		must(t, r.err)
+		if r.n != 0 {
+			t.Fatalf("the prune deleted %d runs, among them the one the booking cites", r.n)
+		}
+		if _, err := db.GetMatchRun(ctx, m.ID); err != nil {
+			t.Fatalf("cited run: %v", err)
+		}
+	})
+}

@@ -44,10 +44,7 @@ type BookRequest struct {
 func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placement, error) {
 	var out []*placematch.Placement
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		if err := db.lockEpoch(tx); err != nil {
-			return err
-		}
-		if err := checkCitedRun(tx, req.MatchID); err != nil {
+		if err := db.checkCitedRun(tx, req.MatchID); err != nil {
 			return err
 		}
 		group, err := db.lockGroup(tx, req.ChildID, req.IncludeSiblings)
@@ -85,7 +82,7 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 				return err
 			}
 		}
-		seq, err := bumpEpoch(tx)
+		seq, err := db.nextChange(tx)
 		if err != nil {
 			return err
 		}
@@ -260,9 +257,6 @@ func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*plac
 func (db *DB) UpdatePlacement(ctx context.Context, id string, ifVersion int, fn func(p *placematch.Placement) error) (*placematch.Placement, error) {
 	var out *placematch.Placement
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		if err := db.lockEpoch(tx); err != nil {
-			return err
-		}
 		p, err := db.getPlacement(tx, id, true)
 		if err != nil && !repairable(err) {
 			return err
@@ -318,18 +312,21 @@ func (db *DB) ArchivePlacement(ctx context.Context, id string, ifVersion int) er
 
 // freePlace gives the place back to the provider and puts the child back to
 // awaiting, inside the transaction that ends the placement.
+// The child is locked before the provider, the order Book takes them in (see the
+// lock order in store.go), so an ending and a booking of the child's siblings never
+// deadlock.
 func (db *DB) freePlace(tx *gorm.DB, p *placematch.Placement) error {
-	seq, err := bumpEpoch(tx)
+	c, err := db.getChild(tx, p.ChildID, true)
+	if err != nil {
+		return err
+	}
+	seq, err := db.nextChange(tx)
 	if err != nil {
 		return err
 	}
 	if err := tx.Exec("UPDATE providers SET filled = filled - 1, change_seq = ?, updated_at = ?, version = version + 1 WHERE id = ? AND filled > 0",
 		seq, db.now(), p.Provider.ID).Error; err != nil {
 		return translate(err)
-	}
-	c, err := db.getChild(tx, p.ChildID, true)
-	if err != nil {
-		return err
 	}
 	if c.Status == placematch.ChildPlaced {
 		c.Status = placematch.ChildAwaiting

@@ -36,7 +36,7 @@ func (db *DB) CreateProvider(ctx context.Context, p *placematch.Provider) error 
 	p.Places = p.ComputePlaces()
 	p.District = db.district(p.Location)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		seq, err := bumpEpoch(tx)
+		seq, err := db.nextChange(tx)
 		if err != nil {
 			return err
 		}
@@ -113,9 +113,6 @@ func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, 
 	}
 	var out *placematch.Provider
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		if err := db.lockEpoch(tx); err != nil {
-			return err
-		}
 		row, err := db.lockProvider(tx, id)
 		if err != nil {
 			return err
@@ -194,9 +191,10 @@ func (db *DB) lockProvider(tx *gorm.DB, id string) (*providerRow, error) {
 	return &row, nil
 }
 
-// saveProvider writes p over the row at version prev and bumps the change epoch.
+// saveProvider writes p over the row at version prev, as a change the candidate
+// index will read (see ProviderChanges).
 func (db *DB) saveProvider(tx *gorm.DB, p *placematch.Provider, prev int) (*placematch.Provider, error) {
-	seq, err := bumpEpoch(tx)
+	seq, err := db.nextChange(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -211,40 +209,4 @@ func (db *DB) saveProvider(tx *gorm.DB, p *placematch.Provider, prev int) (*plac
 	}
 	p.Vacancies = p.ComputeVacancies(db.now())
 	return p, nil
-}
-
-// ProviderEpoch returns the latest provider change number: when it has not moved, no
-// provider has changed.
-func (db *DB) ProviderEpoch(ctx context.Context) (int64, error) {
-	var seq int64
-	if err := db.gorm.WithContext(ctx).Raw("SELECT seq FROM provider_epoch WHERE id = 1").Scan(&seq).Error; err != nil {
-		return 0, translate(err)
-	}
-	return seq, nil
-}
-
-// ProvidersChangedSince returns every provider (archived ones included, so that a
-// cache can drop them) changed after change number since, and the newest change
-// number seen. An in-memory candidate index calls it to stay coherent with writes
-// made by any replica.
-func (db *DB) ProvidersChangedSince(ctx context.Context, since int64) ([]*placematch.Provider, int64, error) {
-	var rows []providerRow
-	if err := db.gorm.WithContext(ctx).Where("change_seq > ?", since).Order("change_seq").Find(&rows).Error; err != nil {
-		return nil, since, translate(err)
-	}
-	now := db.now()
-	out := make([]*placematch.Provider, 0, len(rows))
-	latest := since
-	for i := range rows {
-		latest = max(latest, rows[i].ChangeSeq)
-		p, err := rows[i].toProvider(now)
-		if err != nil {
-			if skipUnreadable(ctx, err) {
-				continue
-			}
-			return nil, since, err
-		}
-		out = append(out, p)
-	}
-	return out, latest, nil
 }

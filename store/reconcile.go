@@ -24,9 +24,6 @@ func (db *DB) ApplyFeed(ctx context.Context, f *placematch.Feed, reports []place
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		applied, issues = 0, nil
-		if err := db.lockEpoch(tx); err != nil {
-			return err
-		}
 		units, err := db.lockUnits(tx, f.UnitIDs)
 		if err != nil {
 			return err
@@ -72,7 +69,7 @@ func (db *DB) ApplyFeed(ctx context.Context, f *placematch.Feed, reports []place
 				continue
 			}
 			if seq == 0 {
-				if seq, err = bumpEpoch(tx); err != nil {
+				if seq, err = db.nextChange(tx); err != nil {
 					return err
 				}
 			}
@@ -164,13 +161,22 @@ func (db *DB) lockUnits(tx *gorm.DB, ids []string) ([]*providerRow, error) {
 func (db *DB) FlagStaleAvailability(ctx context.Context, cutoff time.Time) (int, error) {
 	var n int64
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		seq, err := bumpEpoch(tx)
+		seq, err := db.nextChange(tx)
 		if err != nil {
 			return err
 		}
-		res := tx.Model(&providerRow{}).
-			Where("archived_at IS NULL AND avail_status = ? AND (avail_confirmed_at IS NULL OR avail_confirmed_at < ?)",
-				string(placematch.Available), cutoff.UTC().Truncate(time.Microsecond)).
+		const stale = "archived_at IS NULL AND avail_status = ? AND (avail_confirmed_at IS NULL OR avail_confirmed_at < ?)"
+		args := []any{string(placematch.Available), cutoff.UTC().Truncate(time.Microsecond)}
+		q := tx.Model(&providerRow{}).Where(stale, args...)
+		if db.dialect == Postgres {
+			// Lock the rows in id order first, as every writer of several
+			// providers does (see the lock order in store.go); an UPDATE alone
+			// would lock them in whatever order it scans them.
+			locked := tx.Model(&providerRow{}).Select("id").Where(stale, args...).Order("id").
+				Clauses(clause.Locking{Strength: "UPDATE"})
+			q = tx.Model(&providerRow{}).Where("id IN (?)", locked).Where(stale, args...)
+		}
+		res := q.
 			Updates(map[string]any{"avail_status": string(placematch.Unconfirmed), "change_seq": seq,
 				"updated_at": db.now(), "version": gorm.Expr("version + 1")})
 		n = res.RowsAffected

@@ -193,22 +193,27 @@ func (db *DB) district(p placematch.Point) string {
 	return d
 }
 
-// lockEpoch takes the provider change counter's row lock at the start of a
-// transaction that may write providers or placements. Every such transaction takes
-// it first, before any provider, child or placement row, so they all queue in one
-// order and cannot deadlock. SQLite locks the whole database for a write
-// transaction, so there it has nothing to do.
-func (db *DB) lockEpoch(tx *gorm.DB) error {
-	if db.dialect != Postgres {
-		return nil
+// Lock order. On PostgreSQL every transaction that locks several rows takes them in
+// one order, so that two of them never wait for each other (which PostgreSQL would
+// end by aborting one with 40P01): a cited match run (share lock, checkCitedRun),
+// then a placement, then children in id order, then providers in id order. Writes
+// to different providers share no row and run side by side. (UpdateChild, which
+// never took part in provider writes, locks a child and then the siblings it links
+// in list order.) SQLite lets one
+// transaction write at a time (BEGIN IMMEDIATE), so there the order does not matter.
+//
+// nextChange returns the change number a provider write stores in change_seq. On
+// SQLite it bumps the one counter row inside tx: SQLite lets one transaction write
+// at a time, so the numbers commit in order and ProviderChanges finds the writes
+// after a reader's last one with "change_seq > last seen". On PostgreSQL nothing is
+// locked and it returns 0: the providers' trigger stamps each row with its writing
+// transaction (change_xid, which ProviderChanges reads) and numbers the write itself
+// from a sequence (migration 00010), so writes to different providers never wait
+// for each other.
+func (db *DB) nextChange(tx *gorm.DB) (int64, error) {
+	if db.dialect == Postgres {
+		return 0, nil
 	}
-	var seq int64
-	return translate(tx.Raw("SELECT seq FROM provider_epoch WHERE id = 1 FOR UPDATE").Scan(&seq).Error)
-}
-
-// bumpEpoch takes the next provider change number inside tx. The UPDATE locks the
-// epoch row until tx ends, so change numbers commit in order (see the migration).
-func bumpEpoch(tx *gorm.DB) (int64, error) {
 	var seq int64
 	err := tx.Raw("UPDATE provider_epoch SET seq = seq + 1 WHERE id = 1 RETURNING seq").Scan(&seq).Error
 	if err != nil {

@@ -251,26 +251,34 @@ func TestPostcodeImportIsIdempotent(t *testing.T) {
 	})
 }
 
-func TestProvidersChangedSince(t *testing.T) {
+// The candidate index reads every provider once, then only what changed: an
+// archive is returned (so the index can drop the provider), and a read with an
+// up-to-date cursor returns nothing.
+func TestProviderChanges(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *store.DB) {
 		a, b := storetest.Carer("A"), storetest.Carer("B")
 		must(t, db.CreateProvider(ctx, a))
 		must(t, db.CreateProvider(ctx, b))
-		all, seq, err := db.ProvidersChangedSince(ctx, 0)
+		all, cur, err := db.ProviderChanges(ctx, store.ChangeCursor{})
 		must(t, err)
 		if len(all) != 2 {
 			t.Fatalf("%d changed, want 2", len(all))
 		}
-		must(t, db.ArchiveProvider(ctx, a.Kind, a.ID, 0))
-		changed, seq2, err := db.ProvidersChangedSince(ctx, seq)
+		none, cur, err := db.ProviderChanges(ctx, cur)
 		must(t, err)
-		if len(changed) != 1 || changed[0].ID != a.ID || changed[0].ArchivedAt == nil || seq2 <= seq {
-			t.Fatalf("after archive: %d changed, seq %d→%d", len(changed), seq, seq2)
+		if len(none) != 0 {
+			t.Fatalf("%d changed with nothing written, want 0", len(none))
 		}
-		epoch, err := db.ProviderEpoch(ctx)
+		must(t, db.ArchiveProvider(ctx, a.Kind, a.ID, 0))
+		changed, cur, err := db.ProviderChanges(ctx, cur)
 		must(t, err)
-		if epoch != seq2 {
-			t.Fatalf("epoch %d, newest change %d", epoch, seq2)
+		if len(changed) != 1 || changed[0].ID != a.ID || changed[0].ArchivedAt == nil {
+			t.Fatalf("after archive: %d changed", len(changed))
+		}
+		again, _, err := db.ProviderChanges(ctx, cur)
+		must(t, err)
+		if len(again) != 0 {
+			t.Fatalf("the archive was returned again: %d changed", len(again))
 		}
 	})
 }

@@ -95,7 +95,7 @@ func (db *DB) correctFilled(tx *gorm.DB, res *ReconcileResult) error {
 			continue
 		}
 		if seq == 0 {
-			if seq, err = bumpEpoch(tx); err != nil {
+			if seq, err = db.nextChange(tx); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"placematch"
+)
+
+// ChangeCursor marks how far a reader of ProviderChanges has read. The zero value
+// has read nothing: the next call returns every provider. A cursor is a value;
+// ProviderChanges never changes the one it is given.
+type ChangeCursor struct {
+	// seq (SQLite) is the newest change number read.
+	seq int64
+	// xmin (PostgreSQL) is the oldest transaction still running when the last read
+	// that returned rows was made: every write that read could not see was made by
+	// a transaction at or above it.
+	xmin uint64
+	// seen (PostgreSQL) holds, for each row that read returned stamped at or above
+	// xmin, its stamp, so that the rows read again next time are not returned twice.
+	seen map[string]uint64
+}
+
+// ProviderChanges returns every provider (archived ones included, so that a cache
+// can drop them) written since the read that returned cursor since, and the cursor
+// to pass next time. An in-memory candidate index calls it before each search to
+// stay coherent with writes made by any replica: once a read has returned a write,
+// no later read misses a write committed after it, whatever order concurrent
+// writers commit in. When nothing changed it is one indexed query that returns no
+// rows.
+//
+// On SQLite one transaction writes at a time and every provider write takes the
+// next number of one counter (change_seq), so the writes after a read are those
+// numbered above the newest number it saw. On PostgreSQL writers do not queue on a
+// counter; each row carries the id of the transaction that last wrote it
+// (change_xid, set by a trigger), and a read returns the rows stamped at or above
+// the xmin of the previous read's snapshot: any transaction that read could not see
+// was still running then or had not started, so its id is at least that xmin. Rows
+// read before and unchanged since are recognised by their stamp and left out.
+func (db *DB) ProviderChanges(ctx context.Context, since ChangeCursor) ([]*placematch.Provider, ChangeCursor, error) {
+	if db.dialect == Postgres {
+		return db.providerChangesPG(ctx, since)
+	}
+	var rows []providerRow
+	if err := db.gorm.WithContext(ctx).Where("change_seq > ?", since.seq).Order("change_seq").Find(&rows).Error; err != nil {
+		return nil, since, translate(err)
+	}
+	next := since
+	out, err := db.readChanged(ctx, len(rows), func(i int) (*providerRow, bool) {
+		next.seq = max(next.seq, rows[i].ChangeSeq)
+		return &rows[i], true
+	})
+	if err != nil {
+		return nil, since, err
+	}
+	return out, next, nil
+}
+
+// stampedRow is a provider row with its writer's transaction id and the xmin of the
+// snapshot it was read in, both as text (xid8 has no Go type of its own).
+type stampedRow struct {
+	Row          providerRow `gorm:"embedded"`
+	Stamp        string
+	SnapshotXmin string
+}
+
+func (db *DB) providerChangesPG(ctx context.Context, since ChangeCursor) ([]*placematch.Provider, ChangeCursor, error) {
+	// One statement, so the rows and the xmin come from one snapshot.
+	const q = `SELECT providers.*, change_xid::text AS stamp,
+		pg_snapshot_xmin(pg_current_snapshot())::text AS snapshot_xmin
+		FROM providers WHERE change_xid >= ?::text::xid8`
+	var rows []stampedRow
+	if err := db.gorm.WithContext(ctx).Raw(q, strconv.FormatUint(since.xmin, 10)).Scan(&rows).Error; err != nil {
+		return nil, since, translate(err)
+	}
+	if len(rows) == 0 {
+		// Nothing stamped at or above xmin: nothing was written since, and the
+		// cursor stays valid as it is.
+		return nil, since, nil
+	}
+	xmin, err := strconv.ParseUint(rows[0].SnapshotXmin, 10, 64)
+	if err != nil {
+		return nil, since, fmt.Errorf("store: snapshot xmin %q: %w", rows[0].SnapshotXmin, err)
+	}
+	next := ChangeCursor{xmin: xmin, seen: map[string]uint64{}}
+	out, err := db.readChanged(ctx, len(rows), func(i int) (*providerRow, bool) {
+		r := &rows[i]
+		stamp, err := strconv.ParseUint(r.Stamp, 10, 64)
+		if err != nil {
+			stamp = 0 // read as new every time; never skipped
+		}
+		if stamp >= xmin {
+			next.seen[r.Row.ID] = stamp
+		}
+		old, ok := since.seen[r.Row.ID]
+		return &r.Row, !ok || old != stamp || stamp == 0
+	})
+	if err != nil {
+		return nil, since, err
+	}
+	return out, next, nil
+}
+
+// readChanged turns the n rows read into providers; row(i) returns the i-th row and
+// whether it is to be returned. A row that cannot be read is logged and left out,
+// as lists do, so that one bad row does not stop matching.
+func (db *DB) readChanged(ctx context.Context, n int, row func(i int) (*providerRow, bool)) ([]*placematch.Provider, error) {
+	now := db.now()
+	out := make([]*placematch.Provider, 0, n)
+	for i := range n {
+		r, keep := row(i)
+		if !keep {
+			continue
+		}
+		p, err := r.toProvider(now)
+		if err != nil {
+			if skipUnreadable(ctx, err) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
