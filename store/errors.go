@@ -17,13 +17,15 @@ import (
 )
 
 // constraintMessages says, for people, what each constraint protects. PostgreSQL
-// names the constraint; SQLite names the columns, so both spellings are listed.
+// names the constraint; SQLite names the columns of a unique index and the name of
+// a CHECK constraint, so both spellings are listed. Only the providers' filled
+// range check means no vacant place: another CHECK failing is a plain conflict.
 var constraintMessages = []struct{ pg, sqlite, msg string }{
 	{"providers_kind_reference", "providers.kind, providers.reference", "A provider of this kind already has this reference"},
 	{"children_reference", "children.reference", "A child already has this reference"},
 	{"placements_one_active", "placements.child_id", "The child already has an active placement"},
 	{"feeds_name", "feeds.name", "A feed already has this name"},
-	{"providers_filled_range", "CHECK constraint failed", "The provider has no vacant place left"},
+	{"providers_filled_range", "CHECK constraint failed: providers_filled_range", "The provider has no vacant place left"},
 }
 
 // dateChecks are the date checks of migration 00005 and the field each guards.

@@ -21,3 +21,7 @@ func (db *DB) ExecRaw(ctx context.Context, sql string, args ...any) error {
 func (db *DB) UnbindFeedSecrets(ctx context.Context) error {
 	return db.gorm.WithContext(ctx).Exec("DELETE FROM feed_secret_hosts").Error
 }
+
+// Translate exposes the translation of driver errors, so that a test can pass it an
+// error a real engine returned to a statement run with ExecRaw.
+func Translate(err error) error { return translate(err) }
