@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"placematch"
 	"placematch/store"
@@ -46,6 +48,42 @@ func TestBookChildReadFailureStaysAFailure(t *testing.T) {
 			}
 			if got.Filled != 0 {
 				t.Errorf("provider filled %d after a failed booking", got.Filled)
+			}
+		})
+	}
+}
+
+// TestBookChildReadTimeoutIsUnavailable: when the database does not answer the
+// booking's read of the child in time (here the children are behind a view that
+// takes seconds, on a real engine, and the request's deadline is shorter), Book
+// returns ErrUnavailable, which the API answers 503, and not the validation error
+// saying no child has the id: lockGroup turns only ErrNotFound into that error.
+func TestBookChildReadTimeoutIsUnavailable(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			cfg := storetest.Config(t, d)
+			db, err := store.Open(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			must(t, db.Migrate(ctx))
+			p, c := storetest.Carer("SLOW-B"), storetest.Child("SLOW-K")
+			must(t, db.CreateProvider(ctx, p))
+			must(t, db.CreateChild(ctx, c))
+			storetest.RenameTable(t, cfg, "children", "children_stored")
+			slow := "CREATE VIEW children AS SELECT * FROM children_stored WHERE (SELECT true FROM pg_sleep(5))"
+			if d == store.SQLite {
+				slow = `CREATE VIEW children AS SELECT * FROM children_stored WHERE (WITH RECURSIVE n(i) AS
+					(SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000000) SELECT count(*) FROM n) > 0`
+			}
+			storetest.Exec(t, cfg, slow)
+			short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			defer cancel()
+			_, err = db.Book(short, store.BookRequest{ChildID: c.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock)})
+			if !errors.Is(err, placematch.ErrUnavailable) || errors.Is(err, placematch.ErrInvalid) {
+				t.Fatalf("Book with the child read timing out: %v, want ErrUnavailable", err)
 			}
 		})
 	}
