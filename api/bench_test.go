@@ -62,8 +62,8 @@ func seedProviders(b *testing.B, db *store.DB, n int) {
 // BenchmarkMatchEndpoint is GET /api/v1/children/{id}/matches through the real
 // router and a real store holding 10,000 providers across Great Britain, on each
 // engine: decode, load the child and siblings, refresh the candidate cache (one
-// counter read when nothing changed), rank, encode, store the match run, and write
-// the audit row; the token is verified on every request.
+// indexed query that returns no rows when nothing changed), rank, encode, store the
+// match run, and write the audit row; the token is verified on every request.
 func BenchmarkMatchEndpoint(b *testing.B) {
 	for _, d := range storetest.Dialects() {
 		b.Run(d, func(b *testing.B) {
