@@ -35,17 +35,6 @@ var infantNeeds = []opt[string]{
 	{"physical_disability", 4}, {"autism", 4}, {"therapeutic", 4}, {"cultural_faith", 3}, {"makaton", 2},
 }
 
-// developmental are the developmental and health needs (the bulk of under-5s' needs).
-var developmental = []string{"complex_health", "speech_and_language", "learning_disability",
-	"physical_disability", "autism", "makaton"}
-
-// risksToOthers are the risks a child poses to others in the home. Graded high, they
-// decide who the child can live with (see compatible).
-var risksToOthers = []string{"sexual_harm_to_others", "physical_harm_to_others", "fire_setting", "harm_to_animals"}
-
-// householdCodes are the needs about who else lives in the home.
-var householdCodes = []string{"live_alone", "only_older_children", "only_younger_children", "no_pets"}
-
 // youngRisks are the risks recorded for children of 5 to 7, always graded low or
 // none: a young child's hitting out or playing with matches is not a high risk to
 // others.

@@ -97,6 +97,7 @@ func checkSeed(t *testing.T, dialect string, seed uint64) {
 	checkNorfolkShares(t, db, w, readNorfolkDistance(t))
 	checkAges(t, w)
 	checkHouseholds(t, w)
+	checkSiblingGroups(t, w)
 	if _, err := Seed(ctx, db, seed, storetest.Clock); err == nil {
 		t.Error("seeding a non-empty database twice succeeded")
 	}

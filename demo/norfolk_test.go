@@ -29,6 +29,19 @@ const shareTolerance = 5.0
 // it (the DfE publishes children, not places), so the range is the demo's own.
 const minFosterOccupancy, maxFosterOccupancy = 80.0, 90.0
 
+// The age rules the demo promises, written out here rather than taken from the
+// generator's constants, so that a change to the generator cannot move them.
+const (
+	minAgeHighRiskToOthers = 8  // no risk to others graded high below this age
+	minAgeExploitation     = 11 // exploitation and substance risks from this age
+)
+
+var (
+	othersRisks     = []string{"sexual_harm_to_others", "physical_harm_to_others", "fire_setting", "harm_to_animals"}
+	householdNeeds  = []string{"live_alone", "only_older_children", "only_younger_children", "no_pets"}
+	developmentNeed = []string{"complex_health", "speech_and_language", "learning_disability", "physical_disability", "autism", "makaton"}
+)
+
 // distanceShares are percentages of placements by distance from home.
 type distanceShares struct{ within, over, unknown float64 }
 
@@ -97,6 +110,7 @@ func TestDemoIsAsHardAsNorfolk(t *testing.T) {
 	m := checkNorfolkShares(t, db, w, readNorfolkDistance(t))
 	checkAges(t, w)
 	checkHouseholds(t, w)
+	checkSiblingGroups(t, w)
 	t.Logf("seed 1: fostering occupancy %.1f%%; vacant fostering places by district %v; units and hubs %.1f%% full; %d placements: %v; %d placed over the border",
 		m.occupancy, m.vacant, m.unitsFull, m.placements, m.split, m.outside)
 }
@@ -192,30 +206,30 @@ func checkAges(t *testing.T, w world) {
 		age := c.AgeOn(today)
 		for _, r := range c.Risks {
 			switch {
-			case slices.Contains(risksToOthers, r.Type) && r.Level == "high" && age < highRiskToOthersAge:
+			case slices.Contains(othersRisks, r.Type) && r.Level == "high" && age < minAgeHighRiskToOthers:
 				t.Errorf("%s, aged %d, has a high risk of %s", c.Reference, age, r.Type)
-			case (r.Type == "criminal_exploitation" || r.Type == "sexual_exploitation" || r.Type == "substances") && age < olderRisksAge:
+			case (r.Type == "criminal_exploitation" || r.Type == "sexual_exploitation" || r.Type == "substances") && age < minAgeExploitation:
 				t.Errorf("%s, aged %d, has a risk of %s", c.Reference, age, r.Type)
 			case age < 5:
 				t.Errorf("%s, aged %d, has a risk of %s", c.Reference, age, r.Type)
 			}
 			if r.Type == "going_missing" {
 				missing++
-				if age >= olderRisksAge {
+				if age >= minAgeExploitation {
 					missingOlder++
 				}
 			}
 		}
 		for _, n := range c.Needs {
-			if slices.Contains(householdCodes, n) {
+			if slices.Contains(householdNeeds, n) {
 				household++
-				if age < highRiskToOthersAge {
+				if age < minAgeHighRiskToOthers {
 					t.Errorf("%s, aged %d, needs %s", c.Reference, age, n)
 				}
 			}
 			if age < 5 {
 				infantNeeds++
-				if slices.Contains(developmental, n) {
+				if slices.Contains(developmentNeed, n) {
 					infantDev++
 				}
 			}
@@ -276,7 +290,7 @@ func checkHouseholds(t *testing.T, w world) {
 				t.Errorf("%s (aged %d, risks %v, needs %v) placed with %s breaks a household rule (household %+v, others %v)",
 					c.Reference, age, c.Risks, c.Needs, p.Reference, hh, home)
 			}
-			if slices.ContainsFunc(risksToOthers, func(r string) bool { return highRisk(c, r) }) {
+			if slices.ContainsFunc(othersRisks, func(r string) bool { return highRisk(c, r) }) {
 				risky++
 			}
 			home = append(home, resident{age: age, child: c})
@@ -289,5 +303,51 @@ func checkHouseholds(t *testing.T, w world) {
 	}
 	if risky < 3 {
 		t.Errorf("only %d children placed with carers have a high risk to others", risky)
+	}
+}
+
+// checkSiblingGroups checks the awaiting sibling groups: at least five, of two to four
+// children of different ages with needs of their own, and at least one with a member
+// at high risk.
+func checkSiblingGroups(t *testing.T, w world) {
+	t.Helper()
+	today := placematch.DateOf(storetest.Clock)
+	byID := map[string]*placematch.Child{}
+	for _, c := range w.children {
+		byID[c.ID] = c
+	}
+	groups, risky, differentNeeds := 0, 0, 0
+	for _, c := range w.children {
+		if c.Status != placematch.ChildAwaiting || len(c.Siblings) == 0 || slices.ContainsFunc(c.Siblings, func(s string) bool { return s < c.ID }) {
+			continue // not a group, or counted at its first member
+		}
+		groups++
+		members := []*placematch.Child{c}
+		for _, s := range c.Siblings {
+			members = append(members, byID[s])
+		}
+		if len(members) < 2 || len(members) > 4 {
+			t.Errorf("%s: a sibling group of %d", c.Reference, len(members))
+		}
+		ages := map[int]bool{}
+		needs := map[string]bool{}
+		high := false
+		for _, m := range members {
+			ages[m.AgeOn(today)] = true
+			needs[fmt.Sprint(m.Needs)] = true
+			high = high || slices.ContainsFunc(m.Risks, func(r placematch.Risk) bool { return r.Level == "high" })
+		}
+		if len(ages) != len(members) {
+			t.Errorf("%s: siblings share an age", c.Reference)
+		}
+		if len(needs) > 1 {
+			differentNeeds++
+		}
+		if high {
+			risky++
+		}
+	}
+	if groups < 5 || risky == 0 || differentNeeds*2 < groups {
+		t.Errorf("%d sibling groups, %d with a high risk, %d whose members' needs differ", groups, risky, differentNeeds)
 	}
 }

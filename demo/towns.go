@@ -83,18 +83,12 @@ var towns = []town{
 // 20 km from every town in towns, so Locator files nothing near them under a Norfolk
 // district. Positions are hand-entered to about 0.01°, like towns.
 var outOfCounty = []town{
-	{"Peterborough", "", 52.57, -0.24, 0, inland},
-	{"Ely", "", 52.40, 0.26, 0, inland},
-	{"Spalding", "", 52.79, -0.15, 0, inland},
-	{"Boston", "", 52.98, -0.03, 0, inland},
-	{"Stowmarket", "", 52.19, 1.00, 0, inland},
-	{"Ipswich", "", 52.06, 1.16, 0, inland},
-}
-
-// counties names the county of each town in outOfCounty.
-var counties = map[string]string{
-	"Peterborough": "Cambridgeshire", "Ely": "Cambridgeshire", "Spalding": "Lincolnshire",
-	"Boston": "Lincolnshire", "Stowmarket": "Suffolk", "Ipswich": "Suffolk",
+	{"Peterborough", "", 52.57, -0.24, 0, inland}, // Cambridgeshire
+	{"Ely", "", 52.40, 0.26, 0, inland},           // Cambridgeshire
+	{"Spalding", "", 52.79, -0.15, 0, inland},     // Lincolnshire
+	{"Boston", "", 52.98, -0.03, 0, inland},       // Lincolnshire
+	{"Stowmarket", "", 52.19, 1.00, 0, inland},    // Suffolk
+	{"Ipswich", "", 52.06, 1.16, 0, inland},       // Suffolk
 }
 
 // districtPop is each district's population, roughly (2021 census). Most of Norfolk
