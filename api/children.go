@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -9,78 +10,61 @@ import (
 	"placematch/store"
 )
 
-func (s *Server) listChildren(c *gin.Context) {
-	if err := knownQuery(c, "limit", "cursor", "status", "district", "urgency", "placement_type", "reference"); err != nil {
-		fail(c, err)
-		return
-	}
-	v := &placematch.ValidationError{}
+func (s *Server) listChildren(c *gin.Context) error {
 	f := store.ChildFilter{District: c.Query("district"), Reference: c.Query("reference")}
-	f.Limit, f.Cursor = pageParams(c, v)
-	if st := c.Query("status"); st != "" {
-		enum(v, "status", placematch.ChildStatus(st), placematch.ChildStatuses)
-		f.Status = st
+	today, ids := s.today(), []string{}
+	err := listPage(c, listing[*placematch.Child]{
+		params: []string{"status", "district", "urgency", "placement_type", "reference"},
+		filters: func(v *placematch.ValidationError) {
+			f.Status = queryEnum(c, v, "status", placematch.ChildStatuses)
+			f.Urgency = queryEnum(c, v, "urgency", placematch.Urgencies)
+			f.PlacementType = queryEnum(c, v, "placement_type", placematch.PlacementTypes)
+		},
+		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.Child], error) {
+			f.Limit, f.Cursor = limit, cursor
+			return s.Store.ListChildren(ctx, f)
+		},
+		show: func(ch *placematch.Child) any {
+			ids = append(ids, ch.ID)
+			return childToOut(ch, today)
+		},
+	})
+	if err == nil {
+		auditRecords(c, ids) // every child shown, not only that a list was read
 	}
-	if u := c.Query("urgency"); u != "" {
-		enum(v, "urgency", u, placematch.Urgencies)
-		f.Urgency = u
-	}
-	if pt := c.Query("placement_type"); pt != "" {
-		enum(v, "placement_type", placematch.PlacementType(pt), placematch.PlacementTypes)
-		f.PlacementType = pt
-	}
-	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
-	}
-	page, err := s.Store.ListChildren(c.Request.Context(), f)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	items := make([]any, len(page.Items))
-	ids := make([]string, len(page.Items))
-	for i, ch := range page.Items {
-		items[i] = childToOut(ch, s.today())
-		ids[i] = ch.ID
-	}
-	auditRecords(c, ids) // every child shown, not only that a list was read
-	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+	return err
 }
 
-func (s *Server) getChild(c *gin.Context) {
+func (s *Server) getChild(c *gin.Context) error {
 	ch, err := s.Store.GetChild(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	respond(c, http.StatusOK, ch.Version, childToOut(ch, s.today()))
+	return nil
 }
 
-func (s *Server) createChild(c *gin.Context) {
+func (s *Server) createChild(c *gin.Context) error {
 	var in childIn
 	if err := decodeBody(c.Request, &in); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	v := &placematch.ValidationError{}
 	in.validate(v, s.today(), false)
 	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	ch := &placematch.Child{Status: placematch.ChildAwaiting}
 	in.apply(ch)
 	if err := s.resolveChildHome(c, &in, ch); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.Store.CreateChild(c.Request.Context(), ch); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Header("Location", "/api/v1/children/"+ch.ID)
 	respond(c, http.StatusCreated, ch.Version, childToOut(ch, s.today()))
+	return nil
 }
 
 // resolveChildHome sets the home from the postcode when no location was given.
@@ -97,17 +81,15 @@ func (s *Server) resolveChildHome(c *gin.Context, in *childIn, ch *placematch.Ch
 	return nil
 }
 
-func (s *Server) patchChild(c *gin.Context) {
+func (s *Server) patchChild(c *gin.Context) error {
 	ctx := c.Request.Context()
 	patch, ifVersion, err := readPatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	move, err := s.postcodePatch(ctx, patch)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	ch, err := s.Store.UpdateChild(ctx, c.Param("id"), ifVersion, func(ch *placematch.Child) error {
 		var home placematch.Point
@@ -143,21 +125,20 @@ func (s *Server) patchChild(c *gin.Context) {
 		return nil
 	})
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	respond(c, http.StatusOK, ch.Version, childToOut(ch, s.today()))
+	return nil
 }
 
-func (s *Server) archiveChild(c *gin.Context) {
+func (s *Server) archiveChild(c *gin.Context) error {
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.Store.ArchiveChild(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

@@ -107,66 +107,44 @@ func deref(s *string) string {
 	return *s
 }
 
-func (s *Server) listFeeds(c *gin.Context) {
-	if err := knownQuery(c, pageQuery...); err != nil {
-		fail(c, err)
-		return
-	}
-	v := &placematch.ValidationError{}
-	limit, cursor := pageParams(c, v)
-	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
-	}
-	page, err := s.Store.ListFeeds(c.Request.Context(), limit, cursor)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	items := make([]any, len(page.Items))
-	for i, f := range page.Items {
-		items[i] = feedToOut(f)
-	}
-	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+func (s *Server) listFeeds(c *gin.Context) error {
+	return listPage(c, listing[*placematch.Feed]{fetch: s.Store.ListFeeds, show: func(f *placematch.Feed) any { return feedToOut(f) }})
 }
 
-func (s *Server) getFeed(c *gin.Context) {
+func (s *Server) getFeed(c *gin.Context) error {
 	f, err := s.Store.GetFeed(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	respond(c, http.StatusOK, f.Version, feedToOut(f))
+	return nil
 }
 
-func (s *Server) createFeed(c *gin.Context) {
+func (s *Server) createFeed(c *gin.Context) error {
 	var in feedIn
 	if err := decodeBody(c.Request, &in); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	v := &placematch.ValidationError{}
 	if in.validate(v, s.FeedNetwork); v.Err() != nil {
-		fail(c, v)
-		return
+		return v
 	}
 	f := &placematch.Feed{}
 	in.apply(f)
 	if err := s.Store.CreateFeed(c.Request.Context(), f); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Header("Location", "/api/v1/feeds/"+f.ID)
 	respond(c, http.StatusCreated, f.Version, feedToOut(f))
+	return nil
 }
 
 // patchFeed applies a JSON merge patch over the feed as a create body, validated
 // like a create.
-func (s *Server) patchFeed(c *gin.Context) {
+func (s *Server) patchFeed(c *gin.Context) error {
 	patch, ifVersion, err := readPatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	f, err := s.Store.UpdateFeed(c.Request.Context(), c.Param("id"), ifVersion, func(f *placematch.Feed) error {
 		merged, err := mergePatch(feedToIn(f), patch)
@@ -185,21 +163,20 @@ func (s *Server) patchFeed(c *gin.Context) {
 		return nil
 	})
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	respond(c, http.StatusOK, f.Version, feedToOut(f))
+	return nil
 }
 
-func (s *Server) archiveFeed(c *gin.Context) {
+func (s *Server) archiveFeed(c *gin.Context) error {
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.Store.ArchiveFeed(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

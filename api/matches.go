@@ -69,33 +69,28 @@ func matchParams(c *gin.Context) (matching.Options, error) {
 
 // matchChild ranks the providers for a child and its siblings still awaiting, and
 // stores the run.
-func (s *Server) matchChild(c *gin.Context) {
+func (s *Server) matchChild(c *gin.Context) error {
 	ctx := c.Request.Context()
 	opt, err := matchParams(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	child, err := s.Store.GetChild(ctx, c.Param("id"))
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if child.ArchivedAt != nil {
-		fail(c, placematch.Errorf(placematch.ErrConflict, "The child's record is archived"))
-		return
+		return placematch.Errorf(placematch.ErrConflict, "The child's record is archived")
 	}
 	group, err := s.siblingGroup(c, child)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	now := s.now()
 	req := matching.Request{Child: child, Group: group, Today: placematch.DateOf(now), Now: now}
 	res, err := s.Matcher.search(ctx, req, opt)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out := matchOut{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now,
 		Weights: s.Matcher.weights().Values, Result: res}
@@ -106,17 +101,16 @@ func (s *Server) matchChild(c *gin.Context) {
 	out.InputHash = inputHash(group, c.Request.URL.RawQuery, res.WeightsVersion, now)
 	body, err := json.Marshal(out)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	run := &store.MatchRun{ID: out.MatchID, ChildID: child.ID, InputHash: out.InputHash,
 		WeightsVersion: res.WeightsVersion, Result: body}
 	if err := s.Store.SaveMatchRun(ctx, run); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Header("Location", "/api/v1/matches/"+out.MatchID)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	return nil
 }
 
 // siblingGroup is the child and its siblings still awaiting a placement.
@@ -139,19 +133,18 @@ func inputHash(group []*placematch.Child, query, weights string, now time.Time) 
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (s *Server) getMatch(c *gin.Context) {
+func (s *Server) getMatch(c *gin.Context) error {
 	run, err := s.Store.GetMatchRun(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	var shown struct {
 		Group []string `json:"group"`
 	}
 	if err := json.Unmarshal(run.Result, &shown); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	auditRecords(c, shown.Group)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Result)
+	return nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -97,17 +98,15 @@ func placementToOut(p *placematch.Placement) placementOut {
 
 // createPlacement books places for a child or a sibling group at one provider; the
 // hard rules and the capacity are judged inside the booking transaction.
-func (s *Server) createPlacement(c *gin.Context) {
+func (s *Server) createPlacement(c *gin.Context) error {
 	var in placementIn
 	if err := decodeBody(c.Request, &in); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	v := &placematch.ValidationError{}
 	in.validate(v, s.today())
 	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	req := store.BookRequest{ChildID: *in.ChildID, StartDate: *in.StartDate, IncludeSiblings: in.IncludeSiblings,
 		Provider: placematch.ProviderRef{Kind: *in.Provider.Kind, ID: *in.Provider.ID}}
@@ -122,8 +121,7 @@ func (s *Server) createPlacement(c *gin.Context) {
 	}
 	if in.MatchID != nil {
 		if err := s.checkCitedMatch(c, *in.MatchID, *in.MatchRank, req); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		req.MatchID, req.MatchRank = *in.MatchID, *in.MatchRank
 	}
@@ -133,8 +131,7 @@ func (s *Server) createPlacement(c *gin.Context) {
 	}
 	pls, err := s.Store.Book(c.Request.Context(), req)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out := make([]placementOut, len(pls))
 	for i, p := range pls {
@@ -142,6 +139,7 @@ func (s *Server) createPlacement(c *gin.Context) {
 	}
 	c.Header("Location", "/api/v1/placements/"+pls[0].ID)
 	c.JSON(http.StatusCreated, gin.H{"placements": out})
+	return nil
 }
 
 // checkCitedMatch makes sure a cited match run is this child's and that the rank
@@ -177,41 +175,28 @@ func (s *Server) checkCitedMatch(c *gin.Context, matchID string, rank int, req s
 	return placematch.Invalid("match_rank", "that match run has no rank %d", rank)
 }
 
-func (s *Server) listPlacements(c *gin.Context) {
-	if err := knownQuery(c, "limit", "cursor", "child_id", "provider_id", "status"); err != nil {
-		fail(c, err)
-		return
-	}
-	v := &placematch.ValidationError{}
+func (s *Server) listPlacements(c *gin.Context) error {
 	f := store.PlacementFilter{ChildID: c.Query("child_id"), ProviderID: c.Query("provider_id")}
-	f.Limit, f.Cursor = pageParams(c, v)
-	if st := c.Query("status"); st != "" {
-		enum(v, "status", placematch.PlacementStatus(st), placematch.PlacementStatuses)
-		f.Status = st
-	}
-	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
-	}
-	page, err := s.Store.ListPlacements(c.Request.Context(), f)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	items := make([]any, len(page.Items))
-	for i, p := range page.Items {
-		items[i] = placementToOut(p)
-	}
-	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+	return listPage(c, listing[*placematch.Placement]{
+		params: []string{"child_id", "provider_id", "status"},
+		filters: func(v *placematch.ValidationError) {
+			f.Status = queryEnum(c, v, "status", placematch.PlacementStatuses)
+		},
+		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.Placement], error) {
+			f.Limit, f.Cursor = limit, cursor
+			return s.Store.ListPlacements(ctx, f)
+		},
+		show: func(p *placematch.Placement) any { return placementToOut(p) },
+	})
 }
 
-func (s *Server) getPlacement(c *gin.Context) {
+func (s *Server) getPlacement(c *gin.Context) error {
 	p, err := s.Store.GetPlacement(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	respond(c, http.StatusOK, p.Version, placementToOut(p))
+	return nil
 }
 
 // placementPatch changes a placement: end it (status ended, end_reason, end_date),
@@ -228,16 +213,14 @@ type placementPatch struct {
 	DecisionReason *string                     `json:"decision_reason" input:"text"`
 }
 
-func (s *Server) patchPlacement(c *gin.Context) {
+func (s *Server) patchPlacement(c *gin.Context) error {
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	var in placementPatch
 	if err := decodeBody(c.Request, &in); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	today := s.today()
 	p, err := s.Store.UpdatePlacement(c.Request.Context(), c.Param("id"), ifVersion, func(p *placematch.Placement) error {
@@ -288,24 +271,23 @@ func (s *Server) patchPlacement(c *gin.Context) {
 		return v.Err()
 	})
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if in.Status != nil && *in.Status == placematch.PlacementCancelled {
 		c.Set(auditActionKey, "placement.cancel") // the trail names a cancellation as one
 	}
 	respond(c, http.StatusOK, p.Version, placementToOut(p))
+	return nil
 }
 
-func (s *Server) archivePlacement(c *gin.Context) {
+func (s *Server) archivePlacement(c *gin.Context) error {
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.Store.ArchivePlacement(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }
