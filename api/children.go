@@ -81,54 +81,72 @@ func (s *Server) resolveChildHome(c *gin.Context, in *childIn, ch *placematch.Ch
 	return nil
 }
 
+// patchChild applies a JSON merge patch (see patch.go).
 func (s *Server) patchChild(c *gin.Context) error {
 	ctx := c.Request.Context()
-	patch, ifVersion, err := readPatch(c)
+	req, err := readPatch(c)
 	if err != nil {
 		return err
 	}
-	move, err := s.postcodePatch(ctx, patch)
+	move, err := s.postcodePatch(ctx, req.patch)
 	if err != nil {
 		return err
 	}
-	ch, err := s.Store.UpdateChild(ctx, c.Param("id"), ifVersion, func(ch *placematch.Child) error {
-		var home placematch.Point
-		if ch.Location != nil {
-			home = *ch.Location
-		}
-		move.apply(&ch.Postcode, &home)
-		if move.set && !move.keepLocation {
-			ch.Location = &home
-		}
-		merged, err := mergePatch(childToIn(ch), patch)
-		if err != nil {
-			return err
-		}
-		var in childIn
-		if err := decodeStrict(merged, &in); err != nil {
-			return err
-		}
-		v := &placematch.ValidationError{}
-		in.validate(v, s.today(), ch.Status == placematch.ChildPlaced)
-		if ch.Status == placematch.ChildPlaced && in.Status != nil && *in.Status != placematch.ChildPlaced {
-			v.Add("status", "the child has an active placement; end the placement to change the status")
-		}
-		if ch.Status != placematch.ChildPlaced && in.Status != nil && *in.Status == placematch.ChildPlaced {
-			v.Add("status", "only booking a placement places a child")
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		postcode := ch.Postcode
-		in.apply(ch)
-		ch.Postcode = postcode
-		return nil
-	})
+	pt := s.childPatching(ctx, c.Param("id"))
+	pt.decide = func(ch *placematch.Child) (func(*placematch.Child), error) { return s.childChange(ch, req.patch, move) }
+	ch, err := patchRecord(req.ifVersion, pt)
 	if err != nil {
 		return err
 	}
 	respond(c, http.StatusOK, ch.Version, childToOut(ch, s.today()))
 	return nil
+}
+
+// childChange merges patch (its postcode already resolved into move) over the child
+// ch as a create body, decodes and validates the result like a create, and returns
+// the change to write. A placed child's status follows its placements: a patch can
+// neither place a child nor change a placed child's status.
+func (s *Server) childChange(ch *placematch.Child, patch map[string]any, move postcodeMove) (func(*placematch.Child), error) {
+	moveChild(ch, move)
+	merged, err := mergePatch(childToIn(ch), patch)
+	if err != nil {
+		return nil, err
+	}
+	var in childIn
+	if err := decodeStrict(merged, &in); err != nil {
+		return nil, err
+	}
+	v := &placematch.ValidationError{}
+	placed := ch.Status == placematch.ChildPlaced
+	in.validate(v, s.today(), placed)
+	if placed && in.Status != nil && *in.Status != placematch.ChildPlaced {
+		v.Add("status", "the child has an active placement; end the placement to change the status")
+	}
+	if !placed && in.Status != nil && *in.Status == placematch.ChildPlaced {
+		v.Add("status", "only booking a placement places a child")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return func(ch *placematch.Child) {
+		moveChild(ch, move)
+		postcode := ch.Postcode
+		in.apply(ch)
+		ch.Postcode = postcode
+	}, nil
+}
+
+// moveChild applies what a patch says of the child's postcode, and of its home when
+// the postcode moves it.
+func moveChild(ch *placematch.Child, move postcodeMove) {
+	var home placematch.Point
+	if ch.Location != nil {
+		home = *ch.Location
+	}
+	move.apply(&ch.Postcode, &home)
+	if move.set && !move.keepLocation {
+		ch.Location = &home
+	}
 }
 
 func (s *Server) archiveChild(c *gin.Context) error {

@@ -140,33 +140,38 @@ func (s *Server) createFeed(c *gin.Context) error {
 }
 
 // patchFeed applies a JSON merge patch over the feed as a create body, validated
-// like a create.
+// like a create (see patch.go).
 func (s *Server) patchFeed(c *gin.Context) error {
-	patch, ifVersion, err := readPatch(c)
+	req, err := readPatch(c)
 	if err != nil {
 		return err
 	}
-	f, err := s.Store.UpdateFeed(c.Request.Context(), c.Param("id"), ifVersion, func(f *placematch.Feed) error {
-		merged, err := mergePatch(feedToIn(f), patch)
-		if err != nil {
-			return err
-		}
-		var in feedIn
-		if err := decodeStrict(merged, &in); err != nil {
-			return err
-		}
-		v := &placematch.ValidationError{}
-		if in.validate(v, s.FeedNetwork); v.Err() != nil {
-			return v
-		}
-		in.apply(f)
-		return nil
-	})
+	pt := s.feedPatching(c.Request.Context(), c.Param("id"))
+	pt.decide = func(f *placematch.Feed) (func(*placematch.Feed), error) { return s.feedChange(f, req.patch) }
+	f, err := patchRecord(req.ifVersion, pt)
 	if err != nil {
 		return err
 	}
 	respond(c, http.StatusOK, f.Version, feedToOut(f))
 	return nil
+}
+
+// feedChange merges patch over the feed f as a create body and validates it like a
+// create; the change to write is the whole validated body.
+func (s *Server) feedChange(f *placematch.Feed, patch map[string]any) (func(*placematch.Feed), error) {
+	merged, err := mergePatch(feedToIn(f), patch)
+	if err != nil {
+		return nil, err
+	}
+	var in feedIn
+	if err := decodeStrict(merged, &in); err != nil {
+		return nil, err
+	}
+	v := &placematch.ValidationError{}
+	if in.validate(v, s.FeedNetwork); v.Err() != nil {
+		return nil, v
+	}
+	return in.apply, nil
 }
 
 func (s *Server) archiveFeed(c *gin.Context) error {

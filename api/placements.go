@@ -199,12 +199,10 @@ func (s *Server) getPlacement(c *gin.Context) error {
 	return nil
 }
 
-// placementPatch changes a placement: end it (status ended, end_reason, end_date),
-// cancel it before it starts (status cancelled), plan its end (end_date), or add the
-// officer's reason. Which changes of status are allowed is the domain's rule
-// (Placement.CheckTransition), applied by the store on the locked row. start_date
-// only repairs a stored start date that cannot be read (read as unset); a booking's
-// start is otherwise fixed.
+// placementPatch is the body of PATCH /api/v1/placements/{id}, a
+// placematch.PlacementChange: which changes are allowed is the domain's rule
+// (Placement.Apply), applied on the locked row; the store checks the transition
+// again before writing.
 type placementPatch struct {
 	Status         *placematch.PlacementStatus `json:"status"`
 	StartDate      *placematch.Date            `json:"start_date"`
@@ -222,53 +220,9 @@ func (s *Server) patchPlacement(c *gin.Context) error {
 	if err := decodeBody(c.Request, &in); err != nil {
 		return err
 	}
-	today := s.today()
+	change, today := placematch.PlacementChange(in), s.today()
 	p, err := s.Store.UpdatePlacement(c.Request.Context(), c.Param("id"), ifVersion, func(p *placematch.Placement) error {
-		v := &placematch.ValidationError{}
-		if in.StartDate != nil && !p.StartDate.IsZero() && *in.StartDate != p.StartDate {
-			v.Add("start_date", "cannot be changed; end the placement and book again")
-		}
-		if in.StartDate != nil && p.StartDate.IsZero() {
-			p.StartDate = *in.StartDate
-		}
-		if in.Status != nil {
-			enum(v, "status", *in.Status, placematch.PlacementStatuses)
-			was := p.Status
-			p.Status = *in.Status
-			if v.Err() == nil {
-				// A change of status the domain forbids is a conflict whatever the
-				// other fields say; the store checks it again before writing.
-				if err := p.CheckTransition(was, today); err != nil {
-					return err
-				}
-			}
-		}
-		if in.EndDate != nil {
-			p.EndDate = *in.EndDate
-		}
-		if in.EndReason != nil {
-			enum(v, "end_reason", *in.EndReason, placematch.EndReasons)
-			p.EndReason = *in.EndReason
-		}
-		if in.DecisionReason != nil {
-			maxLen(v, "decision_reason", *in.DecisionReason, 2000)
-			p.DecisionReason = *in.DecisionReason
-		}
-		if p.Status == placematch.PlacementEnded {
-			if p.EndReason == "" {
-				v.Add("end_reason", "is required to end a placement (an SSDA903 REASON_PLACE_CHANGE code)")
-			}
-			if p.EndDate.IsZero() {
-				p.EndDate = today
-			}
-		}
-		if !p.EndDate.IsZero() && p.EndDate.Before(p.StartDate) {
-			v.Add("end_date", "must not be before start_date")
-		}
-		if p.Status == placematch.PlacementEnded && p.EndDate.After(today) {
-			v.Add("end_date", "an ended placement cannot end after today; keep it active with a planned end_date instead")
-		}
-		return v.Err()
+		return p.Apply(change, today)
 	})
 	if err != nil {
 		return err

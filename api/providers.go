@@ -165,61 +165,79 @@ func (s *Server) createProvider(r providerResource) handler {
 	}
 }
 
-// patchProvider applies a JSON merge patch: the stored record, as a create body, is
-// merged with the patch and then decoded and validated exactly like a create, so a
-// patch can never store what a create would refuse.
+// patchProvider applies a JSON merge patch (see patch.go).
 func (s *Server) patchProvider(r providerResource) handler {
 	return func(c *gin.Context) error {
-		ctx := c.Request.Context()
-		patch, ifVersion, err := readPatch(c)
+		ctx, id := c.Request.Context(), c.Param("id")
+		req, err := readPatch(c)
 		if err != nil {
 			return err
 		}
-		move, err := s.postcodePatch(ctx, patch)
+		move, err := s.postcodePatch(ctx, req.patch)
 		if err != nil {
 			return err
 		}
-		touchesAvailability := patch["availability"] != nil
-		p, err := s.Store.UpdateProvider(ctx, r.kind, c.Param("id"), ifVersion, func(p *placematch.Provider) error {
-			move.apply(&p.Postcode, &p.Location)
-			merged, err := mergePatch(r.toIn(p), patch)
-			if err != nil {
-				return err
-			}
-			in := r.newIn()
-			if err := decodeStrict(merged, in); err != nil {
-				return err
-			}
-			v := &placematch.ValidationError{}
-			in.validate(v, !touchesStatus(patch), s.now())
-			if err := v.Err(); err != nil {
-				return err
-			}
-			in.apply(p)
-			if loc, _ := in.place(); loc != nil {
-				p.Location = loc.point()
-			}
-			if touchesAvailability {
-				// A change of availability is a new confirmation, now and by this
-				// caller, unless the patch itself says when and through whom.
-				a := in.availability()
-				given, _ := patch["availability"].(map[string]any)
-				if _, ok := given["confirmed_at"]; !ok {
-					a.ConfirmedAt = nil
-				}
-				if _, ok := given["source"]; !ok {
-					a.Source = nil
-				}
-				p.Availability = a.apply(s.now(), placematch.SourceOfficer)
-			}
-			return nil
-		})
+		pt := s.providerPatching(ctx, r.kind, id)
+		pt.decide = func(p *placematch.Provider) (func(*placematch.Provider), error) {
+			return s.providerChange(r, p, req.patch, move)
+		}
+		p, err := patchRecord(req.ifVersion, pt)
 		if err != nil {
 			return err
 		}
 		respond(c, http.StatusOK, p.Version, r.toOut(p))
 		return nil
 	}
+}
+
+// providerChange merges patch (its postcode already resolved into move) over the
+// provider p as a create body, decodes and validates the result like a create, and
+// returns the change to write.
+func (s *Server) providerChange(r providerResource, p *placematch.Provider, patch map[string]any, move postcodeMove) (func(*placematch.Provider), error) {
+	move.apply(&p.Postcode, &p.Location)
+	merged, err := mergePatch(r.toIn(p), patch)
+	if err != nil {
+		return nil, err
+	}
+	in := r.newIn()
+	if err := decodeStrict(merged, in); err != nil {
+		return nil, err
+	}
+	v := &placematch.ValidationError{}
+	in.validate(v, !touchesStatus(patch), s.now())
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	avail := patchedAvailability(in, patch, s.now())
+	return func(p *placematch.Provider) {
+		move.apply(&p.Postcode, &p.Location)
+		in.apply(p)
+		if loc, _ := in.place(); loc != nil {
+			p.Location = loc.point()
+		}
+		if avail != nil {
+			p.Availability = *avail
+		}
+	}, nil
+}
+
+// patchedAvailability is the availability a patch sets, or nil when it does not
+// touch it. A change of availability is a new confirmation, now and by this caller,
+// unless the patch itself says when and through whom.
+func patchedAvailability(in providerInput, patch map[string]any, now time.Time) *placematch.Availability {
+	given, _ := patch["availability"].(map[string]any)
+	if patch["availability"] == nil {
+		return nil
+	}
+	a := in.availability()
+	if _, ok := given["confirmed_at"]; !ok {
+		a.ConfirmedAt = nil
+	}
+	if _, ok := given["source"]; !ok {
+		a.Source = nil
+	}
+	out := a.apply(now, placematch.SourceOfficer)
+	return &out
 }
 
 // touchesStatus reports whether a patch sets availability.status.
@@ -310,25 +328,4 @@ func trimLeadingDot(v *placematch.ValidationError) {
 			v.Errors[i].Field = v.Errors[i].Field[1:]
 		}
 	}
-}
-
-// readPatch reads a merge-patch body and the If-Match version.
-func readPatch(c *gin.Context) (map[string]any, int, error) {
-	ifVersion, err := ifMatch(c)
-	if err != nil {
-		return nil, 0, err
-	}
-	raw, err := readBody(c.Request)
-	if err != nil {
-		return nil, 0, err
-	}
-	doc, err := parseJSON(raw)
-	if err != nil {
-		return nil, 0, err
-	}
-	patch, ok := doc.(map[string]any)
-	if !ok {
-		return nil, 0, malformed("The body must be a JSON object (a JSON merge patch).")
-	}
-	return patch, ifVersion, nil
 }

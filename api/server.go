@@ -1,7 +1,9 @@
 // Package api is Placematch's HTTP interface: the gin router, its handlers, the
 // problem+json error mapping, request validation and the OpenAPI contract served at
 // /openapi.yaml. Handlers are thin: decode, validate, one call to the store or the
-// matching service, encode.
+// matching service, encode. Every route is a row of the table in routes.go with its
+// policy (who may call it, what the audit trail records); a handler returns its
+// error and handler.serve answers it as a problem (fail).
 package api
 
 import (
