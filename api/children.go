@@ -83,16 +83,11 @@ func (s *Server) resolveChildHome(c *gin.Context, in *childIn, ch *placematch.Ch
 
 // patchChild applies a JSON merge patch (see patch.go).
 func (s *Server) patchChild(c *gin.Context) error {
-	ctx := c.Request.Context()
-	req, err := readPatch(c)
+	req, move, err := s.readPlacePatch(c)
 	if err != nil {
 		return err
 	}
-	move, err := s.postcodePatch(ctx, req.patch)
-	if err != nil {
-		return err
-	}
-	pt := s.childPatching(ctx, c.Param("id"))
+	pt := s.childPatching(c.Request.Context(), c.Param("id"))
 	pt.decide = func(ch *placematch.Child) (func(*placematch.Child), error) { return s.childChange(ch, req.patch, move) }
 	ch, err := patchRecord(req.ifVersion, pt)
 	if err != nil {
@@ -108,12 +103,8 @@ func (s *Server) patchChild(c *gin.Context) error {
 // neither place a child nor change a placed child's status.
 func (s *Server) childChange(ch *placematch.Child, patch map[string]any, move postcodeMove) (func(*placematch.Child), error) {
 	moveChild(ch, move)
-	merged, err := mergePatch(childToIn(ch), patch)
-	if err != nil {
-		return nil, err
-	}
 	var in childIn
-	if err := decodeStrict(merged, &in); err != nil {
+	if err := mergeInto(childToIn(ch), patch, &in); err != nil {
 		return nil, err
 	}
 	v := &placematch.ValidationError{}

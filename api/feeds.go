@@ -159,12 +159,8 @@ func (s *Server) patchFeed(c *gin.Context) error {
 // feedChange merges patch over the feed f as a create body and validates it like a
 // create; the change to write is the whole validated body.
 func (s *Server) feedChange(f *placematch.Feed, patch map[string]any) (func(*placematch.Feed), error) {
-	merged, err := mergePatch(feedToIn(f), patch)
-	if err != nil {
-		return nil, err
-	}
 	var in feedIn
-	if err := decodeStrict(merged, &in); err != nil {
+	if err := mergeInto(feedToIn(f), patch, &in); err != nil {
 		return nil, err
 	}
 	v := &placematch.ValidationError{}

@@ -43,16 +43,28 @@ func readPatch(c *gin.Context) (mergeRequest, error) {
 	return mergeRequest{patch: patch, ifVersion: ifVersion}, nil
 }
 
+// readPlacePatch reads a merge patch of a record with a place (a provider, a
+// child), its postcode looked up now, before any transaction (see postcodePatch).
+func (s *Server) readPlacePatch(c *gin.Context) (mergeRequest, postcodeMove, error) {
+	req, err := readPatch(c)
+	if err != nil {
+		return req, postcodeMove{}, err
+	}
+	move, err := s.postcodePatch(c.Request.Context(), req.patch)
+	return req, move, err
+}
+
 // maxPatchAttempts bounds how often a patch without If-Match is decided again
 // because another writer changed the record between the read and the write.
 const maxPatchAttempts = 5
 
 // patching says how one kind of record is patched: read returns the record as an
-// update starts from (outside any transaction) with its bookkeeping; decide merges,
-// decodes and validates the patch over it and returns the typed change it asks for;
-// write applies that change to the locked record if it is still at version.
+// update starts from (outside any transaction) and record its bookkeeping; decide
+// merges, decodes and validates the patch over it and returns the typed change it
+// asks for; write applies that change to the locked record if it is still at version.
 type patching[T any] struct {
-	read   func() (T, placematch.Record, error)
+	read   func() (T, error)
+	record func(T) placematch.Record
 	decide func(cur T) (apply func(locked T), err error)
 	write  func(version int, apply func(locked T) error) (T, error)
 }
@@ -74,10 +86,11 @@ func patchRecord[T any](ifVersion int, p patching[T]) (T, error) {
 
 func (p patching[T]) once(ifVersion int) (T, error) {
 	var zero T
-	cur, rec, err := p.read()
+	cur, err := p.read()
 	if err != nil {
 		return zero, err
 	}
+	rec := p.record(cur)
 	if err := rec.Writable(ifVersion); err != nil {
 		return zero, err // refused before the patch is judged, as the store would
 	}
@@ -94,13 +107,8 @@ func (p patching[T]) once(ifVersion int) (T, error) {
 // providerPatching reads and writes providers of one kind for patchRecord.
 func (s *Server) providerPatching(ctx context.Context, kind placematch.ProviderKind, id string) patching[*placematch.Provider] {
 	return patching[*placematch.Provider]{
-		read: func() (*placematch.Provider, placematch.Record, error) {
-			p, err := s.Store.ProviderToUpdate(ctx, kind, id)
-			if err != nil {
-				return nil, placematch.Record{}, err
-			}
-			return p, p.Record, nil
-		},
+		read:   func() (*placematch.Provider, error) { return s.Store.ProviderToUpdate(ctx, kind, id) },
+		record: func(p *placematch.Provider) placematch.Record { return p.Record },
 		write: func(version int, apply func(*placematch.Provider) error) (*placematch.Provider, error) {
 			return s.Store.UpdateProvider(ctx, kind, id, version, apply)
 		},
@@ -110,13 +118,8 @@ func (s *Server) providerPatching(ctx context.Context, kind placematch.ProviderK
 // childPatching reads and writes children for patchRecord.
 func (s *Server) childPatching(ctx context.Context, id string) patching[*placematch.Child] {
 	return patching[*placematch.Child]{
-		read: func() (*placematch.Child, placematch.Record, error) {
-			c, err := s.Store.ChildToUpdate(ctx, id)
-			if err != nil {
-				return nil, placematch.Record{}, err
-			}
-			return c, c.Record, nil
-		},
+		read:   func() (*placematch.Child, error) { return s.Store.ChildToUpdate(ctx, id) },
+		record: func(c *placematch.Child) placematch.Record { return c.Record },
 		write: func(version int, apply func(*placematch.Child) error) (*placematch.Child, error) {
 			return s.Store.UpdateChild(ctx, id, version, apply)
 		},
@@ -126,15 +129,20 @@ func (s *Server) childPatching(ctx context.Context, id string) patching[*placema
 // feedPatching reads and writes feeds for patchRecord.
 func (s *Server) feedPatching(ctx context.Context, id string) patching[*placematch.Feed] {
 	return patching[*placematch.Feed]{
-		read: func() (*placematch.Feed, placematch.Record, error) {
-			f, err := s.Store.GetFeed(ctx, id)
-			if err != nil {
-				return nil, placematch.Record{}, err
-			}
-			return f, f.Record, nil
-		},
+		read:   func() (*placematch.Feed, error) { return s.Store.GetFeed(ctx, id) },
+		record: func(f *placematch.Feed) placematch.Record { return f.Record },
 		write: func(version int, apply func(*placematch.Feed) error) (*placematch.Feed, error) {
 			return s.Store.UpdateFeed(ctx, id, version, apply)
 		},
 	}
+}
+
+// mergeInto merges patch over current (the record as a create body) and decodes the
+// merged document strictly into dst, like a create body.
+func mergeInto(current any, patch map[string]any, dst any) error {
+	merged, err := mergePatch(current, patch)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(merged, dst)
 }

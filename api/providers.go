@@ -168,16 +168,11 @@ func (s *Server) createProvider(r providerResource) handler {
 // patchProvider applies a JSON merge patch (see patch.go).
 func (s *Server) patchProvider(r providerResource) handler {
 	return func(c *gin.Context) error {
-		ctx, id := c.Request.Context(), c.Param("id")
-		req, err := readPatch(c)
+		req, move, err := s.readPlacePatch(c)
 		if err != nil {
 			return err
 		}
-		move, err := s.postcodePatch(ctx, req.patch)
-		if err != nil {
-			return err
-		}
-		pt := s.providerPatching(ctx, r.kind, id)
+		pt := s.providerPatching(c.Request.Context(), r.kind, c.Param("id"))
 		pt.decide = func(p *placematch.Provider) (func(*placematch.Provider), error) {
 			return s.providerChange(r, p, req.patch, move)
 		}
@@ -195,12 +190,8 @@ func (s *Server) patchProvider(r providerResource) handler {
 // returns the change to write.
 func (s *Server) providerChange(r providerResource, p *placematch.Provider, patch map[string]any, move postcodeMove) (func(*placematch.Provider), error) {
 	move.apply(&p.Postcode, &p.Location)
-	merged, err := mergePatch(r.toIn(p), patch)
-	if err != nil {
-		return nil, err
-	}
 	in := r.newIn()
-	if err := decodeStrict(merged, in); err != nil {
+	if err := mergeInto(r.toIn(p), patch, in); err != nil {
 		return nil, err
 	}
 	v := &placematch.ValidationError{}

@@ -15,15 +15,7 @@ func TestRecordsReadToUpdateKeepRepairableRecords(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			db, _ := storetest.OpenAt(t, d, 4)
-			bad := storetest.Child("BAD", func(c *placematch.Child) { c.RequiredFrom = placematch.Date{} })
-			must(t, db.CreateChild(ctx, bad))
-			good := storetest.Child("GOOD")
-			must(t, db.CreateChild(ctx, good))
-			p := storetest.Carer("P1")
-			must(t, db.CreateProvider(ctx, p))
-			must(t, db.ExecRaw(ctx, "UPDATE providers SET avail_from = '' WHERE id = ?", p.ID))
-			must(t, db.Migrate(ctx))
+			db, bad, good, p := legacyUnreadable(t, d)
 
 			c, err := db.ChildToUpdate(ctx, bad.ID)
 			if err != nil || c.ID != bad.ID || !c.RequiredFrom.IsZero() || c.Reference != "BAD" || c.Version != 1 {
