@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 
@@ -117,7 +116,7 @@ func newQuery(req Request, w Weights, opt Options) *query {
 		// risk area would be worse than showing none.
 		q.areasBad = err != nil
 		q.areas, q.hasAreas = a, err == nil && !a.Empty()
-		q.areaBox = areaBounds(c.AvoidAreas)
+		q.areaBox = a.Bound()
 	}
 
 	q.collectNeeds(c)
@@ -195,20 +194,4 @@ func (q *query) collectNeeds(c *placematch.Child) {
 			add(r.Type)
 		}
 	}
-}
-
-// areaBounds is the union of the areas' bounding boxes: most providers lie outside
-// it, and testing that costs four comparisons on fields already in the Candidate,
-// before geo.Areas decides for the few inside. Areas are parsed a second time for
-// this (geo.Areas keeps its boxes to itself); avoid-areas are small.
-func areaBounds(raws []json.RawMessage) orb.Bound {
-	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for _, raw := range raws {
-		if mp, err := geo.ParseArea(raw); err == nil {
-			pb := mp.Bound()
-			b = orb.Bound{Min: orb.Point{min(b.Min[0], pb.Min[0]), min(b.Min[1], pb.Min[1])},
-				Max: orb.Point{max(b.Max[0], pb.Max[0]), max(b.Max[1], pb.Max[1])}}
-		}
-	}
-	return b
 }
