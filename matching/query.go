@@ -64,11 +64,44 @@ type query struct {
 }
 
 func newQuery(req Request, w Weights, opt Options) *query {
-	q := &query{child: req.Child, limit: opt.Limit}
+	q, today := newRules(req, opt)
+	q.limit = opt.Limit
 	if q.limit <= 0 {
 		q.limit = DefaultLimit
 	}
 	q.coef, q.weights, q.version = w.coefficients()
+	c := req.Child
+	if c.SchoolLocation != nil {
+		q.school = true
+		q.sx, q.sy, q.sz = unitVector(*c.SchoolLocation)
+	}
+	q.collectNeeds(c)
+	for _, l := range c.Languages {
+		if n := normLang(l); n != "" && !slices.Contains(q.langs, n) {
+			q.langs = append(q.langs, n)
+			q.langMask |= langBit(n)
+		}
+	}
+
+	q.now = req.Now.Unix()
+	if req.Now.IsZero() {
+		q.now = today.Time().Unix()
+	}
+	stale := opt.StaleAfter
+	if stale <= 0 {
+		stale = DefaultStaleAfter
+	}
+	q.stale = int64(stale.Seconds())
+	q.staleAfter = float64(q.stale)
+	q.areaConfigured = opt.AreaConfigured
+	q.hubs = newHubIndex(opt.Hubs, c.AgeOn(today))
+	return q
+}
+
+// newRules fills the part of a query the hard rules read (query.check), and nothing
+// the scores or explanations need; it returns the search date as well.
+func newRules(req Request, opt Options) (*query, placematch.Date) {
+	q := &query{child: req.Child}
 	for _, k := range opt.Kinds {
 		q.kinds |= kindBit(k)
 	}
@@ -98,10 +131,6 @@ func newQuery(req Request, w Weights, opt Options) *query {
 		q.home = true
 		q.hx, q.hy, q.hz = unitVector(*c.Location)
 	}
-	if c.SchoolLocation != nil {
-		q.school = true
-		q.sx, q.sy, q.sz = unitVector(*c.SchoolLocation)
-	}
 	maxKM := c.MaxDistanceKM
 	if opt.MaxDistanceKM != nil {
 		maxKM = opt.MaxDistanceKM
@@ -118,28 +147,7 @@ func newQuery(req Request, w Weights, opt Options) *query {
 		q.areas, q.hasAreas = a, err == nil && !a.Empty()
 		q.areaBox = a.Bound()
 	}
-
-	q.collectNeeds(c)
-	for _, l := range c.Languages {
-		if n := normLang(l); n != "" && !slices.Contains(q.langs, n) {
-			q.langs = append(q.langs, n)
-			q.langMask |= langBit(n)
-		}
-	}
-
-	q.now = req.Now.Unix()
-	if req.Now.IsZero() {
-		q.now = today.Time().Unix()
-	}
-	stale := opt.StaleAfter
-	if stale <= 0 {
-		stale = DefaultStaleAfter
-	}
-	q.stale = int64(stale.Seconds())
-	q.staleAfter = float64(q.stale)
-	q.areaConfigured = opt.AreaConfigured
-	q.hubs = newHubIndex(opt.Hubs, c.AgeOn(today))
-	return q
+	return q, today
 }
 
 // group summarises the sibling group: size, youngest and oldest, and the facts the
