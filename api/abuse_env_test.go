@@ -42,7 +42,7 @@ func newHandlerEnv(t *testing.T, dialect string, cfg store.Config, opts ...func(
 	}
 	e := &env{t: t, db: db, clock: storetest.Clock}
 	e.keys = testKeys(e)
-	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
+	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test",
 		Placing: &placing.Service{Store: db, Now: func() time.Time { return e.clock }}, Verifier: e.keys,
 		Metrics: prometheus.NewRegistry()}
 	for _, o := range opts {

@@ -79,7 +79,7 @@ func BenchmarkMatchEndpoint(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Now: func() time.Time { return storetest.Clock },
+			s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI,
 				Placing: &placing.Service{Store: db, Now: func() time.Time { return storetest.Clock }}, Verifier: keys}
 			srv := httptest.NewServer(s.Handler())
 			defer srv.Close()

@@ -18,7 +18,7 @@ func allowFeedNetworks(e *env, cidrs ...string) {
 	for _, c := range cidrs {
 		policy.Allowed = append(policy.Allowed, netip.MustParsePrefix(c))
 	}
-	s := &api.Server{Store: e.db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
+	s := &api.Server{Store: e.db, OpenAPI: placematch.OpenAPI, Version: "test",
 		Placing: &placing.Service{Store: e.db, Now: func() time.Time { return e.clock }}, Verifier: e.keys, FeedNetwork: policy}
 	e.srv.Close()
 	e.srv = httptest.NewServer(s.Handler())

@@ -78,7 +78,7 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	e := &env{t: t, db: db, clock: storetest.Clock}
 	e.keys = testKeys(e)
-	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
+	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test",
 		Placing: &placing.Service{Store: db, Now: func() time.Time { return e.clock }}, Verifier: e.keys}
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)

@@ -28,7 +28,7 @@ func withReports(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return e.clock }
-	s := &api.Server{Store: e.db, OpenAPI: placematch.OpenAPI, Version: "test", Now: now, Verifier: e.keys,
+	s := &api.Server{Store: e.db, OpenAPI: placematch.OpenAPI, Version: "test", Verifier: e.keys,
 		Placing: &placing.Service{Store: e.db, Now: now,
 			Reports: &reports.Service{Store: e.db, Now: now, Comparison: cmp, Districts: []string{"Norwich", "Broadland"}}}}
 	e.srv.Close()

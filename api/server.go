@@ -25,10 +25,9 @@ import (
 // Server holds what the handlers need.
 type Server struct {
 	Store *store.DB
-	// Placing runs the use cases (match, book, report); it is required.
+	// Placing runs the use cases (match, book, report); it is required. Its clock
+	// is the API's too.
 	Placing *placing.Service
-	// Now is the clock; tests fix it.
-	Now func() time.Time
 	// OpenAPI is the contract served at /openapi.yaml.
 	OpenAPI []byte
 	// Version is reported by /healthz.
@@ -59,12 +58,7 @@ type Server struct {
 	edge *edge
 }
 
-func (s *Server) now() time.Time {
-	if s.Now == nil {
-		return time.Now().UTC()
-	}
-	return s.Now().UTC()
-}
+func (s *Server) now() time.Time { return s.Placing.Now().UTC() }
 
 func (s *Server) today() placematch.Date { return placematch.DateOf(s.now()) }
 
