@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"placematch"
+	"placematch/placing"
 	"placematch/store"
 	"placematch/store/storetest"
 )
@@ -20,7 +21,7 @@ import (
 func TestPatchIsDecidedOutsideTheTransactionAndAgainWhenTheRecordMoves(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := &Server{Store: db, Now: func() time.Time { return storetest.Clock }}
+		s := &Server{Store: db, Placing: &placing.Service{Store: db, Now: func() time.Time { return storetest.Clock }}}
 		for _, pinned := range []bool{false, true} {
 			ch := storetest.Child(map[bool]string{false: "FREE", true: "PINNED"}[pinned], func(c *placematch.Child) { c.Urgency = "planned" })
 			if err := db.CreateChild(ctx, ch); err != nil {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -120,16 +119,9 @@ func (s *Server) createPlacement(c *gin.Context) error {
 		req.SplitReason = strings.TrimSpace(*in.SplitReason)
 	}
 	if in.MatchID != nil {
-		if err := s.checkCitedMatch(c, *in.MatchID, *in.MatchRank, req); err != nil {
-			return err
-		}
 		req.MatchID, req.MatchRank = *in.MatchID, *in.MatchRank
 	}
-	now := s.now()
-	req.Check = func(group []*placematch.Child, p *placematch.Provider) error {
-		return s.Matcher.check(group, p, req.StartDate, now)
-	}
-	pls, err := s.Store.Book(c.Request.Context(), req)
+	pls, err := s.Placing.Book(c.Request.Context(), req)
 	if err != nil {
 		return err
 	}
@@ -140,39 +132,6 @@ func (s *Server) createPlacement(c *gin.Context) error {
 	c.Header("Location", "/api/v1/placements/"+pls[0].ID)
 	c.JSON(http.StatusCreated, gin.H{"placements": out})
 	return nil
-}
-
-// checkCitedMatch makes sure a cited match run is this child's and that the rank
-// chosen names this provider.
-func (s *Server) checkCitedMatch(c *gin.Context, matchID string, rank int, req store.BookRequest) error {
-	run, err := s.Store.GetMatchRun(c.Request.Context(), matchID)
-	if isNotFound(err) {
-		return placematch.Invalid("match_id", "no match run has this id")
-	}
-	if err != nil {
-		return err
-	}
-	if run.ChildID != req.ChildID {
-		return placematch.Invalid("match_id", "is a match run for another child")
-	}
-	var res struct {
-		Matches []struct {
-			Rank     int                    `json:"rank"`
-			Provider placematch.ProviderRef `json:"provider"`
-		} `json:"matches"`
-	}
-	if err := json.Unmarshal(run.Result, &res); err != nil {
-		return err
-	}
-	for _, m := range res.Matches {
-		if m.Rank == rank {
-			if m.Provider.ID != req.Provider.ID || m.Provider.Kind != req.Provider.Kind {
-				return placematch.Invalid("match_rank", "rank %d of that match run is another provider", rank)
-			}
-			return nil
-		}
-	}
-	return placematch.Invalid("match_rank", "that match run has no rank %d", rank)
 }
 
 func (s *Server) listPlacements(c *gin.Context) error {

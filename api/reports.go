@@ -10,19 +10,10 @@ import (
 	"placematch/reports"
 )
 
-// reports returns the configured report service, or one on the server's store and
-// clock without DfE figures or district names.
-func (s *Server) reports() *reports.Service {
-	if s.Reports != nil {
-		return s.Reports
-	}
-	return &reports.Service{Store: s.Store, Now: s.now}
-}
-
 // sufficiencyReport answers GET /api/v1/reports/sufficiency in the format asked for,
 // offered as a file dated by the report's as_of.
 func (s *Server) sufficiencyReport(c *gin.Context) error {
-	svc := s.reports()
+	svc := s.Placing.Report()
 	if err := knownQuery(c, "as_of", "from", "to", "group_by", "format", "suppress"); err != nil {
 		return err
 	}
@@ -51,7 +42,7 @@ func (s *Server) sufficiencyReport(c *gin.Context) error {
 
 // providersGeoJSON answers GET /api/v1/reports/providers.geojson.
 func (s *Server) providersGeoJSON(c *gin.Context) error {
-	svc := s.reports()
+	svc := s.Placing.Report()
 	if err := knownQuery(c, "kinds", "district"); err != nil {
 		return err
 	}

@@ -21,25 +21,20 @@ import (
 	"placematch"
 	"placematch/auth"
 	"placematch/jobs"
-	"placematch/reports"
+	"placematch/placing"
 	"placematch/store"
 )
 
 // Server holds what the handlers need.
 type Server struct {
 	Store *store.DB
-	// Matcher ranks providers for a child and checks the hard rules at booking;
-	// it is required.
-	Matcher *Matcher
-	// Now is the clock; tests fix it.
-	Now func() time.Time
+	// Placing runs the use cases (match, book, report); it is required. Its clock
+	// is the API's too.
+	Placing *placing.Service
 	// OpenAPI is the contract served at /openapi.yaml.
 	OpenAPI []byte
 	// Version is reported by /healthz.
 	Version string
-	// Reports makes the sufficiency report and the map layer; nil uses one on Store
-	// without DfE figures or district names.
-	Reports *reports.Service
 	// Jobs runs and reports the nightly jobs; nil serves no jobs.
 	Jobs *jobs.Scheduler
 	// FeedNetwork says which hosts a feed URL may name (public ones and the
@@ -66,12 +61,7 @@ type Server struct {
 	edge *edge
 }
 
-func (s *Server) now() time.Time {
-	if s.Now == nil {
-		return time.Now().UTC()
-	}
-	return s.Now().UTC()
-}
+func (s *Server) now() time.Time { return s.Placing.Now().UTC() }
 
 func (s *Server) today() placematch.Date { return placematch.DateOf(s.now()) }
 
