@@ -11,20 +11,20 @@ import (
 	"placematch/store"
 )
 
-// placementIn books a child (and with include_siblings its siblings awaiting) into
-// a provider. match_id and match_rank cite the match run the officer chose from;
+// placementIn books a child and its siblings awaiting (include_siblings, true unless
+// set false) into a provider. match_id and match_rank cite the match run the officer chose from;
 // decision_reason is required when the chosen rank is not 1.
 type placementIn struct {
 	ChildID         *string          `json:"child_id"`
 	Provider        *providerRefIn   `json:"provider"`
 	StartDate       *placematch.Date `json:"start_date"`
 	EndDate         *placematch.Date `json:"end_date"`
-	IncludeSiblings bool             `json:"include_siblings"`
+	IncludeSiblings *bool            `json:"include_siblings"`
 	MatchID         *string          `json:"match_id"`
 	MatchRank       *int             `json:"match_rank"`
 	DecisionReason  *string          `json:"decision_reason" input:"text"`
-	// SplitReason says why siblings awaiting are left behind (optional for now);
-	// the store refuses it when the booking splits no group.
+	// SplitReason says why siblings awaiting are left behind: required when the
+	// booking splits the group (include_siblings false), refused when it splits none.
 	SplitReason *string `json:"split_reason" input:"text"`
 }
 
@@ -107,7 +107,7 @@ func (s *Server) createPlacement(c *gin.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	req := store.BookRequest{ChildID: *in.ChildID, StartDate: *in.StartDate, IncludeSiblings: in.IncludeSiblings,
+	req := store.BookRequest{ChildID: *in.ChildID, StartDate: *in.StartDate, IncludeSiblings: in.IncludeSiblings == nil || *in.IncludeSiblings,
 		Provider: placematch.ProviderRef{Kind: *in.Provider.Kind, ID: *in.Provider.ID}}
 	if in.EndDate != nil {
 		req.EndDate = *in.EndDate
