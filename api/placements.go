@@ -107,8 +107,25 @@ func (s *Server) createPlacement(c *gin.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	req := store.BookRequest{ChildID: *in.ChildID, StartDate: *in.StartDate, IncludeSiblings: in.IncludeSiblings == nil || *in.IncludeSiblings,
-		Provider: placematch.ProviderRef{Kind: *in.Provider.Kind, ID: *in.Provider.ID}}
+	pls, err := s.Placing.Book(c.Request.Context(), in.request())
+	if err != nil {
+		return err
+	}
+	out := make([]placementOut, len(pls))
+	for i, p := range pls {
+		out[i] = placementToOut(p)
+	}
+	c.Header("Location", "/api/v1/placements/"+pls[0].ID)
+	c.JSON(http.StatusCreated, gin.H{"placements": out})
+	return nil
+}
+
+// request is the validated body as a booking request: siblings are included unless
+// include_siblings is false.
+func (in *placementIn) request() store.BookRequest {
+	req := store.BookRequest{ChildID: *in.ChildID, StartDate: *in.StartDate,
+		IncludeSiblings: in.IncludeSiblings == nil || *in.IncludeSiblings,
+		Provider:        placematch.ProviderRef{Kind: *in.Provider.Kind, ID: *in.Provider.ID}}
 	if in.EndDate != nil {
 		req.EndDate = *in.EndDate
 	}
@@ -121,17 +138,7 @@ func (s *Server) createPlacement(c *gin.Context) error {
 	if in.MatchID != nil {
 		req.MatchID, req.MatchRank = *in.MatchID, *in.MatchRank
 	}
-	pls, err := s.Placing.Book(c.Request.Context(), req)
-	if err != nil {
-		return err
-	}
-	out := make([]placementOut, len(pls))
-	for i, p := range pls {
-		out[i] = placementToOut(p)
-	}
-	c.Header("Location", "/api/v1/placements/"+pls[0].ID)
-	c.JSON(http.StatusCreated, gin.H{"placements": out})
-	return nil
+	return req
 }
 
 func (s *Server) listPlacements(c *gin.Context) error {

@@ -272,11 +272,9 @@ func (s *Server) putAvailability(r providerResource) handler {
 		if err != nil {
 			return err
 		}
-		self, source := selfService(c)
-		if self && ifVersion == 0 {
-			// Carers and providers update from their own devices: without the
-			// version they read, an update could silently undo an officer's.
-			return errIfMatchRequired
+		source, err := availabilitySource(c, ifVersion)
+		if err != nil {
+			return err
 		}
 		in, err := s.availabilityBody(c)
 		if err != nil {
@@ -292,6 +290,17 @@ func (s *Server) putAvailability(r providerResource) handler {
 		respond(c, http.StatusOK, p.Version, r.toOut(p))
 		return nil
 	}
+}
+
+// availabilitySource says who is updating availability. Carers and providers update
+// from their own devices: without the version they read (If-Match), an update could
+// silently undo an officer's, so they must send it.
+func availabilitySource(c *gin.Context, ifVersion int) (string, error) {
+	self, source := selfService(c)
+	if self && ifVersion == 0 {
+		return source, errIfMatchRequired
+	}
+	return source, nil
 }
 
 var errIfMatchRequired = &requestError{status: http.StatusPreconditionRequired, typ: typePreconditionRequired,
