@@ -1,0 +1,111 @@
+package placing
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"placematch"
+	"placematch/geo"
+	"placematch/matching"
+	"placematch/store"
+)
+
+// index keeps every live provider prepared for ranking in memory and keeps that copy
+// coherent with the database: before each search it reads the provider change
+// counter (one indexed row), and when any replica has written since, it loads only
+// the providers changed after the last counter it saw. A search therefore never
+// loads provider rows it already holds, which keeps matching fast at national scale.
+type index struct {
+	mu       sync.Mutex // serialises refreshes
+	snapshot *candidateSet
+	byID     map[string]*placematch.Provider
+	seq      int64
+	loadedAt time.Time
+}
+
+// candidateSet is an immutable view of the providers; searches read it without locks.
+type candidateSet struct {
+	all    []matching.Candidate // live providers, in id order
+	hubs   []matching.Candidate
+	grid   *geo.Grid
+	index  map[string]int // id → position in all
+	byKind map[placematch.ProviderKind]int
+}
+
+// current returns a current view of the providers. fullAfter bounds how long derived
+// values that age without a write (reported vacancies going stale) are trusted
+// before everything is reloaded; zero trusts them until the next write.
+func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Duration) (*candidateSet, error) {
+	epoch, err := db.ProviderEpoch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	reload := x.snapshot == nil || (fullAfter > 0 && time.Since(x.loadedAt) > fullAfter)
+	if !reload && epoch == x.seq {
+		return x.snapshot, nil
+	}
+	since := x.seq
+	if reload {
+		since, x.byID, x.loadedAt = 0, map[string]*placematch.Provider{}, time.Now()
+	}
+	changed, latest, err := db.ProvidersChangedSince(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range changed {
+		if p.ArchivedAt != nil {
+			delete(x.byID, p.ID)
+		} else {
+			x.byID[p.ID] = p
+		}
+	}
+	x.seq = latest
+	x.snapshot = buildSet(x.byID)
+	return x.snapshot, nil
+}
+
+func buildSet(byID map[string]*placematch.Provider) *candidateSet {
+	ids := slices.Sorted(maps.Keys(byID))
+	set := &candidateSet{all: make([]matching.Candidate, len(ids)), grid: geo.NewGrid(0.1),
+		index: make(map[string]int, len(ids)), byKind: map[placematch.ProviderKind]int{}}
+	for i, id := range ids {
+		p := byID[id]
+		set.all[i] = matching.Prepare(p)
+		set.index[id] = i
+		set.byKind[p.Kind]++
+		set.grid.Insert(id, p.Location)
+		if p.Kind == placematch.KindHub {
+			set.hubs = append(set.hubs, set.all[i])
+		}
+	}
+	return set
+}
+
+// within returns the candidates within km of a point (the spatial prefilter), in id
+// order so that ranking stays deterministic.
+func (s *candidateSet) within(center placematch.Point, km float64) []matching.Candidate {
+	var pos []int
+	s.grid.Within(center, km, func(id string, _ placematch.Point) { pos = append(pos, s.index[id]) })
+	slices.Sort(pos)
+	out := make([]matching.Candidate, len(pos))
+	for i, p := range pos {
+		out[i] = s.all[p]
+	}
+	return out
+}
+
+// ofKinds counts the live providers of the kinds asked for (every kind when none).
+func (s *candidateSet) ofKinds(kinds []placematch.ProviderKind) int {
+	total := 0
+	for k, n := range s.byKind {
+		if len(kinds) == 0 || slices.Contains(kinds, k) {
+			total += n
+		}
+	}
+	return total
+}
