@@ -63,6 +63,24 @@ func (e *ValidationError) Err() error {
 	return e
 }
 
+// CheckOneOf adds a field error to v unless s is one of allowed.
+func CheckOneOf[T ~string](v *ValidationError, field string, s T, allowed []T) {
+	if !OneOf(s, allowed) {
+		parts := make([]string, len(allowed))
+		for i, a := range allowed {
+			parts[i] = string(a)
+		}
+		v.Add(field, "must be one of %s", strings.Join(parts, ", "))
+	}
+}
+
+// CheckMaxLen adds a field error when s has more than limit characters.
+func (e *ValidationError) CheckMaxLen(field, s string, limit int) {
+	if len([]rune(s)) > limit {
+		e.Add(field, "must be at most %d characters", limit)
+	}
+}
+
 // Invalid builds a ValidationError for one field.
 func Invalid(field, format string, args ...any) error {
 	v := &ValidationError{}
@@ -108,3 +126,20 @@ func (e *UnreadableError) Error() string {
 
 // Is lets errors.Is(err, ErrUnreadable) hold for an *UnreadableError.
 func (e *UnreadableError) Is(target error) bool { return target == ErrUnreadable }
+
+// ErrHardRule: a booking breaks a hard rule of the matching engine. See RuleError.
+var ErrHardRule = errors.New("breaks a hard rule")
+
+// RuleError is a booking refused because the provider breaks hard rules for the
+// group; Reasons are the matching engine's exclusion codes, in their documented
+// order. It matches ErrHardRule with errors.Is.
+type RuleError struct {
+	Reasons []string
+}
+
+func (e *RuleError) Error() string {
+	return fmt.Sprintf("The placement breaks %d hard rule(s): %s.", len(e.Reasons), strings.Join(e.Reasons, ", "))
+}
+
+// Is lets errors.Is(err, ErrHardRule) hold for a *RuleError.
+func (e *RuleError) Is(target error) bool { return target == ErrHardRule }

@@ -2,7 +2,11 @@ package placematch_test
 
 import (
 	"bufio"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -23,11 +27,27 @@ var allowedImports = map[string][]string{
 	"placematch/reports":         {"placematch", "placematch/geo", "placematch/matching", "placematch/store"},
 	"placematch/jobs":            {"placematch", "placematch/store", "placematch/reports"},
 	"placematch/demo":            {"placematch", "placematch/geo", "placematch/store"},
+	"placematch/placing":         {"placematch", "placematch/geo", "placematch/matching", "placematch/reports", "placematch/store"},
 	"placematch/api": {"placematch", "placematch/auth", "placematch/geo", "placematch/jobs",
-		"placematch/matching", "placematch/reports", "placematch/store"},
+		"placematch/matching", "placematch/placing", "placematch/reports", "placematch/store"},
 	"placematch/cmd/placematch": {"placematch", "placematch/api", "placematch/auth", "placematch/demo",
-		"placematch/geo", "placematch/jobs", "placematch/matching", "placematch/reports", "placematch/store"},
+		"placematch/geo", "placematch/jobs", "placematch/matching", "placematch/placing", "placematch/reports",
+		"placematch/store"},
 }
+
+// useCaseOnly are the identifiers of matching, geo and store that only the use-case
+// layer (placing) may use: the candidate index, the ranking and the booking-time
+// rule check. The faces (api, and the web pages to come) decode, authorise, call
+// placing and encode; a face that ranks, indexes or books on its own fails
+// TestFacesCallTheUseCases.
+var useCaseOnly = map[string][]string{
+	"matching": {"Rank", "Prepare", "Check", "Candidate"},
+	"geo":      {"NewGrid", "Grid"},
+	"store":    {"SaveMatchRun", "GetMatchRun", "ProviderChanges", "ChangeCursor", "Book"},
+}
+
+// faces are the packages people use; they must reach the use cases through placing.
+var faces = []string{"api"}
 
 // TestImportRules lists every package of the module with its direct imports (test
 // files excluded: tests may reach further, e.g. storetest) and fails on any module
@@ -62,5 +82,40 @@ func TestImportRules(t *testing.T) {
 	}
 	if seen < 5 {
 		t.Fatalf("go list named only %d known packages:\n%s", seen, out)
+	}
+}
+
+// TestFacesCallTheUseCases reads the faces' sources (tests excluded) and fails on any
+// use of an identifier in useCaseOnly, whether a package selector (matching.Rank) or
+// a method of the store (s.Store.Book).
+func TestFacesCallTheUseCases(t *testing.T) {
+	for _, face := range faces {
+		files, err := filepath.Glob(filepath.Join(face, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no sources (%v)", face, err)
+		}
+		fset := token.NewFileSet()
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			file, err := parser.ParseFile(fset, f, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(file, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				if x, ok := sel.X.(*ast.Ident); ok && slices.Contains(useCaseOnly[x.Name], sel.Sel.Name) {
+					t.Errorf("%s: %s.%s belongs to the use-case layer; call placing instead", fset.Position(sel.Pos()), x.Name, sel.Sel.Name)
+				}
+				if x, ok := sel.X.(*ast.SelectorExpr); ok && x.Sel.Name == "Store" && slices.Contains(useCaseOnly["store"], sel.Sel.Name) {
+					t.Errorf("%s: Store.%s belongs to the use-case layer; call placing instead", fset.Position(sel.Pos()), sel.Sel.Name)
+				}
+				return true
+			})
+		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 	"placematch"
 	"placematch/api"
-	"placematch/matching"
+	"placematch/placing"
 	"placematch/store"
 	"placematch/store/storetest"
 )
@@ -42,8 +42,8 @@ func newHandlerEnv(t *testing.T, dialect string, cfg store.Config, opts ...func(
 	}
 	e := &env{t: t, db: db, clock: storetest.Clock}
 	e.keys = testKeys(e)
-	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
-		Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}, Verifier: e.keys,
+	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test",
+		Placing: &placing.Service{Store: db, Now: func() time.Time { return e.clock }}, Verifier: e.keys,
 		Metrics: prometheus.NewRegistry()}
 	for _, o := range opts {
 		o(s)

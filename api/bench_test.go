@@ -12,7 +12,7 @@ import (
 	"placematch"
 	"placematch/api"
 	"placematch/auth"
-	"placematch/matching"
+	"placematch/placing"
 	"placematch/store"
 	"placematch/store/storetest"
 )
@@ -79,8 +79,8 @@ func BenchmarkMatchEndpoint(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Now: func() time.Time { return storetest.Clock },
-				Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}, Verifier: keys}
+			s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI,
+				Placing: &placing.Service{Store: db, Now: func() time.Time { return storetest.Clock }}, Verifier: keys}
 			srv := httptest.NewServer(s.Handler())
 			defer srv.Close()
 			for _, q := range []string{"include_excluded=false", "include_excluded=true", "max_distance_km=40"} {

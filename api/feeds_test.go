@@ -9,7 +9,7 @@ import (
 	"placematch"
 	"placematch/api"
 	"placematch/jobs"
-	"placematch/matching"
+	"placematch/placing"
 )
 
 // allowFeedNetworks restarts e's server with an operator's allowed feed networks.
@@ -18,8 +18,8 @@ func allowFeedNetworks(e *env, cidrs ...string) {
 	for _, c := range cidrs {
 		policy.Allowed = append(policy.Allowed, netip.MustParsePrefix(c))
 	}
-	s := &api.Server{Store: e.db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
-		Matcher: &api.Matcher{Store: e.db, Weights: matching.DefaultWeights()}, Verifier: e.keys, FeedNetwork: policy}
+	s := &api.Server{Store: e.db, OpenAPI: placematch.OpenAPI, Version: "test",
+		Placing: &placing.Service{Store: e.db, Now: func() time.Time { return e.clock }}, Verifier: e.keys, FeedNetwork: policy}
 	e.srv.Close()
 	e.srv = httptest.NewServer(s.Handler())
 	e.t.Cleanup(e.srv.Close)

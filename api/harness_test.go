@@ -21,7 +21,7 @@ import (
 	"placematch"
 	"placematch/api"
 	"placematch/auth"
-	"placematch/matching"
+	"placematch/placing"
 	"placematch/store"
 	"placematch/store/storetest"
 )
@@ -78,8 +78,8 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	e := &env{t: t, db: db, clock: storetest.Clock}
 	e.keys = testKeys(e)
-	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
-		Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}, Verifier: e.keys}
+	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test",
+		Placing: &placing.Service{Store: db, Now: func() time.Time { return e.clock }}, Verifier: e.keys}
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e

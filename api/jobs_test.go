@@ -12,7 +12,7 @@ import (
 	"placematch"
 	"placematch/api"
 	"placematch/jobs"
-	"placematch/matching"
+	"placematch/placing"
 	"placematch/store/storetest"
 )
 
@@ -35,8 +35,8 @@ func newJobsEnv(t *testing.T, dialect string, js ...jobs.Job) *env {
 		defer cancel()
 		_ = sched.Stop(ctx) // gives up on the held job and cancels it
 	})
-	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Now: func() time.Time { return e.clock },
-		Matcher: &api.Matcher{Store: db, Weights: matching.DefaultWeights()}, Jobs: sched, Metrics: reg, Verifier: e.keys}
+	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test",
+		Placing: &placing.Service{Store: db, Now: func() time.Time { return e.clock }}, Jobs: sched, Metrics: reg, Verifier: e.keys}
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e

@@ -1,33 +1,16 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"placematch"
 	"placematch/matching"
-	"placematch/store"
+	"placematch/placing"
 )
-
-// matchOut is the answer to "where can this child go?", stored as it is sent so
-// that GET /matches/{id} returns exactly what the officer saw.
-type matchOut struct {
-	MatchID     string             `json:"match_id"`
-	ChildID     string             `json:"child_id"`
-	Group       []string           `json:"group"`
-	GeneratedAt time.Time          `json:"generated_at"`
-	Weights     map[string]float64 `json:"weights"`
-	InputHash   string             `json:"input_hash"`
-	matching.Result
-}
 
 // matchParams are the query parameters of a search.
 func matchParams(c *gin.Context) (matching.Options, error) {
@@ -69,89 +52,28 @@ func matchParams(c *gin.Context) (matching.Options, error) {
 
 // matchChild ranks the providers for a child and its siblings still awaiting, and
 // stores the run.
-func (s *Server) matchChild(c *gin.Context) {
-	ctx := c.Request.Context()
+func (s *Server) matchChild(c *gin.Context) error {
 	opt, err := matchParams(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
-	child, err := s.Store.GetChild(ctx, c.Param("id"))
+	run, err := s.Placing.Match(c.Request.Context(),
+		placing.MatchRequest{ChildID: c.Param("id"), Options: opt, Query: c.Request.URL.RawQuery})
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
-	if child.ArchivedAt != nil {
-		fail(c, placematch.Errorf(placematch.ErrConflict, "The child's record is archived"))
-		return
-	}
-	group, err := s.siblingGroup(c, child)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	now := s.now()
-	req := matching.Request{Child: child, Group: group, Today: placematch.DateOf(now), Now: now}
-	res, err := s.Matcher.search(ctx, req, opt)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	out := matchOut{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now,
-		Weights: s.Matcher.weights().Values, Result: res}
-	for _, g := range group {
-		out.Group = append(out.Group, g.ID)
-	}
-	auditRecords(c, out.Group) // the run shows every child of the group, not only the one asked for
-	out.InputHash = inputHash(group, c.Request.URL.RawQuery, res.WeightsVersion, now)
-	body, err := json.Marshal(out)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	run := &store.MatchRun{ID: out.MatchID, ChildID: child.ID, InputHash: out.InputHash,
-		WeightsVersion: res.WeightsVersion, Result: body}
-	if err := s.Store.SaveMatchRun(ctx, run); err != nil {
-		fail(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/matches/"+out.MatchID)
-	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	auditRecords(c, run.Group) // the run shows every child of the group, not only the one asked for
+	c.Header("Location", "/api/v1/matches/"+run.MatchID)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Body)
+	return nil
 }
 
-// siblingGroup is the child and its siblings still awaiting a placement.
-func (s *Server) siblingGroup(c *gin.Context, child *placematch.Child) ([]*placematch.Child, error) {
-	sibs, err := s.Store.ChildrenByIDs(c.Request.Context(), child.Siblings)
+func (s *Server) getMatch(c *gin.Context) error {
+	run, err := s.Placing.Run(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return placematch.AwaitingGroup(child, sibs), nil
-}
-
-// inputHash identifies what a run was computed from: the records (by id and
-// version), the options, the weights and the day.
-func inputHash(group []*placematch.Child, query, weights string, now time.Time) string {
-	h := sha256.New()
-	for _, g := range group {
-		fmt.Fprintf(h, "%s:%d;", g.ID, g.Version)
-	}
-	fmt.Fprintf(h, "%s;%s;%s", query, weights, placematch.DateOf(now))
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func (s *Server) getMatch(c *gin.Context) {
-	run, err := s.Store.GetMatchRun(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	var shown struct {
-		Group []string `json:"group"`
-	}
-	if err := json.Unmarshal(run.Result, &shown); err != nil {
-		fail(c, err)
-		return
-	}
-	auditRecords(c, shown.Group)
+	auditRecords(c, run.Group)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Result)
+	return nil
 }

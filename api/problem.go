@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -68,13 +67,6 @@ type requestError struct {
 
 func (e *requestError) Error() string { return e.detail }
 
-// ruleError is a booking refused by the matching engine's hard rules.
-type ruleError struct{ reasons []string }
-
-func (e *ruleError) Error() string {
-	return fmt.Sprintf("The placement breaks %d hard rule(s): %s.", len(e.reasons), strings.Join(e.reasons, ", "))
-}
-
 // writeProblem answers with p as problem+json.
 func writeProblem(c *gin.Context, p Problem) {
 	p.Instance = c.Request.URL.Path
@@ -89,7 +81,7 @@ func fail(c *gin.Context, err error) {
 	var (
 		ve *placematch.ValidationError
 		re *requestError
-		he *ruleError
+		he *placematch.RuleError
 		ue *placematch.UnreadableError
 	)
 	switch {
@@ -100,7 +92,7 @@ func fail(c *gin.Context, err error) {
 			Status: http.StatusUnprocessableEntity, Detail: "See errors for each field at fault.", Errors: ve.Errors})
 	case errors.As(err, &he):
 		writeProblem(c, Problem{Type: typeHardRule, Title: "The placement breaks a hard rule",
-			Status: http.StatusConflict, Detail: he.Error(), Reasons: he.reasons})
+			Status: http.StatusConflict, Detail: he.Error(), Reasons: he.Reasons})
 	case errors.As(err, &ue):
 		// A stored value this version cannot read: the record is named so that it
 		// can be found and repaired; the rest of the request's data is fine.

@@ -13,7 +13,7 @@ import (
 
 	"placematch"
 	"placematch/api"
-	"placematch/matching"
+	"placematch/placing"
 	"placematch/reports"
 	"placematch/store"
 	"placematch/store/storetest"
@@ -28,9 +28,9 @@ func withReports(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return e.clock }
-	s := &api.Server{Store: e.db, OpenAPI: placematch.OpenAPI, Version: "test", Now: now, Verifier: e.keys,
-		Matcher: &api.Matcher{Store: e.db, Weights: matching.DefaultWeights()},
-		Reports: &reports.Service{Store: e.db, Now: now, Comparison: cmp, Districts: []string{"Norwich", "Broadland"}}}
+	s := &api.Server{Store: e.db, OpenAPI: placematch.OpenAPI, Version: "test", Verifier: e.keys,
+		Placing: &placing.Service{Store: e.db, Now: now,
+			Reports: &reports.Service{Store: e.db, Now: now, Comparison: cmp, Districts: []string{"Norwich", "Broadland"}}}}
 	e.srv.Close()
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)

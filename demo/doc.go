@@ -8,4 +8,7 @@
 // through Locator when no boundary file is configured. Every value is drawn from a
 // seeded PCG generator, so a seed always produces the same set, which makes demos
 // repeatable and bug reports reproducible.
+//
+// It imports the root package, geo and store (it writes through the store like any
+// other client); it must not import the faces (api), the use cases (placing) or jobs.
 package demo

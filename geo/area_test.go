@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"placematch"
 )
 
@@ -153,5 +155,23 @@ func TestAreasEmpty(t *testing.T) {
 		if !a.Empty() || a.Contains(norwich) {
 			t.Errorf("empty Areas: Empty() = %v, Contains = %v", a.Empty(), a.Contains(norwich))
 		}
+	}
+}
+
+func TestAreasBound(t *testing.T) {
+	areas, err := ParseAreas([]json.RawMessage{
+		json.RawMessage(poly(square, innerHole)),
+		json.RawMessage(`{"type":"MultiPolygon","coordinates":[[` + farSquare + `]]}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := areas.Bound()
+	if b.Min[0] != 0.3 || b.Min[1] != 52.6 || b.Max[0] != 1.4 || b.Max[1] != 52.8 {
+		t.Errorf("Bound() = %v, want [0.3 52.6]–[1.4 52.8] (both areas)", b)
+	}
+	var none Areas
+	if nb := none.Bound(); nb.Contains(orb.Point{1.3, 52.65}) || !(nb.Min[0] > nb.Max[0]) {
+		t.Errorf("empty Areas: Bound() = %v, want an empty box", nb)
 	}
 }

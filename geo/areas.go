@@ -3,6 +3,7 @@ package geo
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -67,6 +68,17 @@ func (a Areas) Contains(p placematch.Point) bool {
 		}
 	}
 	return false
+}
+
+// Bound is the union of the areas' bounding boxes; for no areas it is empty (its
+// Min above its Max), so that it contains no point.
+func (a Areas) Bound() orb.Bound {
+	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for _, pb := range a.bounds {
+		b = orb.Bound{Min: orb.Point{min(b.Min[0], pb.Min[0]), min(b.Min[1], pb.Min[1])},
+			Max: orb.Point{max(b.Max[0], pb.Max[0]), max(b.Max[1], pb.Max[1])}}
+	}
+	return b
 }
 
 // Empty reports whether there are no areas, so callers can skip the check entirely.

@@ -13,4 +13,7 @@
 // enough for the district and avoid-area sizes involved (kilometres to tens of
 // kilometres) and for the 500 m generalised boundaries ONS publishes; none of the
 // geometry here wraps the antimeridian.
+//
+// It imports the root package only; it must not import matching, store or anything
+// above them.
 package geo

@@ -3,6 +3,9 @@
 // as plain types with Run, and a Scheduler that runs them on cron schedules in
 // Europe/London, once across replicas (a leader lock per job), without overlap,
 // recording every run with its counts and errors.
+//
+// It imports the root package, store and reports (the snapshot job runs the report's
+// one aggregation); it must not import api or cmd, and knows nothing of HTTP.
 package jobs
 
 import (

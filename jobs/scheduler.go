@@ -50,6 +50,8 @@ type Config struct {
 	Specs    map[string]string
 	Location *time.Location
 	Metrics  *Metrics
+	// Now is the clock the binary injects into every part; nil is time.Now.
+	Now func() time.Time
 }
 
 // New checks every spec and returns a scheduler that has not started.
@@ -58,11 +60,15 @@ func New(cfg Config) (*Scheduler, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
 	host, _ := os.Hostname()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Scheduler{store: cfg.Store, jobs: map[string]Job{}, specs: map[string]string{}, scheds: map[string]cron.Schedule{},
 		loc: loc, metrics: cfg.Metrics, instance: fmt.Sprintf("%s/%d", host, os.Getpid()), running: map[string]bool{},
-		ctx: ctx, cancel: cancel, Now: time.Now}
+		ctx: ctx, cancel: cancel, Now: now}
 	for _, j := range cfg.Jobs {
 		name := j.Name()
 		if _, dup := s.jobs[name]; dup {

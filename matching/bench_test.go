@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -117,4 +118,35 @@ func BenchmarkPrepare(b *testing.B) {
 	for b.Loop() {
 		Prepare(p)
 	}
+}
+
+// BenchmarkBookingCheck is the hard-rule judgement of one provider inside a booking's
+// transaction: Check, against what the booking used to do — Rank on the one
+// prepared provider with its exclusions listed. The child is the benchmark world's
+// (with an avoid-area), the provider one that passes every rule, so that Rank
+// explains a match.
+func BenchmarkBookingCheck(b *testing.B) {
+	req, cands, opt := benchWorld(b, 1_000)
+	res := Rank(req, cands, DefaultWeights(), opt)
+	if len(res.Matches) == 0 {
+		b.Fatal("no matches: the benchmark world is unrealistic")
+	}
+	p := cands[slices.IndexFunc(cands, func(c Candidate) bool { return c.P.ID == res.Matches[0].Provider.ID })].P
+	checkOpt := Options{AreaConfigured: opt.AreaConfigured}
+	b.Run("rank-one", func(b *testing.B) {
+		for b.Loop() {
+			one := Rank(req, []Candidate{Prepare(p)}, DefaultWeights(),
+				Options{IncludeExcluded: true, AreaConfigured: opt.AreaConfigured, Limit: 1})
+			if len(one.Matches) != 1 {
+				b.Fatal("the provider no longer matches")
+			}
+		}
+	})
+	b.Run("check", func(b *testing.B) {
+		for b.Loop() {
+			if codes := Check(req, p, checkOpt); len(codes) != 0 {
+				b.Fatalf("Check found %v", codes)
+			}
+		}
+	})
 }

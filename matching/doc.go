@@ -17,4 +17,7 @@
 // Protected characteristics (sex, religion, ethnicity) are never scored. Sex is read
 // by one hard rule only (female-only units); language is scored because a shared
 // language is a communication need of the child, not a characteristic of the carer.
+//
+// It imports the root package and geo only; it must never import store, placing,
+// reports, api or any HTTP or database package.
 package matching

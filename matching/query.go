@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 
@@ -65,11 +64,44 @@ type query struct {
 }
 
 func newQuery(req Request, w Weights, opt Options) *query {
-	q := &query{child: req.Child, limit: opt.Limit}
+	q, today := newRules(req, opt)
+	q.limit = opt.Limit
 	if q.limit <= 0 {
 		q.limit = DefaultLimit
 	}
 	q.coef, q.weights, q.version = w.coefficients()
+	c := req.Child
+	if c.SchoolLocation != nil {
+		q.school = true
+		q.sx, q.sy, q.sz = unitVector(*c.SchoolLocation)
+	}
+	q.collectNeeds(c)
+	for _, l := range c.Languages {
+		if n := normLang(l); n != "" && !slices.Contains(q.langs, n) {
+			q.langs = append(q.langs, n)
+			q.langMask |= langBit(n)
+		}
+	}
+
+	q.now = req.Now.Unix()
+	if req.Now.IsZero() {
+		q.now = today.Time().Unix()
+	}
+	stale := opt.StaleAfter
+	if stale <= 0 {
+		stale = DefaultStaleAfter
+	}
+	q.stale = int64(stale.Seconds())
+	q.staleAfter = float64(q.stale)
+	q.areaConfigured = opt.AreaConfigured
+	q.hubs = newHubIndex(opt.Hubs, c.AgeOn(today))
+	return q
+}
+
+// newRules fills the part of a query the hard rules read (query.check), and nothing
+// the scores or explanations need; it returns the search date as well.
+func newRules(req Request, opt Options) (*query, placematch.Date) {
+	q := &query{child: req.Child}
 	for _, k := range opt.Kinds {
 		q.kinds |= kindBit(k)
 	}
@@ -99,10 +131,6 @@ func newQuery(req Request, w Weights, opt Options) *query {
 		q.home = true
 		q.hx, q.hy, q.hz = unitVector(*c.Location)
 	}
-	if c.SchoolLocation != nil {
-		q.school = true
-		q.sx, q.sy, q.sz = unitVector(*c.SchoolLocation)
-	}
 	maxKM := c.MaxDistanceKM
 	if opt.MaxDistanceKM != nil {
 		maxKM = opt.MaxDistanceKM
@@ -117,30 +145,9 @@ func newQuery(req Request, w Weights, opt Options) *query {
 		// risk area would be worse than showing none.
 		q.areasBad = err != nil
 		q.areas, q.hasAreas = a, err == nil && !a.Empty()
-		q.areaBox = areaBounds(c.AvoidAreas)
+		q.areaBox = a.Bound()
 	}
-
-	q.collectNeeds(c)
-	for _, l := range c.Languages {
-		if n := normLang(l); n != "" && !slices.Contains(q.langs, n) {
-			q.langs = append(q.langs, n)
-			q.langMask |= langBit(n)
-		}
-	}
-
-	q.now = req.Now.Unix()
-	if req.Now.IsZero() {
-		q.now = today.Time().Unix()
-	}
-	stale := opt.StaleAfter
-	if stale <= 0 {
-		stale = DefaultStaleAfter
-	}
-	q.stale = int64(stale.Seconds())
-	q.staleAfter = float64(q.stale)
-	q.areaConfigured = opt.AreaConfigured
-	q.hubs = newHubIndex(opt.Hubs, c.AgeOn(today))
-	return q
+	return q, today
 }
 
 // group summarises the sibling group: size, youngest and oldest, and the facts the
@@ -195,20 +202,4 @@ func (q *query) collectNeeds(c *placematch.Child) {
 			add(r.Type)
 		}
 	}
-}
-
-// areaBounds is the union of the areas' bounding boxes: most providers lie outside
-// it, and testing that costs four comparisons on fields already in the Candidate,
-// before geo.Areas decides for the few inside. Areas are parsed a second time for
-// this (geo.Areas keeps its boxes to itself); avoid-areas are small.
-func areaBounds(raws []json.RawMessage) orb.Bound {
-	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for _, raw := range raws {
-		if mp, err := geo.ParseArea(raw); err == nil {
-			pb := mp.Bound()
-			b = orb.Bound{Min: orb.Point{min(b.Min[0], pb.Min[0]), min(b.Min[1], pb.Min[1])},
-				Max: orb.Point{max(b.Max[0], pb.Max[0]), max(b.Max[1], pb.Max[1])}}
-		}
-	}
-	return b
 }

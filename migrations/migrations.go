@@ -5,6 +5,8 @@
 //
 // The two folders carry the same versions; they differ only where the engines' SQL
 // does (TIMESTAMPTZ and DOUBLE PRECISION in PostgreSQL, DATETIME and REAL in SQLite).
+//
+// It imports no other package of this module.
 package migrations
 
 import (

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -12,21 +13,46 @@ import (
 )
 
 // MatchRun is the stored record of one ranking: who it was for, on what input, with
-// which weights, and what it answered (the encoded result, kept as it was sent).
+// which weights, what it ranked (typed, for the booking that cites it) and what it
+// answered (the encoded result, kept as it was sent).
 type MatchRun struct {
-	ID             string
-	ChildID        string
+	ID      string
+	ChildID string
+	// Group is every child the run ranked for: the child first, then its
+	// siblings still awaiting.
+	Group          []string
 	InputHash      string
 	WeightsVersion string
-	Result         []byte
-	CreatedAt      time.Time
+	// Ranked are the providers the run ranked, best first.
+	Ranked    []RankedProvider
+	Result    []byte
+	CreatedAt time.Time
+}
+
+// RankedProvider is one ranked provider of a match run.
+type RankedProvider struct {
+	Rank     int                    `json:"rank"`
+	Provider placematch.ProviderRef `json:"provider"`
+	Score    float64                `json:"score"`
+}
+
+// AtRank returns the provider ranked rank, and false when the run has no such rank.
+func (m *MatchRun) AtRank(rank int) (RankedProvider, bool) {
+	for _, r := range m.Ranked {
+		if r.Rank == rank {
+			return r, true
+		}
+	}
+	return RankedProvider{}, false
 }
 
 type matchRunRow struct {
 	ID             string `gorm:"primaryKey"`
 	ChildID        string
+	GroupIDs       *string `gorm:"column:group_ids"`
 	InputHash      string
 	WeightsVersion string
+	Ranked         *string
 	Result         []byte
 	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
 }
@@ -51,8 +77,9 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, InputHash: m.InputHash, WeightsVersion: m.WeightsVersion,
-		Result: buf.Bytes(), CreatedAt: m.CreatedAt}
+	group, ranked := jsonText(m.Group), jsonText(m.Ranked) // strings and plain numbers cannot fail
+	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, GroupIDs: &group, InputHash: m.InputHash,
+		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: buf.Bytes(), CreatedAt: m.CreatedAt}
 	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("store: save match run: %w", translate(err))
 	}
@@ -76,6 +103,30 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: match run %s: %w", id, err)
 	}
-	return &MatchRun{ID: row.ID, ChildID: row.ChildID, InputHash: row.InputHash, WeightsVersion: row.WeightsVersion,
-		Result: result, CreatedAt: row.CreatedAt.UTC()}, nil
+	m := &MatchRun{ID: row.ID, ChildID: row.ChildID, InputHash: row.InputHash, WeightsVersion: row.WeightsVersion,
+		Result: result, CreatedAt: row.CreatedAt.UTC()}
+	if err := row.record(m); err != nil {
+		return nil, fmt.Errorf("store: match run %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// record fills the typed part of a run. Runs stored before the typed columns
+// existed are read from the bytes the officer saw, which carry the same facts.
+func (row *matchRunRow) record(m *MatchRun) error {
+	if row.GroupIDs == nil || row.Ranked == nil {
+		var shown struct {
+			Group   []string         `json:"group"`
+			Matches []RankedProvider `json:"matches"`
+		}
+		if err := json.Unmarshal(m.Result, &shown); err != nil {
+			return err
+		}
+		m.Group, m.Ranked = shown.Group, shown.Matches
+		return nil
+	}
+	if err := json.Unmarshal([]byte(*row.GroupIDs), &m.Group); err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(*row.Ranked), &m.Ranked)
 }

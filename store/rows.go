@@ -257,7 +257,8 @@ func (r *childRow) toChild() (*placematch.Child, error) {
 	return c, bad
 }
 
-// jsonText encodes a list as JSON, writing [] rather than null for an empty list.
+// jsonText encodes a list as JSON, writing [] rather than null for an empty list
+// (null reads as "not recorded").
 func jsonText[T any](v []T) string {
 	if v == nil {
 		return "[]"

@@ -4,6 +4,10 @@
 // return the domain errors of package placematch (ErrNotFound, ErrConflict,
 // ErrNoCapacity, ErrVersionMismatch) wrapped with %w; driver errors are translated in
 // one place (errors.go).
+//
+// It imports the root package and migrations only; it must not import matching,
+// reports, placing or api: rules and aggregations stay out of SQL, and the booking's
+// hard-rule check is handed in by the use-case layer (BookRequest.Check).
 package store
 
 import (

@@ -15,9 +15,20 @@ import (
 	"placematch/store"
 )
 
+// openStore opens the store and gives it the service's one clock: every other part
+// (use cases, API, reports, jobs) is handed the store's Now, so that they all read
+// the same time.
 func openStore(ctx context.Context, cfg config) (*store.DB, error) {
-	return store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath})
+	db, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath})
+	if err != nil {
+		return nil, err
+	}
+	db.Now = clock
+	return db, nil
 }
+
+// clock is the service's time: UTC wall-clock time.
+func clock() time.Time { return time.Now().UTC() }
 
 // openPrepared opens the store with its schema current: migrated when
 // PLACEMATCH_MIGRATE_ON_START is true, refused when it is false and the schema is stale.

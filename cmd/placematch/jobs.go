@@ -54,7 +54,7 @@ func newScheduler(cfg config, db *store.DB, reg prometheus.Registerer) (*jobs.Sc
 	if reg != nil {
 		m = jobs.NewMetrics(reg)
 	}
-	return jobs.New(jobs.Config{Store: db, Jobs: all, Specs: cfg.JobSchedules, Location: loc, Metrics: m})
+	return jobs.New(jobs.Config{Store: db, Now: db.Now, Jobs: all, Specs: cfg.JobSchedules, Location: loc, Metrics: m})
 }
 
 // cmdJob is `placematch job run NAME`: one run, recorded like any other, printed as

@@ -9,8 +9,11 @@
 //	placematch healthcheck [--path P] GET /healthz (or P) on PLACEMATCH_ADDR; exit 0 when it answers 200
 //	placematch version               print the version
 //
-// Configuration comes from the environment (see the README); wiring of store,
-// matching and router happens here and nowhere else.
+// Configuration comes from the environment (see the README); wiring of the
+// clock, store, use cases (placing), scheduler and router happens here and nowhere
+// else.
+//
+// It may import every package of the module but storetest; nothing imports it.
 package main
 
 import (

@@ -19,7 +19,7 @@ import (
 // when PLACEMATCH_DFE_CLA_CSV names them (read once, so a wrong file stops start-up)
 // and the district names of PLACEMATCH_BOUNDARIES.
 func reportService(cfg config, db *store.DB, districts *geo.Districts) (*reports.Service, error) {
-	svc := &reports.Service{Store: db}
+	svc := &reports.Service{Store: db, Now: db.Now}
 	if cfg.DfECLACSV != "" {
 		cmp, err := reports.LoadComparisonFile(cfg.DfECLACSV)
 		if err != nil {

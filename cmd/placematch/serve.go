@@ -18,6 +18,7 @@ import (
 	"placematch/api"
 	"placematch/demo"
 	"placematch/geo"
+	"placematch/placing"
 	"placematch/store"
 )
 
@@ -77,12 +78,12 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	if err := sched.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
-	srv := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: version, Jobs: sched, Metrics: reg, Reports: rsvc,
-		Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
-		FeedNetwork: cfg.feedNetwork(),
-		RateLimit:   cfg.RateLimit, RateLimitAnon: cfg.RateLimitAnon,
-		Matcher: &api.Matcher{Store: db, Weights: cfg.MatchWeights, AreaConfigured: db.Locator != nil,
-			StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour, FullReloadAfter: 5 * time.Minute}}
+	uses := &placing.Service{Store: db, Now: db.Now, Reports: rsvc, Weights: cfg.MatchWeights,
+		AreaConfigured: db.Locator != nil, StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour,
+		FullReloadAfter: 5 * time.Minute}
+	srv := &api.Server{Store: db, Placing: uses, OpenAPI: placematch.OpenAPI, Version: version,
+		Jobs: sched, Metrics: reg, Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
+		FeedNetwork: cfg.feedNetwork(), RateLimit: cfg.RateLimit, RateLimitAnon: cfg.RateLimitAnon}
 	// Shut down in order: HTTP first (no new manual runs), then the scheduler
 	// waits for running jobs (bounded), then the deferred Close of the database.
 	err = listenAndServe(ctx, cfg, srv.Handler())

@@ -2,6 +2,8 @@
 // SQLite file in the test's temporary folder, or a new schema in the test PostgreSQL
 // database, dropped when the test ends. A PostgreSQL that cannot be reached fails the
 // test; it never skips.
+//
+// It imports the root package, migrations and store; only tests import it.
 package storetest
 
 import (

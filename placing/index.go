@@ -1,0 +1,110 @@
+package placing
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"placematch"
+	"placematch/geo"
+	"placematch/matching"
+	"placematch/store"
+)
+
+// index keeps every live provider prepared for ranking in memory and keeps that copy
+// coherent with the database: before each search it asks the store for the
+// providers written since its last read (one indexed query, empty when nothing
+// changed on any replica), and loads only those. A search therefore never
+// loads provider rows it already holds, which keeps matching fast at national scale.
+type index struct {
+	mu       sync.Mutex // serialises refreshes
+	snapshot *candidateSet
+	byID     map[string]*placematch.Provider
+	cursor   store.ChangeCursor
+	loadedAt time.Time
+}
+
+// candidateSet is an immutable view of the providers; searches read it without locks.
+type candidateSet struct {
+	all    []matching.Candidate // live providers, in id order
+	hubs   []matching.Candidate
+	grid   *geo.Grid
+	index  map[string]int // id → position in all
+	byKind map[placematch.ProviderKind]int
+}
+
+// current returns a current view of the providers. fullAfter bounds how long derived
+// values that age without a write (reported vacancies going stale) are trusted
+// before everything is reloaded; zero trusts them until the next write.
+func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Duration) (*candidateSet, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	reload := x.snapshot == nil || (fullAfter > 0 && time.Since(x.loadedAt) > fullAfter)
+	since := x.cursor
+	if reload {
+		since = store.ChangeCursor{}
+	}
+	changed, next, err := db.ProviderChanges(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	if reload {
+		x.byID, x.loadedAt = map[string]*placematch.Provider{}, time.Now()
+	} else if len(changed) == 0 {
+		x.cursor = next
+		return x.snapshot, nil
+	}
+	for _, p := range changed {
+		if p.ArchivedAt != nil {
+			delete(x.byID, p.ID)
+		} else {
+			x.byID[p.ID] = p
+		}
+	}
+	x.cursor = next
+	x.snapshot = buildSet(x.byID)
+	return x.snapshot, nil
+}
+
+func buildSet(byID map[string]*placematch.Provider) *candidateSet {
+	ids := slices.Sorted(maps.Keys(byID))
+	set := &candidateSet{all: make([]matching.Candidate, len(ids)), grid: geo.NewGrid(0.1),
+		index: make(map[string]int, len(ids)), byKind: map[placematch.ProviderKind]int{}}
+	for i, id := range ids {
+		p := byID[id]
+		set.all[i] = matching.Prepare(p)
+		set.index[id] = i
+		set.byKind[p.Kind]++
+		set.grid.Insert(id, p.Location)
+		if p.Kind == placematch.KindHub {
+			set.hubs = append(set.hubs, set.all[i])
+		}
+	}
+	return set
+}
+
+// within returns the candidates within km of a point (the spatial prefilter), in id
+// order so that ranking stays deterministic.
+func (s *candidateSet) within(center placematch.Point, km float64) []matching.Candidate {
+	var pos []int
+	s.grid.Within(center, km, func(id string, _ placematch.Point) { pos = append(pos, s.index[id]) })
+	slices.Sort(pos)
+	out := make([]matching.Candidate, len(pos))
+	for i, p := range pos {
+		out[i] = s.all[p]
+	}
+	return out
+}
+
+// ofKinds counts the live providers of the kinds asked for (every kind when none).
+func (s *candidateSet) ofKinds(kinds []placematch.ProviderKind) int {
+	total := 0
+	for k, n := range s.byKind {
+		if len(kinds) == 0 || slices.Contains(kinds, k) {
+			total += n
+		}
+	}
+	return total
+}

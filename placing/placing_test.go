@@ -1,0 +1,229 @@
+package placing_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"placematch"
+	"placematch/placing"
+	"placematch/store"
+	"placematch/store/storetest"
+)
+
+var ctx = context.Background()
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// replicas opens two stores on one fresh database, as two instances of the service
+// would, with the fixed test clock.
+func replicas(t *testing.T, dialect string) (a, b *store.DB) {
+	t.Helper()
+	cfg := storetest.Config(t, dialect)
+	open := func() *store.DB {
+		db, err := store.Open(ctx, cfg)
+		must(t, err)
+		t.Cleanup(func() { db.Close() })
+		db.Now = func() time.Time { return storetest.Clock }
+		return db
+	}
+	a = open()
+	must(t, a.Migrate(ctx))
+	return a, open()
+}
+
+func service(db *store.DB) *placing.Service {
+	return &placing.Service{Store: db, Now: db.Now}
+}
+
+func each(t *testing.T, fn func(t *testing.T, a, b *store.DB)) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			a, b := replicas(t, d)
+			fn(t, a, b)
+		})
+	}
+}
+
+func ranked(run *placing.Run) []string {
+	var ids []string
+	for _, m := range run.Matches {
+		ids = append(ids, m.Provider.ID)
+	}
+	return ids
+}
+
+// A run is stored with a typed record that says what the bytes say: the group and,
+// rank by rank, the provider and its score.
+func TestMatchStoresTheTypedRunBesideTheBytes(t *testing.T) {
+	each(t, func(t *testing.T, db, _ *store.DB) {
+		for _, ref := range []string{"P1", "P2", "P3"} {
+			must(t, db.CreateProvider(ctx, storetest.Carer(ref)))
+		}
+		must(t, db.CreateProvider(ctx, storetest.Carer("OFF", func(p *placematch.Provider) { p.Carer.Status = placematch.CarerOnHold })))
+		brother := storetest.Child("K2")
+		must(t, db.CreateChild(ctx, brother))
+		child := storetest.Child("K1", func(c *placematch.Child) { c.Siblings = []string{brother.ID} })
+		must(t, db.CreateChild(ctx, child))
+
+		svc := service(db)
+		run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll(), Query: "include_excluded=true"})
+		must(t, err)
+		if !slices.Equal(run.Group, []string{child.ID, brother.ID}) || len(run.Matches) != 3 || run.ExcludedCount != 1 {
+			t.Fatalf("group %v, %d matches, %d excluded", run.Group, len(run.Matches), run.ExcludedCount)
+		}
+		stored, err := svc.Run(ctx, run.MatchID)
+		must(t, err)
+		if string(stored.Result) != string(run.Body) || !slices.Equal(stored.Group, run.Group) ||
+			stored.InputHash != run.InputHash || stored.WeightsVersion != run.WeightsVersion {
+			t.Fatalf("stored run differs from the run: %+v", stored)
+		}
+		var shown struct {
+			Matches []store.RankedProvider `json:"matches"`
+		}
+		must(t, json.Unmarshal(stored.Result, &shown))
+		if !slices.Equal(stored.Ranked, shown.Matches) {
+			t.Fatalf("typed record %v, bytes shown %v", stored.Ranked, shown.Matches)
+		}
+	})
+}
+
+// A booking's cited rank is judged on the run's typed record: the run must be this
+// child's, the rank must exist and must name the provider booked.
+func TestBookJudgesTheCitedRank(t *testing.T) {
+	each(t, func(t *testing.T, db, _ *store.DB) {
+		p1, p2 := storetest.Carer("P1"), storetest.Carer("P2", func(p *placematch.Provider) { p.Location.Lat += 0.2 })
+		must(t, db.CreateProvider(ctx, p1))
+		must(t, db.CreateProvider(ctx, p2))
+		child, other := storetest.Child("K1"), storetest.Child("K2")
+		must(t, db.CreateChild(ctx, child))
+		must(t, db.CreateChild(ctx, other))
+		svc := service(db)
+		run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
+		must(t, err)
+		if got := ranked(run); !slices.Equal(got, []string{p1.ID, p2.ID}) {
+			t.Fatalf("ranked %v, want the nearer carer first", got)
+		}
+		book := func(childID string, p *placematch.Provider, matchID string, rank int) error {
+			_, err := svc.Book(ctx, store.BookRequest{ChildID: childID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock),
+				MatchID: matchID, MatchRank: rank, DecisionReason: "nearer her school"})
+			return err
+		}
+		for _, tc := range []struct {
+			name, field string
+			err         error
+		}{
+			{"rank 1 is the other carer", "match_rank", book(child.ID, p2, run.MatchID, 1)},
+			{"no rank 3", "match_rank", book(child.ID, p1, run.MatchID, 3)},
+			{"another child's run", "match_id", book(other.ID, p1, run.MatchID, 1)},
+			{"no such run", "match_id", book(child.ID, p1, store.NewMatchID(), 1)},
+			{"an empty id with a rank", "match_id", book(child.ID, p1, "", 1)},
+		} {
+			var ve *placematch.ValidationError
+			if !errors.As(tc.err, &ve) || ve.Errors[0].Field != tc.field {
+				t.Errorf("%s: %v, want a validation error on %s", tc.name, tc.err, tc.field)
+			}
+		}
+		must(t, book(child.ID, p2, run.MatchID, 2))
+	})
+}
+
+// The hard rules are judged again at booking, on the rows the booking locks: a carer
+// whose approval changed (through another instance) after the search is refused with the engine's code, and nothing is
+// booked.
+func TestBookRejudgesTheHardRulesOnTheLockedRows(t *testing.T) {
+	each(t, func(t *testing.T, db, other *store.DB) {
+		p := storetest.Carer("P1")
+		must(t, db.CreateProvider(ctx, p))
+		child := storetest.Child("K1")
+		must(t, db.CreateChild(ctx, child))
+		svc := service(db)
+		run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
+		must(t, err)
+		if !slices.Equal(ranked(run), []string{p.ID}) {
+			t.Fatalf("ranked %v", ranked(run))
+		}
+		_, err = other.UpdateProvider(ctx, p.Kind, p.ID, 0, func(p *placematch.Provider) error {
+			p.Carer.PlacementTypes = []placematch.PlacementType{placematch.PlacementLongTerm}
+			p.AgeMin = 12
+			return nil
+		})
+		must(t, err)
+		_, err = svc.Book(ctx, store.BookRequest{ChildID: child.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock),
+			MatchID: run.MatchID, MatchRank: 1})
+		var re *placematch.RuleError
+		if !errors.As(err, &re) || !errors.Is(err, placematch.ErrHardRule) ||
+			!slices.Equal(re.Reasons, []string{"age_out_of_range", "placement_type_not_approved"}) {
+			t.Fatalf("booking a carer no longer approved for her age and placement type: %v", err)
+		}
+		got, err := db.GetChild(ctx, child.ID)
+		must(t, err)
+		if got.Status != placematch.ChildAwaiting {
+			t.Fatalf("child %s after a refused booking", got.Status)
+		}
+	})
+}
+
+// The candidate index follows writes made through another instance: a new provider
+// is ranked, an archived one is dropped, a changed one is judged on its new state.
+func TestIndexFollowsAnotherInstancesWrites(t *testing.T) {
+	each(t, func(t *testing.T, db, other *store.DB) {
+		p1 := storetest.Carer("P1")
+		must(t, db.CreateProvider(ctx, p1))
+		child := storetest.Child("K1")
+		must(t, db.CreateChild(ctx, child))
+		svc := service(db)
+		match := func() *placing.Run {
+			t.Helper()
+			run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
+			must(t, err)
+			return run
+		}
+		if got := ranked(match()); !slices.Equal(got, []string{p1.ID}) {
+			t.Fatalf("first search ranked %v", got)
+		}
+		p2 := storetest.Carer("P2", func(p *placematch.Provider) { p.Location.Lat += 0.1 })
+		must(t, other.CreateProvider(ctx, p2))
+		if got := ranked(match()); !slices.Equal(got, []string{p1.ID, p2.ID}) {
+			t.Fatalf("after another instance added a carer: ranked %v", got)
+		}
+		_, err := other.UpdateProvider(ctx, p1.Kind, p1.ID, 0, func(p *placematch.Provider) error {
+			p.Availability.Status = placematch.Unavailable
+			return nil
+		})
+		must(t, err)
+		run := match()
+		if got := ranked(run); !slices.Equal(got, []string{p2.ID}) || run.ExcludedSummary["unavailable"] != 1 {
+			t.Fatalf("after another instance made a carer unavailable: ranked %v, summary %v", got, run.ExcludedSummary)
+		}
+		must(t, other.ArchiveProvider(ctx, p2.Kind, p2.ID, 0))
+		if run := match(); len(run.Matches) != 0 || run.Considered != 1 {
+			t.Fatalf("after another instance archived a carer: ranked %v, considered %d", ranked(run), run.Considered)
+		}
+	})
+}
+
+// An archived child cannot be matched; a child that does not exist is not found.
+func TestMatchRefusesArchivedAndUnknownChildren(t *testing.T) {
+	each(t, func(t *testing.T, db, _ *store.DB) {
+		child := storetest.Child("K1")
+		must(t, db.CreateChild(ctx, child))
+		must(t, db.ArchiveChild(ctx, child.ID, 0))
+		svc := service(db)
+		if _, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID}); !errors.Is(err, placematch.ErrConflict) {
+			t.Fatalf("archived child: %v, want a conflict", err)
+		}
+		if _, err := svc.Match(ctx, placing.MatchRequest{ChildID: store.NewMatchID()}); !errors.Is(err, placematch.ErrNotFound) {
+			t.Fatalf("unknown child: %v, want not found", err)
+		}
+	})
+}
