@@ -203,9 +203,9 @@ func (db *DB) district(p placematch.Point) string {
 // then a placement, then children in id order, then providers in id order. Writes
 // to different providers share no row and run side by side. (UpdateChild, which
 // never took part in provider writes, locks a child and then the siblings it links
-// in list order.) SQLite lets one
-// transaction write at a time (BEGIN IMMEDIATE), so there the order does not matter.
-//
+// in list order.) SQLite lets one transaction write at a time (BEGIN IMMEDIATE), so
+// there the order does not matter.
+
 // nextChange returns the change number a provider write stores in change_seq. On
 // SQLite it bumps the one counter row inside tx: SQLite lets one transaction write
 // at a time, so the numbers commit in order and ProviderChanges finds the writes
