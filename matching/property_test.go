@@ -230,21 +230,23 @@ func TestHubIndexMatchesBruteForce(t *testing.T) {
 		}
 		cands := prepareAsIs(hubs...)
 		age := 8 + r.IntN(10)
-		idx := newHubIndex(cands, age)
+		all := uint64(1<<len(needBit) - 1)
+		q := &query{ages: []int16{int16(age)}, itemMask: []uint64{all}, highMask: []uint64{0}}
+		q.hubs = newHubIndex(cands, q.ages, func(*Candidate) bool { return false })
+		want, got := make([]uint64, 1), make([]uint64, 1)
 		for range 50 {
 			p := Prepare(newCarer("p", 0))
 			pt := randomPoint(r, hubs[r.IntN(len(hubs))].Location, 50)
 			p.x, p.y, p.z = unitVector(pt)
 			p.lat, p.lon = pt.Lat, pt.Lon
-			want := uint64(1<<len(needBit) - 1)
 			var brute uint64
 			for _, h := range hubs {
 				if age >= h.AgeMin && age <= h.AgeMax && geo.DistanceKM(h.Location, pt) <= h.Hub.OutreachRadiusKM {
 					brute |= serviceMask(h.Hub.Services)
 				}
 			}
-			if got := idx.covers(&p, want); got != brute {
-				t.Fatalf("iteration %d at %v: grid %b, brute force %b", it, pt, got, brute)
+			if w := q.outreachWeight(&p, want, got); got[0] != brute || w != bits64(brute) {
+				t.Fatalf("iteration %d at %v: grid %b (weight %d), brute force %b", it, pt, got[0], w, brute)
 			}
 		}
 	}
