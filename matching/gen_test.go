@@ -143,7 +143,7 @@ func randomWorld(r *rand.Rand, n int) world {
 	home := randomPoint(r, norwich, 30)
 	child := randomChild(r, "c0", home)
 	group := []*placematch.Child{child}
-	for i := range r.IntN(3) {
+	for i := range r.IntN(4) {
 		s := randomChild(r, fmt.Sprintf("c%d", i+1), home)
 		s.DateOfBirth = newChild("", max(0, child.AgeOn(testToday)+r.IntN(7)-3)).DateOfBirth
 		group = append(group, s)
@@ -175,8 +175,12 @@ func randomWorld(r *rand.Rand, n int) world {
 				m.AvoidAreas = append(m.AvoidAreas, square(randomPoint(r, home, 40), 2+8*r.Float64()))
 			}
 		}
-		if i > 0 && r.Float64() < 0.1 {
+		switch f := r.Float64(); {
+		case i > 0 && f < 0.1:
 			m.Location = nil
+		case i > 0 && f < 0.3: // living apart for now: another home nearby
+			other := randomPoint(r, home, 8)
+			m.Location = &other
 		}
 	}
 	for i := range n {

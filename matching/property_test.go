@@ -272,3 +272,41 @@ func TestParallelMatchesSerial(t *testing.T) {
 		}
 	}
 }
+
+// The group is one search: for generated groups of 2–4 siblings listing each other,
+// opening the search from any member, with the others in any order, gives the same
+// result, byte for byte.
+func TestGroupIsOneSearch(t *testing.T) {
+	r := seeded(9)
+	seen := 0
+	for it := range iterations(t, 200) {
+		w := randomWorld(r, 80)
+		for len(w.req.Group) < 2 {
+			w = randomWorld(r, 80)
+		}
+		group := w.req.Group
+		for _, m := range group {
+			m.Siblings = nil
+		}
+		siblings(group...)
+		cands := prepareAsIs(w.provs...)
+		want := jsonOf(Rank(w.req, cands, DefaultWeights(), w.opt))
+		for i, m := range group {
+			others := slices.Clone(group)
+			others = slices.Delete(others, i, i+1)
+			r.Shuffle(len(others), func(a, b int) { others[a], others[b] = others[b], others[a] })
+			req := w.req
+			req.Child, req.Group = m, append([]*placematch.Child{m}, others...)
+			if got := jsonOf(Rank(req, cands, DefaultWeights(), w.opt)); got != want {
+				t.Fatalf("iteration %d: opened from member %d (%s) the result differs:\n%s\nwant\n%s", it, i, m.ID, got, want)
+			}
+			if len(req.Group) != len(group) {
+				t.Fatal("group changed size")
+			}
+		}
+		seen += len(group)
+	}
+	if seen == 0 {
+		t.Fatal("no groups generated")
+	}
+}
