@@ -310,3 +310,20 @@ func TestGroupIsOneSearch(t *testing.T) {
 		t.Fatal("no groups generated")
 	}
 }
+
+// The first pass allocates nothing per candidate, household rules and outreach
+// lookups included.
+func TestScanDoesNotAllocate(t *testing.T) {
+	r := seeded(10)
+	for range 20 {
+		w := randomWorld(r, 400)
+		cands := prepareAsIs(w.provs...)
+		q := newQuery(w.req, DefaultWeights(), w.opt)
+		st := &scanState{top: topK{k: q.limit, cands: cands},
+			want: make([]uint64, len(q.members)), got: make([]uint64, len(q.members))}
+		q.scan(cands, 0, st) // fills the heap once
+		if n := testing.AllocsPerRun(5, func() { q.scan(cands, 0, st) }); n != 0 {
+			t.Fatalf("the first pass allocated %v times", n)
+		}
+	}
+}
