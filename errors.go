@@ -63,6 +63,24 @@ func (e *ValidationError) Err() error {
 	return e
 }
 
+// CheckOneOf adds a field error to v unless s is one of allowed.
+func CheckOneOf[T ~string](v *ValidationError, field string, s T, allowed []T) {
+	if !OneOf(s, allowed) {
+		parts := make([]string, len(allowed))
+		for i, a := range allowed {
+			parts[i] = string(a)
+		}
+		v.Add(field, "must be one of %s", strings.Join(parts, ", "))
+	}
+}
+
+// CheckMaxLen adds a field error when s has more than limit characters.
+func (e *ValidationError) CheckMaxLen(field, s string, limit int) {
+	if len([]rune(s)) > limit {
+		e.Add(field, "must be at most %d characters", limit)
+	}
+}
+
 // Invalid builds a ValidationError for one field.
 func Invalid(field, format string, args ...any) error {
 	v := &ValidationError{}

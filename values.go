@@ -201,3 +201,16 @@ type Record struct {
 	Version    int        `json:"version"`
 	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 }
+
+// Writable says whether a change may be written over the record: not when it is
+// archived (ErrConflict), nor when ifVersion, the version the change was asked of
+// (0: any), is not the record's (ErrVersionMismatch).
+func (r Record) Writable(ifVersion int) error {
+	if r.ArchivedAt != nil {
+		return Errorf(ErrConflict, "Record %s is archived", r.ID)
+	}
+	if ifVersion != 0 && r.Version != ifVersion {
+		return Errorf(ErrVersionMismatch, "Record %s is at version %d, not %d", r.ID, r.Version, ifVersion)
+	}
+	return nil
+}

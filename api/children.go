@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -9,78 +10,61 @@ import (
 	"placematch/store"
 )
 
-func (s *Server) listChildren(c *gin.Context) {
-	if err := knownQuery(c, "limit", "cursor", "status", "district", "urgency", "placement_type", "reference"); err != nil {
-		fail(c, err)
-		return
-	}
-	v := &placematch.ValidationError{}
+func (s *Server) listChildren(c *gin.Context) error {
 	f := store.ChildFilter{District: c.Query("district"), Reference: c.Query("reference")}
-	f.Limit, f.Cursor = pageParams(c, v)
-	if st := c.Query("status"); st != "" {
-		enum(v, "status", placematch.ChildStatus(st), placematch.ChildStatuses)
-		f.Status = st
+	today, ids := s.today(), []string{}
+	err := listPage(c, listing[*placematch.Child]{
+		params: []string{"status", "district", "urgency", "placement_type", "reference"},
+		filters: func(v *placematch.ValidationError) {
+			f.Status = queryEnum(c, v, "status", placematch.ChildStatuses)
+			f.Urgency = queryEnum(c, v, "urgency", placematch.Urgencies)
+			f.PlacementType = queryEnum(c, v, "placement_type", placematch.PlacementTypes)
+		},
+		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.Child], error) {
+			f.Limit, f.Cursor = limit, cursor
+			return s.Store.ListChildren(ctx, f)
+		},
+		show: func(ch *placematch.Child) any {
+			ids = append(ids, ch.ID)
+			return childToOut(ch, today)
+		},
+	})
+	if err == nil {
+		auditRecords(c, ids) // every child shown, not only that a list was read
 	}
-	if u := c.Query("urgency"); u != "" {
-		enum(v, "urgency", u, placematch.Urgencies)
-		f.Urgency = u
-	}
-	if pt := c.Query("placement_type"); pt != "" {
-		enum(v, "placement_type", placematch.PlacementType(pt), placematch.PlacementTypes)
-		f.PlacementType = pt
-	}
-	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
-	}
-	page, err := s.Store.ListChildren(c.Request.Context(), f)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	items := make([]any, len(page.Items))
-	ids := make([]string, len(page.Items))
-	for i, ch := range page.Items {
-		items[i] = childToOut(ch, s.today())
-		ids[i] = ch.ID
-	}
-	auditRecords(c, ids) // every child shown, not only that a list was read
-	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+	return err
 }
 
-func (s *Server) getChild(c *gin.Context) {
+func (s *Server) getChild(c *gin.Context) error {
 	ch, err := s.Store.GetChild(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	respond(c, http.StatusOK, ch.Version, childToOut(ch, s.today()))
+	return nil
 }
 
-func (s *Server) createChild(c *gin.Context) {
+func (s *Server) createChild(c *gin.Context) error {
 	var in childIn
 	if err := decodeBody(c.Request, &in); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	v := &placematch.ValidationError{}
 	in.validate(v, s.today(), false)
 	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	ch := &placematch.Child{Status: placematch.ChildAwaiting}
 	in.apply(ch)
 	if err := s.resolveChildHome(c, &in, ch); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.Store.CreateChild(c.Request.Context(), ch); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Header("Location", "/api/v1/children/"+ch.ID)
 	respond(c, http.StatusCreated, ch.Version, childToOut(ch, s.today()))
+	return nil
 }
 
 // resolveChildHome sets the home from the postcode when no location was given.
@@ -97,67 +81,73 @@ func (s *Server) resolveChildHome(c *gin.Context, in *childIn, ch *placematch.Ch
 	return nil
 }
 
-func (s *Server) patchChild(c *gin.Context) {
-	ctx := c.Request.Context()
-	patch, ifVersion, err := readPatch(c)
+// patchChild applies a JSON merge patch (see patch.go).
+func (s *Server) patchChild(c *gin.Context) error {
+	req, move, err := s.readPlacePatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
-	move, err := s.postcodePatch(ctx, patch)
+	pt := s.childPatching(c.Request.Context(), c.Param("id"))
+	pt.decide = func(ch *placematch.Child) (func(*placematch.Child), error) { return s.childChange(ch, req.patch, move) }
+	ch, err := patchRecord(req.ifVersion, pt)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
-	ch, err := s.Store.UpdateChild(ctx, c.Param("id"), ifVersion, func(ch *placematch.Child) error {
-		var home placematch.Point
-		if ch.Location != nil {
-			home = *ch.Location
-		}
-		move.apply(&ch.Postcode, &home)
-		if move.set && !move.keepLocation {
-			ch.Location = &home
-		}
-		merged, err := mergePatch(childToIn(ch), patch)
-		if err != nil {
-			return err
-		}
-		var in childIn
-		if err := decodeStrict(merged, &in); err != nil {
-			return err
-		}
-		v := &placematch.ValidationError{}
-		in.validate(v, s.today(), ch.Status == placematch.ChildPlaced)
-		if ch.Status == placematch.ChildPlaced && in.Status != nil && *in.Status != placematch.ChildPlaced {
-			v.Add("status", "the child has an active placement; end the placement to change the status")
-		}
-		if ch.Status != placematch.ChildPlaced && in.Status != nil && *in.Status == placematch.ChildPlaced {
-			v.Add("status", "only booking a placement places a child")
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
+	respond(c, http.StatusOK, ch.Version, childToOut(ch, s.today()))
+	return nil
+}
+
+// childChange merges patch (its postcode already resolved into move) over the child
+// ch as a create body, decodes and validates the result like a create, and returns
+// the change to write. A placed child's status follows its placements: a patch can
+// neither place a child nor change a placed child's status.
+func (s *Server) childChange(ch *placematch.Child, patch map[string]any, move postcodeMove) (func(*placematch.Child), error) {
+	moveChild(ch, move)
+	var in childIn
+	if err := mergeInto(childToIn(ch), patch, &in); err != nil {
+		return nil, err
+	}
+	v := &placematch.ValidationError{}
+	placed := ch.Status == placematch.ChildPlaced
+	in.validate(v, s.today(), placed)
+	if placed && in.Status != nil && *in.Status != placematch.ChildPlaced {
+		v.Add("status", "the child has an active placement; end the placement to change the status")
+	}
+	if !placed && in.Status != nil && *in.Status == placematch.ChildPlaced {
+		v.Add("status", "only booking a placement places a child")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return func(ch *placematch.Child) {
+		moveChild(ch, move)
 		postcode := ch.Postcode
 		in.apply(ch)
 		ch.Postcode = postcode
-		return nil
-	})
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	respond(c, http.StatusOK, ch.Version, childToOut(ch, s.today()))
+	}, nil
 }
 
-func (s *Server) archiveChild(c *gin.Context) {
+// moveChild applies what a patch says of the child's postcode, and of its home when
+// the postcode moves it.
+func moveChild(ch *placematch.Child, move postcodeMove) {
+	var home placematch.Point
+	if ch.Location != nil {
+		home = *ch.Location
+	}
+	move.apply(&ch.Postcode, &home)
+	if move.set && !move.keepLocation {
+		ch.Location = &home
+	}
+}
+
+func (s *Server) archiveChild(c *gin.Context) error {
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.Store.ArchiveChild(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

@@ -107,99 +107,77 @@ func deref(s *string) string {
 	return *s
 }
 
-func (s *Server) listFeeds(c *gin.Context) {
-	if err := knownQuery(c, pageQuery...); err != nil {
-		fail(c, err)
-		return
-	}
-	v := &placematch.ValidationError{}
-	limit, cursor := pageParams(c, v)
-	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
-	}
-	page, err := s.Store.ListFeeds(c.Request.Context(), limit, cursor)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	items := make([]any, len(page.Items))
-	for i, f := range page.Items {
-		items[i] = feedToOut(f)
-	}
-	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+func (s *Server) listFeeds(c *gin.Context) error {
+	return listPage(c, listing[*placematch.Feed]{fetch: s.Store.ListFeeds, show: func(f *placematch.Feed) any { return feedToOut(f) }})
 }
 
-func (s *Server) getFeed(c *gin.Context) {
+func (s *Server) getFeed(c *gin.Context) error {
 	f, err := s.Store.GetFeed(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	respond(c, http.StatusOK, f.Version, feedToOut(f))
+	return nil
 }
 
-func (s *Server) createFeed(c *gin.Context) {
+func (s *Server) createFeed(c *gin.Context) error {
 	var in feedIn
 	if err := decodeBody(c.Request, &in); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	v := &placematch.ValidationError{}
 	if in.validate(v, s.FeedNetwork); v.Err() != nil {
-		fail(c, v)
-		return
+		return v
 	}
 	f := &placematch.Feed{}
 	in.apply(f)
 	if err := s.Store.CreateFeed(c.Request.Context(), f); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Header("Location", "/api/v1/feeds/"+f.ID)
 	respond(c, http.StatusCreated, f.Version, feedToOut(f))
+	return nil
 }
 
 // patchFeed applies a JSON merge patch over the feed as a create body, validated
-// like a create.
-func (s *Server) patchFeed(c *gin.Context) {
-	patch, ifVersion, err := readPatch(c)
+// like a create (see patch.go).
+func (s *Server) patchFeed(c *gin.Context) error {
+	req, err := readPatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
-	f, err := s.Store.UpdateFeed(c.Request.Context(), c.Param("id"), ifVersion, func(f *placematch.Feed) error {
-		merged, err := mergePatch(feedToIn(f), patch)
-		if err != nil {
-			return err
-		}
-		var in feedIn
-		if err := decodeStrict(merged, &in); err != nil {
-			return err
-		}
-		v := &placematch.ValidationError{}
-		if in.validate(v, s.FeedNetwork); v.Err() != nil {
-			return v
-		}
-		in.apply(f)
-		return nil
-	})
+	pt := s.feedPatching(c.Request.Context(), c.Param("id"))
+	pt.decide = func(f *placematch.Feed) (func(*placematch.Feed), error) { return s.feedChange(f, req.patch) }
+	f, err := patchRecord(req.ifVersion, pt)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	respond(c, http.StatusOK, f.Version, feedToOut(f))
+	return nil
 }
 
-func (s *Server) archiveFeed(c *gin.Context) {
+// feedChange merges patch over the feed f as a create body and validates it like a
+// create; the change to write is the whole validated body.
+func (s *Server) feedChange(f *placematch.Feed, patch map[string]any) (func(*placematch.Feed), error) {
+	var in feedIn
+	if err := mergeInto(feedToIn(f), patch, &in); err != nil {
+		return nil, err
+	}
+	v := &placematch.ValidationError{}
+	if in.validate(v, s.FeedNetwork); v.Err() != nil {
+		return nil, v
+	}
+	return in.apply, nil
+}
+
+func (s *Server) archiveFeed(c *gin.Context) error {
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.Store.ArchiveFeed(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

@@ -123,19 +123,11 @@ func requiredString(v *placematch.ValidationError, field string, s *string, limi
 }
 
 func maxLen(v *placematch.ValidationError, field, s string, limit int) {
-	if len([]rune(s)) > limit {
-		v.Add(field, "must be at most %d characters", limit)
-	}
+	v.CheckMaxLen(field, s, limit)
 }
 
 func enum[T ~string](v *placematch.ValidationError, field string, s T, allowed []T) {
-	if !placematch.OneOf(s, allowed) {
-		parts := make([]string, len(allowed))
-		for i, a := range allowed {
-			parts[i] = string(a)
-		}
-		v.Add(field, "must be one of %s", strings.Join(parts, ", "))
-	}
+	placematch.CheckOneOf(v, field, s, allowed)
 }
 
 func requiredEnum[T ~string](v *placematch.ValidationError, field string, s *T, allowed []T) {

@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"placematch"
+	"placematch/store"
 )
 
 // jobOut is a job as GET /api/v1/jobs shows it.
@@ -43,87 +45,71 @@ func toRunOut(r *placematch.JobRun) *runOut {
 		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Counts: counts, Errors: nonNil(r.Errors), Instance: r.Instance}
 }
 
-// noJob answers an unknown job name (or a server without a scheduler).
-func (s *Server) noJob(c *gin.Context) bool {
+// noJob refuses an unknown job name (or a server without a scheduler).
+func (s *Server) noJob(c *gin.Context) error {
 	if s.Jobs == nil || !s.Jobs.Has(c.Param("name")) {
-		fail(c, placematch.Errorf(placematch.ErrNotFound, "No job is called %q", c.Param("name")))
-		return true
+		return placematch.Errorf(placematch.ErrNotFound, "No job is called %q", c.Param("name"))
 	}
-	return false
+	return nil
 }
 
-func (s *Server) listJobs(c *gin.Context) {
+func (s *Server) listJobs(c *gin.Context) error {
 	if err := knownQuery(c); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	items := []any{}
 	if s.Jobs != nil {
 		sts, err := s.Jobs.Statuses(c.Request.Context())
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		for _, st := range sts {
 			items = append(items, jobOut{Name: st.Name, Schedule: st.Schedule, NextRun: st.NextRun, LastRun: toRunOut(st.LastRun)})
 		}
 	}
 	c.JSON(http.StatusOK, listOut{Items: items})
+	return nil
 }
 
-func (s *Server) listJobRuns(c *gin.Context) {
-	if s.noJob(c) {
-		return
+func (s *Server) listJobRuns(c *gin.Context) error {
+	if err := s.noJob(c); err != nil {
+		return err
 	}
-	if err := knownQuery(c, pageQuery...); err != nil {
-		fail(c, err)
-		return
-	}
-	v := &placematch.ValidationError{}
-	limit, cursor := pageParams(c, v)
-	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
-	}
-	page, err := s.Jobs.Runs(c.Request.Context(), c.Param("name"), limit, cursor)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	items := make([]any, len(page.Items))
-	for i, r := range page.Items {
-		items[i] = toRunOut(r)
-	}
-	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+	return listPage(c, listing[*placematch.JobRun]{
+		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.JobRun], error) {
+			return s.Jobs.Runs(ctx, c.Param("name"), limit, cursor)
+		},
+		show: func(r *placematch.JobRun) any { return toRunOut(r) },
+	})
 }
 
 // createJobRun starts a run now and answers 202 with the run, still running; poll
 // its Location for the end. A job already running (here or on another replica) is
 // 409.
-func (s *Server) createJobRun(c *gin.Context) {
-	if s.noJob(c) {
-		return
+func (s *Server) createJobRun(c *gin.Context) error {
+	if err := s.noJob(c); err != nil {
+		return err
 	}
 	run, err := s.Jobs.Trigger(c.Request.Context(), c.Param("name"), placematch.TriggerManual)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Header("Location", "/api/v1/jobs/"+run.Job+"/runs/"+run.ID)
 	c.JSON(http.StatusAccepted, toRunOut(run))
+	return nil
 }
 
-func (s *Server) getJobRun(c *gin.Context) {
-	if s.noJob(c) {
-		return
+func (s *Server) getJobRun(c *gin.Context) error {
+	if err := s.noJob(c); err != nil {
+		return err
 	}
 	run, err := s.Store.GetJobRun(c.Request.Context(), c.Param("id"))
 	if err == nil && run.Job != c.Param("name") {
 		err = placematch.Errorf(placematch.ErrNotFound, "Run %s is not a run of %s", run.ID, c.Param("name"))
 	}
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, toRunOut(run))
+	return nil
 }

@@ -52,29 +52,28 @@ func matchParams(c *gin.Context) (matching.Options, error) {
 
 // matchChild ranks the providers for a child and its siblings still awaiting, and
 // stores the run.
-func (s *Server) matchChild(c *gin.Context) {
+func (s *Server) matchChild(c *gin.Context) error {
 	opt, err := matchParams(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	run, err := s.Placing.Match(c.Request.Context(),
 		placing.MatchRequest{ChildID: c.Param("id"), Options: opt, Query: c.Request.URL.RawQuery})
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	auditRecords(c, run.Group) // the run shows every child of the group, not only the one asked for
 	c.Header("Location", "/api/v1/matches/"+run.MatchID)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Body)
+	return nil
 }
 
-func (s *Server) getMatch(c *gin.Context) {
+func (s *Server) getMatch(c *gin.Context) error {
 	run, err := s.Placing.Run(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	auditRecords(c, run.Group)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Result)
+	return nil
 }

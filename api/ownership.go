@@ -12,7 +12,7 @@ import (
 // ownsProvider applies object-level rules: a carer may touch only its own carer
 // record and a provider only its own units; anything else answers 404, so that
 // another household's existence is not confirmed. The refusal is audited.
-func (s *Server) ownsProvider(c *gin.Context, r providerResource, id string) bool {
+func (s *Server) ownsProvider(c *gin.Context, r providerResource, id string) error {
 	p := principal(c)
 	ok := true
 	switch p.Role {
@@ -21,11 +21,13 @@ func (s *Server) ownsProvider(c *gin.Context, r providerResource, id string) boo
 	case auth.Provider:
 		ok = r.kind == placematch.KindUnit && p.OwnsUnit(id)
 	}
-	if !ok {
-		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound, Detail: "No such record."})
-		s.audit(c, policy{resource: string(r.kind)}, "denied")
+	if ok {
+		return nil
 	}
-	return ok
+	// The trail records the status the caller is about to receive.
+	c.Status(http.StatusNotFound)
+	_ = s.audit(c, policy{resource: string(r.kind)}, "denied")
+	return &requestError{status: http.StatusNotFound, typ: typeNotFound, title: "Not found", detail: "No such record."}
 }
 
 // selfService reports whether the caller updates its own availability (a carer or a

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -10,20 +11,20 @@ import (
 	"placematch/store"
 )
 
-// placementIn books a child (and with include_siblings its siblings awaiting) into
-// a provider. match_id and match_rank cite the match run the officer chose from;
+// placementIn books a child and its siblings awaiting (include_siblings, true unless
+// set false) into a provider. match_id and match_rank cite the match run the officer chose from;
 // decision_reason is required when the chosen rank is not 1.
 type placementIn struct {
 	ChildID         *string          `json:"child_id"`
 	Provider        *providerRefIn   `json:"provider"`
 	StartDate       *placematch.Date `json:"start_date"`
 	EndDate         *placematch.Date `json:"end_date"`
-	IncludeSiblings bool             `json:"include_siblings"`
+	IncludeSiblings *bool            `json:"include_siblings"`
 	MatchID         *string          `json:"match_id"`
 	MatchRank       *int             `json:"match_rank"`
 	DecisionReason  *string          `json:"decision_reason" input:"text"`
-	// SplitReason says why siblings awaiting are left behind (optional for now);
-	// the store refuses it when the booking splits no group.
+	// SplitReason says why siblings awaiting are left behind: required when the
+	// booking splits the group (include_siblings false), refused when it splits none.
 	SplitReason *string `json:"split_reason" input:"text"`
 }
 
@@ -96,20 +97,35 @@ func placementToOut(p *placematch.Placement) placementOut {
 
 // createPlacement books places for a child or a sibling group at one provider; the
 // hard rules and the capacity are judged inside the booking transaction.
-func (s *Server) createPlacement(c *gin.Context) {
+func (s *Server) createPlacement(c *gin.Context) error {
 	var in placementIn
 	if err := decodeBody(c.Request, &in); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	v := &placematch.ValidationError{}
 	in.validate(v, s.today())
 	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
-	req := store.BookRequest{ChildID: *in.ChildID, StartDate: *in.StartDate, IncludeSiblings: in.IncludeSiblings,
-		Provider: placematch.ProviderRef{Kind: *in.Provider.Kind, ID: *in.Provider.ID}}
+	pls, err := s.Placing.Book(c.Request.Context(), in.request())
+	if err != nil {
+		return err
+	}
+	out := make([]placementOut, len(pls))
+	for i, p := range pls {
+		out[i] = placementToOut(p)
+	}
+	c.Header("Location", "/api/v1/placements/"+pls[0].ID)
+	c.JSON(http.StatusCreated, gin.H{"placements": out})
+	return nil
+}
+
+// request is the validated body as a booking request: siblings are included unless
+// include_siblings is false.
+func (in *placementIn) request() store.BookRequest {
+	req := store.BookRequest{ChildID: *in.ChildID, StartDate: *in.StartDate,
+		IncludeSiblings: in.IncludeSiblings == nil || *in.IncludeSiblings,
+		Provider:        placematch.ProviderRef{Kind: *in.Provider.Kind, ID: *in.Provider.ID}}
 	if in.EndDate != nil {
 		req.EndDate = *in.EndDate
 	}
@@ -122,62 +138,37 @@ func (s *Server) createPlacement(c *gin.Context) {
 	if in.MatchID != nil {
 		req.MatchID, req.MatchRank = *in.MatchID, *in.MatchRank
 	}
-	pls, err := s.Placing.Book(c.Request.Context(), req)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	out := make([]placementOut, len(pls))
-	for i, p := range pls {
-		out[i] = placementToOut(p)
-	}
-	c.Header("Location", "/api/v1/placements/"+pls[0].ID)
-	c.JSON(http.StatusCreated, gin.H{"placements": out})
+	return req
 }
 
-func (s *Server) listPlacements(c *gin.Context) {
-	if err := knownQuery(c, "limit", "cursor", "child_id", "provider_id", "status"); err != nil {
-		fail(c, err)
-		return
-	}
-	v := &placematch.ValidationError{}
+func (s *Server) listPlacements(c *gin.Context) error {
 	f := store.PlacementFilter{ChildID: c.Query("child_id"), ProviderID: c.Query("provider_id")}
-	f.Limit, f.Cursor = pageParams(c, v)
-	if st := c.Query("status"); st != "" {
-		enum(v, "status", placematch.PlacementStatus(st), placematch.PlacementStatuses)
-		f.Status = st
-	}
-	if err := v.Err(); err != nil {
-		fail(c, err)
-		return
-	}
-	page, err := s.Store.ListPlacements(c.Request.Context(), f)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	items := make([]any, len(page.Items))
-	for i, p := range page.Items {
-		items[i] = placementToOut(p)
-	}
-	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+	return listPage(c, listing[*placematch.Placement]{
+		params: []string{"child_id", "provider_id", "status"},
+		filters: func(v *placematch.ValidationError) {
+			f.Status = queryEnum(c, v, "status", placematch.PlacementStatuses)
+		},
+		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.Placement], error) {
+			f.Limit, f.Cursor = limit, cursor
+			return s.Store.ListPlacements(ctx, f)
+		},
+		show: func(p *placematch.Placement) any { return placementToOut(p) },
+	})
 }
 
-func (s *Server) getPlacement(c *gin.Context) {
+func (s *Server) getPlacement(c *gin.Context) error {
 	p, err := s.Store.GetPlacement(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	respond(c, http.StatusOK, p.Version, placementToOut(p))
+	return nil
 }
 
-// placementPatch changes a placement: end it (status ended, end_reason, end_date),
-// cancel it before it starts (status cancelled), plan its end (end_date), or add the
-// officer's reason. Which changes of status are allowed is the domain's rule
-// (Placement.CheckTransition), applied by the store on the locked row. start_date
-// only repairs a stored start date that cannot be read (read as unset); a booking's
-// start is otherwise fixed.
+// placementPatch is the body of PATCH /api/v1/placements/{id}, a
+// placematch.PlacementChange: which changes are allowed is the domain's rule
+// (Placement.Apply), applied on the locked row; the store checks the transition
+// again before writing.
 type placementPatch struct {
 	Status         *placematch.PlacementStatus `json:"status"`
 	StartDate      *placematch.Date            `json:"start_date"`
@@ -186,84 +177,37 @@ type placementPatch struct {
 	DecisionReason *string                     `json:"decision_reason" input:"text"`
 }
 
-func (s *Server) patchPlacement(c *gin.Context) {
+func (s *Server) patchPlacement(c *gin.Context) error {
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	var in placementPatch
 	if err := decodeBody(c.Request, &in); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
-	today := s.today()
+	change, today := placematch.PlacementChange(in), s.today()
 	p, err := s.Store.UpdatePlacement(c.Request.Context(), c.Param("id"), ifVersion, func(p *placematch.Placement) error {
-		v := &placematch.ValidationError{}
-		if in.StartDate != nil && !p.StartDate.IsZero() && *in.StartDate != p.StartDate {
-			v.Add("start_date", "cannot be changed; end the placement and book again")
-		}
-		if in.StartDate != nil && p.StartDate.IsZero() {
-			p.StartDate = *in.StartDate
-		}
-		if in.Status != nil {
-			enum(v, "status", *in.Status, placematch.PlacementStatuses)
-			was := p.Status
-			p.Status = *in.Status
-			if v.Err() == nil {
-				// A change of status the domain forbids is a conflict whatever the
-				// other fields say; the store checks it again before writing.
-				if err := p.CheckTransition(was, today); err != nil {
-					return err
-				}
-			}
-		}
-		if in.EndDate != nil {
-			p.EndDate = *in.EndDate
-		}
-		if in.EndReason != nil {
-			enum(v, "end_reason", *in.EndReason, placematch.EndReasons)
-			p.EndReason = *in.EndReason
-		}
-		if in.DecisionReason != nil {
-			maxLen(v, "decision_reason", *in.DecisionReason, 2000)
-			p.DecisionReason = *in.DecisionReason
-		}
-		if p.Status == placematch.PlacementEnded {
-			if p.EndReason == "" {
-				v.Add("end_reason", "is required to end a placement (an SSDA903 REASON_PLACE_CHANGE code)")
-			}
-			if p.EndDate.IsZero() {
-				p.EndDate = today
-			}
-		}
-		if !p.EndDate.IsZero() && p.EndDate.Before(p.StartDate) {
-			v.Add("end_date", "must not be before start_date")
-		}
-		if p.Status == placematch.PlacementEnded && p.EndDate.After(today) {
-			v.Add("end_date", "an ended placement cannot end after today; keep it active with a planned end_date instead")
-		}
-		return v.Err()
+		return p.Apply(change, today)
 	})
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if in.Status != nil && *in.Status == placematch.PlacementCancelled {
 		c.Set(auditActionKey, "placement.cancel") // the trail names a cancellation as one
 	}
 	respond(c, http.StatusOK, p.Version, placementToOut(p))
+	return nil
 }
 
-func (s *Server) archivePlacement(c *gin.Context) {
+func (s *Server) archivePlacement(c *gin.Context) error {
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.Store.ArchivePlacement(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

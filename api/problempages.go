@@ -68,13 +68,13 @@ var problemPage = template.Must(template.New("problem").Parse(`<!DOCTYPE html>
 `))
 
 // problemType serves the page of one problem type; an unknown type is 404.
-func (s *Server) problemType(c *gin.Context) {
+func (s *Server) problemType(c *gin.Context) error {
 	uri := "/problems/" + c.Param("type")
 	doc, ok := problemDocs[uri]
 	if !ok {
 		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound,
 			Detail: "No such problem type."})
-		return
+		return nil
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "public, max-age=86400")
@@ -83,4 +83,5 @@ func (s *Server) problemType(c *gin.Context) {
 		problemDoc
 		Type string
 	}{doc, uri})
+	return nil
 }

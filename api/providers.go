@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"time"
@@ -30,6 +31,9 @@ type providerResource struct {
 	// filters maps a query parameter to its allowed values (nil: any text) and to
 	// where it goes in the store filter.
 	filters map[string]filterSpec
+	// listRoles may list this kind, readRoles read one record (ownsProvider
+	// narrows a carer or provider to its own), selfRoles report its availability.
+	listRoles, readRoles, selfRoles []auth.Role
 }
 
 type filterSpec struct {
@@ -49,6 +53,8 @@ var carers = providerResource{
 	newIn: func() providerInput { return &carerIn{} },
 	toIn:  func(p *placematch.Provider) providerInput { return carerToIn(p) },
 	toOut: carerToOut,
+	// carers have no list of their own, only their record
+	listRoles: readProviders, readRoles: withRole(readProviders, auth.Carer), selfRoles: []auth.Role{auth.Carer},
 	filters: map[string]filterSpec{"district": filterDistrict, "reference": filterReference,
 		"availability_status": filterAvailability,
 		"status":              {allowed: strs(placematch.CarerStatuses), set: func(f *store.ProviderFilter, v string) { f.Status = v }},
@@ -61,6 +67,9 @@ var units = providerResource{
 	newIn: func() providerInput { return &unitIn{} },
 	toIn:  func(p *placematch.Provider) providerInput { return unitToIn(p) },
 	toOut: unitToOut,
+	// a provider lists and reads its own units
+	listRoles: withRole(readProviders, auth.Provider), readRoles: withRole(readProviders, auth.Provider),
+	selfRoles: []auth.Role{auth.Provider},
 	filters: map[string]filterSpec{"district": filterDistrict, "reference": filterReference,
 		"availability_status": filterAvailability,
 		"registration_status": {allowed: strs(placematch.RegistrationStatuses),
@@ -69,12 +78,15 @@ var units = providerResource{
 
 var hubs = providerResource{
 	kind: placematch.KindHub, path: "hubs",
-	newIn: func() providerInput { return &hubIn{} },
-	toIn:  func(p *placematch.Provider) providerInput { return hubToIn(p) },
-	toOut: hubToOut,
+	newIn:     func() providerInput { return &hubIn{} },
+	toIn:      func(p *placematch.Provider) providerInput { return hubToIn(p) },
+	toOut:     hubToOut,
+	listRoles: readProviders, readRoles: readProviders, selfRoles: adminOnly,
 	filters: map[string]filterSpec{"district": filterDistrict, "reference": filterReference,
 		"availability_status": filterAvailability},
 }
+
+func withRole(roles []auth.Role, r auth.Role) []auth.Role { return append(slices.Clone(roles), r) }
 
 func strs[T ~string](in []T) []string {
 	out := make([]string, len(in))
@@ -84,145 +96,139 @@ func strs[T ~string](in []T) []string {
 	return out
 }
 
-func (s *Server) listProviders(r providerResource) gin.HandlerFunc {
-	params := append(slices.Clone(pageQuery), sortedKeys(r.filters)...)
-	return func(c *gin.Context) {
-		if err := knownQuery(c, params...); err != nil {
-			fail(c, err)
-			return
-		}
+func (s *Server) listProviders(r providerResource) handler {
+	params := sortedKeys(r.filters)
+	return func(c *gin.Context) error {
 		f := store.ProviderFilter{Kind: r.kind}
 		if p := principal(c); p.Role == auth.Provider {
 			f.IDs = append([]string{}, p.UnitIDs...) // a provider lists its own units only
 		}
-		v := &placematch.ValidationError{}
-		f.Limit, f.Cursor = pageParams(c, v)
-		for name, spec := range r.filters {
-			if val := c.Query(name); val != "" {
-				if spec.allowed != nil {
-					enum(v, name, val, spec.allowed)
+		return listPage(c, listing[*placematch.Provider]{
+			params: params,
+			filters: func(v *placematch.ValidationError) {
+				for name, spec := range r.filters {
+					if val := c.Query(name); val != "" {
+						if spec.allowed != nil {
+							enum(v, name, val, spec.allowed)
+						}
+						spec.set(&f, val)
+					}
 				}
-				spec.set(&f, val)
-			}
-		}
-		if err := v.Err(); err != nil {
-			fail(c, err)
-			return
-		}
-		page, err := s.Store.ListProviders(c.Request.Context(), f)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		items := make([]any, len(page.Items))
-		for i, p := range page.Items {
-			items[i] = r.toOut(p)
-		}
-		c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+			},
+			fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.Provider], error) {
+				f.Limit, f.Cursor = limit, cursor
+				return s.Store.ListProviders(ctx, f)
+			},
+			show: r.toOut,
+		})
 	}
 }
 
-func (s *Server) getProvider(r providerResource) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if !s.ownsProvider(c, r, c.Param("id")) {
-			return
+func (s *Server) getProvider(r providerResource) handler {
+	return func(c *gin.Context) error {
+		if err := s.ownsProvider(c, r, c.Param("id")); err != nil {
+			return err
 		}
 		p, err := s.Store.GetProvider(c.Request.Context(), r.kind, c.Param("id"))
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		respond(c, http.StatusOK, p.Version, r.toOut(p))
+		return nil
 	}
 }
 
-func (s *Server) createProvider(r providerResource) gin.HandlerFunc {
-	return func(c *gin.Context) {
+func (s *Server) createProvider(r providerResource) handler {
+	return func(c *gin.Context) error {
 		in := r.newIn()
 		if err := decodeBody(c.Request, in); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		v := &placematch.ValidationError{}
 		in.validate(v, false, s.now())
 		if err := v.Err(); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		p := &placematch.Provider{Kind: r.kind}
 		in.apply(p)
 		loc, pc := in.place()
 		if err := s.resolvePlace(c.Request.Context(), loc, pc, &p.Location, &p.Postcode); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		p.Availability = in.availability().apply(s.now(), placematch.SourceOfficer)
 		if err := s.Store.CreateProvider(c.Request.Context(), p); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		c.Header("Location", "/api/v1/"+r.path+"/"+p.ID)
 		respond(c, http.StatusCreated, p.Version, r.toOut(p))
+		return nil
 	}
 }
 
-// patchProvider applies a JSON merge patch: the stored record, as a create body, is
-// merged with the patch and then decoded and validated exactly like a create, so a
-// patch can never store what a create would refuse.
-func (s *Server) patchProvider(r providerResource) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		ctx := c.Request.Context()
-		patch, ifVersion, err := readPatch(c)
+// patchProvider applies a JSON merge patch (see patch.go).
+func (s *Server) patchProvider(r providerResource) handler {
+	return func(c *gin.Context) error {
+		req, move, err := s.readPlacePatch(c)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
-		move, err := s.postcodePatch(ctx, patch)
-		if err != nil {
-			fail(c, err)
-			return
+		pt := s.providerPatching(c.Request.Context(), r.kind, c.Param("id"))
+		pt.decide = func(p *placematch.Provider) (func(*placematch.Provider), error) {
+			return s.providerChange(r, p, req.patch, move)
 		}
-		touchesAvailability := patch["availability"] != nil
-		p, err := s.Store.UpdateProvider(ctx, r.kind, c.Param("id"), ifVersion, func(p *placematch.Provider) error {
-			move.apply(&p.Postcode, &p.Location)
-			merged, err := mergePatch(r.toIn(p), patch)
-			if err != nil {
-				return err
-			}
-			in := r.newIn()
-			if err := decodeStrict(merged, in); err != nil {
-				return err
-			}
-			v := &placematch.ValidationError{}
-			in.validate(v, !touchesStatus(patch), s.now())
-			if err := v.Err(); err != nil {
-				return err
-			}
-			in.apply(p)
-			if loc, _ := in.place(); loc != nil {
-				p.Location = loc.point()
-			}
-			if touchesAvailability {
-				// A change of availability is a new confirmation, now and by this
-				// caller, unless the patch itself says when and through whom.
-				a := in.availability()
-				given, _ := patch["availability"].(map[string]any)
-				if _, ok := given["confirmed_at"]; !ok {
-					a.ConfirmedAt = nil
-				}
-				if _, ok := given["source"]; !ok {
-					a.Source = nil
-				}
-				p.Availability = a.apply(s.now(), placematch.SourceOfficer)
-			}
-			return nil
-		})
+		p, err := patchRecord(req.ifVersion, pt)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		respond(c, http.StatusOK, p.Version, r.toOut(p))
+		return nil
 	}
+}
+
+// providerChange merges patch (its postcode already resolved into move) over the
+// provider p as a create body, decodes and validates the result like a create, and
+// returns the change to write.
+func (s *Server) providerChange(r providerResource, p *placematch.Provider, patch map[string]any, move postcodeMove) (func(*placematch.Provider), error) {
+	move.apply(&p.Postcode, &p.Location)
+	in := r.newIn()
+	if err := mergeInto(r.toIn(p), patch, in); err != nil {
+		return nil, err
+	}
+	v := &placematch.ValidationError{}
+	in.validate(v, !touchesStatus(patch), s.now())
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	avail := patchedAvailability(in, patch, s.now())
+	return func(p *placematch.Provider) {
+		move.apply(&p.Postcode, &p.Location)
+		in.apply(p)
+		if loc, _ := in.place(); loc != nil {
+			p.Location = loc.point()
+		}
+		if avail != nil {
+			p.Availability = *avail
+		}
+	}, nil
+}
+
+// patchedAvailability is the availability a patch sets, or nil when it does not
+// touch it. A change of availability is a new confirmation, now and by this caller,
+// unless the patch itself says when and through whom.
+func patchedAvailability(in providerInput, patch map[string]any, now time.Time) *placematch.Availability {
+	given, _ := patch["availability"].(map[string]any)
+	if patch["availability"] == nil {
+		return nil
+	}
+	a := in.availability()
+	if _, ok := given["confirmed_at"]; !ok {
+		a.ConfirmedAt = nil
+	}
+	if _, ok := given["source"]; !ok {
+		a.Source = nil
+	}
+	out := a.apply(now, placematch.SourceOfficer)
+	return &out
 }
 
 // touchesStatus reports whether a patch sets availability.status.
@@ -235,18 +241,17 @@ func touchesStatus(patch map[string]any) bool {
 	return ok
 }
 
-func (s *Server) archiveProvider(r providerResource) gin.HandlerFunc {
-	return func(c *gin.Context) {
+func (s *Server) archiveProvider(r providerResource) handler {
+	return func(c *gin.Context) error {
 		ifVersion, err := ifMatch(c)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		if err := s.Store.ArchiveProvider(c.Request.Context(), r.kind, c.Param("id"), ifVersion); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		c.Status(http.StatusNoContent)
+		return nil
 	}
 }
 
@@ -258,47 +263,63 @@ type availabilityPut struct {
 	Note          *string          `json:"note" input:"text"`
 }
 
-func (s *Server) putAvailability(r providerResource) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if !s.ownsProvider(c, r, c.Param("id")) {
-			return
+func (s *Server) putAvailability(r providerResource) handler {
+	return func(c *gin.Context) error {
+		if err := s.ownsProvider(c, r, c.Param("id")); err != nil {
+			return err
 		}
 		ifVersion, err := ifMatch(c)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
-		self, source := selfService(c)
-		if self && ifVersion == 0 {
-			// Carers and providers update from their own devices: without the
-			// version they read, an update could silently undo an officer's.
-			writeProblem(c, Problem{Type: typePreconditionRequired, Title: "If-Match required",
-				Status: http.StatusPreconditionRequired, Detail: "Send If-Match with the ETag of the record you read."})
-			return
+		source, err := availabilitySource(c, ifVersion)
+		if err != nil {
+			return err
 		}
-		var body availabilityPut
-		if err := decodeBody(c.Request, &body); err != nil {
-			fail(c, err)
-			return
-		}
-		in := &availabilityIn{Status: body.Status, AvailableFrom: body.AvailableFrom, Note: body.Note}
-		v := &placematch.ValidationError{}
-		in.validate("", v, false, s.now())
-		if err := v.Err(); err != nil {
-			trimLeadingDot(err.(*placematch.ValidationError))
-			fail(c, err)
-			return
+		in, err := s.availabilityBody(c)
+		if err != nil {
+			return err
 		}
 		p, err := s.Store.UpdateProvider(c.Request.Context(), r.kind, c.Param("id"), ifVersion, func(p *placematch.Provider) error {
 			p.Availability = in.apply(s.now(), source)
 			return nil
 		})
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		respond(c, http.StatusOK, p.Version, r.toOut(p))
+		return nil
 	}
+}
+
+// availabilitySource says who is updating availability. Carers and providers update
+// from their own devices: without the version they read (If-Match), an update could
+// silently undo an officer's, so they must send it.
+func availabilitySource(c *gin.Context, ifVersion int) (string, error) {
+	self, source := selfService(c)
+	if self && ifVersion == 0 {
+		return source, errIfMatchRequired
+	}
+	return source, nil
+}
+
+var errIfMatchRequired = &requestError{status: http.StatusPreconditionRequired, typ: typePreconditionRequired,
+	title: "If-Match required", detail: "Send If-Match with the ETag of the record you read."}
+
+// availabilityBody decodes and validates the body of PUT .../availability.
+func (s *Server) availabilityBody(c *gin.Context) (*availabilityIn, error) {
+	var body availabilityPut
+	if err := decodeBody(c.Request, &body); err != nil {
+		return nil, err
+	}
+	in := &availabilityIn{Status: body.Status, AvailableFrom: body.AvailableFrom, Note: body.Note}
+	v := &placematch.ValidationError{}
+	in.validate("", v, false, s.now())
+	if err := v.Err(); err != nil {
+		trimLeadingDot(v)
+		return nil, err
+	}
+	return in, nil
 }
 
 func trimLeadingDot(v *placematch.ValidationError) {
@@ -307,25 +328,4 @@ func trimLeadingDot(v *placematch.ValidationError) {
 			v.Errors[i].Field = v.Errors[i].Field[1:]
 		}
 	}
-}
-
-// readPatch reads a merge-patch body and the If-Match version.
-func readPatch(c *gin.Context) (map[string]any, int, error) {
-	ifVersion, err := ifMatch(c)
-	if err != nil {
-		return nil, 0, err
-	}
-	raw, err := readBody(c.Request)
-	if err != nil {
-		return nil, 0, err
-	}
-	doc, err := parseJSON(raw)
-	if err != nil {
-		return nil, 0, err
-	}
-	patch, ok := doc.(map[string]any)
-	if !ok {
-		return nil, 0, malformed("The body must be a JSON object (a JSON merge patch).")
-	}
-	return patch, ifVersion, nil
 }

@@ -39,6 +39,15 @@ func queryText(c *gin.Context) error {
 	return nil
 }
 
+// queryEnum reads an optional query parameter that must be one of allowed.
+func queryEnum[T ~string](c *gin.Context, v *placematch.ValidationError, name string, allowed []T) string {
+	val := c.Query(name)
+	if val != "" {
+		enum(v, name, T(val), allowed)
+	}
+	return val
+}
+
 // pageQuery is what every paged list takes besides its filters.
 var pageQuery = []string{"limit", "cursor"}
 

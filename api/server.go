@@ -1,7 +1,9 @@
 // Package api is Placematch's HTTP interface: the gin router, its handlers, the
 // problem+json error mapping, request validation and the OpenAPI contract served at
 // /openapi.yaml. Handlers are thin: decode, validate, one call to the store or the
-// matching service, encode.
+// matching service, encode. Every route is a row of the table in routes.go with its
+// policy (who may call it, what the audit trail records); a handler returns its
+// error and handler.serve answers it as a problem (fail).
 package api
 
 import (
@@ -9,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -62,8 +65,8 @@ func (s *Server) now() time.Time { return s.Placing.Now().UTC() }
 
 func (s *Server) today() placematch.Date { return placematch.DateOf(s.now()) }
 
-// Handler returns the router with every route. Routes are listed here and nowhere
-// else, so this function is the map of the API.
+// Handler returns the router with every route of the table in routes.go, each
+// behind its policy.
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -79,93 +82,91 @@ func (s *Server) Handler() http.Handler {
 	s.edge = &edge{subjects: newLimiters(s.RateLimit, maxClients), addresses: newLimiters(s.RateLimitAnon, maxClients),
 		refused: newRefusals(s.RefusalSummaryEvery, s.Store.AppendAudit, hm.auditFailures.Inc), metrics: hm, now: time.Now}
 	r.Use(requestID(), accessLog(), hm.middleware(), recoverProblem(), secureHeaders(),
-		cors(s.CORSOrigins), limitBody(), s.authorize())
-	r.NoRoute(func(c *gin.Context) {
+		cors(s.CORSOrigins), limitBody())
+	// A request for no route still passes the edge (rate limits) as a public one.
+	r.NoRoute(s.authorize(public), func(c *gin.Context) {
 		writeProblem(c, Problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound, Detail: "No such route."})
 	})
-	r.NoMethod(func(c *gin.Context) {
+	r.NoMethod(s.authorize(public), func(c *gin.Context) {
 		writeProblem(c, Problem{Type: typeMethodNotAllowed, Title: "Method not allowed",
 			Status: http.StatusMethodNotAllowed, Detail: "This route does not accept " + c.Request.Method + "."})
 	})
-
-	r.GET("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
-	r.GET("/openapi.yaml", s.openapi)
-	r.GET("/metrics", metricsHandler(reg))
-	r.GET("/problems/:type", s.problemType)
-
-	v1 := r.Group("/api/v1")
-	for _, pr := range []providerResource{carers, units, hubs} {
-		g := v1.Group("/" + pr.path)
-		g.GET("", s.listProviders(pr))
-		g.POST("", s.createProvider(pr))
-		g.GET("/:id", s.getProvider(pr))
-		g.PATCH("/:id", s.patchProvider(pr))
-		g.DELETE("/:id", s.archiveProvider(pr))
-		g.PUT("/:id/availability", s.putAvailability(pr))
+	for _, rt := range s.routes(metricsHandler(reg)) {
+		s.register(r, rt)
 	}
-	v1.GET("/children", s.listChildren)
-	v1.POST("/children", s.createChild)
-	v1.GET("/children/:id", s.getChild)
-	v1.PATCH("/children/:id", s.patchChild)
-	v1.DELETE("/children/:id", s.archiveChild)
-	v1.GET("/children/:id/matches", s.matchChild)
-	v1.GET("/matches/:id", s.getMatch)
-
-	v1.GET("/placements", s.listPlacements)
-	v1.POST("/placements", s.createPlacement)
-	v1.GET("/placements/:id", s.getPlacement)
-	v1.PATCH("/placements/:id", s.patchPlacement)
-	v1.DELETE("/placements/:id", s.archivePlacement)
-
-	v1.GET("/reports/sufficiency", s.sufficiencyReport)
-	v1.GET("/reports/providers.geojson", s.providersGeoJSON)
-
-	v1.GET("/audit", s.listAudit)
-
-	v1.GET("/jobs", s.listJobs)
-	v1.GET("/jobs/:name/runs", s.listJobRuns)
-	v1.POST("/jobs/:name/runs", s.createJobRun)
-	v1.GET("/jobs/:name/runs/:id", s.getJobRun)
-	v1.GET("/feeds", s.listFeeds)
-	v1.POST("/feeds", s.createFeed)
-	v1.GET("/feeds/:id", s.getFeed)
-	v1.PATCH("/feeds/:id", s.patchFeed)
-	v1.DELETE("/feeds/:id", s.archiveFeed)
 	return r
 }
 
-func (s *Server) healthz(c *gin.Context) {
+func (s *Server) healthz(c *gin.Context) error {
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": s.Version})
+	return nil
 }
 
 // readyz answers 200 only when the database answers and its schema is current.
-func (s *Server) readyz(c *gin.Context) {
+func (s *Server) readyz(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.Store.Ping(ctx); err != nil {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
 			Detail: "The database does not answer."})
-		return
+		return nil
 	}
 	if ok, err := s.Store.SchemaCurrent(ctx); err != nil || !ok {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
 			Detail: "The database schema is not current; run `placematch migrate`."})
-		return
+		return nil
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "database": s.Store.Dialect()})
+	return nil
 }
 
-func (s *Server) openapi(c *gin.Context) {
+func (s *Server) openapi(c *gin.Context) error {
 	c.Data(http.StatusOK, "application/yaml", s.OpenAPI)
+	return nil
 }
 
 // listOut is the body of every list: a page of items and the cursor of the next.
 type listOut struct {
 	Items      []any  `json:"items"`
 	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// listing is what one paged list says beyond the shared skeleton: the query
+// parameters it takes (besides limit and cursor), how it reads its filters (adding
+// to v what is wrong), how it fetches one page, and how it shows an item.
+type listing[T any] struct {
+	params  []string
+	filters func(v *placematch.ValidationError)
+	fetch   func(ctx context.Context, limit int, cursor string) (store.Page[T], error)
+	show    func(T) any
+}
+
+// listPage answers a paged list: unknown parameters are refused, limit, cursor and the
+// filters are checked together, and the page goes out as a listOut.
+func listPage[T any](c *gin.Context, l listing[T]) error {
+	if err := knownQuery(c, append(slices.Clone(pageQuery), l.params...)...); err != nil {
+		return err
+	}
+	v := &placematch.ValidationError{}
+	limit, cursor := pageParams(c, v)
+	if l.filters != nil {
+		l.filters(v)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	page, err := l.fetch(c.Request.Context(), limit, cursor)
+	if err != nil {
+		return err
+	}
+	items := make([]any, len(page.Items))
+	for i, it := range page.Items {
+		items[i] = l.show(it)
+	}
+	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
+	return nil
 }
 
 // pageParams reads limit and cursor.

@@ -5,11 +5,12 @@ import (
 	"testing"
 )
 
-// TestBookingThatSplitsSiblingsIsRecorded: booking one child of an awaiting sibling
-// group without include_siblings marks the placement siblings_split, with the
-// officer's optional split_reason; booking the whole group, or the last sibling
-// left, is no split; a split_reason on a booking that splits nothing, or one too
-// long, is 422 and changes nothing; the sufficiency report counts the split.
+// TestBookingThatSplitsSiblingsIsRecorded: a booking places the sibling group
+// together unless include_siblings is false; booking one child of an awaiting group
+// alone needs a split_reason (422 naming it otherwise) and marks the placement
+// siblings_split with the reason; booking the whole group, or the last sibling left,
+// is no split; a split_reason on a booking that splits nothing, or one too long, is
+// 422 and changes nothing; the sufficiency report counts the split.
 func TestBookingThatSplitsSiblingsIsRecorded(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		withReports(t, e)
@@ -23,7 +24,11 @@ func TestBookingThatSplitsSiblingsIsRecorded(t *testing.T) {
 		for _, body := range []map[string]any{
 			// C and D go together: there is nothing to explain.
 			with(placementBody(c, "foster_carer", carer), "include_siblings", true, "split_reason", "no room"),
-			with(placementBody(a, "foster_carer", carer), "split_reason", strings.Repeat("x", 2001)),
+			with(placementBody(a, "foster_carer", carer), "include_siblings", false, "split_reason", strings.Repeat("x", 2001)),
+			// A alone without a reason: the split must be explained.
+			with(placementBody(a, "foster_carer", carer), "include_siblings", false),
+			// A and B together by default: nothing to explain.
+			with(placementBody(a, "foster_carer", carer), "split_reason", "no room"),
 		} {
 			wantProblem(t, e.do("POST", "/api/v1/placements", body), 422, "split_reason")
 		}
@@ -31,7 +36,7 @@ func TestBookingThatSplitsSiblingsIsRecorded(t *testing.T) {
 			t.Fatal("a refused booking changed stored data")
 		}
 
-		r := e.do("POST", "/api/v1/placements", with(placementBody(a, "foster_carer", carer),
+		r := e.do("POST", "/api/v1/placements", with(placementBody(a, "foster_carer", carer), "include_siblings", false,
 			"split_reason", "B's carer is approved for one child only"))
 		wantStatus(t, r, 201)
 		pl := r.JSON(t)["placements"].([]any)[0].(map[string]any)
@@ -49,10 +54,13 @@ func TestBookingThatSplitsSiblingsIsRecorded(t *testing.T) {
 		if pl := r.JSON(t)["placements"].([]any)[0].(map[string]any); pl["siblings_split"] != false || pl["split_reason"] != "" {
 			t.Fatalf("last sibling's booking %v", pl)
 		}
-		// C and D together: no split on either placement.
+		// C and D together, by default: no split on either placement.
 		third := e.do("POST", "/api/v1/carers", carerBody("SPL3")).JSON(t)["id"].(string)
-		r = e.do("POST", "/api/v1/placements", with(placementBody(d, "foster_carer", third), "include_siblings", true))
+		r = e.do("POST", "/api/v1/placements", placementBody(d, "foster_carer", third))
 		wantStatus(t, r, 201)
+		if n := len(r.JSON(t)["placements"].([]any)); n != 2 {
+			t.Fatalf("booking D placed %d children, want D and its sibling C", n)
+		}
 		for _, p := range r.JSON(t)["placements"].([]any) {
 			if p.(map[string]any)["siblings_split"] != false {
 				t.Fatalf("group booking marked split: %v", p)

@@ -54,34 +54,94 @@ var carerNotes = []string{
 // carers builds n fostering households. About 17% have said they are unavailable,
 // the national share of fostering places "not available" (Ofsted, Fostering in
 // England). Two are granted an exemption from the usual fostering limit (for large
-// sibling groups) and are always approved.
-func (g *gen) carers(n int) []*placematch.Provider {
+// sibling groups) and are always approved; the first of them was approved only
+// recently and has no child yet, the one home in the demo that can take a large
+// sibling group today. outside of them live over the county border, households of
+// independent fostering agencies that Norfolk uses.
+//
+// It returns the households and the index of the newly approved one.
+func (g *gen) carers(n, outside int) ([]*placematch.Provider, int) {
 	exempt := g.subset(n, 2)
-	unavailable := g.subset(n, int(math.Round(0.17*float64(n))))
+	fresh := n
+	for i := range exempt {
+		fresh = min(fresh, i)
+	}
+	// The new household is available; every other may be among the unavailable.
+	var others, plain []int
+	for i := range n {
+		if i != fresh {
+			others = append(others, i)
+		}
+		if !exempt[i] {
+			plain = append(plain, i)
+		}
+	}
+	unavailable := map[int]bool{}
+	for _, k := range g.r.Perm(len(others))[:int(math.Round(0.17*float64(n)))] {
+		unavailable[others[k]] = true
+	}
+	over := map[int]int{} // household index → index in outOfCounty
+	for _, k := range g.r.Perm(len(plain))[:outside] {
+		over[plain[k]] = g.r.IntN(len(outOfCounty))
+	}
 	out := make([]*placematch.Provider, n)
 	for i := range out {
-		out[i] = g.carer(i, exempt[i], unavailable[i])
+		oi, ok := over[i]
+		if !ok {
+			oi = -1
+		}
+		out[i] = g.carer(i, exempt[i], i == fresh, unavailable[i], oi)
 	}
-	// A wheelchair user among the referrals needs at least one accessible home to
-	// show a match; the 6% draw nearly always gives several, this makes it certain.
+	// A wheelchair user among the referrals needs at least one accessible home; the 6%
+	// draw nearly always gives several, this makes it certain. Whether one of them
+	// has a free place depends on the seed, as it would in Norfolk.
 	if !slices.ContainsFunc(out, func(p *placematch.Provider) bool { return p.Carer.Household.WheelchairAccessible }) {
-		out[0].Carer.Household.WheelchairAccessible = true
+		out[fresh].Carer.Household.WheelchairAccessible = true
 	}
-	return out
+	return out, fresh
 }
 
-func (g *gen) carer(i int, exempt, unavailable bool) *placematch.Provider {
+// ownChildren draws the ages of the carer's own children living at home: none in
+// a little under half of households (many carers foster once their own have grown
+// up), young children in one in five, school-age or teenage children in one in four,
+// and sometimes a grown-up son or daughter still at home.
+func (g *gen) ownChildren() []int {
+	var ages []int
+	switch choose(g, []opt[int]{{0, 45}, {1, 20}, {2, 25}, {3, 10}}) {
+	case 1:
+		for range g.between(1, 2) {
+			ages = append(ages, g.between(0, 9))
+		}
+	case 2:
+		for range g.between(1, 2) {
+			ages = append(ages, g.between(8, 17))
+		}
+	case 3:
+		ages = append(ages, g.between(18, 24))
+	}
+	slices.Sort(ages)
+	return ages
+}
+
+// carer draws one household. exempt households hold an exemption from the usual
+// fostering limit; fresh is the newly approved one; oi is the out-of-county town the
+// household lives near, or -1 for a Norfolk household.
+func (g *gen) carer(i int, exempt, fresh, unavailable bool, oi int) *placematch.Provider {
 	ti := g.pickTown(nil)
+	if fresh {
+		ti = townIndex("Norwich")
+	}
 	ages := choose(g, ageRanges)
-	hh := placematch.Household{Pets: g.chance(0.4), Smoking: g.chance(0.04), WheelchairAccessible: g.chance(0.06)}
+	hh := placematch.Household{Pets: g.chance(0.4), Smoking: g.chance(0.1), WheelchairAccessible: g.chance(0.06)}
 	if hh.Smoking {
 		// Smokers are not approved for under-5s (fostering standards guidance).
-		ages = [2]int{11, 17}
+		ages = choose(g, []opt[[2]int]{{[2]int{5, 17}, 1}, {[2]int{11, 17}, 2}})
 	}
-	for range choose(g, []opt[int]{{0, 55}, {1, 30}, {2, 15}}) {
-		hh.OtherChildrenAges = append(hh.OtherChildrenAges, g.between(0, 24))
+	hh.OtherChildrenAges = g.ownChildren()
+	if fresh {
+		// A couple approved for sibling groups once their own children had left home.
+		hh.Smoking, hh.OtherChildrenAges = false, nil
 	}
-	slices.Sort(hh.OtherChildrenAges)
 
 	d := &placematch.CarerDetails{
 		Status:         choose(g, []opt[placematch.CarerStatus]{{placematch.CarerApproved, 88}, {placematch.CarerOnHold, 7}, {placematch.CarerSuspended, 5}}),
@@ -93,7 +153,14 @@ func (g *gen) carer(i int, exempt, unavailable bool) *placematch.Provider {
 	if exempt {
 		d.Status, d.LimitExemption, d.MaxChildren = placematch.CarerApproved, true, g.between(4, 5)
 		ages = [2]int{0, 17}
+		if hh.Smoking {
+			ages = [2]int{5, 17}
+		}
 		d.PlacementTypes = []placematch.PlacementType{placematch.PlacementShortTerm, placematch.PlacementLongTerm}
+	}
+	if oi >= 0 {
+		// Norfolk lists the households over the border that it places children with.
+		d.Status = placematch.CarerApproved
 	}
 	if g.chance(0.15) {
 		d.Languages = append(d.Languages, choose(g, otherLanguages))
@@ -112,16 +179,22 @@ func (g *gen) carer(i int, exempt, unavailable bool) *placematch.Provider {
 		d.Skills = append(d.Skills, "only_older_children")
 	}
 
-	surname, at := surnames[g.r.IntN(len(surnames))], g.near(ti, 3)
+	a := g.availability(unavailable, []opt[string]{{placematch.SourceCarer, 55}, {placematch.SourceOfficer, 45}}, carerNotes)
+	if fresh {
+		a.AvailableFrom, a.Note = placematch.Date{}, ""
+	}
+	surname, at, place := surnames[g.r.IntN(len(surnames))], g.near(ti, 3), towns[ti].name
+	if oi >= 0 {
+		at, place = g.nearOut(oi, 2), outOfCounty[oi].name
+	}
 	return &placematch.Provider{
 		Kind:      placematch.KindCarer,
 		Reference: fmt.Sprintf("FC-%04d", i+1),
-		Name:      fmt.Sprintf("%s household, %s", surname, towns[ti].name),
+		Name:      fmt.Sprintf("%s household, %s", surname, place),
 		Location:  at,
 		AgeMin:    ages[0], AgeMax: ages[1],
-		Availability: g.availability(unavailable, []opt[string]{{placematch.SourceCarer, 55}, {placematch.SourceOfficer, 45}},
-			carerNotes),
-		Carer: d,
+		Availability: a,
+		Carer:        d,
 	}
 }
 

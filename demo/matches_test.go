@@ -11,9 +11,11 @@ import (
 	"placematch/store/storetest"
 )
 
-// The demo must show what the engine is for: nearly every awaiting child (or sibling
-// group) has somewhere to go, the best match is near home, and it passes every hard
-// rule when checked again on its own.
+// The demo must show what the engine is for, on data as hard as Norfolk's: vacancies
+// are scarce, so a few children have nowhere to go today and some best matches are
+// more than 20 miles from home; but most children (and every sibling group) have
+// somewhere to go, most best matches are near home, and the best match passes every
+// hard rule when checked again on its own.
 func TestDemoChildrenGetSensibleMatches(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	if _, err := Seed(ctx, db, 1, storetest.Clock); err != nil {
@@ -33,7 +35,7 @@ func TestDemoChildrenGetSensibleMatches(t *testing.T) {
 		byID[c.ID] = c
 	}
 	today := placematch.DateOf(storetest.Clock)
-	var searched, matched, near int
+	var searched, matched, near, groups int
 	for _, c := range w.children {
 		if c.Status != placematch.ChildAwaiting {
 			continue
@@ -48,7 +50,13 @@ func TestDemoChildrenGetSensibleMatches(t *testing.T) {
 		res := matching.Rank(req, cands, matching.DefaultWeights(),
 			matching.Options{Limit: 3, AreaConfigured: true, Hubs: hubs})
 		searched++
+		if len(group) > 1 {
+			groups++
+		}
 		if len(res.Matches) == 0 {
+			if len(group) > 1 {
+				t.Errorf("%s: the sibling group of %d has no match", c.Reference, len(group))
+			}
 			t.Logf("%s (age %d, %s, group of %d): no match; %v", c.Reference, c.AgeOn(today), c.PlacementType,
 				len(group), res.ExcludedSummary)
 			continue
@@ -69,7 +77,7 @@ func TestDemoChildrenGetSensibleMatches(t *testing.T) {
 		}
 	}
 	t.Logf("%d searches: %d with a match, %d with the best match within 20 miles", searched, matched, near)
-	if searched < 30 || matched*10 < searched*9 || near*10 < matched*8 {
+	if searched < 30 || groups < 13 || matched*100 < searched*85 || near*10 < matched*6 {
 		t.Fatalf("%d searches, %d matched, %d near: the demo does not show sensible matches", searched, matched, near)
 	}
 }

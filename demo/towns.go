@@ -76,6 +76,21 @@ var towns = []town{
 	{"Stalham", northNorfolk, 52.77, 1.52, 3200, inland},
 }
 
+// outOfCounty are towns in the neighbouring counties where Norfolk places some
+// children: independent fostering agencies' households and supported accommodation
+// over the border (Norfolk's published figures count about one child in five placed
+// outside the council's boundary). They have no district, and each lies more than
+// 20 km from every town in towns, so Locator files nothing near them under a Norfolk
+// district. Positions are hand-entered to about 0.01°, like towns.
+var outOfCounty = []town{
+	{"Peterborough", "", 52.57, -0.24, 0, inland}, // Cambridgeshire
+	{"Ely", "", 52.40, 0.26, 0, inland},           // Cambridgeshire
+	{"Spalding", "", 52.79, -0.15, 0, inland},     // Lincolnshire
+	{"Boston", "", 52.98, -0.03, 0, inland},       // Lincolnshire
+	{"Stowmarket", "", 52.19, 1.00, 0, inland},    // Suffolk
+	{"Ipswich", "", 52.06, 1.16, 0, inland},       // Suffolk
+}
+
 // districtPop is each district's population, roughly (2021 census). Most of Norfolk
 // lives in villages, not in the towns listed here, so a district's weight is shared
 // among its towns in proportion to their size: the villagers are counted with the
@@ -145,19 +160,6 @@ func (g *gen) pickTown(candidates []int) int {
 	return candidates[g.weighted(weights)]
 }
 
-// townsWithin lists the towns within km of p, in list order. It is how a placed
-// child's family home is put mostly near the placement, as the DfE figures (about
-// four in five within 20 miles) suggest.
-func townsWithin(p placematch.Point, km float64) []int {
-	var out []int
-	for i, t := range towns {
-		if geo.DistanceKM(p, t.point()) <= km {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
 // nearestTown returns the demo town nearest to p, earlier towns winning ties, as
 // Locator decides.
 func nearestTown(p placematch.Point) int {
@@ -195,6 +197,31 @@ func (g *gen) near(ti int, maxKM float64) placematch.Point {
 		}
 	}
 	return t.point() // unreachable in practice: about half of any town's disc is its own
+}
+
+// nearOut returns a point up to maxKM from out-of-county town oi, uniform over the
+// disc, rounded like near. maxKM stays well below the 20 km that separates these
+// towns from Norfolk's, so the point is in no district.
+func (g *gen) nearOut(oi int, maxKM float64) placematch.Point {
+	t := outOfCounty[oi]
+	r := maxKM * math.Sqrt(g.r.Float64())
+	rad := g.r.Float64() * 2 * math.Pi
+	const kmPerDegLat = 111.2
+	dLat := r * math.Cos(rad) / kmPerDegLat
+	dLon := r * math.Sin(rad) / (kmPerDegLat * math.Cos(t.lat*math.Pi/180))
+	return placematch.Point{Lat: round5(t.lat + dLat), Lon: round5(t.lon + dLon)}
+}
+
+// townsBetween lists the towns whose centre is at least lo and at most hi km from p,
+// in list order.
+func townsBetween(p placematch.Point, lo, hi float64) []int {
+	var out []int
+	for i, t := range towns {
+		if d := geo.DistanceKM(p, t.point()); d >= lo && d <= hi {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func round5(x float64) float64 { return math.Round(x*1e5) / 1e5 }

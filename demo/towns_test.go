@@ -138,3 +138,20 @@ func TestGeneratorHelpers(t *testing.T) {
 		t.Fatalf("avoid area: %v", err)
 	}
 }
+
+// TestOutOfCountyTownsAreInNoDistrict checks that homes drawn over the border (up to
+// 2 km from their town) can never be filed under a Norfolk district: every town in
+// outOfCounty is more than Locator's 15 km plus that jitter from every Norfolk town.
+func TestOutOfCountyTownsAreInNoDistrict(t *testing.T) {
+	loc := Locator()
+	for _, o := range outOfCounty {
+		for _, tw := range towns {
+			if d := geo.DistanceKM(o.point(), tw.point()); d < loc.MaxKM+2 {
+				t.Errorf("%s is %.1f km from %s", o.name, d, tw.name)
+			}
+		}
+		if o.district != "" {
+			t.Errorf("%s has district %q", o.name, o.district)
+		}
+	}
+}

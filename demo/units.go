@@ -48,18 +48,24 @@ var unitNotes = []string{
 }
 
 // units builds n supported-accommodation units for young people aged 16–25, about
-// one in six of them not taking anyone new.
-func (g *gen) units(n int) []*placematch.Provider {
+// one in six of them not taking anyone new; outside of them are over the county
+// border (the last ones, so the Norfolk units keep their draws).
+func (g *gen) units(n, outside int) []*placematch.Provider {
 	urns := map[string]bool{}
 	unavailable := g.subset(n, n/6)
 	out := make([]*placematch.Provider, n)
 	for i := range out {
-		out[i] = g.unit(i, urns, unavailable[i])
+		oi := -1
+		if i >= n-outside {
+			oi = g.r.IntN(len(outOfCounty))
+		}
+		out[i] = g.unit(i, urns, unavailable[i], oi)
 	}
 	return out
 }
 
-func (g *gen) unit(i int, urns map[string]bool, unavailable bool) *placematch.Provider {
+// unit draws one unit, near oi in outOfCounty when oi is not -1.
+func (g *gen) unit(i int, urns map[string]bool, unavailable bool, oi int) *placematch.Provider {
 	u := &placematch.UnitDetails{
 		ProviderName: unitOrgs[g.r.IntN(len(unitOrgs))],
 		RegistrationStatus: choose(g, []opt[placematch.RegistrationStatus]{
@@ -82,9 +88,9 @@ func (g *gen) unit(i int, urns map[string]bool, unavailable bool) *placematch.Pr
 	case "foyer":
 		u.Beds = g.between(6, 8)
 	case "self_contained":
-		u.Beds = g.between(1, 6)
+		u.Beds = g.between(1, 4)
 	default:
-		u.Beds = g.between(3, 6)
+		u.Beds = g.between(2, 5)
 	}
 	if u.SupportLevel == "high" || u.AccommodationType == "foyer" || g.chance(0.1) {
 		u.Features = append(u.Features, placematch.FeatureStaffed247)
@@ -103,13 +109,16 @@ func (g *gen) unit(i int, urns map[string]bool, unavailable bool) *placematch.Pr
 	u.Skills = sample(g, unitSkills, g.between(1, 4))
 
 	ti := townIndex(unitTowns[g.r.IntN(len(unitTowns))])
-	at := g.near(ti, 2.5)
+	at, place := g.near(ti, 2.5), towns[ti].name
+	if oi >= 0 {
+		at, place = g.nearOut(oi, 2), outOfCounty[oi].name
+	}
 	name := unitHouseNames[i%len(unitHouseNames)]
 	kinds := unitHouseKinds[u.AccommodationType]
 	return &placematch.Provider{
 		Kind:      placematch.KindUnit,
 		Reference: fmt.Sprintf("SA-%03d", i+1),
-		Name:      fmt.Sprintf("%s %s, %s", name, kinds[g.r.IntN(len(kinds))], towns[ti].name),
+		Name:      fmt.Sprintf("%s %s, %s", name, kinds[g.r.IntN(len(kinds))], place),
 		Location:  at,
 		AgeMin:    ages[0], AgeMax: ages[1],
 		Availability: g.availability(unavailable, []opt[string]{{placematch.SourceFeed, 40},

@@ -80,6 +80,23 @@ func ids(child, provider, placement, q string) string {
 	return placement
 }
 
+// legacyUnreadable is a store holding what was written before the date checks of
+// migration 00005: a child whose required_from is empty (bad), a good child, and a
+// carer whose available_from is empty.
+func legacyUnreadable(t *testing.T, d string) (db *store.DB, bad, good *placematch.Child, p *placematch.Provider) {
+	t.Helper()
+	db, _ = storetest.OpenAt(t, d, 4)
+	bad = storetest.Child("BAD", func(c *placematch.Child) { c.RequiredFrom = placematch.Date{} })
+	must(t, db.CreateChild(ctx, bad))
+	good = storetest.Child("GOOD")
+	must(t, db.CreateChild(ctx, good))
+	p = storetest.Carer("P1")
+	must(t, db.CreateProvider(ctx, p))
+	must(t, db.ExecRaw(ctx, "UPDATE providers SET avail_from = '' WHERE id = ?", p.ID))
+	must(t, db.Migrate(ctx))
+	return db, bad, good, p
+}
+
 // Records written before the date checks with an empty date (as year 1 used to be
 // stored) survive the migration; reading one names it, a list leaves it out without
 // ending early, and a valid write repairs it.
@@ -87,15 +104,7 @@ func TestUnreadableStoredDatesNameTheRecordAndCanBeRepaired(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			db, _ := storetest.OpenAt(t, d, 4)
-			bad := storetest.Child("BAD", func(c *placematch.Child) { c.RequiredFrom = placematch.Date{} })
-			must(t, db.CreateChild(ctx, bad))
-			good := storetest.Child("GOOD")
-			must(t, db.CreateChild(ctx, good))
-			p := storetest.Carer("P1")
-			must(t, db.CreateProvider(ctx, p))
-			must(t, db.ExecRaw(ctx, "UPDATE providers SET avail_from = '' WHERE id = ?", p.ID))
-			must(t, db.Migrate(ctx))
+			db, bad, good, p := legacyUnreadable(t, d)
 
 			_, err := db.GetChild(ctx, bad.ID)
 			var ue *placematch.UnreadableError

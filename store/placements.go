@@ -23,9 +23,9 @@ type BookRequest struct {
 	MatchID         string
 	MatchRank       int
 	DecisionReason  string
-	// SplitReason says why the booking leaves siblings awaiting behind; it is
-	// optional, and refused (a ValidationError naming split_reason) when the
-	// booking splits no group.
+	// SplitReason says why the booking leaves siblings awaiting behind. It is
+	// required when the booking splits the group and refused when it splits none
+	// (a ValidationError naming split_reason either way).
 	SplitReason string
 	// Check, when set, runs inside the booking transaction on the current rows (the
 	// group: the child first, then its siblings) and may refuse the booking; the API
@@ -60,6 +60,9 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 		}
 		if req.SplitReason != "" && !split {
 			return placematch.Invalid("split_reason", "the booking places every sibling awaiting; there is no split to explain")
+		}
+		if split && req.SplitReason == "" {
+			return placematch.Invalid("split_reason", "is required: the booking leaves siblings awaiting behind; book them together (include_siblings) or say why they are placed apart")
 		}
 		row, err := db.lockProvider(tx, req.Provider.ID)
 		if errors.Is(err, placematch.ErrNotFound) || (err == nil && row.Kind != string(req.Provider.Kind)) {

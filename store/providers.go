@@ -169,15 +169,7 @@ const UnknownVersion = -1
 
 // checkWritable refuses changes to archived records and to versions that moved on;
 // any ifVersion but 0 must equal the stored version.
-func checkWritable(r placematch.Record, ifVersion int) error {
-	if r.ArchivedAt != nil {
-		return placematch.Errorf(placematch.ErrConflict, "Record %s is archived", r.ID)
-	}
-	if ifVersion != 0 && r.Version != ifVersion {
-		return placematch.Errorf(placematch.ErrVersionMismatch, "Record %s is at version %d, not %d", r.ID, r.Version, ifVersion)
-	}
-	return nil
-}
+func checkWritable(r placematch.Record, ifVersion int) error { return r.Writable(ifVersion) }
 
 // lockProvider reads a provider row for update inside tx. On PostgreSQL the row is
 // locked (FOR UPDATE); SQLite has one writer at a time, so the transaction itself
