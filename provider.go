@@ -54,10 +54,24 @@ type Provider struct {
 	// its date; effective vacancies never exceed it while it is fresh.
 	ReportedVacancies *int
 	ReportedAt        *time.Time
+	// Residents are the children placed here now (the provider's active
+	// placements), as the household rules need them. Like Vacancies it is derived
+	// by the store when the provider is read, not kept on the provider's record.
+	Residents []Resident
 
 	Carer *CarerDetails
 	Unit  *UnitDetails
 	Hub   *HubDetails
+}
+
+// Resident is a child placed with a provider now, as matching sees it: the child's
+// case reference (never a name), age on the day the provider was read, graded risks
+// and needs (household needs such as live_alone among them).
+type Resident struct {
+	Reference string
+	Age       int
+	Risks     []Risk
+	Needs     []string
 }
 
 // CarerDetails are a fostering household's terms of approval and household.

@@ -49,8 +49,11 @@ func loadOutcodes(b *testing.B) []outcode {
 // benchWorld is n providers across Great Britain (about 70% carers, 25% units, 5%
 // hubs), each within 3 km of a random outcode centroid, with random statuses,
 // approvals (mostly broad for carers), vacancies, skills and languages from a fixed
-// seed; and a 14-year-old in Norwich
-// with four needs, a language, a school and an avoid-area.
+// seed, and households for the household rules (randomProvider: a quarter of carers
+// with pets, some smoking, some with children of their own, residents with
+// household needs and risks in most filled places); and a 14-year-old in Norwich
+// with four needs, a language, a school, an avoid-area and a household need
+// (no pets).
 func benchWorld(b *testing.B, n int) (Request, []Candidate, Options) {
 	outcodes := loadOutcodes(b)
 	r := rand.New(rand.NewPCG(2026, 11))
@@ -77,7 +80,7 @@ func benchWorld(b *testing.B, n int) (Request, []Candidate, Options) {
 	home := placematch.Point{Lat: 52.6294, Lon: 1.2806} // NR2
 	school := north(home, 4)
 	c.Location, c.SchoolLocation = &home, &school
-	c.Needs = []string{"trauma", "education_support", "autism"}
+	c.Needs = []string{"trauma", "education_support", "autism", NeedNoPets}
 	c.Risks = []placematch.Risk{{Type: "going_missing", Level: "high"}}
 	c.Languages = []string{"polish"}
 	c.AvoidAreas = append(c.AvoidAreas, square(north(home, -20), 3))

@@ -17,8 +17,8 @@ type Candidate struct {
 	// P is the provider as stored. Rank never modifies it.
 	P *placematch.Provider
 
-	// Hot fields only, largest first so nothing pads: 104 bytes a candidate, so
-	// 100k of them stream through the cache in about 10 MB. The id stays in P; it
+	// Hot fields only, largest first so little pads: 112 bytes a candidate, so
+	// 100k of them stream through the cache in about 11 MB. The id stays in P; it
 	// is read only to break exact ties.
 	idKey     uint64  // first 8 bytes of the id, big-endian: sorts like the id, ties aside
 	x, y, z   float64 // unit vector of the location, for chord distances
@@ -36,6 +36,16 @@ type Candidate struct {
 	ageMax    int16
 	kind      uint8 // kindCarer, kindUnit or kindHub
 	types     uint8 // bit per placematch.PlacementTypes the carer is approved for
+
+	// The household before placement, boiled down to what the household rules
+	// compare (see household.go): the youngest and eldest other child (the carer's
+	// own children and the residents), and per kind of resident the extreme age
+	// that decides its rule. Each is meaningful only when its props bit is set.
+	hhMin       int8 // youngest other child (pOthers)
+	hhMax       int8 // eldest other child (pOthers)
+	rOlderMax   int8 // eldest resident who may live only with older children (pResOlder)
+	rYoungerMin int8 // youngest resident who may live only with younger children (pResYounger)
+	rHarmMax    int8 // eldest resident with a high risk of harm to others (pResHarm)
 }
 
 const noConfirm = math.MinInt64
@@ -57,7 +67,18 @@ const (
 	pInDistrict  // inside the configured council area
 	pUnconfirmed // availability status unconfirmed
 	pArchived
+	pPets         // fostering household with pets
+	pSmoking      // fostering household that smokes
+	pOthers       // other children live there: the carer's own or residents
+	pResLiveAlone // a resident must live alone
+	pResFire      // a resident has a high fire-setting risk
+	pResOlder     // a resident may live only with older children
+	pResYounger   // a resident may live only with younger children
+	pResHarm      // a resident has a high risk of sexual or physical harm to others
 )
+
+// pHousehold marks a candidate whose household some group could break a rule of.
+const pHousehold = pPets | pSmoking | pOthers
 
 // needBit numbers the needs taxonomy then the risk types; 28 codes fit in a uint64,
 // so "which needs does this provider cover" is one AND.
@@ -163,6 +184,7 @@ func Prepare(p *placematch.Provider) Candidate {
 	if p.ArchivedAt != nil {
 		c.props |= pArchived
 	}
+	prepareResidents(&c, p.Residents)
 	switch {
 	case p.Carer != nil:
 		prepareCarer(&c, p.Carer)
@@ -198,7 +220,70 @@ func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
 	for _, l := range d.Languages {
 		c.lang |= langBit(l)
 	}
+	if d.Household.Pets {
+		c.props |= pPets
+	}
+	if d.Household.Smoking {
+		c.props |= pSmoking
+	}
+	for _, a := range d.Household.OtherChildrenAges {
+		c.addOther(a)
+	}
 }
+
+// prepareResidents records the children placed there now: their ages among the
+// other children, and the household needs and high risks that rule out a new child.
+func prepareResidents(c *Candidate, rs []placematch.Resident) {
+	for _, r := range rs {
+		c.addOther(r.Age)
+		age := tiny(r.Age)
+		f := residentFacts(r)
+		if f&hfLiveAlone != 0 {
+			c.props |= pResLiveAlone
+		}
+		if f&hfFire != 0 {
+			c.props |= pResFire
+		}
+		if f&hfOnlyOlder != 0 {
+			c.rOlderMax = maxIf(c.props&pResOlder != 0, c.rOlderMax, age)
+			c.props |= pResOlder
+		}
+		if f&hfOnlyYounger != 0 {
+			c.rYoungerMin = minIf(c.props&pResYounger != 0, c.rYoungerMin, age)
+			c.props |= pResYounger
+		}
+		if f&hfHarm != 0 {
+			c.rHarmMax = maxIf(c.props&pResHarm != 0, c.rHarmMax, age)
+			c.props |= pResHarm
+		}
+	}
+}
+
+// addOther counts one more child living there before placement.
+func (c *Candidate) addOther(age int) {
+	a := tiny(age)
+	c.hhMin = minIf(c.props&pOthers != 0, c.hhMin, a)
+	c.hhMax = maxIf(c.props&pOthers != 0, c.hhMax, a)
+	c.props |= pOthers
+}
+
+// minIf is min(old, a) when there is an old value, else a; maxIf likewise.
+func minIf(has bool, old, a int8) int8 {
+	if has {
+		return min(old, a)
+	}
+	return a
+}
+
+func maxIf(has bool, old, a int8) int8 {
+	if has {
+		return max(old, a)
+	}
+	return a
+}
+
+// tiny clamps an age into an int8; nobody in a home is older than 127.
+func tiny(n int) int8 { return int8(min(max(n, math.MinInt8), math.MaxInt8)) }
 
 func prepareUnit(c *Candidate, d *placematch.UnitDetails) {
 	c.kind = kindUnit
@@ -216,6 +301,9 @@ func prepareUnit(c *Candidate, d *placematch.UnitDetails) {
 		c.props |= pRegOK | pRegPending
 	}
 }
+
+// emergencyBit is the bit of an emergency placement.
+var emergencyBit = typeBit(placematch.PlacementEmergency)
 
 // typeBit returns the bit of a placement type, or 0 for a type outside the list:
 // such a type is never approved and never matches.

@@ -7,7 +7,8 @@ import "placematch"
 // provider may take the group. It neither scores nor explains, and reads no other
 // provider, so it is cheap enough to run inside a booking's transaction on the rows
 // the booking has locked. Options.Kinds, Limit, IncludeExcluded and Hubs are not
-// used: the caller names the provider, and outreach never decides a hard rule. An
+// used: the caller names the provider, and outreach never decides a hard rule;
+// Policy and RequireHighRiskSkills are, as in Rank. An
 // archived provider breaks no rule here; the caller refuses archived records itself.
 func Check(req Request, p *placematch.Provider, opt Options) []string {
 	if req.Child == nil || p == nil {

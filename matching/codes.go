@@ -23,6 +23,18 @@ const (
 	// spatial prefilter never loaded the providers far from the child, so that they
 	// can still be counted in an exclusion summary.
 	CodeOutsideSearchRadius = "outside_search_radius"
+
+	// The household rules: the council's matching policy (Policy), checked against
+	// everyone in the home after placement, in both directions.
+	CodeHouseholdLiveAlone    = "household_live_alone"
+	CodeHouseholdOnlyOlder    = "household_only_older"
+	CodeHouseholdOnlyYounger  = "household_only_younger"
+	CodeHouseholdHarmYounger  = "household_harm_to_younger"
+	CodeHouseholdFireUnder5   = "household_fire_setting_young_child"
+	CodeHouseholdPets         = "household_pets"
+	CodeHouseholdSmokingUnder = "household_smoking_under_5"
+	// CodeHighRiskSkills is produced only when Options.RequireHighRiskSkills is set.
+	CodeHighRiskSkills = "high_risk_skills_missing"
 )
 
 // ReasonCode documents one exclusion code.
@@ -49,11 +61,19 @@ var ReasonCodes = []ReasonCode{
 	{CodeBeyondMaxDistance, "The provider is further from the child's home than the maximum distance."},
 	{CodeAvoidAreasUnreadable, "The child's locations to avoid could not be read, so no provider can be shown as safe."},
 	{CodeOutsideSearchRadius, "Not loaded by the caller's spatial search: further than its search radius."},
+	{CodeHouseholdLiveAlone, "A child in the group must live alone and another child lives there, or a child living there must live alone."},
+	{CodeHouseholdOnlyOlder, "A child who may live only with older children would live with a child of the same age or younger."},
+	{CodeHouseholdOnlyYounger, "A child who may live only with younger children would live with a child of the same age or older."},
+	{CodeHouseholdHarmYounger, "A child with a high risk of sexual or physical harm to others would live with a younger child."},
+	{CodeHouseholdFireUnder5, "A child with a high fire-setting risk would live with a child under 5."},
+	{CodeHouseholdPets, "The household has pets and a child in the group cannot live with pets or has a high risk of harm to animals."},
+	{CodeHouseholdSmokingUnder, "A smoking household and a child in the group under 5 (council policy)."},
+	{CodeHighRiskSkills, "The provider's own skills do not cover a high risk of a child in the group (only when high-risk skills are required)."},
 }
 
 // reason is a set of breached rules; bit i stands for ReasonCodes[i], so a mask turns
 // into its codes in the documented order without sorting.
-type reason uint16
+type reason uint32
 
 const (
 	rAge reason = 1 << iota
@@ -71,13 +91,21 @@ const (
 	rBeyondMax
 	rAreasUnreadable
 	rOutsideSearch
+	rLiveAlone
+	rOnlyOlder
+	rOnlyYounger
+	rHarmYounger
+	rFireUnder5
+	rPets
+	rSmokingUnder5
+	rHighRiskSkills
 	nReasons = iota
 )
 
 // codes appends the codes of mask to dst.
 func (m reason) codes(dst []string) []string {
 	for m != 0 {
-		i := bits.TrailingZeros16(uint16(m))
+		i := bits.TrailingZeros32(uint32(m))
 		dst = append(dst, ReasonCodes[i].Code)
 		m &= m - 1
 	}
@@ -112,4 +140,10 @@ const (
 	// FlagRegistrationPending: a 16–17 year old in a unit whose Ofsted application is
 	// accepted but not yet granted.
 	FlagRegistrationPending = "registration_pending"
+	// FlagHighRiskNotCovered: a child in the group has a risk graded high that the
+	// provider's own skills do not cover (outreach never clears it).
+	FlagHighRiskNotCovered = "high_risk_not_covered"
 )
+
+// householdRules are the rules a Policy may switch off, in ReasonCodes order.
+const householdRules = rLiveAlone | rOnlyOlder | rOnlyYounger | rHarmYounger | rFireUnder5 | rPets | rSmokingUnder5

@@ -2,7 +2,6 @@ package matching
 
 import (
 	"fmt"
-	"math/bits"
 	"strings"
 
 	"placematch"
@@ -22,10 +21,11 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 	var v [nFactors]float64
 	q.values(c, vac, km, &v)
 	needs := q.explainNeeds(c)
-	v[fNeeds] = needsValue(needs.covered, q.needTotal)
+	v[fNeeds] = needsValue(needs.own, needs.outreach, q.totalW)
 
 	m := Match{Rank: rank, Provider: p.Ref(), Score: q.score(&v), Vacancies: int(vac),
-		Reasons: []string{}, Flags: []string{}}
+		Reasons: []string{}, Flags: []string{}, Household: q.householdAfter(c),
+		Skills: skillsOf(p), Needs: needs.items}
 	if m.Score != score {
 		// The first pass and this one share every formula; a difference is a bug
 		// worth failing loudly in tests rather than a score nobody can explain.
@@ -53,6 +53,8 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 			Contribution: round4(q.coef[i] * v[i]), Detail: details[i]}
 	}
 
+	// An uncovered high risk is the first thing the officer must see.
+	m.Reasons = append(m.Reasons, needs.high...)
 	m.Reasons = append(m.Reasons, q.approvalText(c))
 	m.Reasons = append(m.Reasons, dist.reason...)
 	m.Reasons = append(m.Reasons, vacancyReason(vac, q.g), needs.reason)
@@ -60,9 +62,15 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 		m.Reasons = append(m.Reasons, upperFirst(details[fLanguage])+".")
 	}
 	m.Reasons = append(m.Reasons, fresh.reason...)
+	if s := householdText(m.Household, q.g); s != "" {
+		m.Reasons = append(m.Reasons, s)
+	}
 	flags, said := q.ruleFlags(c)
 	m.Reasons = append(m.Reasons, said...)
 
+	if q.highUncovered(c.cover) {
+		m.Flags = append(m.Flags, FlagHighRiskNotCovered)
+	}
 	if stale {
 		m.Flags = append(m.Flags, FlagAvailabilityStale)
 	}
@@ -79,12 +87,53 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 	return m
 }
 
+// skillsOf lists a provider's own skills: a carer's or a unit's skills, a hub's
+// services.
+func skillsOf(p *placematch.Provider) []string {
+	var s []string
+	switch {
+	case p.Carer != nil:
+		s = p.Carer.Skills
+	case p.Unit != nil:
+		s = p.Unit.Skills
+	case p.Hub != nil:
+		s = p.Hub.Services
+	}
+	return append([]string{}, s...)
+}
+
+// householdText says who else lives there, when anyone does, and the household
+// facts the rules looked at.
+func householdText(h Household, g int16) string {
+	others := len(h.ChildrenAges) - int(g)
+	var facts []string
+	if others > 0 {
+		// The group's ages are among ChildrenAges; say the others' only when the
+		// group is one child, where they are plain to read off.
+		facts = append(facts, fmt.Sprintf("%d other %s there", others, plural(others, "child lives", "children live")))
+	}
+	if h.Pets {
+		facts = append(facts, "the household has pets")
+	}
+	if h.Smoking {
+		facts = append(facts, "the household smokes")
+	}
+	if len(facts) == 0 {
+		return ""
+	}
+	ages := make([]string, len(h.ChildrenAges))
+	for i, a := range h.ChildrenAges {
+		ages[i] = fmt.Sprint(a)
+	}
+	return fmt.Sprintf("%s (ages after placement: %s).", upperFirst(joinAnd(facts)), strings.Join(ages, ", "))
+}
+
 // ruleFlags flags the hard rules passed only through an exception, and says so in
 // a sentence where the approval sentence has not already.
 func (q *query) ruleFlags(c *Candidate) (flags, reasons []string) {
 	switch c.kind {
 	case kindCarer:
-		if q.checkType && c.types&q.typeBit == 0 {
+		if q.emergency && c.types&emergencyBit == 0 {
 			flags = append(flags, FlagEmergencyOutsideTerms)
 		}
 		if after := int(c.filled) + int(q.g); after > placematch.FosteringLimit {
@@ -106,53 +155,105 @@ func (q *query) ruleFlags(c *Candidate) (flags, reasons []string) {
 
 // needsExplained is the needs factor in words.
 type needsExplained struct {
-	covered uint64
-	detail  string
-	reason  string
+	own, outreach int // weights covered by the provider and by outreach
+	detail        string
+	reason        string
+	high          []string // sentences on uncovered high risks, said first
+	items         []NeedCover
 }
 
-// explainNeeds names which needs the provider covers itself, which a nearby hub's
-// outreach covers (the nearest such hub), and which nobody covers.
-func (q *query) explainNeeds(c *Candidate) needsExplained {
-	if q.needTotal == 0 {
-		return needsExplained{detail: "no needs or graded risks recorded",
-			reason: "No needs or graded risks are recorded for the child."}
+// ref names member i by case reference, never by name (its id when it has none).
+func (q *query) ref(i int) string {
+	if r := q.members[i].Reference; r != "" {
+		return r
 	}
-	own := c.cover & q.needs
-	covered := own | q.hubs.covers(c, q.needs&^own)
-	var names, via, missing []string
-	for _, code := range q.needItems {
-		b, known := needBit[code]
-		switch {
-		case known && own&(1<<b) != 0:
-			names = append(names, code)
-		case known && covered&(1<<b) != 0:
-			hub, km := q.hubs.nearest(c, 1<<b)
-			v := fmt.Sprintf("%s via %s outreach (%.1f km)", code, hubName(hub.P), km)
-			names, via = append(names, v), append(via, v)
-		default:
-			missing = append(missing, code)
+	return q.members[i].ID
+}
+
+// explainNeeds says which items the provider covers itself, which a nearby hub's
+// outreach covers at half credit (the nearest such hub), and which nobody covers,
+// each with the member's case reference when the group has more than one.
+func (q *query) explainNeeds(c *Candidate) needsExplained {
+	var e needsExplained
+	e.items = make([]NeedCover, 0, len(q.items))
+	for i := range q.members {
+		var open []string
+		for _, it := range q.items {
+			if it.member == i && it.level == "high" && c.cover&it.bit == 0 {
+				open = append(open, Label(it.code))
+			}
+		}
+		if len(open) > 0 {
+			e.high = append(e.high, fmt.Sprintf("Does not cover %s's high %s of %s.", q.ref(i),
+				plural(len(open), "risk", "risks"), joinAnd(open)))
 		}
 	}
-	n, total := bits.OnesCount64(covered), q.needTotal
-	detail := fmt.Sprintf("covers %d of %d needs", n, total)
+	who := "the child"
+	if q.g > 1 {
+		who = "the group"
+	}
+	if len(q.items) == 0 {
+		e.detail = "no needs or graded risks recorded"
+		e.reason = fmt.Sprintf("No needs or graded risks are recorded for %s.", who)
+		return e
+	}
+	var covered, via, missing []string
+	for _, it := range q.items {
+		name := itemText(it.code, it.level)
+		if q.g > 1 {
+			name += " (" + q.ref(it.member) + ")"
+		}
+		nc := NeedCover{Child: q.ref(it.member), Code: it.code, Label: Label(it.code), Level: it.level,
+			CoveredBy: CoveredByNone}
+		switch {
+		case it.bit != 0 && c.cover&it.bit != 0:
+			nc.CoveredBy = CoveredByProvider
+			e.own += it.weight()
+			covered = append(covered, name)
+		case it.bit != 0:
+			if hub, km := q.hubs.nearest(c, it.bit, q.ages[it.member]); hub != nil {
+				nc.CoveredBy, nc.Hub = CoveredByOutreach, hubName(hub.P)
+				e.outreach += it.weight()
+				v := fmt.Sprintf("%s via %s outreach (%.1f km, half credit)", name, nc.Hub, km)
+				covered, via = append(covered, v), append(via, v)
+				break
+			}
+			missing = append(missing, name)
+		default:
+			missing = append(missing, name)
+		}
+		e.items = append(e.items, nc)
+	}
+	n, total := len(covered), len(q.items)
+	weighted := ""
+	if q.totalW != total || e.outreach > 0 {
+		weighted = fmt.Sprintf(" (weighted %g of %d)", float64(2*e.own+e.outreach)/2, q.totalW)
+	}
+	e.detail = fmt.Sprintf("covers %d of %d %s%s", n, total, plural(total, "need", "needs"), weighted)
 	if len(via) > 0 {
-		detail += "; " + strings.Join(via, "; ")
+		e.detail += "; outreach: " + strings.Join(via, "; ")
 	}
 	if len(missing) > 0 {
-		detail += "; not covered: " + strings.Join(missing, ", ")
+		e.detail += "; not covered: " + strings.Join(missing, ", ")
 	}
-	var reason string
 	switch {
-	case n == 0:
-		reason = fmt.Sprintf("Covers none of the child's %d needs (%s).", total, strings.Join(missing, ", "))
+	case n == total && total == 1:
+		e.reason = fmt.Sprintf("Covers its one need: %s.", covered[0])
+	case n == total && total == 2:
+		e.reason = fmt.Sprintf("Covers both needs%s: %s.", weighted, joinAnd(covered))
 	case n == total:
-		reason = fmt.Sprintf("Covers all %d needs: %s.", total, strings.Join(names, ", "))
+		e.reason = fmt.Sprintf("Covers all %d needs%s: %s.", total, weighted, joinAnd(covered))
+	case n == 0 && total == 1:
+		e.reason = fmt.Sprintf("Does not cover its one need: %s.", missing[0])
+	case n == 0 && total == 2:
+		e.reason = fmt.Sprintf("Covers neither need: %s.", joinAnd(missing))
+	case n == 0:
+		e.reason = fmt.Sprintf("Covers none of the %d needs: %s.", total, joinAnd(missing))
 	default:
-		reason = fmt.Sprintf("Covers %d of %d needs: %s. Not covered: %s.", n, total,
-			strings.Join(names, ", "), strings.Join(missing, ", "))
+		e.reason = fmt.Sprintf("Covers %d of %d needs%s: %s. Not covered: %s.", n, total, weighted,
+			joinAnd(covered), joinAnd(missing))
 	}
-	return needsExplained{covered: covered, detail: detail, reason: reason}
+	return e
 }
 
 // hubName names a hub so that the text reads "Norwich hub outreach".
@@ -173,14 +274,22 @@ func (q *query) approvalText(c *Candidate) string {
 	ages := fmt.Sprintf("ages %d–%d", p.AgeMin, p.AgeMax)
 	switch c.kind {
 	case kindCarer:
-		t := q.child.PlacementType
-		switch {
-		case !q.checkType:
-			return fmt.Sprintf("Approved foster carer for %s.", ages)
-		case c.types&q.typeBit == 0:
-			return fmt.Sprintf("Approved for %s, not for emergency care: an emergency placement outside the terms of approval may last up to 6 working days.", ages)
+		var names, in []string
+		for _, t := range q.typeNames {
+			names = append(names, string(t))
+			if t != placematch.PlacementEmergency || c.types&emergencyBit != 0 {
+				in = append(in, string(t))
+			}
 		}
-		return fmt.Sprintf("Approved for %s care for %s.", t, ages)
+		switch {
+		case len(names) == 0:
+			return fmt.Sprintf("Approved foster carer for %s.", ages)
+		case len(in) < len(names) && len(in) == 0:
+			return fmt.Sprintf("Approved for %s, not for emergency care: an emergency placement outside the terms of approval may last up to 6 working days.", ages)
+		case len(in) < len(names):
+			return fmt.Sprintf("Approved for %s care for %s, not for emergency care: an emergency placement outside the terms of approval may last up to 6 working days.", joinAnd(in), ages)
+		}
+		return fmt.Sprintf("Approved for %s care for %s.", joinAnd(names), ages)
 	case kindUnit:
 		reg := "Ofsted registered"
 		switch p.Unit.RegistrationStatus {

@@ -39,22 +39,25 @@ func TestExplainedMatch(t *testing.T) {
 	}
 	m := r.Matches[0]
 	wantReasons := []string{
+		"Does not cover REF-c's high risk of going missing.",
 		"Approved for short_term care for ages 8–14.",
 		"3.2 miles from home, inside the council area.",
 		"6.3 miles from school.",
 		"Has 1 vacancy for one child.",
-		"Covers 3 of 4 needs: autism, speech_and_language via Norwich hub outreach (12.3 km), trauma. Not covered: going_missing.",
+		"Covers 3 of 4 needs (weighted 2.5 of 5): autism, speech and language via Norwich hub outreach (12.3 km, half credit) and trauma. Not covered: high risk of going missing.",
 		"Speaks polish, the child's language.",
 		"Availability last confirmed 3 days ago.",
 	}
 	if !slices.Equal(m.Reasons, wantReasons) {
 		t.Errorf("reasons:\n%s\nwant:\n%s", strings.Join(m.Reasons, "\n"), strings.Join(wantReasons, "\n"))
 	}
-	if want := "covers 3 of 4 needs; speech_and_language via Norwich hub outreach (12.3 km); not covered: going_missing"; factor(m, FactorNeeds).Detail != want {
+	if want := "covers 3 of 4 needs (weighted 2.5 of 5); outreach: speech and language via Norwich hub outreach (12.3 km, half credit); not covered: high risk of going missing"; factor(m, FactorNeeds).Detail != want {
 		t.Errorf("needs detail %q\nwant %q", factor(m, FactorNeeds).Detail, want)
 	}
-	if got := factor(m, FactorNeeds).Value; got != 0.75 {
-		t.Errorf("needs value %v, want 0.75", got)
+	// autism and trauma by the carer (1 + 1), speech and language by outreach at
+	// half credit (½), the high going_missing risk by nobody (0 of 2): 2.5 of 5.
+	if got := factor(m, FactorNeeds).Value; got != 0.5 {
+		t.Errorf("needs value %v, want 0.5", got)
 	}
 	wantDist := 1 - 0.15*(5.15+10.15)/32.19
 	if got := factor(m, FactorDistance).Value; math.Abs(got-wantDist) > 1e-4 {
@@ -63,8 +66,23 @@ func TestExplainedMatch(t *testing.T) {
 	if m.DistanceMiles != 3.2 || !m.Within20Miles || math.Abs(m.DistanceKM-5.15) > 1e-6 || m.Vacancies != 1 {
 		t.Errorf("distance %v km %v miles within %v vacancies %d", m.DistanceKM, m.DistanceMiles, m.Within20Miles, m.Vacancies)
 	}
-	if len(m.Flags) != 0 {
+	if !slices.Equal(m.Flags, []string{FlagHighRiskNotCovered}) {
 		t.Errorf("flags %v", m.Flags)
+	}
+	wantNeeds := []NeedCover{
+		{Child: "REF-c", Code: "autism", Label: "autism", CoveredBy: CoveredByProvider},
+		{Child: "REF-c", Code: "speech_and_language", Label: "speech and language", CoveredBy: CoveredByOutreach, Hub: "Norwich hub"},
+		{Child: "REF-c", Code: "trauma", Label: "trauma", CoveredBy: CoveredByProvider},
+		{Child: "REF-c", Code: "going_missing", Label: "going missing", Level: "high", CoveredBy: CoveredByNone},
+	}
+	if !slices.Equal(m.Needs, wantNeeds) {
+		t.Errorf("needs %+v\nwant %+v", m.Needs, wantNeeds)
+	}
+	if !slices.Equal(m.Skills, []string{"autism", "trauma", "fire_setting"}) {
+		t.Errorf("skills %v", m.Skills)
+	}
+	if h := m.Household; !slices.Equal(h.ChildrenAges, []int{13}) || h.Pets || h.Smoking || h.Residents != 0 {
+		t.Errorf("household %+v", h)
 	}
 	names := make([]string, len(m.Factors))
 	sum := 0.0
@@ -78,7 +96,7 @@ func TestExplainedMatch(t *testing.T) {
 	if !slices.Equal(names, FactorNames) {
 		t.Errorf("factors %v", names)
 	}
-	if want := 22.5 + 25*wantDist + 45; math.Abs(m.Score-want) > 0.01 || math.Abs(m.Score-sum) > 0.005 {
+	if want := 15 + 25*wantDist + 45; math.Abs(m.Score-want) > 0.01 || math.Abs(m.Score-sum) > 0.005 {
 		t.Errorf("score %v, contributions sum %v, want %v", m.Score, sum, want)
 	}
 	if r.WeightsVersion != DefaultWeightsVersion {
@@ -91,16 +109,16 @@ func TestHubOutreach(t *testing.T) {
 	kinds := []placematch.ProviderKind{placematch.KindCarer}
 
 	req, p, hub := outreachScene()
-	if v := needs(rank(t, req, Options{Kinds: kinds}, p)).Value; v != 0.5 {
-		t.Errorf("no hubs given: needs %v, want 0.5", v)
+	if v := needs(rank(t, req, Options{Kinds: kinds}, p)).Value; v != 0.4 {
+		t.Errorf("no hubs given: needs %v, want 0.4", v)
 	}
 	hub.Hub.OutreachRadiusKM = 12
-	if f := needs(rank(t, req, Options{Kinds: kinds, Hubs: prepare(hub)}, p)); f.Value != 0.5 || strings.Contains(f.Detail, "outreach") {
+	if f := needs(rank(t, req, Options{Kinds: kinds, Hubs: prepare(hub)}, p)); f.Value != 0.4 || strings.Contains(f.Detail, "outreach") {
 		t.Errorf("hub out of reach: %+v", f)
 	}
 	hub.Hub.OutreachRadiusKM = 20
 	req.Child.DateOfBirth = newChild("", 10).DateOfBirth
-	if f := needs(rank(t, req, Options{Kinds: kinds, Hubs: prepare(hub)}, p)); f.Value != 0.5 {
+	if f := needs(rank(t, req, Options{Kinds: kinds, Hubs: prepare(hub)}, p)); f.Value != 0.4 {
 		t.Errorf("child of 10 is outside the hub's 12–25: %+v", f)
 	}
 
@@ -111,8 +129,8 @@ func TestHubOutreach(t *testing.T) {
 	far.Name = "Dereham hub"
 	home := newHub("h2", north(norwich, -16), "education_support")
 	f := needs(rank(t, req, Options{Kinds: kinds, Hubs: prepare(far, hub, home)}, p))
-	want := "covers 4 of 4 needs; speech_and_language via Norwich hub outreach (12.3 km); going_missing via Dereham hub outreach (15.0 km)"
-	if f.Value != 1 || f.Detail != want {
+	want := "covers 4 of 4 needs (weighted 3.5 of 5); outreach: speech and language via Norwich hub outreach (12.3 km, half credit); high risk of going missing via Dereham hub outreach (15.0 km, half credit)"
+	if f.Value != 0.7 || f.Detail != want {
 		t.Errorf("detail %q value %v\nwant %q", f.Detail, f.Value, want)
 	}
 
@@ -121,7 +139,7 @@ func TestHubOutreach(t *testing.T) {
 	hub.Location = north(norwich, 4)
 	hub.Hub.Services = []string{"clinical_psychology", "speech_and_language_therapy"}
 	r := rank(t, req, Options{}, hub)
-	if f := needs(r); f.Value != 0.5 || f.Detail != "covers 2 of 4 needs; not covered: autism, going_missing" {
+	if f := needs(r); f.Value != 0.4 || f.Detail != "covers 2 of 4 needs (weighted 2 of 5); not covered: autism, high risk of going missing" {
 		t.Errorf("hub's own services: %+v", f)
 	}
 	if lang := factor(r.Matches[0], FactorLanguage); lang.Value != 0.5 {
@@ -136,7 +154,7 @@ func TestNeedsCountDistinctAndGraded(t *testing.T) {
 	p := newCarer("p", 1)
 	p.Carer.Skills = []string{"autism", "self_harm", "fire_setting", "not_a_code"}
 	f := factor(rank(t, request(c), Options{}, p).Matches[0], FactorNeeds)
-	if f.Value != round4(2.0/3) || f.Detail != "covers 2 of 3 needs; not covered: not_a_code" {
+	if f.Value != round4(2.0/3) || f.Detail != "covers 2 of 3 needs; not covered: not_a_code (unknown code)" {
 		t.Errorf("%+v", f)
 	}
 	c.Needs, c.Risks = nil, nil

@@ -35,10 +35,18 @@ func (q *query) distanceText(c *Candidate, km float64) explained {
 			e.reason = append(e.reason, upperFirst(area[2:])+".")
 		}
 	}
-	if q.school {
-		skm := chordKM(chord2(q.sx, q.sy, q.sz, c.x, c.y, c.z))
-		e.detail += fmt.Sprintf("; %.1f km (%.1f miles) from school; value is the mean of home and school", skm, geo.Miles(skm))
-		e.reason = append(e.reason, fmt.Sprintf("%.1f miles from school.", geo.Miles(skm)))
+	if skm, member := q.farthestSchool(c); member >= 0 {
+		if len(q.schools) == 1 && q.g == 1 {
+			e.detail += fmt.Sprintf("; %.1f km (%.1f miles) from school; value is the mean of home and school", skm, geo.Miles(skm))
+			e.reason = append(e.reason, fmt.Sprintf("%.1f miles from school.", geo.Miles(skm)))
+		} else {
+			e.detail += fmt.Sprintf("; %.1f km (%.1f miles) from the farthest school (%s's); value is the mean of home and that school",
+				skm, geo.Miles(skm), q.ref(member))
+			for _, s := range q.schools {
+				d := chordKM(chord2(s.x, s.y, s.z, c.x, c.y, c.z))
+				e.reason = append(e.reason, fmt.Sprintf("%.1f miles from %s's school.", geo.Miles(d), q.ref(s.member)))
+			}
+		}
 	}
 	return e
 }
@@ -86,7 +94,13 @@ func (q *query) languageText(c *Candidate) string {
 		return "staff languages are not recorded for hubs (neutral)"
 	}
 	if l := q.sharedLanguage(c); l != "" {
+		if q.g > 1 {
+			return "speaks " + l + ", a language of the group"
+		}
 		return "speaks " + l + ", the child's language"
+	}
+	if q.g > 1 {
+		return "speaks none of the group's languages (" + strings.Join(q.langs, ", ") + ")"
 	}
 	return "does not speak the child's language (" + strings.Join(q.langs, ", ") + ")"
 }

@@ -55,13 +55,18 @@ func capacityValue(vac, group int16) float64 {
 	return 1 / (1 + float64(spare)/4)
 }
 
-// needsValue is the share of the child's distinct needs covered; 1 with none.
-func needsValue(covered uint64, total int) float64 {
+// needsValue is the covered share of the group's items by weight (a need or low
+// risk weighs 1, a high risk 2): own is the weight the provider's own skills cover,
+// outreach the weight of the rest a hub's outreach covers, at half credit; 1 with
+// no items.
+func needsValue(own, outreach, total int) float64 {
 	if total == 0 {
 		return 1
 	}
-	return float64(bits.OnesCount64(covered)) / float64(total)
+	return float64(2*own+outreach) / float64(2*total)
 }
+
+func bits64(x uint64) int { return bits.OnesCount64(x) }
 
 // languageUnknown is the language value of units and hubs, whose staff languages
 // are not recorded: unknown, so neutral.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"placematch"
@@ -72,7 +73,13 @@ func randomProvider(r *rand.Rand, i int, near placematch.Point, spreadKM float64
 			PlacementTypes: some(r, placematch.PlacementTypes, 0.5),
 			MaxChildren:    max, LimitExemption: max > 3 && r.Float64() < 0.5,
 			Skills: skills, Languages: some(r, testLanguages, 0.2),
-			Household: placematch.Household{WheelchairAccessible: r.Float64() < 0.2},
+			Household: placematch.Household{WheelchairAccessible: r.Float64() < 0.2,
+				Pets: r.Float64() < 0.25, Smoking: r.Float64() < 0.15},
+		}
+		if r.Float64() < 0.3 {
+			for range 1 + r.IntN(2) {
+				p.Carer.Household.OtherChildrenAges = append(p.Carer.Household.OtherChildrenAges, r.IntN(18))
+			}
 		}
 	case k < 0.95:
 		p.Kind = placematch.KindUnit
@@ -91,9 +98,24 @@ func randomProvider(r *rand.Rand, i int, near placematch.Point, spreadKM float64
 		p.Hub = &placematch.HubDetails{Services: some(r, placematch.HubServices, 0.5),
 			OutreachRadiusKM: 5 + 25*r.Float64(), Beds: 4, EmergencyBeds: 2}
 	}
+	for i := range p.Filled {
+		if r.Float64() < 0.6 {
+			p.Residents = append(p.Residents, randomResident(r, fmt.Sprintf("R-%d-%d", i, len(p.Residents)),
+				max(0, p.AgeMin+r.IntN(max(1, p.AgeMax-p.AgeMin+1)))))
+		}
+	}
 	p.Places = p.ComputePlaces()
 	p.Vacancies = p.ComputeVacancies(testNow)
 	return p
+}
+
+// randomResident is a child placed there now, with household needs and risks.
+func randomResident(r *rand.Rand, ref string, age int) placematch.Resident {
+	res := placematch.Resident{Reference: ref, Age: age, Needs: some(r, placematch.Needs, 0.1)}
+	for _, t := range some(r, placematch.RiskTypes, 0.15) {
+		res.Risks = append(res.Risks, placematch.Risk{Type: t, Level: pick(r, placematch.RiskLevels)})
+	}
+	return res
 }
 
 func randomChild(r *rand.Rand, id string, home placematch.Point) *placematch.Child {
@@ -104,6 +126,9 @@ func randomChild(r *rand.Rand, id string, home placematch.Point) *placematch.Chi
 	c.PlacementType = pick(r, placematch.PlacementTypes)
 	c.Urgency = pick(r, placematch.Urgencies)
 	c.Needs = some(r, placematch.Needs, 0.15)
+	if r.Float64() < 0.1 {
+		c.Needs = append(c.Needs, pick(r, HouseholdNeeds))
+	}
 	for _, t := range some(r, placematch.RiskTypes, 0.2) {
 		c.Risks = append(c.Risks, placematch.Risk{Type: t, Level: pick(r, placematch.RiskLevels)})
 	}
@@ -118,7 +143,7 @@ func randomWorld(r *rand.Rand, n int) world {
 	home := randomPoint(r, norwich, 30)
 	child := randomChild(r, "c0", home)
 	group := []*placematch.Child{child}
-	for i := range r.IntN(3) {
+	for i := range r.IntN(4) {
 		s := randomChild(r, fmt.Sprintf("c%d", i+1), home)
 		s.DateOfBirth = newChild("", max(0, child.AgeOn(testToday)+r.IntN(7)-3)).DateOfBirth
 		group = append(group, s)
@@ -132,20 +157,34 @@ func randomWorld(r *rand.Rand, n int) world {
 		}
 	}
 	w := world{req: request(group...)}
-	if r.Float64() < 0.4 {
-		school := randomPoint(r, home, 15)
-		child.SchoolLocation = &school
-	}
-	if r.Float64() < 0.3 {
-		child.MaxDistanceKM = ptr(10 + 60*r.Float64())
+	for i, m := range group {
+		// The first child has most facts of the search; any member may have them.
+		p := 1.0
+		if i > 0 {
+			p = 0.3
+		}
+		if r.Float64() < 0.4*p {
+			school := randomPoint(r, home, 15)
+			m.SchoolLocation = &school
+		}
+		if r.Float64() < 0.3*p {
+			m.MaxDistanceKM = ptr(10 + 60*r.Float64())
+		}
+		if r.Float64() < 0.3*p {
+			for range 1 + r.IntN(3) {
+				m.AvoidAreas = append(m.AvoidAreas, square(randomPoint(r, home, 40), 2+8*r.Float64()))
+			}
+		}
+		switch f := r.Float64(); {
+		case i > 0 && f < 0.1:
+			m.Location = nil
+		case i > 0 && f < 0.3: // living apart for now: another home nearby
+			other := randomPoint(r, home, 8)
+			m.Location = &other
+		}
 	}
 	for i := range n {
 		w.provs = append(w.provs, randomProvider(r, i, norwich, 80))
-	}
-	if r.Float64() < 0.3 {
-		for range 1 + r.IntN(3) {
-			child.AvoidAreas = append(child.AvoidAreas, square(randomPoint(r, home, 40), 2+8*r.Float64()))
-		}
 	}
 	if r.Float64() < 0.1 {
 		child.Location = nil
@@ -160,6 +199,10 @@ func randomWorld(r *rand.Rand, n int) world {
 		Limit: n, IncludeExcluded: true}
 	if r.Float64() < 0.2 {
 		w.opt.Kinds = some(r, placematch.ProviderKinds, 0.6)
+	}
+	w.opt.RequireHighRiskSkills = r.Float64() < 0.2
+	if r.Float64() < 0.2 {
+		w.opt.Policy.Off = some(r, PolicyCodes, 0.3)
 	}
 	return w
 }
@@ -176,7 +219,16 @@ func prepareAsIs(ps ...*placematch.Provider) []Candidate {
 // refReasons is the hard rules written out plainly from DOMAIN.md, one provider at
 // a time and with geo's own distance, as an oracle for the bitmask fast path.
 func refReasons(req Request, opt Options, p *placematch.Provider) []string {
-	c, group := req.Child, req.Group
+	group := slices.Clone(req.Group)
+	if len(group) == 0 {
+		group = []*placematch.Child{req.Child}
+	}
+	slices.SortStableFunc(group, func(a, b *placematch.Child) int {
+		if c := a.DateOfBirth.Time().Compare(b.DateOfBirth.Time()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	var out []string
 	add := func(cond bool, code string) {
 		if cond {
@@ -190,13 +242,17 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 	add(p.Unit != nil && anyone(func(m *placematch.Child) bool { return age(m) < 16 }), CodeUnder16Supported)
 	add(p.Unit != nil && p.Unit.RegistrationStatus == placematch.NotRegistered &&
 		anyone(func(m *placematch.Child) bool { return age(m) == 16 || age(m) == 17 }), CodeUnitNotRegistered)
-	add(p.Carer != nil && !slices.Contains(p.Carer.PlacementTypes, c.PlacementType) &&
-		!(c.PlacementType == placematch.PlacementEmergency && approved), CodePlacementType)
+	add(p.Carer != nil && anyone(func(m *placematch.Child) bool {
+		t := m.PlacementType
+		return t != "" && !slices.Contains(p.Carer.PlacementTypes, t) && !(t == placematch.PlacementEmergency && approved)
+	}), CodePlacementType)
 	add(!approved, CodeNotApproved)
 	add(p.Availability.Status == placematch.Unavailable, CodeUnavailable)
 	needed := req.Today
-	if c.RequiredFrom.After(needed) {
-		needed = c.RequiredFrom
+	for _, m := range group {
+		if m.RequiredFrom.After(needed) {
+			needed = m.RequiredFrom
+		}
 	}
 	add(p.Availability.AvailableFrom.After(needed), CodeAvailableTooLate)
 	vac := p.Vacancies
@@ -206,7 +262,7 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 			vac = min(vac, *p.ReportedVacancies)
 		}
 	}
-	if p.Hub != nil && c.Urgency != "emergency" {
+	if p.Hub != nil && !anyone(func(m *placematch.Child) bool { return m.Urgency == "emergency" }) {
 		vac = min(vac, p.Hub.Beds-p.Filled)
 	}
 	add(vac < len(group), CodeInsufficientVacancy)
@@ -224,16 +280,104 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 	accessible := p.Carer != nil && p.Carer.Household.WheelchairAccessible ||
 		p.Unit != nil && slices.Contains(p.Unit.Features, placematch.FeatureWheelchairAccessible)
 	add(anyone(func(m *placematch.Child) bool { return m.WheelchairUser }) && !accessible, CodeNotWheelchair)
-	areas, err := geo.ParseAreas(c.AvoidAreas)
+	var raw []json.RawMessage
+	for _, m := range group {
+		raw = append(raw, m.AvoidAreas...)
+	}
+	areas, err := geo.ParseAreas(raw)
 	if err != nil {
 		panic(err)
 	}
 	add(areas.Contains(p.Location), CodeInAvoidArea)
-	maxKM := c.MaxDistanceKM
+	var home *placematch.Point
+	var maxKM *float64
+	for _, m := range group {
+		if home == nil {
+			home = m.Location
+		}
+		if m.MaxDistanceKM != nil && (maxKM == nil || *m.MaxDistanceKM < *maxKM) {
+			maxKM = m.MaxDistanceKM
+		}
+	}
 	if opt.MaxDistanceKM != nil {
 		maxKM = opt.MaxDistanceKM
 	}
-	add(c.Location != nil && maxKM != nil && geo.DistanceKM(*c.Location, p.Location) > *maxKM, CodeBeyondMaxDistance)
+	add(home != nil && maxKM != nil && geo.DistanceKM(*home, p.Location) > *maxKM, CodeBeyondMaxDistance)
+
+	// The household rules, pair by pair: each member against each other child in
+	// the home (the carer's own and the residents), and each resident against each
+	// member; the members are never checked against each other.
+	type person struct {
+		age   int
+		needs []string
+		risks []placematch.Risk
+	}
+	var others []person
+	var pets, smoking bool
+	if p.Carer != nil {
+		pets, smoking = p.Carer.Household.Pets, p.Carer.Household.Smoking
+		for _, a := range p.Carer.Household.OtherChildrenAges {
+			others = append(others, person{age: a})
+		}
+	}
+	for _, r := range p.Residents {
+		others = append(others, person{age: r.Age, needs: r.Needs, risks: r.Risks})
+	}
+	high := func(risks []placematch.Risk, types ...string) bool {
+		return slices.ContainsFunc(risks, func(r placematch.Risk) bool { return r.Level == "high" && slices.Contains(types, r.Type) })
+	}
+	off := func(code string) bool { return slices.Contains(opt.Policy.Off, code) }
+	pair := func(f func(m *placematch.Child, o person) bool) bool {
+		for _, m := range group {
+			for _, o := range others {
+				if f(m, o) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	add(!off(CodeHouseholdLiveAlone) && pair(func(m *placematch.Child, o person) bool {
+		return slices.Contains(m.Needs, "live_alone") || slices.Contains(o.needs, "live_alone")
+	}), CodeHouseholdLiveAlone)
+	add(!off(CodeHouseholdOnlyOlder) && pair(func(m *placematch.Child, o person) bool {
+		return slices.Contains(m.Needs, "only_older_children") && !(o.age > age(m)) ||
+			slices.Contains(o.needs, "only_older_children") && !(age(m) > o.age)
+	}), CodeHouseholdOnlyOlder)
+	add(!off(CodeHouseholdOnlyYounger) && pair(func(m *placematch.Child, o person) bool {
+		return slices.Contains(m.Needs, "only_younger_children") && !(o.age < age(m)) ||
+			slices.Contains(o.needs, "only_younger_children") && !(age(m) < o.age)
+	}), CodeHouseholdOnlyYounger)
+	harm := []string{"sexual_harm_to_others", "physical_harm_to_others"}
+	add(!off(CodeHouseholdHarmYounger) && pair(func(m *placematch.Child, o person) bool {
+		return high(m.Risks, harm...) && o.age < age(m) || high(o.risks, harm...) && age(m) < o.age
+	}), CodeHouseholdHarmYounger)
+	add(!off(CodeHouseholdFireUnder5) && pair(func(m *placematch.Child, o person) bool {
+		return high(m.Risks, "fire_setting") && o.age < 5 || high(o.risks, "fire_setting") && age(m) < 5
+	}), CodeHouseholdFireUnder5)
+	add(!off(CodeHouseholdPets) && pets && anyone(func(m *placematch.Child) bool {
+		return slices.Contains(m.Needs, "no_pets") || high(m.Risks, "harm_to_animals")
+	}), CodeHouseholdPets)
+	add(!off(CodeHouseholdSmokingUnder) && smoking && anyone(func(m *placematch.Child) bool { return age(m) < 5 }),
+		CodeHouseholdSmokingUnder)
+	var skills []string
+	switch {
+	case p.Carer != nil:
+		skills = p.Carer.Skills
+	case p.Unit != nil:
+		skills = p.Unit.Skills
+	case p.Hub != nil:
+		for code, services := range serviceFor {
+			if slices.ContainsFunc(services, func(s string) bool { return slices.Contains(p.Hub.Services, s) }) {
+				skills = append(skills, code)
+			}
+		}
+	}
+	add(opt.RequireHighRiskSkills && anyone(func(m *placematch.Child) bool {
+		return slices.ContainsFunc(m.Risks, func(r placematch.Risk) bool {
+			return r.Level == "high" && !slices.Contains(skills, r.Type)
+		})
+	}), CodeHighRiskSkills)
 	return out
 }
 

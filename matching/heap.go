@@ -103,6 +103,6 @@ func (t *topK) sorted() []entry {
 	return out
 }
 
-func trailingZeros(r reason) int { return bits.TrailingZeros16(uint16(r)) }
+func trailingZeros(r reason) int { return bits.TrailingZeros32(uint32(r)) }
 
-func onesCount(r reason) int { return bits.OnesCount16(uint16(r)) }
+func onesCount(r reason) int { return bits.OnesCount32(uint32(r)) }

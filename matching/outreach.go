@@ -6,7 +6,7 @@ import (
 )
 
 // hubIndex finds the hubs whose outreach team reaches a provider. It is rebuilt for
-// every Rank (which hubs count depends on the child's age), so it is a grid filled
+// every Rank (which hubs count depends on the group), so it is a grid filled
 // by counting sort — linear in the number of hubs, no comparisons — with cells as
 // large as the widest outreach radius: every hub that can reach a point lies in the
 // point's cell or one of its eight neighbours. Longitudes do not wrap; no hub is
@@ -21,20 +21,26 @@ type hubIndex struct {
 }
 
 type outHub struct {
-	x, y, z float64
-	r2      float64 // squared chord of the outreach radius
-	cover   uint64
-	c       *Candidate
+	x, y, z        float64
+	r2             float64 // squared chord of the outreach radius
+	cover          uint64
+	ageMin, ageMax int16
+	c              *Candidate
 }
+
+// serves reports whether the hub's outreach works with a child of age.
+func (o *outHub) serves(age int16) bool { return age >= o.ageMin && age <= o.ageMax }
 
 // maxHubCells bounds the grid when hubs are spread far wider than their radii.
 const maxHubCells = 1 << 16
 
-// newHubIndex keeps the hubs that can reach out to a child of age: not archived,
-// with a radius, with a service that meets some need, and whose age range (New
-// Roads works with 12–25 year olds) includes the child. Outreach serves the child,
-// so the siblings' ages do not matter here.
-func newHubIndex(hubs []Candidate, age int) hubIndex {
+// newHubIndex keeps the hubs that can reach out to a member of the group: not
+// archived, with a radius, with a service that meets some need, whose age range
+// (New Roads works with 12–25 year olds) includes some member's age, and not inside
+// one of the group's avoid-areas (avoid reports that): support from a place the
+// child must be kept away from is no support. Outreach serves each member on its
+// own, so which member a hub may serve is checked per member when it is used.
+func newHubIndex(hubs []Candidate, ages []int16, avoid func(c *Candidate) bool) hubIndex {
 	var h hubIndex
 	var keep []int32
 	minLat, maxLat, minLon, maxLon, maxR := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1), 0.0
@@ -44,7 +50,8 @@ func newHubIndex(hubs []Candidate, age int) hubIndex {
 			continue
 		}
 		r := c.P.Hub.OutreachRadiusKM
-		if !(r > 0) || small(age) < c.ageMin || small(age) > c.ageMax {
+		if !(r > 0) || !slices.ContainsFunc(ages, func(a int16) bool { return a >= c.ageMin && a <= c.ageMax }) ||
+			avoid(c) {
 			continue
 		}
 		keep = append(keep, int32(i))
@@ -87,7 +94,7 @@ func newHubIndex(hubs []Candidate, age int) hubIndex {
 	for i, k := range keep {
 		c := &hubs[k]
 		h.hubs[next[cells[i]]] = outHub{x: c.x, y: c.y, z: c.z, r2: kmChord2(c.P.Hub.OutreachRadiusKM),
-			cover: c.cover, c: c}
+			cover: c.cover, ageMin: c.ageMin, ageMax: c.ageMax, c: c}
 		next[cells[i]]++
 	}
 	return h
@@ -114,25 +121,48 @@ func (h *hubIndex) near(c *Candidate, fn func(o *outHub) bool) {
 	}
 }
 
-// covers returns the needs in want that a hub reaching c covers.
-func (h *hubIndex) covers(c *Candidate, want uint64) uint64 {
-	var got uint64
-	h.near(c, func(o *outHub) bool {
-		if o.cover&want&^got != 0 && chord2(o.x, o.y, o.z, c.x, c.y, c.z) <= o.r2 {
-			got |= o.cover & want
+// outreachWeight is the weight of the open items of the group (those the
+// provider's own skills leave) that a hub reaching c covers for the member who has
+// them. want and got are scratch of one word per member.
+func (q *query) outreachWeight(c *Candidate, want, got []uint64) int {
+	left := 0
+	for i, m := range q.itemMask {
+		want[i], got[i] = m&^c.cover&q.hubs.cover, 0
+		if want[i] != 0 {
+			left++
 		}
-		return got != want
+	}
+	if left == 0 {
+		return 0
+	}
+	q.hubs.near(c, func(o *outHub) bool {
+		if chord2(o.x, o.y, o.z, c.x, c.y, c.z) > o.r2 {
+			return true
+		}
+		for i, a := range q.ages {
+			if w := want[i] &^ got[i]; w&o.cover != 0 && o.serves(a) {
+				got[i] |= w & o.cover
+				if got[i] == want[i] {
+					left--
+				}
+			}
+		}
+		return left > 0
 	})
-	return got
+	w := 0
+	for i, g := range got {
+		w += bits64(g) + bits64(g&q.highMask[i])
+	}
+	return w
 }
 
-// nearest returns the nearest hub reaching c that covers need bit b, and its
-// distance; ties go to the lower id, so input order never decides.
-func (h *hubIndex) nearest(c *Candidate, b uint64) (*Candidate, float64) {
+// nearest returns the nearest hub reaching c that covers need bit b for a child of
+// age, and its distance; ties go to the lower id, so input order never decides.
+func (h *hubIndex) nearest(c *Candidate, b uint64, age int16) (*Candidate, float64) {
 	var best *Candidate
 	bestC2 := math.Inf(1)
 	h.near(c, func(o *outHub) bool {
-		if o.cover&b == 0 {
+		if o.cover&b == 0 || !o.serves(age) {
 			return true
 		}
 		c2 := chord2(o.x, o.y, o.z, c.x, c.y, c.z)

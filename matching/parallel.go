@@ -29,6 +29,7 @@ func (q *query) scanAll(cands []Candidate, listExcluded bool) *scanState {
 		st := &states[w]
 		st.top = topK{k: q.limit, cands: cands}
 		st.listExcluded = listExcluded
+		st.want, st.got = make([]uint64, len(q.members)), make([]uint64, len(q.members))
 		if listExcluded {
 			st.excl = make([]excluded, 0, hi-lo)
 		}

@@ -230,21 +230,23 @@ func TestHubIndexMatchesBruteForce(t *testing.T) {
 		}
 		cands := prepareAsIs(hubs...)
 		age := 8 + r.IntN(10)
-		idx := newHubIndex(cands, age)
+		all := uint64(1<<len(needBit) - 1)
+		q := &query{ages: []int16{int16(age)}, itemMask: []uint64{all}, highMask: []uint64{0}}
+		q.hubs = newHubIndex(cands, q.ages, func(*Candidate) bool { return false })
+		want, got := make([]uint64, 1), make([]uint64, 1)
 		for range 50 {
 			p := Prepare(newCarer("p", 0))
 			pt := randomPoint(r, hubs[r.IntN(len(hubs))].Location, 50)
 			p.x, p.y, p.z = unitVector(pt)
 			p.lat, p.lon = pt.Lat, pt.Lon
-			want := uint64(1<<len(needBit) - 1)
 			var brute uint64
 			for _, h := range hubs {
 				if age >= h.AgeMin && age <= h.AgeMax && geo.DistanceKM(h.Location, pt) <= h.Hub.OutreachRadiusKM {
 					brute |= serviceMask(h.Hub.Services)
 				}
 			}
-			if got := idx.covers(&p, want); got != brute {
-				t.Fatalf("iteration %d at %v: grid %b, brute force %b", it, pt, got, brute)
+			if w := q.outreachWeight(&p, want, got); got[0] != brute || w != bits64(brute) {
+				t.Fatalf("iteration %d at %v: grid %b (weight %d), brute force %b", it, pt, got[0], w, brute)
 			}
 		}
 	}
@@ -267,6 +269,61 @@ func TestParallelMatchesSerial(t *testing.T) {
 			if got := jsonOf(Rank(w.req, cands, DefaultWeights(), w.opt)); got != want {
 				t.Fatalf("iteration %d: %d goroutines differ from one", it, procs)
 			}
+		}
+	}
+}
+
+// The group is one search: for generated groups of 2–4 siblings listing each other,
+// opening the search from any member, with the others in any order, gives the same
+// result, byte for byte.
+func TestGroupIsOneSearch(t *testing.T) {
+	r := seeded(9)
+	seen := 0
+	for it := range iterations(t, 200) {
+		w := randomWorld(r, 80)
+		for len(w.req.Group) < 2 {
+			w = randomWorld(r, 80)
+		}
+		group := w.req.Group
+		for _, m := range group {
+			m.Siblings = nil
+		}
+		siblings(group...)
+		cands := prepareAsIs(w.provs...)
+		want := jsonOf(Rank(w.req, cands, DefaultWeights(), w.opt))
+		for i, m := range group {
+			others := slices.Clone(group)
+			others = slices.Delete(others, i, i+1)
+			r.Shuffle(len(others), func(a, b int) { others[a], others[b] = others[b], others[a] })
+			req := w.req
+			req.Child, req.Group = m, append([]*placematch.Child{m}, others...)
+			if got := jsonOf(Rank(req, cands, DefaultWeights(), w.opt)); got != want {
+				t.Fatalf("iteration %d: opened from member %d (%s) the result differs:\n%s\nwant\n%s", it, i, m.ID, got, want)
+			}
+			if len(req.Group) != len(group) {
+				t.Fatal("group changed size")
+			}
+		}
+		seen += len(group)
+	}
+	if seen == 0 {
+		t.Fatal("no groups generated")
+	}
+}
+
+// The first pass allocates nothing per candidate, household rules and outreach
+// lookups included.
+func TestScanDoesNotAllocate(t *testing.T) {
+	r := seeded(10)
+	for range 20 {
+		w := randomWorld(r, 400)
+		cands := prepareAsIs(w.provs...)
+		q := newQuery(w.req, DefaultWeights(), w.opt)
+		st := &scanState{top: topK{k: q.limit, cands: cands},
+			want: make([]uint64, len(q.members)), got: make([]uint64, len(q.members))}
+		q.scan(cands, 0, st) // fills the heap once
+		if n := testing.AllocsPerRun(5, func() { q.scan(cands, 0, st) }); n != 0 {
+			t.Fatalf("the first pass allocated %v times", n)
 		}
 	}
 }

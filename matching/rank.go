@@ -20,10 +20,11 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 	res := Result{ExcludedSummary: map[string]int{}, Matches: []Match{}, Excluded: []Exclusion{}}
 	if req.Child == nil {
 		res.WeightsVersion = DefaultWeights().Version
+		_, res.RulesVersion = opt.Policy.compile()
 		return res
 	}
 	q := newQuery(req, w, opt)
-	res.WeightsVersion = q.version
+	res.WeightsVersion, res.RulesVersion = q.version, q.rulesVersion
 
 	st := q.scanAll(cands, opt.IncludeExcluded)
 
@@ -53,6 +54,8 @@ type scanState struct {
 	excluded     int
 	listExcluded bool
 	excl         []excluded
+	// want and got are per-member scratch for the outreach lookup.
+	want, got []uint64
 }
 
 // excluded is kept with the id's sort key inline, so sorting tens of thousands of
@@ -91,18 +94,17 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 		var v [nFactors]float64
 		q.values(c, vac, km, &v)
 		e := entry{idx: base + int32(i), dist: km}
-		covered := c.cover & q.needs
-		if open := q.needs &^ covered; open&q.hubs.cover != 0 {
-			// Outreach can only add needs. Score with every outreach-coverable
-			// need counted as covered; if even that cannot enter the top k, the
+		if open := q.needs &^ c.cover; open&q.hubs.cover != 0 {
+			// Outreach can only add half credits. Score with every open item some
+			// hub could cover credited; if even that cannot enter the top k, the
 			// hub lookup is skipped.
-			v[fNeeds] = needsValue(covered|open&q.hubs.cover, q.needTotal)
+			own := q.weightOf(c.cover)
+			v[fNeeds] = needsValue(own, q.weightOf(open&q.hubs.cover), q.totalW)
 			e.score = q.score(&v)
 			if !st.top.wants(e) {
 				continue
 			}
-			covered |= q.hubs.covers(c, open)
-			v[fNeeds] = needsValue(covered, q.needTotal)
+			v[fNeeds] = needsValue(own, q.outreachWeight(c, st.want, st.got), q.totalW)
 		}
 		e.score = q.score(&v)
 		st.top.offer(e)
@@ -119,9 +121,11 @@ func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 	vac = c.vac
 	switch c.kind {
 	case kindCarer:
-		// Emergency: reg 23 lets an approved carer take a child outside the terms
+		// Every member's placement type must be in the terms of approval, but
+		// emergency: reg 23 lets an approved carer take a child outside the terms
 		// of approval for up to six working days; flagged in the explanation.
-		if q.checkType && c.types&q.typeBit == 0 && !(q.emergency && c.static&rNotApproved == 0) {
+		if q.badType || q.types&^c.types != 0 ||
+			q.emergency && c.types&emergencyBit == 0 && c.static&rNotApproved != 0 {
 			m |= rPlacementType
 		}
 		if int(c.filled)+int(q.g) > placematch.FosteringLimit && c.props&pExempt == 0 &&
@@ -163,8 +167,14 @@ func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 	}
 	if q.areasBad {
 		m |= rAreasUnreadable
-	} else if q.hasAreas && q.inAreaBox(c) && q.areas.Contains(placematch.Point{Lat: c.lat, Lon: c.lon}) {
+	} else if q.inAvoidArea(c) {
 		m |= rAvoidArea
+	}
+	if c.props&pHousehold != 0 {
+		m |= q.household(c) &^ q.off
+	}
+	if q.requireHigh && q.highUncovered(c.cover) {
+		m |= rHighRiskSkills
 	}
 	return m, vac, c2
 }
@@ -190,16 +200,13 @@ func (q *query) beyond(c2 float64) bool {
 
 // values fills every factor value but needs' outreach part, which scan adds.
 func (q *query) values(c *Candidate, vac int16, km float64, v *[nFactors]float64) {
-	v[fNeeds] = needsValue(c.cover&q.needs, q.needTotal)
+	v[fNeeds] = needsValue(q.weightOf(c.cover), 0, q.totalW)
 	homeKM := -1.0
 	if q.home {
 		homeKM = km
 	}
-	schoolKM := 0.0
-	if q.school {
-		schoolKM = chordKM(chord2(q.sx, q.sy, q.sz, c.x, c.y, c.z))
-	}
-	v[fDistance] = distanceValue(homeKM, q.school, schoolKM)
+	schoolKM, _ := q.farthestSchool(c)
+	v[fDistance] = distanceValue(homeKM, len(q.schools) > 0, schoolKM)
 	v[fCapacity] = capacityValue(vac, q.g)
 	v[fLanguage] = q.language(c)
 	v[fFreshness], _ = q.freshness(c)
@@ -237,6 +244,22 @@ func (q *query) sharedLanguage(c *Candidate) string {
 		}
 	}
 	return ""
+}
+
+// farthestSchool returns the distance to the farthest of the members' schools and
+// which member's it is (-1 with no school): a home is only as near school as it is
+// to the school furthest from it.
+func (q *query) farthestSchool(c *Candidate) (km float64, member int) {
+	best, member := -1.0, -1
+	for _, s := range q.schools {
+		if d := chord2(s.x, s.y, s.z, c.x, c.y, c.z); d > best {
+			best, member = d, s.member
+		}
+	}
+	if member < 0 {
+		return 0, -1
+	}
+	return chordKM(best), member
 }
 
 func (q *query) freshness(c *Candidate) (float64, bool) {

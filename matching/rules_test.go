@@ -208,7 +208,21 @@ func TestReasonCodesMatchBits(t *testing.T) {
 		rUnavailable: CodeUnavailable, rTooLate: CodeAvailableTooLate, rVacancies: CodeInsufficientVacancy,
 		rFosterLimit: CodeFosteringLimit, rFemaleOnly: CodeFemaleOnlyUnit, rWheelchair: CodeNotWheelchair,
 		rAvoidArea: CodeInAvoidArea, rBeyondMax: CodeBeyondMaxDistance, rAreasUnreadable: CodeAvoidAreasUnreadable,
-		rOutsideSearch: CodeOutsideSearchRadius}
+		rOutsideSearch: CodeOutsideSearchRadius, rLiveAlone: CodeHouseholdLiveAlone, rOnlyOlder: CodeHouseholdOnlyOlder,
+		rOnlyYounger: CodeHouseholdOnlyYounger, rHarmYounger: CodeHouseholdHarmYounger, rFireUnder5: CodeHouseholdFireUnder5,
+		rPets: CodeHouseholdPets, rSmokingUnder5: CodeHouseholdSmokingUnder, rHighRiskSkills: CodeHighRiskSkills}
+	if len(pairs) != nReasons {
+		t.Errorf("%d bits paired with codes, %d codes", len(pairs), nReasons)
+	}
+	var policy []string
+	for r := reason(1); r != 0 && r < 1<<nReasons; r <<= 1 {
+		if r&householdRules != 0 {
+			policy = append(policy, r.codes(nil)...)
+		}
+	}
+	if !slices.Equal(policy, PolicyCodes) {
+		t.Errorf("policy codes %v, household bits %v", PolicyCodes, policy)
+	}
 	for r, code := range pairs {
 		if got := r.codes(nil); !slices.Equal(got, []string{code}) {
 			t.Errorf("bit %b gives %v, want %s", r, got, code)

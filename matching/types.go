@@ -8,14 +8,20 @@ import (
 
 // Request is one child to place, with the siblings to be placed together.
 type Request struct {
-	// Child is the child the search is for; its needs, languages, home, school,
-	// avoid-areas and placement type drive the search.
+	// Child is the child whose record the search was opened from. It names the
+	// search and nothing more: the group is one search, so any member of the same
+	// group gives the same Result. A nil Child gives an empty result.
 	Child *placematch.Child
 	// Group is the child first, then the siblings still awaiting placement, who
-	// must all go to one provider. Every member's age, sex and wheelchair use are
-	// checked; empty means the child alone. The caller vouches that they are
-	// siblings; the fostering-limit sibling exception still checks that each pair
-	// lists the other in Siblings.
+	// must all go to one provider; empty means the child alone (and a Child missing
+	// from Group is added to it). The members are put in a canonical order (eldest
+	// first by date of birth, then id) and every value of the search is derived
+	// from all of them: every member's age, sex, wheelchair use, needs, risks,
+	// household needs, languages, placement type and avoid-areas apply; home is the
+	// first member's in that order with a location; the maximum distance is the
+	// smallest any member has; the date needed is the latest. The caller vouches
+	// that they are siblings; the fostering-limit sibling exception still checks
+	// that each pair lists the other in Siblings.
 	Group []*placematch.Child
 	// Today dates the search: ages are taken on it, and it is the earliest
 	// required_from. Zero means the date of Now.
@@ -30,7 +36,7 @@ type Options struct {
 	// Kinds restricts the provider kinds ranked; empty means all. Candidates of
 	// other kinds are skipped without being counted as considered or excluded.
 	Kinds []placematch.ProviderKind
-	// MaxDistanceKM, when set, replaces Child.MaxDistanceKM.
+	// MaxDistanceKM, when set, replaces the members' MaxDistanceKM.
 	MaxDistanceKM *float64
 	// Limit is the most matches returned; 0 or less means 10.
 	Limit int
@@ -46,6 +52,11 @@ type Options struct {
 	// Hubs are every hub whose outreach team may cover a need for a provider near
 	// it, whatever kinds are ranked.
 	Hubs []Candidate
+	// Policy is the household rule set in force; the zero Policy is DefaultPolicy.
+	Policy Policy
+	// RequireHighRiskSkills makes a high risk the provider's own skills do not
+	// cover a hard rule (CodeHighRiskSkills) instead of a flag.
+	RequireHighRiskSkills bool
 }
 
 // DefaultLimit is the number of matches returned when Options.Limit is not set.
@@ -73,6 +84,8 @@ type Result struct {
 	// WeightsVersion names the weights the scores were computed with, so that a
 	// stored match run records the rules in force.
 	WeightsVersion string `json:"weights_version"`
+	// RulesVersion names the household rule set (Policy) the search applied.
+	RulesVersion string `json:"rules_version"`
 }
 
 // Match is one provider that passed every hard rule, with its score explained.
@@ -97,6 +110,48 @@ type Match struct {
 	Reasons []string `json:"reasons"`
 	// Flags are facts to check before booking (the Flag constants).
 	Flags []string `json:"flags"`
+	// Household is the home after placement, as the household rules saw it.
+	Household Household `json:"household"`
+	// Skills are the provider's own skills (a hub's: its services), as recorded.
+	Skills []string `json:"skills"`
+	// Needs has one entry per item of the needs factor (each member's needs and
+	// graded risks, eldest member first), saying who covers it.
+	Needs []NeedCover `json:"needs"`
+}
+
+// Household is the home a group would join: everyone living there after placement.
+type Household struct {
+	// ChildrenAges are the ages, youngest first, of the carer's own children (as
+	// recorded), the children placed there now and the group.
+	ChildrenAges []int `json:"children_ages"`
+	// Pets and Smoking describe a fostering household; false for units and hubs.
+	Pets    bool `json:"pets"`
+	Smoking bool `json:"smoking"`
+	// Residents counts the children placed there now.
+	Residents int `json:"residents"`
+}
+
+// Who covers an item of the needs factor.
+const (
+	CoveredByProvider = "provider"
+	CoveredByOutreach = "outreach"
+	CoveredByNone     = "none"
+)
+
+// NeedCover is one need or graded risk of one member and who covers it.
+type NeedCover struct {
+	// Child is the member's case reference (never a name).
+	Child string `json:"child"`
+	Code  string `json:"code"`
+	// Label is the code in words ("fire setting").
+	Label string `json:"label"`
+	// Level is "" for a need, "low" or "high" for a risk.
+	Level string `json:"level"`
+	// CoveredBy is CoveredByProvider (full credit), CoveredByOutreach (half credit)
+	// or CoveredByNone.
+	CoveredBy string `json:"covered_by"`
+	// Hub names the hub whose outreach covers it, when CoveredBy is outreach.
+	Hub string `json:"hub,omitempty"`
 }
 
 // Factor is one soft factor's part in a score.

@@ -39,7 +39,7 @@ const (
 
 // DefaultWeightsVersion names the default weights. Change it whenever the defaults
 // or a factor's formula change, so that recorded matches say which rules made them.
-const DefaultWeightsVersion = "2026-11-default-1"
+const DefaultWeightsVersion = "2026-12-default-2"
 
 // Weights are the importance of each soft factor. Only ratios matter (the score
 // divides by the sum); the defaults add up to 100 so that a weight reads as the most
