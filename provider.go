@@ -55,8 +55,11 @@ type Provider struct {
 	ReportedVacancies *int
 	ReportedAt        *time.Time
 	// Residents are the children placed here now (the provider's active
-	// placements), as the household rules need them. Like Vacancies it is derived
-	// by the store when the provider is read, not kept on the provider's record.
+	// placements), as the household rules need them, the eldest first. Like
+	// Vacancies it is derived by the store when the provider is read, not kept on
+	// the provider's record; only the reads that judge hard rules fill it (the
+	// candidate index's ProviderChanges and the booking's check). GetProvider,
+	// ListProviders and the records written back by updates leave it empty.
 	Residents []Resident
 
 	Carer *CarerDetails

@@ -48,7 +48,7 @@ func (db *DB) ProviderChanges(ctx context.Context, since ChangeCursor) ([]*place
 		return nil, since, translate(err)
 	}
 	next := since
-	out, err := db.readChanged(ctx, len(rows), func(i int) (*providerRow, bool) {
+	out, err := db.readChanged(ctx, since, len(rows), func(i int) (*providerRow, bool) {
 		next.seq = max(next.seq, rows[i].ChangeSeq)
 		return &rows[i], true
 	})
@@ -85,7 +85,7 @@ func (db *DB) providerChangesPG(ctx context.Context, since ChangeCursor) ([]*pla
 		return nil, since, fmt.Errorf("store: snapshot xmin %q: %w", rows[0].SnapshotXmin, err)
 	}
 	next := ChangeCursor{xmin: xmin, seen: map[string]uint64{}}
-	out, err := db.readChanged(ctx, len(rows), func(i int) (*providerRow, bool) {
+	out, err := db.readChanged(ctx, since, len(rows), func(i int) (*providerRow, bool) {
 		r := &rows[i]
 		stamp, err := strconv.ParseUint(r.Stamp, 10, 64)
 		if err != nil {
@@ -103,10 +103,12 @@ func (db *DB) providerChangesPG(ctx context.Context, since ChangeCursor) ([]*pla
 	return out, next, nil
 }
 
-// readChanged turns the n rows read into providers; row(i) returns the i-th row and
-// whether it is to be returned. A row that cannot be read is logged and left out,
-// as lists do, so that one bad row does not stop matching.
-func (db *DB) readChanged(ctx context.Context, n int, row func(i int) (*providerRow, bool)) ([]*placematch.Provider, error) {
+// readChanged turns the n rows read into providers with their residents; row(i)
+// returns the i-th row and whether it is to be returned. A row that cannot be read
+// is logged and left out, as lists do, so that one bad row does not stop matching.
+// A read from the zero cursor (a full load) reads every active placement in one
+// query; a later one reads those of the providers returned (see residents.go).
+func (db *DB) readChanged(ctx context.Context, since ChangeCursor, n int, row func(i int) (*providerRow, bool)) ([]*placematch.Provider, error) {
 	now := db.now()
 	out := make([]*placematch.Provider, 0, n)
 	for i := range n {
@@ -123,5 +125,11 @@ func (db *DB) readChanged(ctx context.Context, n int, row func(i int) (*provider
 		}
 		out = append(out, p)
 	}
+	if err := db.fillResidents(ctx, db.gorm.WithContext(ctx), out, since.isZero()); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
+
+// isZero reports whether c has read nothing yet.
+func (c ChangeCursor) isZero() bool { return c.seq == 0 && c.xmin == 0 && c.seen == nil }

@@ -137,6 +137,8 @@ func (db *DB) UpdateChild(ctx context.Context, id string, ifVersion int, fn func
 			return err
 		}
 		before := slices.Clone(c.Siblings)
+		was := *c
+		was.Risks, was.Needs = slices.Clone(c.Risks), slices.Clone(c.Needs)
 		if err := fn(c); err != nil {
 			return err
 		}
@@ -151,7 +153,15 @@ func (db *DB) UpdateChild(ctx context.Context, id string, ifVersion int, fn func
 			return err
 		}
 		out = c
-		return db.linkSiblings(tx, c.ID, before, c.Siblings)
+		if err := db.linkSiblings(tx, c.ID, before, c.Siblings); err != nil {
+			return err
+		}
+		// Last, after every child it locks: the providers where the child lives
+		// read it as a resident.
+		if residentChanged(&was, c) {
+			return db.stampResidence(tx, c.ID)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: update child: %w", err)

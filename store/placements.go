@@ -81,6 +81,11 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 			return placematch.Errorf(placematch.ErrNoCapacity, "%s has %d vacant place(s); the booking needs %d", p.Name, p.Vacancies, n)
 		}
 		if req.Check != nil {
+			// The check sees who lives there now; the provider row is locked, and
+			// every write that changes its residents writes that row too.
+			if err := db.fillResidents(ctx, tx, []*placematch.Provider{p}, false); err != nil {
+				return err
+			}
 			if err := req.Check(group, p); err != nil {
 				return err
 			}

@@ -201,9 +201,9 @@ func (db *DB) district(p placematch.Point) string {
 // one order, so that two of them never wait for each other (which PostgreSQL would
 // end by aborting one with 40P01): a cited match run (share lock, checkCitedRun),
 // then a placement, then children in id order, then providers in id order. Writes
-// to different providers share no row and run side by side. (UpdateChild, which
-// never took part in provider writes, locks a child and then the siblings it links
-// in list order.) SQLite lets one transaction write at a time (BEGIN IMMEDIATE), so
+// to different providers share no row and run side by side. (UpdateChild locks a
+// child and then the siblings it links in list order, and last the providers where
+// the child is placed, in id order, to stamp them: see stampResidence.) SQLite lets one transaction write at a time (BEGIN IMMEDIATE), so
 // there the order does not matter.
 
 // nextChange returns the change number a provider write stores in change_seq. On

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"placematch"
+)
+
+// Residents. The household rules need the children placed with a provider now
+// (Provider.Residents). Like Vacancies they are derived when the provider is read,
+// from its active placements joined with the children, for the two readers that
+// judge hard rules: ProviderChanges (the candidate index) and Book (req.Check, on
+// the locked provider). GetProvider and ListProviders leave them empty.
+//
+// The index reloads a provider only when its row is stamped, so every write that
+// changes what a resident looks like stamps the provider row in the same
+// transaction: booking, ending or cancelling a placement already update the
+// provider's filled places; a placed child's own record change stamps the providers
+// of its active placements (stampResidence). Archiving an ended or cancelled
+// placement changes no resident, and an active one cannot be archived.
+//
+// The residents are read after the provider rows, in a statement of their own. A
+// write that commits in between is then seen early, never lost: its stamp is above
+// the read's cursor, so the next read returns the provider again.
+
+// residentChunk bounds the ids in one IN list, far below the engines' parameter
+// limits (SQLite 32,766, PostgreSQL 65,535).
+const residentChunk = 500
+
+// residentRow is an active placement's provider with the placed child's row.
+type residentRow struct {
+	ProviderID string
+	Child      childRow `gorm:"embedded"`
+}
+
+// residentsOf returns, for each provider that has any, the children of its active
+// placements on the store's today, in residentOrder. With ids nil it reads every
+// active placement in one query (a full load); otherwise only those of the
+// providers named, residentChunk ids a query. A child whose stored record cannot be
+// read is logged and left out, as bulk reads do, so that one bad record does not
+// stop matching.
+func (db *DB) residentsOf(ctx context.Context, tx *gorm.DB, ids []string) (map[string][]placematch.Resident, error) {
+	today := placematch.DateOf(db.now())
+	out := map[string][]placematch.Resident{}
+	read := func(chunk []string) error {
+		q := tx.Table("placements").Select("placements.provider_id, children.*").
+			Joins("JOIN children ON children.id = placements.child_id").
+			Where("placements.status = ?", string(placematch.PlacementActive))
+		if chunk != nil {
+			q = q.Where("placements.provider_id IN ?", chunk)
+		}
+		var rows []residentRow
+		if err := q.Order("placements.provider_id, children.id").Scan(&rows).Error; err != nil {
+			return translate(err)
+		}
+		for i := range rows {
+			c, err := rows[i].Child.toChild()
+			if err != nil {
+				if skipUnreadable(ctx, err) {
+					continue
+				}
+				return err
+			}
+			out[rows[i].ProviderID] = append(out[rows[i].ProviderID], residentOf(c, today))
+		}
+		return nil
+	}
+	if ids == nil {
+		if err := read(nil); err != nil {
+			return nil, err
+		}
+	}
+	for chunk := range slices.Chunk(ids, residentChunk) {
+		if err := read(chunk); err != nil {
+			return nil, err
+		}
+	}
+	for _, rs := range out {
+		slices.SortStableFunc(rs, residentOrder)
+	}
+	return out, nil
+}
+
+// residentOrder: the eldest first, then by case reference.
+func residentOrder(a, b placematch.Resident) int {
+	return cmp.Or(cmp.Compare(b.Age, a.Age), cmp.Compare(a.Reference, b.Reference))
+}
+
+// residentOf is the child as a resident on today. A field added here must be
+// compared in residentChanged too.
+func residentOf(c *placematch.Child, today placematch.Date) placematch.Resident {
+	return placematch.Resident{Reference: c.Reference, Age: c.AgeOn(today),
+		Risks: slices.Clone(c.Risks), Needs: slices.Clone(c.Needs)}
+}
+
+// residentChanged reports whether a change of a child's record from before to
+// after changes the child as a resident (see residentOf).
+func residentChanged(before, after *placematch.Child) bool {
+	return before.Reference != after.Reference || before.DateOfBirth.String() != after.DateOfBirth.String() ||
+		!slices.Equal(before.Risks, after.Risks) || !slices.Equal(before.Needs, after.Needs)
+}
+
+// fillResidents sets Residents on each provider of ps: with full, from one read of
+// every active placement; otherwise from the placements of these providers.
+func (db *DB) fillResidents(ctx context.Context, tx *gorm.DB, ps []*placematch.Provider, full bool) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	var ids []string
+	if !full {
+		ids = make([]string, len(ps))
+		for i, p := range ps {
+			ids[i] = p.ID
+		}
+	}
+	byProvider, err := db.residentsOf(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		p.Residents = byProvider[p.ID]
+	}
+	return nil
+}
+
+// stampResidence marks as changed, inside tx, the providers where the child is
+// placed now, so that the candidate index reloads them with the child's new record.
+// The provider rows are written without a new version (their record did not
+// change): on PostgreSQL the UPDATE fires the trigger that stamps change_xid; on
+// SQLite it takes the next change number. It runs after the child (and any sibling)
+// is locked and takes the providers in id order, the lock order of store.go.
+func (db *DB) stampResidence(tx *gorm.DB, childID string) error {
+	var ids []string
+	err := tx.Model(&placementRow{}).Where("child_id = ? AND status = ?", childID, string(placematch.PlacementActive)).
+		Distinct("provider_id").Order("provider_id").Pluck("provider_id", &ids).Error
+	if err != nil {
+		return translate(err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	seq, err := db.nextChange(tx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := tx.Exec("UPDATE providers SET change_seq = ? WHERE id = ?", seq, id).Error; err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
