@@ -13,7 +13,8 @@ import (
 )
 
 // Every transaction that locks several rows takes them in one order (a placement,
-// then children, then providers; see store.go), so concurrent bookings, updates,
+// then children, then providers; see store.go), so concurrent bookings (with a
+// check, which reads the residents), updates of the provider and of its children,
 // endings and the stale-flag job queue instead of deadlocking (PostgreSQL would abort
 // one with 40P01).
 func TestConcurrentProviderWritesNeverDeadlock(t *testing.T) {
@@ -38,7 +39,8 @@ func TestConcurrentProviderWritesNeverDeadlock(t *testing.T) {
 		}
 		for i, c := range kids {
 			wg.Go(func() {
-				pls, err := db.Book(ctx, store.BookRequest{ChildID: c.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock)})
+				pls, err := db.Book(ctx, store.BookRequest{ChildID: c.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock),
+					Check: func([]*placematch.Child, *placematch.Provider) error { return nil }})
 				keep(err)
 				if err == nil && i%2 == 0 {
 					_, err = db.UpdatePlacement(ctx, pls[0].ID, 0, func(pl *placematch.Placement) error {
@@ -57,6 +59,14 @@ func TestConcurrentProviderWritesNeverDeadlock(t *testing.T) {
 			})
 			wg.Go(func() {
 				_, err := db.FlagStaleAvailability(ctx, storetest.Clock.Add(-time.Hour))
+				keep(err)
+			})
+			wg.Go(func() {
+				// A placed child's change stamps the provider: the child, then the provider.
+				_, err := db.UpdateChild(ctx, c.ID, 0, func(c *placematch.Child) error {
+					c.Risks = []placematch.Risk{{Type: "going_missing", Level: []string{"medium", "high"}[i%2]}}
+					return nil
+				})
 				keep(err)
 			})
 		}
