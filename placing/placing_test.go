@@ -227,3 +227,61 @@ func TestMatchRefusesArchivedAndUnknownChildren(t *testing.T) {
 		}
 	})
 }
+
+// A child placed with a carer lives in the household the rules judge, and a change
+// of her record through another instance reaches both the index and the booking: a
+// 12-year-old resident whose risk of physical harm to others is raised to high rules
+// the carer out for a 7-year-old (a younger child in the home), in the ranking and
+// at booking, where the run cited was made before the change.
+func TestResidentsRiskChangeThroughAnotherInstanceRulesTheCarerOut(t *testing.T) {
+	each(t, func(t *testing.T, db, other *store.DB) {
+		today := placematch.DateOf(storetest.Clock)
+		aged := func(ref string, age int) *placematch.Child {
+			return storetest.Child(ref, func(c *placematch.Child) {
+				c.DateOfBirth = placematch.DateOf(storetest.Clock.AddDate(-age, -1, 0))
+			})
+		}
+		p := storetest.Carer("HOME")
+		must(t, db.CreateProvider(ctx, p))
+		resident, child := aged("RES-12", 12), aged("NEW-7", 7)
+		must(t, db.CreateChild(ctx, resident))
+		must(t, db.CreateChild(ctx, child))
+		svc := service(db)
+		_, err := svc.Book(ctx, store.BookRequest{ChildID: resident.ID, Provider: p.Ref(), StartDate: today})
+		must(t, err)
+
+		match := func() *placing.Run {
+			t.Helper()
+			run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
+			must(t, err)
+			return run
+		}
+		before := match()
+		if !slices.Equal(ranked(before), []string{p.ID}) {
+			t.Fatalf("with a resident of no high risk: ranked %v, summary %v", ranked(before), before.ExcludedSummary)
+		}
+
+		_, err = other.UpdateChild(ctx, resident.ID, 0, func(c *placematch.Child) error {
+			c.Risks = []placematch.Risk{{Type: "physical_harm_to_others", Level: "high"}}
+			return nil
+		})
+		must(t, err)
+
+		after := match()
+		if len(after.Matches) != 0 || after.ExcludedSummary["household_harm_to_younger"] != 1 {
+			t.Fatalf("after the resident's risk was raised: ranked %v, summary %v", ranked(after), after.ExcludedSummary)
+		}
+		_, err = svc.Book(ctx, store.BookRequest{ChildID: child.ID, Provider: p.Ref(), StartDate: today,
+			MatchID: before.MatchID, MatchRank: 1})
+		var re *placematch.RuleError
+		if !errors.As(err, &re) || !errors.Is(err, placematch.ErrHardRule) ||
+			!slices.Equal(re.Reasons, []string{"household_harm_to_younger"}) {
+			t.Fatalf("booking the carer for the 7-year-old: %v, want the household rule refused", err)
+		}
+		got, err := db.GetChild(ctx, child.ID)
+		must(t, err)
+		if got.Status != placematch.ChildAwaiting {
+			t.Fatalf("child %s after a refused booking", got.Status)
+		}
+	})
+}
