@@ -109,3 +109,43 @@ func runClients(b *testing.B, clients, n int, op func(client, i int) error) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkProviderChangesFullLoad measures the candidate index's full load, a
+// ProviderChanges read from the zero cursor, at 10,000 carers with 8,000 active
+// placements (2,000 carers with two children, 4,000 with one, the rest none), on
+// both engines. The load includes each provider's residents: one read of every
+// active placement joined with its child.
+func BenchmarkProviderChangesFullLoad(b *testing.B) {
+	const providers, placed = 10_000, 8_000
+	for _, d := range storetest.Dialects() {
+		db := storetest.Open(b, d)
+		provs := make([]*placematch.Provider, providers)
+		for i := range provs {
+			provs[i] = storetest.Carer(fmt.Sprintf("LOAD-P%d", i), func(p *placematch.Provider) {
+				p.Location.Lat += float64(i%100) * 0.01
+				p.Location.Lon += float64(i/100) * 0.01
+			})
+		}
+		kids := make([]*placematch.Child, placed)
+		pls := make([]store.BulkPlacement, placed)
+		for j := range kids {
+			kids[j] = storetest.Child(fmt.Sprintf("LOAD-C%d", j), func(c *placematch.Child) {
+				c.DateOfBirth = c.DateOfBirth.AddDays(-(j % 3000))
+				c.Needs = []string{"trauma", "education_support", "only_older_children"}
+				c.Risks = []placematch.Risk{{Type: "going_missing", Level: "low"}, {Type: "physical_harm_to_others", Level: "medium"}}
+			})
+			pls[j] = store.BulkPlacement{Child: j, Provider: (j * 7919) % 6000, StartDate: placematch.DateOf(storetest.Clock)}
+		}
+		if err := db.BulkImport(ctx, provs, kids, pls); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(d, func(b *testing.B) {
+			for b.Loop() {
+				got, _, err := db.ProviderChanges(ctx, store.ChangeCursor{})
+				if err != nil || len(got) != providers {
+					b.Fatalf("%d providers, %v", len(got), err)
+				}
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"slices"
 
 	"gorm.io/gorm"
@@ -31,43 +32,47 @@ import (
 // limits (SQLite 32,766, PostgreSQL 65,535).
 const residentChunk = 500
 
-// residentRow is an active placement's provider with the placed child's row.
-type residentRow struct {
-	ProviderID string
-	Child      childRow `gorm:"embedded"`
-}
-
 // residentsOf returns, for each provider that has any, the children of its active
 // placements on the store's today, in residentOrder. With ids nil it reads every
 // active placement in one query (a full load); otherwise only those of the
-// providers named, residentChunk ids a query. A child whose stored record cannot be
-// read is logged and left out, as bulk reads do, so that one bad record does not
-// stop matching.
+// providers named, residentChunk ids a query. Only the columns a resident shows are
+// read, with database/sql's Scan rather than gorm's reflection: a full load reads
+// one row per child placed. A child whose stored date of birth, needs or risks
+// cannot be read is logged and left out, as bulk reads do, so that one bad record
+// does not stop matching.
 func (db *DB) residentsOf(ctx context.Context, tx *gorm.DB, ids []string) (map[string][]placematch.Resident, error) {
 	today := placematch.DateOf(db.now())
 	out := map[string][]placematch.Resident{}
 	read := func(chunk []string) error {
-		q := tx.Table("placements").Select("placements.provider_id, children.*").
-			Joins("JOIN children ON children.id = placements.child_id").
-			Where("placements.status = ?", string(placematch.PlacementActive))
+		q := `SELECT placements.provider_id, children.id, children.reference, children.date_of_birth,
+			children.needs, children.risks
+			FROM placements JOIN children ON children.id = placements.child_id
+			WHERE placements.status = ?`
+		args := []any{string(placematch.PlacementActive)}
 		if chunk != nil {
-			q = q.Where("placements.provider_id IN ?", chunk)
+			q += " AND placements.provider_id IN ?"
+			args = append(args, chunk)
 		}
-		var rows []residentRow
-		if err := q.Order("placements.provider_id, children.id").Scan(&rows).Error; err != nil {
+		rows, err := tx.Raw(q, args...).Rows()
+		if err != nil {
 			return translate(err)
 		}
-		for i := range rows {
-			c, err := rows[i].Child.toChild()
-			if err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var providerID, childID, dob, needs, risks string
+			var r placematch.Resident
+			if err := rows.Scan(&providerID, &childID, &r.Reference, &dob, &needs, &risks); err != nil {
+				return translate(err)
+			}
+			if err := readResident(&r, childID, dob, needs, risks, today); err != nil {
 				if skipUnreadable(ctx, err) {
 					continue
 				}
 				return err
 			}
-			out[rows[i].ProviderID] = append(out[rows[i].ProviderID], residentOf(c, today))
+			out[providerID] = append(out[providerID], r)
 		}
-		return nil
+		return translate(rows.Err())
 	}
 	if ids == nil {
 		if err := read(nil); err != nil {
@@ -80,25 +85,33 @@ func (db *DB) residentsOf(ctx context.Context, tx *gorm.DB, ids []string) (map[s
 		}
 	}
 	for _, rs := range out {
-		slices.SortStableFunc(rs, residentOrder)
+		slices.SortFunc(rs, residentOrder)
 	}
 	return out, nil
 }
 
-// residentOrder: the eldest first, then by case reference.
+// readResident completes r from a child's stored date of birth, needs and risks,
+// as childRow.toChild reads them.
+func readResident(r *placematch.Resident, childID, dob, needs, risks string, today placematch.Date) error {
+	born, err := placematch.ParseDate(dob)
+	if err != nil {
+		return unreadable("child", childID, "date_of_birth")
+	}
+	if json.Unmarshal([]byte(needs), &r.Needs) != nil || json.Unmarshal([]byte(risks), &r.Risks) != nil {
+		return unreadable("child", childID, "details")
+	}
+	r.Age = born.YearsOn(today)
+	return nil
+}
+
+// residentOrder: the eldest first, then by case reference (unique among children).
 func residentOrder(a, b placematch.Resident) int {
 	return cmp.Or(cmp.Compare(b.Age, a.Age), cmp.Compare(a.Reference, b.Reference))
 }
 
-// residentOf is the child as a resident on today. A field added here must be
-// compared in residentChanged too.
-func residentOf(c *placematch.Child, today placematch.Date) placematch.Resident {
-	return placematch.Resident{Reference: c.Reference, Age: c.AgeOn(today),
-		Risks: slices.Clone(c.Risks), Needs: slices.Clone(c.Needs)}
-}
-
 // residentChanged reports whether a change of a child's record from before to
-// after changes the child as a resident (see residentOf).
+// after changes the child as a resident: the fields residentsOf reads. A field
+// added there must be compared here too.
 func residentChanged(before, after *placematch.Child) bool {
 	return before.Reference != after.Reference || before.DateOfBirth.String() != after.DateOfBirth.String() ||
 		!slices.Equal(before.Risks, after.Risks) || !slices.Equal(before.Needs, after.Needs)
