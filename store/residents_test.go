@@ -244,6 +244,14 @@ func TestPlacedChildsChangeReachesAnotherInstance(t *testing.T) {
 					t.Fatalf("%s: the index would reload %v (%v)", step.name, names(rest), err)
 				}
 			}
+
+			// An archived child whose placement is still active still lives there
+			// and still fills the place.
+			must(t, db.ArchiveChild(ctx, c.ID, 0))
+			full, _ := changedProvider(t, other, store.ChangeCursor{}, p.ID)
+			if !slices.Equal(residentRefs(full), []string{"STAMP-C2:13"}) || full.Filled != 1 {
+				t.Fatalf("after archiving the placed child: residents %v, filled %d", residentRefs(full), full.Filled)
+			}
 		})
 	}
 }
@@ -265,6 +273,39 @@ func TestUnreadableResidentDoesNotStopTheLoad(t *testing.T) {
 		got, _ := changedProvider(t, db, store.ChangeCursor{}, p.ID)
 		if !slices.Equal(residentRefs(got), []string{"GOOD-C:9"}) {
 			t.Fatalf("residents %v, want the readable child alone", residentRefs(got))
+		}
+	})
+}
+
+// An incremental read of more providers than one IN list holds reads the residents
+// of every one of them.
+func TestResidentsOfManyChangedProviders(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		must(t, db.CreateProvider(ctx, storetest.Carer("FIRST")))
+		_, cur, err := db.ProviderChanges(ctx, store.ChangeCursor{})
+		must(t, err)
+		const n = 1_201
+		provs, kids := make([]*placematch.Provider, n), make([]*placematch.Child, n)
+		pls := make([]store.BulkPlacement, n)
+		for i := range n {
+			provs[i] = storetest.Carer(fmt.Sprintf("MANY-P%d", i))
+			kids[i] = aged(fmt.Sprintf("MANY-C%d", i), 5+i%10)
+			pls[i] = store.BulkPlacement{Child: i, Provider: i, StartDate: placematch.DateOf(storetest.Clock)}
+		}
+		must(t, db.BulkImport(ctx, provs, kids, pls))
+		got, _, err := db.ProviderChanges(ctx, cur)
+		must(t, err)
+		want := map[string]string{}
+		for i, p := range provs {
+			want[p.ID] = fmt.Sprintf("MANY-C%d:%d", i, 5+i%10)
+		}
+		if len(got) != n {
+			t.Fatalf("%d providers changed, want %d", len(got), n)
+		}
+		for _, p := range got {
+			if refs := residentRefs(p); len(refs) != 1 || refs[0] != want[p.ID] {
+				t.Fatalf("%s: residents %v, want %s", p.Name, refs, want[p.ID])
+			}
 		}
 	})
 }
