@@ -14,7 +14,7 @@ import (
 
 // matchParams are the query parameters of a search.
 func matchParams(c *gin.Context) (matching.Options, error) {
-	if err := knownQuery(c, "limit", "kinds", "max_distance_km", "include_excluded"); err != nil {
+	if err := knownQuery(c, "limit", "kinds", "max_distance_km", "include_excluded", "require_high_risk_skills"); err != nil {
 		return matching.Options{}, err
 	}
 	v := &placematch.ValidationError{}
@@ -40,13 +40,8 @@ func matchParams(c *gin.Context) (matching.Options, error) {
 		}
 		opt.MaxDistanceKM = &km
 	}
-	switch c.DefaultQuery("include_excluded", "true") {
-	case "true":
-		opt.IncludeExcluded = true
-	case "false":
-	default:
-		v.Add("include_excluded", "must be true or false")
-	}
+	opt.IncludeExcluded = queryBool(c, v, "include_excluded", true)
+	opt.RequireHighRiskSkills = queryBool(c, v, "require_high_risk_skills", false)
 	return opt, v.Err()
 }
 
@@ -76,4 +71,21 @@ func (s *Server) getMatch(c *gin.Context) error {
 	auditRecords(c, run.Group)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Result)
 	return nil
+}
+
+// queryBool reads a true/false query parameter, def when it is absent (present but
+// empty is invalid).
+func queryBool(c *gin.Context, v *placematch.ValidationError, name string, def bool) bool {
+	val, ok := c.GetQuery(name)
+	if !ok {
+		return def
+	}
+	switch val {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	v.Add(name, "must be true or false")
+	return def
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -82,4 +83,42 @@ func TestMatchesWithinMaxDistanceCountTheRest(t *testing.T) {
 func valueOr(v any) float64 {
 	f, _ := v.(float64)
 	return f
+}
+
+// A high risk the household's own skills do not cover is flagged by default; with
+// require_high_risk_skills=true it excludes the household instead. Anything but
+// true or false is refused, naming the parameter.
+func TestRequireHighRiskSkills(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		skilled := e.do("POST", "/api/v1/carers", with(carerBody("HR-S"), "skills", []string{"trauma", "fire_setting"})).JSON(t)["id"].(string)
+		unskilled := e.do("POST", "/api/v1/carers", carerBody("HR-U")).JSON(t)["id"].(string)
+		child := e.do("POST", "/api/v1/children", with(childBody("HR-K"),
+			"risks", []map[string]any{{"type": "fire_setting", "level": "high"}})).JSON(t)["id"].(string)
+
+		flags := func(run map[string]any) map[string][]any {
+			out := map[string][]any{}
+			for _, m := range run["matches"].([]any) {
+				m := m.(map[string]any)
+				out[m["provider"].(map[string]any)["id"].(string)] = m["flags"].([]any)
+			}
+			return out
+		}
+		r := e.do("GET", "/api/v1/children/"+child+"/matches", nil)
+		wantStatus(t, r, 200)
+		got := flags(r.JSON(t))
+		if len(got) != 2 || slices.Contains(got[skilled], any("high_risk_not_covered")) ||
+			!slices.Contains(got[unskilled], any("high_risk_not_covered")) {
+			t.Fatalf("default search: flags %v", got)
+		}
+		r = e.do("GET", "/api/v1/children/"+child+"/matches?require_high_risk_skills=true", nil)
+		wantStatus(t, r, 200)
+		run := r.JSON(t)
+		if got := flags(run); len(got) != 1 || got[skilled] == nil {
+			t.Fatalf("with require_high_risk_skills: matched %v", got)
+		}
+		if run["excluded_summary"].(map[string]any)["high_risk_skills_missing"] != 1.0 {
+			t.Fatalf("summary %v", run["excluded_summary"])
+		}
+		wantProblem(t, e.do("GET", "/api/v1/children/"+child+"/matches?require_high_risk_skills=yes", nil), 422, "require_high_risk_skills")
+	})
 }

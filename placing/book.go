@@ -22,7 +22,7 @@ func (s *Service) Book(ctx context.Context, req store.BookRequest) ([]*placematc
 		}
 	}
 	now := s.now()
-	opt := matching.Options{AreaConfigured: s.AreaConfigured, StaleAfter: s.StaleAfter}
+	opt := matching.Options{AreaConfigured: s.AreaConfigured, StaleAfter: s.StaleAfter, Policy: s.Policy}
 	req.Check = func(group []*placematch.Child, p *placematch.Provider) error {
 		mreq := matching.Request{Child: group[0], Group: group, Today: req.StartDate, Now: now}
 		if codes := matching.Check(mreq, p, opt); len(codes) > 0 {

@@ -61,7 +61,7 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	for _, g := range group {
 		run.Group = append(run.Group, g.ID)
 	}
-	run.InputHash = inputHash(group, req.Query, res.WeightsVersion, now)
+	run.InputHash = inputHash(group, req.Query, res.WeightsVersion+";"+res.RulesVersion, now)
 	if run.Body, err = json.Marshal(run); err != nil {
 		return nil, err
 	}
@@ -99,14 +99,10 @@ func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.O
 	if err != nil {
 		return matching.Result{}, err
 	}
-	opt.Hubs, opt.AreaConfigured, opt.StaleAfter = set.hubs, s.AreaConfigured, s.StaleAfter
-	maxKM := opt.MaxDistanceKM
-	if maxKM == nil {
-		maxKM = req.Child.MaxDistanceKM
-	}
+	opt.Hubs, opt.AreaConfigured, opt.StaleAfter, opt.Policy = set.hubs, s.AreaConfigured, s.StaleAfter, s.Policy
 	cands := set.all
-	if maxKM != nil && req.Child.Location != nil {
-		cands = set.within(*req.Child.Location, *maxKM)
+	if home, km, ok := matching.SearchCircle(req, opt); ok {
+		cands = set.within(home, km) // the group's circle, whichever sibling was asked for
 	}
 	res := matching.Rank(req, cands, s.weights(), opt)
 	if len(cands) < len(set.all) {
@@ -122,7 +118,7 @@ func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.O
 }
 
 // inputHash identifies what a run was computed from: the records (by id and
-// version), the options, the weights and the day.
+// version), the options, the weights and household rules in force, and the day.
 func inputHash(group []*placematch.Child, query, weights string, now time.Time) string {
 	h := sha256.New()
 	for _, g := range group {

@@ -17,6 +17,9 @@ type Service struct {
 	Now func() time.Time
 	// Weights are the factor weights; none configured means matching's defaults.
 	Weights matching.Weights
+	// Policy is the council's household rule set in force for searches and the
+	// booking-time check; the zero value is matching's default, every rule on.
+	Policy matching.Policy
 	// AreaConfigured says a council boundary is configured, so that a provider with
 	// no district lies outside it.
 	AreaConfigured bool

@@ -29,6 +29,16 @@ func checkStartup(cfg *config) error {
 		return fmt.Errorf("PLACEMATCH_WEIGHTS: %w", err)
 	}
 	cfg.MatchWeights = w
+	policy := matching.DefaultPolicy()
+	for _, code := range strings.Split(cfg.RulesOff, ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			policy.Off = append(policy.Off, code)
+		}
+	}
+	if err := policy.Validate(); err != nil {
+		return fmt.Errorf("PLACEMATCH_HOUSEHOLD_RULES_OFF: %w", err)
+	}
+	cfg.Policy = policy
 	return nil
 }
 

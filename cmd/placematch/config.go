@@ -25,7 +25,11 @@ type config struct {
 	DfECLACSV string
 	Weights   string
 	// MatchWeights are Weights parsed, checked at start.
-	MatchWeights    matching.Weights
+	MatchWeights matching.Weights
+	// RulesOff are the household rules switched off (PLACEMATCH_HOUSEHOLD_RULES_OFF);
+	// Policy is them checked at start.
+	RulesOff        string
+	Policy          matching.Policy
 	StaleAfterDays  int
 	LogLevel        slog.Level
 	ShutdownTimeout time.Duration
@@ -70,6 +74,7 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_BOUNDARIES", help: "GeoJSON of the council's districts; sets district and in_area"},
 	{name: "PLACEMATCH_DFE_CLA_CSV", help: "DfE children looked after CSV (placement type and distance); adds England and regional figures to reports"},
 	{name: "PLACEMATCH_WEIGHTS", help: "matching weight overrides, e.g. needs=4,distance=2"},
+	{name: "PLACEMATCH_HOUSEHOLD_RULES_OFF", help: "household rules switched off, by code, comma-separated (e.g. household_smoking_under_5); default none"},
 	{name: "PLACEMATCH_STALE_AFTER_DAYS", def: "14", help: "days after which availability counts as stale"},
 	{name: "PLACEMATCH_LOG_LEVEL", def: "info", help: "debug, info, warn or error"},
 	{name: "PLACEMATCH_SHUTDOWN_TIMEOUT", def: "15s", help: "how long shutdown waits for requests in flight"},
@@ -137,7 +142,8 @@ func loadConfig() (config, error) {
 		vals[s.name] = v
 	}
 	cfg := config{Addr: vals["PLACEMATCH_ADDR"], DatabaseURL: vals["DATABASE_URL"], SQLitePath: vals["PLACEMATCH_SQLITE_PATH"],
-		Boundaries: vals["PLACEMATCH_BOUNDARIES"], Weights: vals["PLACEMATCH_WEIGHTS"], DfECLACSV: vals["PLACEMATCH_DFE_CLA_CSV"]}
+		Boundaries: vals["PLACEMATCH_BOUNDARIES"], Weights: vals["PLACEMATCH_WEIGHTS"], DfECLACSV: vals["PLACEMATCH_DFE_CLA_CSV"],
+		RulesOff: vals["PLACEMATCH_HOUSEHOLD_RULES_OFF"]}
 	var err error
 	if cfg.MigrateOnStart, err = strconv.ParseBool(vals["PLACEMATCH_MIGRATE_ON_START"]); err != nil {
 		return cfg, fmt.Errorf("PLACEMATCH_MIGRATE_ON_START: must be true or false")
@@ -183,7 +189,7 @@ func (c config) logAttrs() []any {
 		db = maskDSN(c.DatabaseURL)
 	}
 	return []any{"addr", c.Addr, "database", db, "migrate_on_start", c.MigrateOnStart, "boundaries", c.Boundaries,
-		"weights", c.Weights, "stale_after_days", c.StaleAfterDays, "log_level", c.LogLevel.String(),
+		"weights", c.Weights, "household_rules_off", c.RulesOff, "stale_after_days", c.StaleAfterDays, "log_level", c.LogLevel.String(),
 		"shutdown_timeout", c.ShutdownTimeout.String(), "jwks_url", c.JWKSURL, "jwt_secret", masked(c.JWTSecret),
 		"jwt_issuer", c.JWTIssuer, "jwt_audience", c.JWTAudience, "token_max_lifetime", c.TokenMaxLifetime.String(),
 		"cors_origins", c.CORSOrigins,

@@ -196,6 +196,7 @@ func TestOperatorEdges(t *testing.T) {
 			{"PLACEMATCH_ADDR=:99999", "PLACEMATCH_ADDR"},
 			{"PLACEMATCH_JOB_SNAPSHOT_SUFFICIENCY_SCHEDULE=61 * * * *", "PLACEMATCH_JOB_SNAPSHOT_SUFFICIENCY_SCHEDULE"},
 			{"PLACEMATCH_WEIGHTS=needs=lots", "PLACEMATCH_WEIGHTS"},
+			{"PLACEMATCH_HOUSEHOLD_RULES_OFF=household_smoking_under_5,no_such_rule", "no_such_rule"},
 			{"PLACEMATCH_TOKEN_MAX_LIFETIME=forever", "PLACEMATCH_TOKEN_MAX_LIFETIME"},
 		} {
 			for _, args := range [][]string{{"serve"}, {"job", "run", "snapshot-sufficiency"}} {

@@ -78,7 +78,7 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	if err := sched.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
-	uses := &placing.Service{Store: db, Now: db.Now, Reports: rsvc, Weights: cfg.MatchWeights,
+	uses := &placing.Service{Store: db, Now: db.Now, Reports: rsvc, Weights: cfg.MatchWeights, Policy: cfg.Policy,
 		AreaConfigured: db.Locator != nil, StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour,
 		FullReloadAfter: 5 * time.Minute}
 	srv := &api.Server{Store: db, Placing: uses, OpenAPI: placematch.OpenAPI, Version: version,
