@@ -81,10 +81,13 @@ func (s *Service) Run(ctx context.Context, id string) (*store.MatchRun, error) {
 	return s.Store.GetMatchRun(ctx, id)
 }
 
-// group is the child and its siblings still awaiting a placement (the rule is
-// placematch.AwaitingGroup, which the store's booking applies to the locked rows).
+// group is the child and its siblings still awaiting a placement, following sibling
+// links through other siblings (placematch.Siblings and AwaitingGroup, which the
+// store's booking applies to the locked rows too).
 func (s *Service) group(ctx context.Context, child *placematch.Child) ([]*placematch.Child, error) {
-	sibs, err := s.Store.ChildrenByIDs(ctx, child.Siblings)
+	sibs, err := placematch.Siblings(child, func(ids []string) ([]*placematch.Child, error) {
+		return s.Store.ChildrenByIDs(ctx, ids)
+	})
 	if err != nil {
 		return nil, err
 	}

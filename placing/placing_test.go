@@ -285,3 +285,42 @@ func TestResidentsRiskChangeThroughAnotherInstanceRulesTheCarerOut(t *testing.T)
 		}
 	})
 }
+
+// A sibling group recorded as a chain (B and C each list only A) is one group from
+// whichever child it is opened: the search ranks for all three, a booking from B
+// places all three, and booking B alone leaves A and C behind, which needs a reason.
+func TestSiblingsLinkedThroughASiblingAreOneGroup(t *testing.T) {
+	each(t, func(t *testing.T, db, _ *store.DB) {
+		p := storetest.Carer("P1", func(p *placematch.Provider) { p.Places, p.Carer.MaxChildren = 3, 3 })
+		must(t, db.CreateProvider(ctx, p))
+		a := storetest.Child("A")
+		must(t, db.CreateChild(ctx, a))
+		b := storetest.Child("B", func(c *placematch.Child) { c.Siblings = []string{a.ID} })
+		must(t, db.CreateChild(ctx, b))
+		c := storetest.Child("C", func(c *placematch.Child) { c.Siblings = []string{a.ID} })
+		must(t, db.CreateChild(ctx, c))
+		svc := service(db)
+		want := []string{a.ID, b.ID, c.ID}
+		slices.Sort(want)
+		for _, opened := range []*placematch.Child{a, b, c} {
+			run, err := svc.Match(ctx, placing.MatchRequest{ChildID: opened.ID, Options: optsAll()})
+			must(t, err)
+			got := slices.Clone(run.Group)
+			slices.Sort(got)
+			if !slices.Equal(got, want) || run.Group[0] != opened.ID {
+				t.Fatalf("opened from %s: group %v", opened.Reference, run.Group)
+			}
+		}
+		start := placematch.DateOf(storetest.Clock)
+		_, err := svc.Book(ctx, store.BookRequest{ChildID: b.ID, Provider: p.Ref(), StartDate: start})
+		var ve *placematch.ValidationError
+		if !errors.As(err, &ve) || ve.Errors[0].Field != "split_reason" {
+			t.Fatalf("booking B alone without a reason: %v, want split_reason", err)
+		}
+		pls, err := svc.Book(ctx, store.BookRequest{ChildID: b.ID, Provider: p.Ref(), StartDate: start, IncludeSiblings: true})
+		must(t, err)
+		if len(pls) != 3 {
+			t.Fatalf("booking B with its siblings placed %d children, want 3", len(pls))
+		}
+	})
+}

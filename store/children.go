@@ -104,12 +104,18 @@ func (db *DB) ListChildren(ctx context.Context, f ChildFilter) (Page[*placematch
 
 // ChildrenByIDs returns the live children among ids, in id order.
 func (db *DB) ChildrenByIDs(ctx context.Context, ids []string) ([]*placematch.Child, error) {
+	return childrenIn(db.gorm.WithContext(ctx), ids)
+}
+
+// childrenIn reads the live children with the given ids on q (a transaction or the
+// pool), in id order, without locking them.
+func childrenIn(q *gorm.DB, ids []string) ([]*placematch.Child, error) {
 	valid := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !ValidID(id) })
 	if len(valid) == 0 {
 		return nil, nil
 	}
 	var rows []childRow
-	if err := db.gorm.WithContext(ctx).Where("id IN ? AND archived_at IS NULL", valid).Order("id").Find(&rows).Error; err != nil {
+	if err := q.Where("id IN ? AND archived_at IS NULL", valid).Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*placematch.Child, 0, len(rows))

@@ -40,18 +40,15 @@ type BookRequest struct {
 // that cannot pass places, so concurrent bookings never over-book. It returns
 // ErrNoCapacity when the provider lacks the places, ErrConflict when a child is not
 // awaiting or a record is archived, and a ValidationError naming child_id,
-// provider.id or match_id when they name nothing.
+// provider.id or match_id when they name nothing, or split_reason when the booking
+// leaves siblings awaiting behind without one (or gives one and splits nothing).
 func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placement, error) {
 	var out []*placematch.Placement
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := db.checkCitedRun(tx, req.MatchID); err != nil {
 			return err
 		}
-		group, err := db.lockGroup(tx, req.ChildID, req.IncludeSiblings)
-		if err != nil {
-			return err
-		}
-		split, err := db.splitsGroup(tx, group)
+		group, split, err := db.lockGroup(tx, req.ChildID, req.IncludeSiblings)
 		if err != nil {
 			return err
 		}
@@ -129,67 +126,50 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 	return out, nil
 }
 
-// lockGroup reads and locks the child and, when asked, its siblings still awaiting.
+// lockGroup reads and locks the child and, when asked, its siblings still awaiting
+// (every linked sibling, through other siblings: placematch.Siblings), and says
+// whether the booking leaves a live sibling awaiting behind (it splits the group).
 // Rows are locked in id order, so two bookings of the same siblings from either side
 // queue instead of deadlocking.
-func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placematch.Child, error) {
+func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placematch.Child, bool, error) {
 	first, err := db.getChild(tx, childID, false)
 	if errors.Is(err, placematch.ErrNotFound) {
-		return nil, placematch.Invalid("child_id", "no child has this id")
+		return nil, false, placematch.Invalid("child_id", "no child has this id")
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	linked, err := placematch.Siblings(first, func(ids []string) ([]*placematch.Child, error) { return childrenIn(tx, ids) })
+	if err != nil {
+		return nil, false, err
+	}
+	awaiting := placematch.AwaitingGroup(first, linked)[1:]
 	ids := []string{first.ID}
 	if siblings {
-		ids = append(ids, first.Siblings...)
+		for _, s := range awaiting {
+			ids = append(ids, s.ID)
+		}
 	}
 	locked := map[string]*placematch.Child{}
 	for _, id := range slices.Sorted(slices.Values(ids)) {
 		c, err := db.getChild(tx, id, true)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		locked[id] = c
 	}
 	c := locked[first.ID]
 	if c.ArchivedAt != nil {
-		return nil, placematch.Errorf(placematch.ErrConflict, "Child %s is archived", c.ID)
+		return nil, false, placematch.Errorf(placematch.ErrConflict, "Child %s is archived", c.ID)
 	}
 	if c.Status != placematch.ChildAwaiting {
-		return nil, placematch.Errorf(placematch.ErrConflict, "Child %s is %s, not awaiting a placement", c.ID, c.Status)
+		return nil, false, placematch.Errorf(placematch.ErrConflict, "Child %s is %s, not awaiting a placement", c.ID, c.Status)
 	}
 	sibs := make([]*placematch.Child, 0, len(ids)-1)
 	for _, id := range ids[1:] {
 		sibs = append(sibs, locked[id])
 	}
-	return placematch.AwaitingGroup(c, sibs), nil
-}
-
-// splitsGroup reports whether booking group (the child first) leaves behind a
-// sibling of the child who is live and still awaiting: the booking splits the
-// sibling group. Siblings already placed or archived are not left behind.
-func (db *DB) splitsGroup(tx *gorm.DB, group []*placematch.Child) (bool, error) {
-	booked := map[string]bool{}
-	for _, c := range group {
-		booked[c.ID] = true
-	}
-	for _, id := range group[0].Siblings {
-		if booked[id] {
-			continue
-		}
-		s, err := db.getChild(tx, id, false)
-		if errors.Is(err, placematch.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return false, err
-		}
-		if s.ArchivedAt == nil && s.Status == placematch.ChildAwaiting {
-			return true, nil
-		}
-	}
-	return false, nil
+	return placematch.AwaitingGroup(c, sibs), !siblings && len(awaiting) > 0, nil
 }
 
 // PlacementFilter selects placements for a list.
