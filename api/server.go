@@ -1,9 +1,15 @@
 // Package api is Placematch's HTTP interface: the gin router, its handlers, the
 // problem+json error mapping, request validation and the OpenAPI contract served at
-// /openapi.yaml. Handlers are thin: decode, validate, one call to the store or the
-// matching service, encode. Every route is a row of the table in routes.go with its
-// policy (who may call it, what the audit trail records); a handler returns its
-// error and handler.serve answers it as a problem (fail).
+// /openapi.yaml. Handlers are thin: decode, validate, one call to the use cases
+// (package placing: match, book, report) or, for plain records, the store, encode.
+// Every route is a row of the table in routes.go with its policy (who may call it,
+// what the audit trail records); a handler returns its error and handler.serve
+// answers it as a problem (fail).
+//
+// It imports the root package, auth, placing, reports (options and writers), store
+// (records), jobs (running a job on demand), geo (validating avoid-areas) and
+// matching (search options and result types); it must not rank, index or book on
+// its own (TestFacesCallTheUseCases), and nothing but cmd imports it.
 package api
 
 import (

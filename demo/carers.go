@@ -169,15 +169,9 @@ func (g *gen) carer(i int, exempt, fresh, unavailable bool, oi int) *placematch.
 	if slices.Contains(d.Languages, "bsl") && !slices.Contains(d.Skills, "bsl") {
 		d.Skills = append(d.Skills, "bsl")
 	}
-	if !hh.Pets {
-		d.Skills = append(d.Skills, "no_pets")
-	}
-	if d.MaxChildren == 1 && len(hh.OtherChildrenAges) == 0 {
-		d.Skills = append(d.Skills, "live_alone")
-	}
-	if len(hh.OtherChildrenAges) > 0 && hh.OtherChildrenAges[0] >= ages[1] {
-		d.Skills = append(d.Skills, "only_older_children")
-	}
+	// Who a child can live alongside (no pets, alone, only older or younger
+	// children) is checked against the household by the matching engine's rules;
+	// it is not a skill a carer lists.
 
 	a := g.availability(unavailable, []opt[string]{{placematch.SourceCarer, 55}, {placematch.SourceOfficer, 45}}, carerNotes)
 	if fresh {

@@ -14,6 +14,6 @@
 // than the database time to read them, and keeps the rules (vacancies, the 20-mile
 // split, DfE miles) in one place with the rest of the domain code.
 //
-// It imports the root package, geo, matching and store; it must not import placing,
+// It may import the root package, geo, matching and store; it must not import placing,
 // jobs, api or cmd (the use cases and the nightly snapshot call it, never the reverse).
 package reports

@@ -13,7 +13,8 @@
 // clock, store, use cases (placing), scheduler and router happens here and nowhere
 // else.
 //
-// It may import every package of the module but storetest; nothing imports it.
+// It may import every package of the module but migrations and storetest; nothing
+// imports it.
 package main
 
 import (
