@@ -37,11 +37,12 @@ type candidateSet struct {
 
 // current returns a current view of the providers. fullAfter bounds how long derived
 // values that age without a write (reported vacancies going stale) are trusted
-// before everything is reloaded; zero trusts them until the next write.
-func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Duration) (*candidateSet, error) {
+// before everything is reloaded, on the service's clock (now); zero trusts them
+// until the next write. The residents' ages are such values too.
+func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Duration, now time.Time) (*candidateSet, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	reload := x.snapshot == nil || (fullAfter > 0 && time.Since(x.loadedAt) > fullAfter)
+	reload := x.snapshot == nil || (fullAfter > 0 && now.Sub(x.loadedAt) > fullAfter)
 	since := x.cursor
 	if reload {
 		since = store.ChangeCursor{}
@@ -51,7 +52,7 @@ func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Durati
 		return nil, err
 	}
 	if reload {
-		x.byID, x.loadedAt = map[string]*placematch.Provider{}, time.Now()
+		x.byID, x.loadedAt = map[string]*placematch.Provider{}, now
 	} else if len(changed) == 0 {
 		x.cursor = next
 		return x.snapshot, nil

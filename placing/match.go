@@ -98,7 +98,7 @@ func (s *Service) group(ctx context.Context, child *placematch.Child) ([]*placem
 // only the providers inside it are taken from the grid; the others of the requested
 // kinds are counted as outside_search_radius without being listed.
 func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.Options) (matching.Result, error) {
-	set, err := s.index.current(ctx, s.Store, s.FullReloadAfter)
+	set, err := s.index.current(ctx, s.Store, s.FullReloadAfter, s.now())
 	if err != nil {
 		return matching.Result{}, err
 	}

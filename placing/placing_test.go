@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"placematch"
+	"placematch/matching"
 	"placematch/placing"
 	"placematch/store"
 	"placematch/store/storetest"
@@ -321,6 +322,90 @@ func TestSiblingsLinkedThroughASiblingAreOneGroup(t *testing.T) {
 		must(t, err)
 		if len(pls) != 3 {
 			t.Fatalf("booking B with its siblings placed %d children, want 3", len(pls))
+		}
+	})
+}
+
+// Values that age without a write are trusted for FullReloadAfter on the service's
+// clock, then every provider is read again: a change that reached the database
+// without passing through the store (so without a change stamp on SQLite) is seen
+// after the reload, and not before it there.
+func TestIndexReloadsEverythingAfterFullReloadAfter(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			cfg := storetest.Config(t, d)
+			db, err := store.Open(ctx, cfg)
+			must(t, err)
+			t.Cleanup(func() { db.Close() })
+			must(t, db.Migrate(ctx))
+			now := storetest.Clock
+			db.Now = func() time.Time { return now }
+			p := storetest.Carer("P1")
+			must(t, db.CreateProvider(ctx, p))
+			child := storetest.Child("K1")
+			must(t, db.CreateChild(ctx, child))
+			svc := &placing.Service{Store: db, Now: db.Now, FullReloadAfter: time.Hour}
+			match := func() *placing.Run {
+				t.Helper()
+				run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
+				must(t, err)
+				return run
+			}
+			if got := ranked(match()); !slices.Equal(got, []string{p.ID}) {
+				t.Fatalf("first search ranked %v", got)
+			}
+			storetest.Exec(t, cfg, "UPDATE providers SET age_min = 12 WHERE id = '"+p.ID+"'")
+			if d == store.SQLite {
+				if got := ranked(match()); !slices.Equal(got, []string{p.ID}) {
+					t.Fatalf("before the reload the unstamped change was already seen: ranked %v", got)
+				}
+			}
+			now = now.Add(2 * time.Hour)
+			if run := match(); len(run.Matches) != 0 || run.ExcludedSummary["age_out_of_range"] != 1 {
+				t.Fatalf("after the full reload: ranked %v, summary %v", ranked(run), run.ExcludedSummary)
+			}
+		})
+	}
+}
+
+// A run's input hash names what it was computed from: the same records, options,
+// weights, household rules and day give the same hash; a change to any of them, or
+// to a child's record, gives another.
+func TestInputHashNamesTheInputs(t *testing.T) {
+	each(t, func(t *testing.T, db, _ *store.DB) {
+		must(t, db.CreateProvider(ctx, storetest.Carer("P1")))
+		child := storetest.Child("K1")
+		must(t, db.CreateChild(ctx, child))
+		hash := func(svc *placing.Service, query string) string {
+			t.Helper()
+			run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll(), Query: query})
+			must(t, err)
+			return run.InputHash
+		}
+		svc := service(db)
+		base := hash(svc, "limit=10")
+		if again := hash(service(db), "limit=10"); again != base {
+			t.Fatalf("the same inputs hash to %s and %s", base, again)
+		}
+		off := service(db)
+		off.Policy = matching.Policy{Off: []string{matching.CodeHouseholdSmokingUnder}}
+		weights := service(db)
+		weights.Weights = matching.Weights{Values: map[string]float64{"needs": 1, "distance": 1, "capacity_fit": 1,
+			"language": 1, "freshness": 1, "in_area": 1}}
+		for name, h := range map[string]string{
+			"another query": hash(svc, "limit=5"),
+			"a rule off":    hash(off, "limit=10"),
+			"other weights": hash(weights, "limit=10"),
+		} {
+			if h == base {
+				t.Errorf("%s: the input hash did not change", name)
+			}
+		}
+		_, err := db.UpdateChild(ctx, child.ID, 0, func(c *placematch.Child) error { c.Urgency = "emergency"; return nil })
+		must(t, err)
+		if hash(svc, "limit=10") == base {
+			t.Error("a changed child record: the input hash did not change")
 		}
 	})
 }

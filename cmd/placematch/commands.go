@@ -91,7 +91,7 @@ func cmdSeed(ctx context.Context, cfg config, args []string, stdout io.Writer) e
 		return errors.New("seed: the database already holds records; the demo loads only into an empty database")
 	}
 	db.Locator = demo.Locator()
-	sum, err := demo.Seed(ctx, db, *seed, time.Now())
+	sum, err := demo.Seed(ctx, db, *seed, db.Now())
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func seedIfEmpty(ctx context.Context, db *store.DB, seed uint64, stdout io.Write
 	if err != nil || !empty {
 		return err
 	}
-	sum, err := demo.Seed(ctx, db, seed, time.Now())
+	sum, err := demo.Seed(ctx, db, seed, db.Now())
 	if err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}
