@@ -115,7 +115,9 @@ var ChildStatuses = []ChildStatus{ChildAwaiting, ChildPlaced, ChildClosed}
 
 // Needs is the needs taxonomy (RCC home-search data standard): communication,
 // disability and other needs a child may have and a carer's skills may cover. A
-// provider's skills use the same codes, plus the risk types it can manage.
+// provider's skills use the same codes, plus the risk types it can manage. The four
+// household needs (matching.HouseholdNeeds) are different: they say who the child can live
+// alongside, and matching checks them against the home instead of a skill.
 var Needs = []string{
 	"esol", "bsl", "makaton", "learning_disability", "autism", "physical_disability",
 	"complex_health", "mental_health", "trauma", "education_support", "cultural_faith",

@@ -268,14 +268,14 @@ func (c *Candidate) addOther(age int) {
 }
 
 // minIf is min(old, a) when there is an old value, else a; maxIf likewise.
-func minIf(has bool, old, a int8) int8 {
+func minIf[T int8 | int16](has bool, old, a T) T {
 	if has {
 		return min(old, a)
 	}
 	return a
 }
 
-func maxIf(has bool, old, a int8) int8 {
+func maxIf[T int8 | int16](has bool, old, a T) T {
 	if has {
 		return max(old, a)
 	}

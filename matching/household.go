@@ -101,33 +101,19 @@ func (g *groupHousehold) add(age int16, f uint8) {
 	g.any = true
 	g.liveAlone = g.liveAlone || f&hfLiveAlone != 0
 	if f&hfOnlyOlder != 0 {
-		g.olderMax = maxIf16(g.older, g.olderMax, age)
+		g.olderMax = maxIf(g.older, g.olderMax, age)
 		g.older = true
 	}
 	if f&hfOnlyYounger != 0 {
-		g.youngMin = minIf16(g.younger, g.youngMin, age)
+		g.youngMin = minIf(g.younger, g.youngMin, age)
 		g.younger = true
 	}
 	if f&hfHarm != 0 {
-		g.harmMax = maxIf16(g.harm, g.harmMax, age)
+		g.harmMax = maxIf(g.harm, g.harmMax, age)
 		g.harm = true
 	}
 	g.fire = g.fire || f&hfFire != 0
 	g.pets = g.pets || f&(hfNoPets|hfAnimals) != 0
-}
-
-func minIf16(has bool, old, a int16) int16 {
-	if has {
-		return min(old, a)
-	}
-	return a
-}
-
-func maxIf16(has bool, old, a int16) int16 {
-	if has {
-		return max(old, a)
-	}
-	return a
 }
 
 // household returns the household rules c breaks for the group, before the policy

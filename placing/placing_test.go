@@ -28,17 +28,14 @@ func must(t *testing.T, err error) {
 // would, with the fixed test clock.
 func replicas(t *testing.T, dialect string) (a, b *store.DB) {
 	t.Helper()
-	cfg := storetest.Config(t, dialect)
-	open := func() *store.DB {
-		db, err := store.Open(ctx, cfg)
-		must(t, err)
-		t.Cleanup(func() { db.Close() })
+	a, cfg := storetest.OpenConfig(t, dialect)
+	b, err := store.Open(ctx, cfg)
+	must(t, err)
+	t.Cleanup(func() { b.Close() })
+	for _, db := range []*store.DB{a, b} {
 		db.Now = func() time.Time { return storetest.Clock }
-		return db
 	}
-	a = open()
-	must(t, a.Migrate(ctx))
-	return a, open()
+	return a, b
 }
 
 func service(db *store.DB) *placing.Service {
@@ -334,11 +331,7 @@ func TestIndexReloadsEverythingAfterFullReloadAfter(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			cfg := storetest.Config(t, d)
-			db, err := store.Open(ctx, cfg)
-			must(t, err)
-			t.Cleanup(func() { db.Close() })
-			must(t, db.Migrate(ctx))
+			db, cfg := storetest.OpenConfig(t, d)
 			now := storetest.Clock
 			db.Now = func() time.Time { return now }
 			p := storetest.Carer("P1")

@@ -15,11 +15,7 @@ func TestMatchRunRecord(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			cfg := storetest.Config(t, d)
-			db, err := store.Open(ctx, cfg)
-			must(t, err)
-			t.Cleanup(func() { db.Close() })
-			must(t, db.Migrate(ctx))
+			db, cfg := storetest.OpenConfig(t, d)
 			a, b := storetest.Child("REC-A"), storetest.Child("REC-B")
 			must(t, db.CreateChild(ctx, a))
 			must(t, db.CreateChild(ctx, b))

@@ -68,6 +68,23 @@ func Open(t testing.TB, dialect string) *store.DB {
 	return db
 }
 
+// OpenConfig returns a fresh migrated store on dialect with its configuration, for
+// tests that open a second instance on the same database (Exec, store.Open), and
+// with the store's own clock (set Now to fix it).
+func OpenConfig(t testing.TB, dialect string) (*store.DB, store.Config) {
+	t.Helper()
+	cfg := Config(t, dialect)
+	db, err := store.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate %s: %v", dialect, err)
+	}
+	return db, cfg
+}
+
 // OpenUnmigrated is Open without the migrations.
 func OpenUnmigrated(t testing.TB, dialect string) *store.DB {
 	t.Helper()
