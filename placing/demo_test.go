@@ -79,11 +79,10 @@ func ranking(run *placing.Run) string {
 }
 
 type world struct {
-	children   []*placematch.Child
-	byID       map[string]*placematch.Child
-	providers  map[string]*placematch.Provider
-	residents  map[string][]*placematch.Child // provider id → children placed there
-	placements []*placematch.Placement
+	children  []*placematch.Child
+	byID      map[string]*placematch.Child
+	providers map[string]*placematch.Provider
+	residents map[string][]*placematch.Child // provider id → children placed there
 }
 
 func loadWorld(t *testing.T, db *store.DB) *world {
