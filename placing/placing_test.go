@@ -158,16 +158,7 @@ func TestBookRejudgesTheHardRulesOnTheLockedRows(t *testing.T) {
 		must(t, err)
 		_, err = svc.Book(ctx, store.BookRequest{ChildID: child.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock),
 			MatchID: run.MatchID, MatchRank: 1})
-		var re *placematch.RuleError
-		if !errors.As(err, &re) || !errors.Is(err, placematch.ErrHardRule) ||
-			!slices.Equal(re.Reasons, []string{"age_out_of_range", "placement_type_not_approved"}) {
-			t.Fatalf("booking a carer no longer approved for her age and placement type: %v", err)
-		}
-		got, err := db.GetChild(ctx, child.ID)
-		must(t, err)
-		if got.Status != placematch.ChildAwaiting {
-			t.Fatalf("child %s after a refused booking", got.Status)
-		}
+		wantRuleRefused(t, db, child.ID, err, "age_out_of_range", "placement_type_not_approved")
 	})
 }
 
@@ -271,16 +262,7 @@ func TestResidentsRiskChangeThroughAnotherInstanceRulesTheCarerOut(t *testing.T)
 		}
 		_, err = svc.Book(ctx, store.BookRequest{ChildID: child.ID, Provider: p.Ref(), StartDate: today,
 			MatchID: before.MatchID, MatchRank: 1})
-		var re *placematch.RuleError
-		if !errors.As(err, &re) || !errors.Is(err, placematch.ErrHardRule) ||
-			!slices.Equal(re.Reasons, []string{"household_harm_to_younger"}) {
-			t.Fatalf("booking the carer for the 7-year-old: %v, want the household rule refused", err)
-		}
-		got, err := db.GetChild(ctx, child.ID)
-		must(t, err)
-		if got.Status != placematch.ChildAwaiting {
-			t.Fatalf("child %s after a refused booking", got.Status)
-		}
+		wantRuleRefused(t, db, child.ID, err, "household_harm_to_younger")
 	})
 }
 
@@ -401,4 +383,19 @@ func TestInputHashNamesTheInputs(t *testing.T) {
 			t.Error("a changed child record: the input hash did not change")
 		}
 	})
+}
+
+// wantRuleRefused fails unless err is a booking refused by exactly these hard rules
+// and the child is still awaiting.
+func wantRuleRefused(t *testing.T, db *store.DB, childID string, err error, codes ...string) {
+	t.Helper()
+	var re *placematch.RuleError
+	if !errors.As(err, &re) || !errors.Is(err, placematch.ErrHardRule) || !slices.Equal(re.Reasons, codes) {
+		t.Fatalf("booking: %v, want it refused by %v", err, codes)
+	}
+	got, err := db.GetChild(ctx, childID)
+	must(t, err)
+	if got.Status != placematch.ChildAwaiting {
+		t.Fatalf("child %s after a refused booking", got.Status)
+	}
 }

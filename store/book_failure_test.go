@@ -21,15 +21,7 @@ func TestBookChildReadFailureStaysAFailure(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			cfg := storetest.Config(t, d)
-			db, err := store.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db, cfg := storetest.OpenConfig(t, d)
 			p, c := storetest.Carer("FAIL-B"), storetest.Child("FAIL-K")
 			if err := db.CreateProvider(ctx, p); err != nil {
 				t.Fatal(err)
@@ -38,7 +30,7 @@ func TestBookChildReadFailureStaysAFailure(t *testing.T) {
 				t.Fatal(err)
 			}
 			storetest.RenameTable(t, cfg, "children", "children_gone")
-			_, err = db.Book(ctx, store.BookRequest{ChildID: c.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock)})
+			_, err := db.Book(ctx, store.BookRequest{ChildID: c.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock)})
 			if err == nil || errors.Is(err, placematch.ErrInvalid) || errors.Is(err, placematch.ErrNotFound) {
 				t.Fatalf("Book with the children table gone: %v, want the database failure", err)
 			}
@@ -62,13 +54,7 @@ func TestBookChildReadTimeoutIsUnavailable(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			cfg := storetest.Config(t, d)
-			db, err := store.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			must(t, db.Migrate(ctx))
+			db, cfg := storetest.OpenConfig(t, d)
 			p, c := storetest.Carer("SLOW-B"), storetest.Child("SLOW-K")
 			must(t, db.CreateProvider(ctx, p))
 			must(t, db.CreateChild(ctx, c))
@@ -81,7 +67,7 @@ func TestBookChildReadTimeoutIsUnavailable(t *testing.T) {
 			storetest.Exec(t, cfg, slow)
 			short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 			defer cancel()
-			_, err = db.Book(short, store.BookRequest{ChildID: c.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock)})
+			_, err := db.Book(short, store.BookRequest{ChildID: c.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock)})
 			if !errors.Is(err, placematch.ErrUnavailable) || errors.Is(err, placematch.ErrInvalid) {
 				t.Fatalf("Book with the child read timing out: %v, want ErrUnavailable", err)
 			}

@@ -67,14 +67,7 @@ func TestOldUncitedMatchRunsAreDeleted(t *testing.T) {
 func TestBookingCannotCiteAnExpiredMatchRun(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *store.DB) {
 		now := storetest.Clock
-		c := storetest.Child("A")
-		must(t, db.CreateChild(ctx, c))
-		p := storetest.Carer("C1")
-		must(t, db.CreateProvider(ctx, p))
-		db.Now = func() time.Time { return now.Add(-100 * 24 * time.Hour) }
-		m := &store.MatchRun{ChildID: c.ID, InputHash: "h", WeightsVersion: "v1", Result: []byte("{}")}
-		must(t, db.SaveMatchRun(ctx, m))
-		db.Now = func() time.Time { return now }
+		c, p, m := oldRun(t, db, now)
 		n, err := db.DeleteUncitedMatchRuns(ctx, now.Add(-90*24*time.Hour))
 		must(t, err)
 		if n != 1 {
@@ -100,14 +93,7 @@ func TestBookingCannotCiteAnExpiredMatchRun(t *testing.T) {
 func TestPruneDuringABookingKeepsTheCitedRun(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *store.DB) {
 		now := storetest.Clock
-		c := storetest.Child("A")
-		must(t, db.CreateChild(ctx, c))
-		p := storetest.Carer("C1")
-		must(t, db.CreateProvider(ctx, p))
-		db.Now = func() time.Time { return now.Add(-100 * 24 * time.Hour) }
-		m := &store.MatchRun{ChildID: c.ID, InputHash: "h", WeightsVersion: "v1", Result: []byte("{}")}
-		must(t, db.SaveMatchRun(ctx, m))
-		db.Now = func() time.Time { return now }
+		c, p, m := oldRun(t, db, now)
 		type pruned struct {
 			n   int
 			err error
@@ -132,4 +118,19 @@ func TestPruneDuringABookingKeepsTheCitedRun(t *testing.T) {
 			t.Fatalf("cited run: %v", err)
 		}
 	})
+}
+
+// oldRun stores a child, a carer and a match run for the child made 100 days before
+// now, past the 90-day retention.
+func oldRun(t *testing.T, db *store.DB, now time.Time) (*placematch.Child, *placematch.Provider, *store.MatchRun) {
+	t.Helper()
+	c := storetest.Child("A")
+	must(t, db.CreateChild(ctx, c))
+	p := storetest.Carer("C1")
+	must(t, db.CreateProvider(ctx, p))
+	db.Now = func() time.Time { return now.Add(-100 * 24 * time.Hour) }
+	m := &store.MatchRun{ChildID: c.ID, InputHash: "h", WeightsVersion: "v1", Result: []byte("{}")}
+	must(t, db.SaveMatchRun(ctx, m))
+	db.Now = func() time.Time { return now }
+	return c, p, m
 }
