@@ -119,6 +119,10 @@ func TestRequireHighRiskSkills(t *testing.T) {
 		if run["excluded_summary"].(map[string]any)["high_risk_skills_missing"] != 1.0 {
 			t.Fatalf("summary %v", run["excluded_summary"])
 		}
+		before := e.snapshot(t)
 		wantProblem(t, e.do("GET", "/api/v1/children/"+child+"/matches?require_high_risk_skills=yes", nil), 422, "require_high_risk_skills")
+		if e.snapshot(t) != before {
+			t.Fatal("a refused search changed stored data")
+		}
 	})
 }

@@ -170,13 +170,7 @@ func TestIndexFollowsAnotherInstancesWrites(t *testing.T) {
 		must(t, db.CreateProvider(ctx, p1))
 		child := storetest.Child("K1")
 		must(t, db.CreateChild(ctx, child))
-		svc := service(db)
-		match := func() *placing.Run {
-			t.Helper()
-			run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
-			must(t, err)
-			return run
-		}
+		match := matcher(t, service(db), child.ID)
 		if got := ranked(match()); !slices.Equal(got, []string{p1.ID}) {
 			t.Fatalf("first search ranked %v", got)
 		}
@@ -320,13 +314,7 @@ func TestIndexReloadsEverythingAfterFullReloadAfter(t *testing.T) {
 			must(t, db.CreateProvider(ctx, p))
 			child := storetest.Child("K1")
 			must(t, db.CreateChild(ctx, child))
-			svc := &placing.Service{Store: db, Now: db.Now, FullReloadAfter: time.Hour}
-			match := func() *placing.Run {
-				t.Helper()
-				run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
-				must(t, err)
-				return run
-			}
+			match := matcher(t, &placing.Service{Store: db, Now: db.Now, FullReloadAfter: time.Hour}, child.ID)
 			if got := ranked(match()); !slices.Equal(got, []string{p.ID}) {
 				t.Fatalf("first search ranked %v", got)
 			}
@@ -397,5 +385,16 @@ func wantRuleRefused(t *testing.T, db *store.DB, childID string, err error, code
 	must(t, err)
 	if got.Status != placematch.ChildAwaiting {
 		t.Fatalf("child %s after a refused booking", got.Status)
+	}
+}
+
+// matcher returns a search for childID with every exclusion listed, failing the test
+// on an error.
+func matcher(t *testing.T, svc *placing.Service, childID string) func() *placing.Run {
+	return func() *placing.Run {
+		t.Helper()
+		run, err := svc.Match(ctx, placing.MatchRequest{ChildID: childID, Options: optsAll()})
+		must(t, err)
+		return run
 	}
 }
