@@ -24,6 +24,8 @@ type unitIn struct {
 	Location           *pointIn                       `json:"location,omitempty"`
 	Postcode           *string                        `json:"postcode,omitempty"`
 	Availability       *availabilityIn                `json:"availability,omitempty"`
+	Ofsted             *ofstedIn                      `json:"ofsted,omitempty"`
+	Contact            *contactIn                     `json:"contact,omitempty"`
 }
 
 func (in *unitIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, now time.Time) {
@@ -51,6 +53,8 @@ func (in *unitIn) validate(v *placematch.ValidationError, allowUnconfirmed bool,
 	}
 	validatePlace(v, in.Location, in.Postcode, true)
 	in.Availability.validate("availability", v, allowUnconfirmed, now)
+	in.Ofsted.validate(v, "ofsted", in.OfstedURN, today(now))
+	in.Contact.validate(v, "contact")
 }
 
 // isURN accepts Ofsted unique reference numbers: digits, or SC and six digits for
@@ -84,7 +88,9 @@ func (in *unitIn) apply(p *placematch.Provider) {
 	if in.WeeklyCostPence != nil {
 		u.WeeklyCostPence = *in.WeeklyCostPence
 	}
+	u.Ofsted = in.Ofsted.rating()
 	p.Unit = u
+	p.Contact = in.Contact.contact()
 }
 
 func unitToIn(p *placematch.Provider) *unitIn {
@@ -95,6 +101,7 @@ func unitToIn(p *placematch.Provider) *unitIn {
 		AgeMin: &p.AgeMin, AgeMax: &p.AgeMax, Beds: &u.Beds, SupportLevel: &u.SupportLevel,
 		Features: u.Features, Skills: u.Skills, WeeklyCostPence: &u.WeeklyCostPence,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
+		Ofsted: ofstedToIn(u.Ofsted), Contact: contactToIn(p.Contact),
 	}
 }
 
@@ -115,7 +122,23 @@ type unitOut struct {
 	Features           []string                      `json:"features"`
 	Skills             []string                      `json:"skills"`
 	WeeklyCostPence    int64                         `json:"weekly_cost_pence"`
+	Ofsted             ofstedOut                     `json:"ofsted"`
 	placeOut
+	// Contact is for officers, left out for commissioners (forCommissioner).
+	Contact *placematch.Contact `json:"contact,omitempty"`
+}
+
+func (o unitOut) forCommissioner() any {
+	o.Contact = nil
+	return o
+}
+
+// contactOut is a provider's contact, omitted when none is recorded.
+func contactOut(c placematch.Contact) *placematch.Contact {
+	if c.IsZero() {
+		return nil
+	}
+	return &c
 }
 
 func unitToOut(p *placematch.Provider) any {
@@ -123,5 +146,6 @@ func unitToOut(p *placematch.Provider) any {
 	return unitOut{Record: p.Record, Kind: p.Kind, Reference: p.Reference, ProviderName: u.ProviderName, Name: p.Name,
 		OfstedURN: u.OfstedURN, RegistrationStatus: u.RegistrationStatus, AccommodationType: u.AccommodationType,
 		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Beds: u.Beds, SupportLevel: u.SupportLevel, Features: nonNil(u.Features),
-		Skills: nonNil(u.Skills), WeeklyCostPence: u.WeeklyCostPence, placeOut: toPlaceOut(p)}
+		Skills: nonNil(u.Skills), WeeklyCostPence: u.WeeklyCostPence, Ofsted: ofstedToOut(u.Ofsted),
+		placeOut: toPlaceOut(p), Contact: contactOut(p.Contact)}
 }

@@ -43,7 +43,8 @@ func TestHardRuleExceptions(t *testing.T) {
 	})
 	t.Run("fostering limit: exemption", func(t *testing.T) {
 		p := newCarer("p", 3)
-		p.Filled, p.Carer.MaxChildren, p.Carer.LimitExemption = 2, 5, true
+		p.Filled, p.Carer.MaxChildren = 2, 5
+		p.Carer.Exemptions = []placematch.Exemption{{Children: []string{"a", "b"}, GrantedBy: "Norfolk County Council"}}
 		r := rank(t, request(siblings(newChild("a", 5), newChild("b", 7))...), Options{}, p)
 		if len(r.Matches) != 1 || !slices.Contains(r.Matches[0].Flags, FlagLimitExemption) {
 			t.Fatalf("matches %+v excluded %+v", r.Matches, r.Excluded)

@@ -36,6 +36,9 @@ type query struct {
 	urgent     bool // a member's urgency is emergency: hubs' emergency beds may be used
 	required   int32
 	today      int32
+	day        placematch.Date // the search date, for exemptions' expiry
+	ids        []string        // the members' ids, for the exemptions that must name them
+	allowed    reason          // static rules the options let pass (IncludePending)
 
 	home       bool
 	hx, hy, hz float64
@@ -180,6 +183,13 @@ func newRules(req Request, opt Options) (*query, placematch.Date) {
 	q.group(today)
 	q.off, q.rulesVersion = opt.Policy.compile()
 	q.requireHigh = opt.RequireHighRiskSkills
+	if opt.IncludePending {
+		q.allowed |= rPending
+	}
+	q.day = today
+	for _, m := range q.members {
+		q.ids = append(q.ids, m.ID)
+	}
 
 	// A date already past means "as soon as possible": a provider available since
 	// yesterday is not too late for a child needed since last week.

@@ -114,7 +114,7 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 // check applies every hard rule to c and returns the breached ones, the vacancies
 // that count for this request, and the squared chord from home (0 when unknown).
 func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
-	m = c.static
+	m = c.static &^ q.allowed
 	if q.minAge < c.ageMin || q.maxAge > c.ageMax {
 		m |= rAge
 	}
@@ -125,11 +125,10 @@ func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 		// emergency: reg 23 lets an approved carer take a child outside the terms
 		// of approval for up to six working days; flagged in the explanation.
 		if q.badType || q.types&^c.types != 0 ||
-			q.emergency && c.types&emergencyBit == 0 && c.static&rNotApproved != 0 {
+			q.emergency && c.types&emergencyBit == 0 && c.static&(rNotApproved|rPending) != 0 {
 			m |= rPlacementType
 		}
-		if int(c.filled)+int(q.g) > placematch.FosteringLimit && c.props&pExempt == 0 &&
-			!(c.filled == 0 && q.siblings) {
+		if int(c.filled)+int(q.g) > placematch.FosteringLimit && !q.siblingHome(c) && !q.exempt(c) {
 			m |= rFosterLimit
 		}
 	case kindUnit:
@@ -177,6 +176,53 @@ func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 		m |= rHighRiskSkills
 	}
 	return m, vac, c2
+}
+
+// siblingHome reports whether everyone fostered in c's home after placement would be
+// siblings of each other: the group, and every child placed there now, each pair
+// linked in at least one of their records (the Schedule 7 sibling exception). The
+// carer's own children are not fostered and do not count. A home whose residents
+// could not all be read (fewer than its filled places) is not taken to qualify.
+func (q *query) siblingHome(c *Candidate) bool {
+	if !q.siblings {
+		return false
+	}
+	if c.filled == 0 {
+		return true
+	}
+	rs := c.P.Residents
+	if len(rs) != int(c.filled) {
+		return false
+	}
+	for i, r := range rs {
+		for _, m := range q.members {
+			if !linked(r.ChildID, r.Siblings, m.ID, m.Siblings) {
+				return false
+			}
+		}
+		for _, o := range rs[:i] {
+			if !linked(r.ChildID, r.Siblings, o.ChildID, o.Siblings) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// linked reports whether two distinct children list each other as siblings in at
+// least one of their records.
+func linked(a string, aSibs []string, b string, bSibs []string) bool {
+	return a != "" && b != "" && a != b && (slices.Contains(aSibs, b) || slices.Contains(bSibs, a))
+}
+
+// exempt reports whether an exemption current on the search date names every child
+// of the group (the children this placement adds).
+func (q *query) exempt(c *Candidate) bool {
+	if c.props&pExempt == 0 {
+		return false
+	}
+	_, ok := placematch.ExemptionFor(c.P.Carer.Exemptions, q.day, q.ids)
+	return ok
 }
 
 // inAreaBox reports whether c may lie in an avoid-area (edges included, as geo does).
