@@ -126,3 +126,20 @@ func (p *Provider) OfstedOf() (urn string, r OfstedRating, ok bool) {
 	}
 	return "", OfstedRating{}, false
 }
+
+// ValidURN reports whether s is an Ofsted unique reference number: 6 to 8 digits, or
+// SC and six digits for older social care registrations.
+func ValidURN(s string) bool {
+	digits := s
+	if len(s) == 8 && s[:2] == "SC" {
+		digits = s[2:]
+	} else if len(s) < 6 || len(s) > 8 {
+		return false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

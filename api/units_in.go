@@ -57,22 +57,8 @@ func (in *unitIn) validate(v *placematch.ValidationError, allowUnconfirmed bool,
 	in.Contact.validate(v, "contact")
 }
 
-// isURN accepts Ofsted unique reference numbers: digits, or SC and six digits for
-// older social care registrations.
-func isURN(s string) bool {
-	digits := s
-	if len(s) == 8 && s[:2] == "SC" {
-		digits = s[2:]
-	} else if len(s) < 6 || len(s) > 8 {
-		return false
-	}
-	for _, r := range digits {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
+// isURN accepts Ofsted unique reference numbers (placematch.ValidURN).
+func isURN(s string) bool { return placematch.ValidURN(s) }
 
 func (in *unitIn) place() (*pointIn, *string)    { return in.Location, in.Postcode }
 func (in *unitIn) availability() *availabilityIn { return in.Availability }
