@@ -182,9 +182,9 @@ func TestOfficerDetailsStayWithOfficers(t *testing.T) {
 				Flags    []string
 				Act      struct {
 					Contact                 map[string]string
-					SupervisingSocialWorker *struct{ Name string } `json:"supervising_social_worker"`
-					FeeBand                 *string                `json:"fee_band"`
-					WeeklyCostPence         *int64                 `json:"weekly_cost_pence"`
+					SupervisingSocialWorker *struct{ Name string }         `json:"supervising_social_worker"`
+					FeeBand                 *string                        `json:"fee_band"`
+					WeeklyCostPence         *int64                         `json:"weekly_cost_pence"`
 					Ofsted                  *struct{ URN, Rating *string } `json:"ofsted"`
 				}
 			}

@@ -72,7 +72,7 @@ func randomProvider(r *rand.Rand, i int, near placematch.Point, spreadKM float64
 			Status:         pick(r, []placematch.CarerStatus{placematch.CarerApproved, placematch.CarerApproved, placematch.CarerApproved, placematch.CarerOnHold, placematch.CarerSuspended, placematch.CarerInAssessment}),
 			PlacementTypes: some(r, placematch.PlacementTypes, 0.5),
 			MaxChildren:    max,
-			Skills: skills, Languages: some(r, testLanguages, 0.2),
+			Skills:         skills, Languages: some(r, testLanguages, 0.2),
 			Household: placematch.Household{WheelchairAccessible: r.Float64() < 0.2,
 				Pets: r.Float64() < 0.25, Smoking: r.Float64() < 0.15},
 		}
