@@ -300,25 +300,32 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 		vac = min(vac, p.Hub.Beds-p.Filled)
 	}
 	add(vac < len(group), CodeInsufficientVacancy)
-	allSiblings := true
-	for _, a := range group {
-		for _, b := range group {
-			if a != b && !slices.Contains(a.Siblings, b.ID) && !slices.Contains(b.Siblings, a.ID) {
-				allSiblings = false
+	// The sibling exception: the group and the residents, one family through
+	// their links (either record, through each other), computed as a closure.
+	type kid struct {
+		id   string
+		sibs []string
+	}
+	var inHome []kid
+	for _, m := range group {
+		inHome = append(inHome, kid{m.ID, m.Siblings})
+	}
+	for _, res := range p.Residents {
+		inHome = append(inHome, kid{res.ChildID, res.Siblings})
+	}
+	family := map[string]bool{inHome[0].id: true}
+	for range inHome {
+		for _, a := range inHome {
+			for _, b := range inHome {
+				if family[b.id] && (slices.Contains(a.sibs, b.id) || slices.Contains(b.sibs, a.id)) {
+					family[a.id] = true
+				}
 			}
 		}
 	}
-	sibHome := allSiblings && (p.Filled == 0 || len(p.Residents) == p.Filled)
-	linked := func(a string, as []string, b string, bs []string) bool {
-		return a != "" && b != "" && (slices.Contains(as, b) || slices.Contains(bs, a))
-	}
-	for i, res := range p.Residents {
-		for _, m := range group {
-			sibHome = sibHome && linked(res.ChildID, res.Siblings, m.ID, m.Siblings)
-		}
-		for _, o := range p.Residents[:i] {
-			sibHome = sibHome && linked(res.ChildID, res.Siblings, o.ChildID, o.Siblings)
-		}
+	sibHome := len(p.Residents) == p.Filled
+	for _, k := range inHome {
+		sibHome = sibHome && k.id != "" && family[k.id]
 	}
 	exempt := p.Carer != nil && slices.ContainsFunc(p.Carer.Exemptions, func(e placematch.Exemption) bool {
 		return !e.Legacy && (e.ExpiresOn.IsZero() || !e.ExpiresOn.Before(req.Today)) &&

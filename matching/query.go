@@ -28,7 +28,6 @@ type query struct {
 	teen       bool // a member is 16 or 17
 	nonFemale  bool
 	wheelchair bool
-	siblings   bool  // every pair in the group lists the other as a sibling
 	types      uint8 // the members' placement types other than emergency, as typeBit bits
 	badType    bool  // a member's placement type is outside the list: never approved
 	emergency  bool  // a member's placement type is emergency: reg 23 allows any approved carer
@@ -249,8 +248,7 @@ func newRules(req Request, opt Options) (*query, placematch.Date) {
 func (q *query) group(today placematch.Date) {
 	q.g = small(len(q.members))
 	q.minAge, q.maxAge = math.MaxInt16, math.MinInt16
-	q.siblings = true
-	for i, m := range q.members {
+	for _, m := range q.members {
 		age := small(m.AgeOn(today))
 		q.ages = append(q.ages, age)
 		q.minAge, q.maxAge = min(q.minAge, age), max(q.maxAge, age)
@@ -258,12 +256,6 @@ func (q *query) group(today placematch.Date) {
 		q.nonFemale = q.nonFemale || m.Sex != "female"
 		q.wheelchair = q.wheelchair || m.WheelchairUser
 		q.hh.add(age, householdFacts(m.Needs, m.Risks))
-		for _, o := range q.members[:i] {
-			if m.ID == "" || o.ID == "" || m.ID == o.ID ||
-				!(slices.Contains(m.Siblings, o.ID) || slices.Contains(o.Siblings, m.ID)) {
-				q.siblings = false
-			}
-		}
 	}
 }
 

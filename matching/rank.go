@@ -179,40 +179,51 @@ func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 }
 
 // siblingHome reports whether everyone fostered in c's home after placement would be
-// siblings of each other: the group, and every child placed there now, each pair
-// linked in at least one of their records (the Schedule 7 sibling exception). The
-// carer's own children are not fostered and do not count. A home whose residents
-// could not all be read (fewer than its filled places) is not taken to qualify.
+// siblings of each other (the Schedule 7 sibling exception): the group and every
+// child placed there now, all linked by sibling links among themselves, directly or
+// through another of them, each link read from either child's record (a sibling's
+// sibling is a sibling, as placematch.Siblings follows them). The carer's own
+// children are not fostered and do not count. A home whose residents could not all
+// be read (fewer than its filled places) is not taken to qualify.
 func (q *query) siblingHome(c *Candidate) bool {
-	if !q.siblings {
-		return false
-	}
-	if c.filled == 0 {
-		return true
-	}
 	rs := c.P.Residents
-	if len(rs) != int(c.filled) {
+	n := len(q.members) + len(rs)
+	if len(rs) != int(c.filled) || n > 64 {
 		return false
 	}
-	for i, r := range rs {
-		for _, m := range q.members {
-			if !linked(r.ChildID, r.Siblings, m.ID, m.Siblings) {
-				return false
-			}
+	// Child i of the home: a member first, then a resident. No allocation: this
+	// runs in the first pass for every home over the limit.
+	child := func(i int) (string, []string) {
+		if i < len(q.members) {
+			return q.members[i].ID, q.members[i].Siblings
 		}
-		for _, o := range rs[:i] {
-			if !linked(r.ChildID, r.Siblings, o.ChildID, o.Siblings) {
+		return rs[i-len(q.members)].ChildID, rs[i-len(q.members)].Siblings
+	}
+	for i := range n {
+		id, _ := child(i)
+		for j := range i {
+			if other, _ := child(j); id == "" || other == id {
 				return false
 			}
 		}
 	}
-	return true
-}
-
-// linked reports whether two distinct children list each other as siblings in at
-// least one of their records.
-func linked(a string, aSibs []string, b string, bSibs []string) bool {
-	return a != "" && b != "" && a != b && (slices.Contains(aSibs, b) || slices.Contains(bSibs, a))
+	var reached uint64 = 1
+	for grown := true; grown; {
+		grown = false
+		for i := range n {
+			if reached&(1<<i) != 0 {
+				continue
+			}
+			id, links := child(i)
+			for j := range n {
+				if other, back := child(j); reached&(1<<j) != 0 && (slices.Contains(links, other) || slices.Contains(back, id)) {
+					reached, grown = reached|1<<i, true
+					break
+				}
+			}
+		}
+	}
+	return reached == 1<<n-1 // for n = 64, 1<<n is 0 and this is every bit
 }
 
 // exempt reports whether an exemption current on the search date names every child

@@ -21,7 +21,7 @@ type Request struct {
 	// first member's in that order with a location; the maximum distance is the
 	// smallest any member has; the date needed is the latest. The caller vouches
 	// that they are siblings; the fostering-limit sibling exception still checks
-	// that each pair lists the other in Siblings.
+	// that the group and the children placed there are linked through Siblings.
 	Group []*placematch.Child
 	// Today dates the search: ages are taken on it, and it is the earliest
 	// required_from. Zero means the date of Now.
