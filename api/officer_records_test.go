@@ -83,7 +83,8 @@ func TestOfficerRecordsRoundTrip(t *testing.T) {
 		approval := func(kv ...any) map[string]any {
 			return with(carerBody("A"+kv[len(kv)-1].(string)), "approval", with(carerBody("x")["approval"].(map[string]any), kv[:len(kv)-1]...))
 		}
-		r := e.do("POST", "/api/v1/carers", approval("max_children", 5, "exemptions", []any{exemption([]string{someChild})}, "1"))
+		childID := e.do("POST", "/api/v1/children", childBody("NAMED")).JSON(t)["id"].(string)
+		r := e.do("POST", "/api/v1/carers", approval("max_children", 5, "exemptions", []any{exemption([]string{childID})}, "1"))
 		wantStatus(t, r, 201)
 		got := r.JSON(t)["approval"].(map[string]any)
 		exs := got["exemptions"].([]any)

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -14,16 +15,32 @@ import (
 // worker, fee band, panel date, exemptions, Ofsted ratings) are kept as written.
 func TestOfficerRecordsRoundTrip(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *store.DB) {
+		named := []string{}
+		for _, ref := range []string{"EX-A", "EX-B"} {
+			ch := storetest.Child(ref)
+			must(t, db.CreateChild(ctx, ch))
+			named = append(named, ch.ID)
+		}
 		c := storetest.Carer("REC", func(p *placematch.Provider) {
 			p.Contact = placematch.Contact{Phone: "01632 960001", Email: "home@example.org"}
 			p.Carer.Status, p.Carer.PanelDate = placematch.CarerInAssessment, placematch.MustParseDate("2027-01-14")
 			p.Carer.MaxChildren, p.Carer.SiblingsOverLimit = 4, true
-			p.Carer.Exemptions = []placematch.Exemption{{Children: []string{"a", "b"}, GrantedBy: "Norfolk County Council",
+			p.Carer.Exemptions = []placematch.Exemption{{Children: []string{named[0], "0190a6b2-0000-7000-8000-0000000000ff"}, GrantedBy: "Norfolk County Council",
 				GrantedOn: placematch.MustParseDate("2026-10-01"), ExpiresOn: placematch.MustParseDate("2027-10-01"),
 				Conditions: "Review at each placement"}}
 			p.Carer.SupervisingSocialWorker = &placematch.Person{Name: "Sam Social", Phone: "01632 960002"}
 			p.Carer.FeeBand = "level_3"
 		})
+		// An exemption naming a child not on record is refused, and nothing stored.
+		var ve *placematch.ValidationError
+		if err := db.CreateProvider(ctx, c); !errors.As(err, &ve) || len(ve.Errors) != 1 ||
+			ve.Errors[0].Field != "approval.exemptions[0].children[1]" {
+			t.Fatalf("unknown child named: %v", err)
+		}
+		if page, err := db.ListProviders(ctx, store.ProviderFilter{Kind: placematch.KindCarer}); err != nil || len(page.Items) != 0 {
+			t.Fatalf("stored after a refusal: %v %v", page.Items, err)
+		}
+		c.Carer.Exemptions[0].Children[1] = named[1]
 		must(t, db.CreateProvider(ctx, c))
 		got, err := db.GetProvider(ctx, placematch.KindCarer, c.ID)
 		must(t, err)
