@@ -28,6 +28,7 @@ type Candidate struct {
 	lang      uint64  // language bits, see langBit (carers only)
 	from      int32   // available_from in days since 1970; math.MinInt32 when unset
 	static    reason  // rules that fail whatever the child
+	resBloom  uint32  // residents' ids (low 16 bits) and the ids of their sibling links (high 16), see idBloom
 	props     uint16  // pAccessible, pFemaleOnly, ...
 	vac       int16   // vacant places
 	vacPlan   int16   // vacant places for a planned placement (hubs: planned beds only)
@@ -242,6 +243,10 @@ func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
 // other children, and the household needs and high risks that rule out a new child.
 func prepareResidents(c *Candidate, rs []placematch.Resident) {
 	for _, r := range rs {
+		c.resBloom |= idBloom(r.ChildID)
+		for _, s := range r.Siblings {
+			c.resBloom |= idBloom(s) << 16
+		}
 		c.addOther(r.Age)
 		age := tiny(r.Age)
 		f := residentFacts(r)

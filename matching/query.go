@@ -37,7 +37,10 @@ type query struct {
 	today      int32
 	day        placematch.Date // the search date, for exemptions' expiry
 	ids        []string        // the members' ids, for the exemptions that must name them
-	allowed    reason          // static rules the options let pass (IncludePending)
+	family     bool            // the members alone are one family (see oneFamily)
+	memIDs     uint32          // blooms of the members' ids and of their sibling links (idBloom)
+	memLinks   uint32
+	allowed    reason // static rules the options let pass (IncludePending)
 
 	home       bool
 	hx, hy, hz float64
@@ -188,7 +191,12 @@ func newRules(req Request, opt Options) (*query, placematch.Date) {
 	q.day = today
 	for _, m := range q.members {
 		q.ids = append(q.ids, m.ID)
+		q.memIDs |= idBloom(m.ID)
+		for _, s := range m.Siblings {
+			q.memLinks |= idBloom(s)
+		}
 	}
+	q.family = oneFamily(len(q.members), func(i int) (string, []string) { return q.members[i].ID, q.members[i].Siblings })
 
 	// A date already past means "as soon as possible": a provider available since
 	// yesterday is not too late for a child needed since last week.

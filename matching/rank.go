@@ -186,18 +186,33 @@ func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 // children are not fostered and do not count. A home whose residents could not all
 // be read (fewer than its filled places) is not taken to qualify.
 func (q *query) siblingHome(c *Candidate) bool {
-	rs := c.P.Residents
-	n := len(q.members) + len(rs)
-	if len(rs) != int(c.filled) || n > 64 {
+	if c.filled == 0 {
+		return q.family
+	}
+	// Without a link between a resident and a member (by the blooms of their ids
+	// and links) they cannot be one family; only a possible one reads P.
+	if c.resBloom&0xffff&q.memLinks == 0 && c.resBloom>>16&q.memIDs == 0 {
 		return false
 	}
-	// Child i of the home: a member first, then a resident. No allocation: this
-	// runs in the first pass for every home over the limit.
-	child := func(i int) (string, []string) {
+	rs := c.P.Residents
+	if len(rs) != int(c.filled) {
+		return false
+	}
+	return oneFamily(len(q.members)+len(rs), func(i int) (string, []string) {
 		if i < len(q.members) {
 			return q.members[i].ID, q.members[i].Siblings
 		}
 		return rs[i-len(q.members)].ChildID, rs[i-len(q.members)].Siblings
+	})
+}
+
+// oneFamily reports whether the n children child(i) returns (an id and its sibling
+// links) are one family: ids known and distinct, and each reachable from the first
+// through links among them, read from either child's record. At most 64 children.
+// No allocation: it runs in the first pass for homes over the limit.
+func oneFamily(n int, child func(i int) (string, []string)) bool {
+	if n == 0 || n > 64 {
+		return false
 	}
 	for i := range n {
 		id, _ := child(i)
@@ -205,6 +220,9 @@ func (q *query) siblingHome(c *Candidate) bool {
 			if other, _ := child(j); id == "" || other == id {
 				return false
 			}
+		}
+		if id == "" {
+			return false
 		}
 	}
 	var reached uint64 = 1
@@ -224,6 +242,18 @@ func (q *query) siblingHome(c *Candidate) bool {
 		}
 	}
 	return reached == 1<<n-1 // for n = 64, 1<<n is 0 and this is every bit
+}
+
+// idBloom is the bit of id in a 16-bit bloom filter (FNV-1a), 0 for no id.
+func idBloom(id string) uint32 {
+	if id == "" {
+		return 0
+	}
+	h := uint32(2166136261)
+	for i := 0; i < len(id); i++ {
+		h = (h ^ uint32(id[i])) * 16777619
+	}
+	return 1 << (h % 16)
 }
 
 // exempt reports whether an exemption current on the search date names every child
