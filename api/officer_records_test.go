@@ -160,6 +160,9 @@ func TestOfficerDetailsStayWithOfficers(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range fc.Features {
+				if f.ID == pendingID {
+					t.Errorf("a carer in assessment is on the map")
+				}
 				if f.ID == carerID {
 					return f.Geometry.Coordinates, f.Props["location_precision"].(string)
 				}

@@ -100,6 +100,9 @@ func (s *Service) ProvidersGeoJSON(ctx context.Context, f MapFilter) (*geojson.F
 		if p.ArchivedAt != nil {
 			continue // kept by the store for its placements; not a place to offer
 		}
+		if p.Carer != nil && p.Carer.Status == placematch.CarerInAssessment {
+			continue // not yet approved: no places to offer, as in the sufficiency report
+		}
 		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, p.Kind) {
 			continue
 		}
