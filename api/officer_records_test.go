@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"placematch"
 	"placematch/auth"
 )
 
@@ -103,6 +104,27 @@ func TestOfficerRecordsRoundTrip(t *testing.T) {
 		wantStatus(t, u, 201)
 		if o := u.JSON(t)["ofsted"].(map[string]any); o["rating"] != "requires_improvement" || o["inspection_date"] != "2026-02-03" {
 			t.Errorf("unit ofsted %v", o)
+		}
+		// A carer stored with the old yes/no reads back with a legacy exemption; a
+		// change is refused until the exemption is recorded in full.
+		legacy := e.do("POST", "/api/v1/carers", approval("max_children", 3, "3")).JSON(t)["id"].(string)
+		_, err := e.db.UpdateProvider(ctx, placematch.KindCarer, legacy, 0, func(p *placematch.Provider) error {
+			p.Carer.MaxChildren, p.Carer.Exemptions = 5, []placematch.Exemption{{Legacy: true}}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = e.do("GET", "/api/v1/carers/"+legacy, nil)
+		if exs := r.JSON(t)["approval"].(map[string]any)["exemptions"].([]any); len(exs) != 1 || exs[0].(map[string]any)["legacy"] != true {
+			t.Fatalf("legacy exemption shown as %v", exs)
+		}
+		wantProblem(t, e.do("PATCH", "/api/v1/carers/"+legacy, map[string]any{"name": "Renamed"}, "If-Match", `"2"`), 422, "approval.max_children")
+		r = e.do("PATCH", "/api/v1/carers/"+legacy, map[string]any{"approval": map[string]any{
+			"exemptions": []any{exemption([]string{childID})}}}, "If-Match", `"2"`)
+		wantStatus(t, r, 200)
+		if exs := r.JSON(t)["approval"].(map[string]any)["exemptions"].([]any); len(exs) != 1 || exs[0].(map[string]any)["legacy"] != false {
+			t.Errorf("recorded in full: %v", exs)
 		}
 		h := e.do("POST", "/api/v1/hubs", hubBody("H1"))
 		wantStatus(t, h, 201)
