@@ -71,6 +71,8 @@ type Provider struct {
 // case reference (never a name), age on the day the provider was read, graded risks
 // and needs (household needs such as live_alone among them).
 type Resident struct {
+	// ChildID is the child's id, so that a young person staying put is known.
+	ChildID   string
 	Reference string
 	Age       int
 	Risks     []Risk
@@ -86,6 +88,12 @@ type CarerDetails struct {
 	Skills         []string
 	Languages      []string
 	Household      Household
+	// ConnectedTo names the children a carer approved for connected_person care is
+	// connected to (kinship.go); such a carer matches only them.
+	ConnectedTo []Connection
+	// TemporaryApproval is a connected person's temporary approval (reg 24), when
+	// the approval is temporary.
+	TemporaryApproval *TemporaryApproval
 }
 
 // Household describes a fostering household beyond its approval.
@@ -107,6 +115,8 @@ type UnitDetails struct {
 	Features           []string
 	Skills             []string
 	WeeklyCostPence    int64
+	// PlacementTypes the unit takes; empty means DefaultUnitPlacementTypes.
+	PlacementTypes []PlacementType
 }
 
 // HubDetails describe a New Roads hub: a few beds and an outreach team.
@@ -115,6 +125,12 @@ type HubDetails struct {
 	OutreachRadiusKM float64
 	Beds             int
 	EmergencyBeds    int
+	// PlacementTypes the hub's beds take; empty means DefaultHubPlacementTypes.
+	PlacementTypes []PlacementType
+	// BedAgeMin and BedAgeMax are the ages its beds take (children's-home beds,
+	// under 18); zero means HubBedAgeMin–HubBedAgeMax. The provider's own AgeMin and
+	// AgeMax are the ages its outreach team works with.
+	BedAgeMin, BedAgeMax int
 }
 
 // Ref returns the provider's reference.

@@ -35,7 +35,7 @@ type Candidate struct {
 	ageMin    int16
 	ageMax    int16
 	kind      uint8 // kindCarer, kindUnit or kindHub
-	types     uint8 // bit per placematch.PlacementTypes the carer is approved for
+	types     uint8 // bit per placematch.PlacementTypes the provider takes (OfferedTypes)
 
 	// The household before placement, boiled down to what the household rules
 	// compare (see household.go): the youngest and eldest other child (the carer's
@@ -184,15 +184,22 @@ func Prepare(p *placematch.Provider) Candidate {
 	if p.ArchivedAt != nil {
 		c.props |= pArchived
 	}
-	prepareResidents(&c, p.Residents)
+	prepareResidents(&c, p.Residents, nil)
 	switch {
 	case p.Carer != nil:
 		prepareCarer(&c, p.Carer)
 	case p.Unit != nil:
 		prepareUnit(&c, p.Unit)
+		c.types = offeredBits(p) &^ connectedBit
 	case p.Hub != nil:
 		c.kind = kindHub
 		c.cover = serviceMask(p.Hub.Services)
+		// Connected-person care is a foster carer's approval for named children:
+		// a children's-home bed never offers it, whatever a record says. The beds'
+		// ages are the hard rule; the hub's own ages are its outreach team's.
+		c.types = offeredBits(p) &^ connectedBit
+		lo, hi := p.Hub.BedAges()
+		c.ageMin, c.ageMax = small(lo), small(hi)
 		// Planned placements may use only the planned beds; emergency beds are kept
 		// for emergencies. Filled counts children in either kind of bed, so this is
 		// conservative: an emergency child in an emergency bed still uses up a
@@ -233,11 +240,16 @@ func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
 
 // prepareResidents records the children placed there now: their ages among the
 // other children, and the household needs and high risks that rule out a new child.
-func prepareResidents(c *Candidate, rs []placematch.Resident) {
-	for _, r := range rs {
+// Residents skip reports true for are left out.
+func prepareResidents(c *Candidate, rs []placematch.Resident, skip func(*placematch.Resident) bool) {
+	for i := range rs {
+		r := &rs[i]
+		if skip != nil && skip(r) {
+			continue
+		}
 		c.addOther(r.Age)
 		age := tiny(r.Age)
-		f := residentFacts(r)
+		f := residentFacts(*r)
 		if f&hfLiveAlone != 0 {
 			c.props |= pResLiveAlone
 		}
@@ -302,8 +314,20 @@ func prepareUnit(c *Candidate, d *placematch.UnitDetails) {
 	}
 }
 
-// emergencyBit is the bit of an emergency placement.
-var emergencyBit = typeBit(placematch.PlacementEmergency)
+// emergencyBit is the bit of an emergency placement; connectedBit of connected-person care.
+var (
+	emergencyBit = typeBit(placematch.PlacementEmergency)
+	connectedBit = typeBit(placematch.PlacementConnectedPerson)
+)
+
+// offeredBits sets the bit of every placement type p takes.
+func offeredBits(p *placematch.Provider) uint8 {
+	var b uint8
+	for _, t := range p.OfferedTypes() {
+		b |= typeBit(t)
+	}
+	return b
+}
 
 // typeBit returns the bit of a placement type, or 0 for a type outside the list:
 // such a type is never approved and never matches.

@@ -26,6 +26,7 @@ type query struct {
 	minAge     int16
 	maxAge     int16
 	teen       bool // a member is 16 or 17
+	adult      bool // a member is 18 or over: a care leaver
 	nonFemale  bool
 	wheelchair bool
 	siblings   bool  // every pair in the group lists the other as a sibling
@@ -245,6 +246,7 @@ func (q *query) group(today placematch.Date) {
 		q.ages = append(q.ages, age)
 		q.minAge, q.maxAge = min(q.minAge, age), max(q.maxAge, age)
 		q.teen = q.teen || age == 16 || age == 17
+		q.adult = q.adult || age >= placematch.AdultAge
 		q.nonFemale = q.nonFemale || m.Sex != "female"
 		q.wheelchair = q.wheelchair || m.WheelchairUser
 		q.hh.add(age, householdFacts(m.Needs, m.Risks))

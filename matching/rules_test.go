@@ -205,6 +205,8 @@ func TestReasonCodesMatchBits(t *testing.T) {
 	}
 	pairs := map[reason]string{rAge: CodeAgeOutOfRange, rUnder16: CodeUnder16Supported,
 		rUnitNotReg: CodeUnitNotRegistered, rPlacementType: CodePlacementType, rNotApproved: CodeNotApproved,
+		rNotConnected: CodeNotConnected, rTempExpired: CodeTemporaryExpired, rCareLeaverHub: CodeCareLeaverHub,
+		rNotStayingPut: CodeNotStayingPut,
 		rUnavailable: CodeUnavailable, rTooLate: CodeAvailableTooLate, rVacancies: CodeInsufficientVacancy,
 		rFosterLimit: CodeFosteringLimit, rFemaleOnly: CodeFemaleOnlyUnit, rWheelchair: CodeNotWheelchair,
 		rAvoidArea: CodeInAvoidArea, rBeyondMax: CodeBeyondMaxDistance, rAreasUnreadable: CodeAvoidAreasUnreadable,

@@ -100,7 +100,7 @@ func readResident(r *placematch.Resident, childID, dob, needs, risks string, tod
 	if json.Unmarshal([]byte(needs), &r.Needs) != nil || json.Unmarshal([]byte(risks), &r.Risks) != nil {
 		return unreadable("child", childID, "details")
 	}
-	r.Age = born.YearsOn(today)
+	r.ChildID, r.Age = childID, born.YearsOn(today)
 	return nil
 }
 
