@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"placematch"
@@ -28,6 +29,10 @@ type approvalIn struct {
 	AgeMax         *int                       `json:"age_max"`
 	MaxChildren    *int                       `json:"max_children"`
 	LimitExemption bool                       `json:"limit_exemption"`
+	// ConnectedTo and TemporaryApproval are for connected-person approvals
+	// (kinship_in.go); each entry is a child id or {child_id, relationship}.
+	ConnectedTo       []json.RawMessage `json:"connected_to,omitempty"`
+	TemporaryApproval *temporaryIn      `json:"temporary_approval,omitempty"`
 }
 
 type householdIn struct {
@@ -61,6 +66,7 @@ func (in *carerIn) validate(v *placematch.ValidationError, allowUnconfirmed bool
 				v.Add("approval.max_children", "must be at most %d", placematch.MaxChildrenWithExemption)
 			}
 		}
+		a.validateKinship(v)
 	}
 	codeList(v, "skills", in.Skills, nil)
 	codeList(v, "languages", in.Languages, nil)
@@ -89,7 +95,8 @@ func (in *carerIn) apply(p *placematch.Provider) {
 		hh = placematch.Household(*in.Household)
 	}
 	p.Carer = &placematch.CarerDetails{Status: *in.Status, PlacementTypes: a.PlacementTypes, MaxChildren: *a.MaxChildren,
-		LimitExemption: a.LimitExemption, Skills: in.Skills, Languages: in.Languages, Household: hh}
+		LimitExemption: a.LimitExemption, Skills: in.Skills, Languages: in.Languages, Household: hh,
+		ConnectedTo: a.connections(), TemporaryApproval: a.TemporaryApproval.approval()}
 }
 
 func carerToIn(p *placematch.Provider) *carerIn {
@@ -98,7 +105,8 @@ func carerToIn(p *placematch.Provider) *carerIn {
 	return &carerIn{
 		Reference: &p.Reference, Name: &p.Name, Status: &c.Status,
 		Approval: &approvalIn{PlacementTypes: c.PlacementTypes, AgeMin: &p.AgeMin, AgeMax: &p.AgeMax,
-			MaxChildren: &c.MaxChildren, LimitExemption: c.LimitExemption},
+			MaxChildren: &c.MaxChildren, LimitExemption: c.LimitExemption,
+			ConnectedTo: connectionsToIn(c.ConnectedTo), TemporaryApproval: temporaryToIn(c.TemporaryApproval)},
 		Skills: c.Skills, Languages: c.Languages, Household: &hh,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
 	}
@@ -124,6 +132,9 @@ type approvalOut struct {
 	AgeMax         int                        `json:"age_max"`
 	MaxChildren    int                        `json:"max_children"`
 	LimitExemption bool                       `json:"limit_exemption"`
+	// ConnectedTo is empty unless the approval includes connected_person.
+	ConnectedTo       []placematch.Connection       `json:"connected_to"`
+	TemporaryApproval *placematch.TemporaryApproval `json:"temporary_approval,omitempty"`
 }
 
 func carerToOut(p *placematch.Provider) any {
@@ -133,7 +144,8 @@ func carerToOut(p *placematch.Provider) any {
 	return carerOut{
 		Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Status: c.Status,
 		Approval: approvalOut{PlacementTypes: nonNil(c.PlacementTypes), AgeMin: p.AgeMin, AgeMax: p.AgeMax,
-			MaxChildren: c.MaxChildren, LimitExemption: c.LimitExemption},
+			MaxChildren: c.MaxChildren, LimitExemption: c.LimitExemption, ConnectedTo: nonNil(c.ConnectedTo),
+			TemporaryApproval: c.TemporaryApproval},
 		Skills: nonNil(c.Skills), Languages: nonNil(c.Languages), Household: hh, placeOut: toPlaceOut(p),
 	}
 }

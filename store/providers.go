@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -36,6 +37,9 @@ func (db *DB) CreateProvider(ctx context.Context, p *placematch.Provider) error 
 	p.Places = p.ComputePlaces()
 	p.District = db.district(p.Location)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := checkConnected(tx, p); err != nil {
+			return err
+		}
 		seq, err := db.nextChange(tx)
 		if err != nil {
 			return err
@@ -131,6 +135,9 @@ func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, 
 		if err := fn(p); err != nil {
 			return err
 		}
+		if err := checkConnected(tx, p); err != nil {
+			return err
+		}
 		p.Places = p.ComputePlaces()
 		if p.Places < p.Filled {
 			return placematch.Errorf(placematch.ErrConflict, "%d children are placed here, more than the %d places asked for", p.Filled, p.Places)
@@ -201,4 +208,32 @@ func (db *DB) saveProvider(tx *gorm.DB, p *placematch.Provider, prev int) (*plac
 	}
 	p.Vacancies = p.ComputeVacancies(db.now())
 	return p, nil
+}
+
+// checkConnected makes sure every child a connected-person carer is connected to
+// exists and is named once. The fields are those of the API's carer body.
+func checkConnected(tx *gorm.DB, p *placematch.Provider) error {
+	if p.Carer == nil || len(p.Carer.ConnectedTo) == 0 {
+		return nil
+	}
+	v := &placematch.ValidationError{}
+	cs := p.Carer.ConnectedTo
+	for i, c := range cs {
+		field := fmt.Sprintf("approval.connected_to[%d]", i)
+		switch {
+		case !ValidID(c.ChildID):
+			v.Add(field, "is not a child id")
+		case slices.IndexFunc(cs, func(o placematch.Connection) bool { return o.ChildID == c.ChildID }) < i:
+			v.Add(field, "names a child listed before")
+		default:
+			var n int64
+			if err := tx.Model(&childRow{}).Where("id = ?", c.ChildID).Count(&n).Error; err != nil {
+				return translate(err)
+			}
+			if n == 0 {
+				v.Add(field, "no child has this id")
+			}
+		}
+	}
+	return v.Err()
 }

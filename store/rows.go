@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,9 @@ type providerDetails struct {
 	LimitExemption bool                       `json:"limit_exemption,omitempty"`
 	Languages      []string                   `json:"languages,omitempty"`
 	Household      *placematch.Household      `json:"household,omitempty"`
+	// connected-person carers
+	ConnectedTo       []placematch.Connection       `json:"connected_to,omitempty"`
+	TemporaryApproval *placematch.TemporaryApproval `json:"temporary_approval,omitempty"`
 	// carers and units
 	Skills []string `json:"skills,omitempty"`
 	// units
@@ -59,7 +63,9 @@ type providerDetails struct {
 	WeeklyCostPence   int64    `json:"weekly_cost_pence,omitempty"`
 	// units and hubs
 	Beds int `json:"beds,omitempty"`
-	// hubs
+	// hubs; placement_types above holds a unit's or hub's declared types too
+	BedAgeMin        int      `json:"bed_age_min,omitempty"`
+	BedAgeMax        int      `json:"bed_age_max,omitempty"`
 	Services         []string `json:"services,omitempty"`
 	OutreachRadiusKM float64  `json:"outreach_radius_km,omitempty"`
 	EmergencyBeds    int      `json:"emergency_beds,omitempty"`
@@ -93,17 +99,18 @@ func toProviderRow(p *placematch.Provider) providerRow {
 		}
 		hh := c.Household
 		d = providerDetails{PlacementTypes: c.PlacementTypes, MaxChildren: c.MaxChildren,
-			LimitExemption: c.LimitExemption, Languages: c.Languages, Household: &hh, Skills: c.Skills}
+			LimitExemption: c.LimitExemption, Languages: c.Languages, Household: &hh, Skills: c.Skills,
+			ConnectedTo: c.ConnectedTo, TemporaryApproval: c.TemporaryApproval}
 	case p.Unit != nil:
 		u := p.Unit
 		r.Status = string(u.RegistrationStatus)
 		d = providerDetails{ProviderName: u.ProviderName, OfstedURN: u.OfstedURN,
 			AccommodationType: u.AccommodationType, SupportLevel: u.SupportLevel, Features: u.Features,
-			WeeklyCostPence: u.WeeklyCostPence, Beds: u.Beds, Skills: u.Skills}
+			WeeklyCostPence: u.WeeklyCostPence, Beds: u.Beds, Skills: u.Skills, PlacementTypes: u.PlacementTypes}
 	case p.Hub != nil:
 		h := p.Hub
 		d = providerDetails{Services: h.Services, OutreachRadiusKM: h.OutreachRadiusKM, Beds: h.Beds,
-			EmergencyBeds: h.EmergencyBeds}
+			EmergencyBeds: h.EmergencyBeds, PlacementTypes: h.PlacementTypes, BedAgeMin: h.BedAgeMin, BedAgeMax: h.BedAgeMax}
 	}
 	b, _ := json.Marshal(d) // plain structs of strings and numbers cannot fail
 	r.Details = string(b)
@@ -136,7 +143,8 @@ func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
 	switch p.Kind {
 	case placematch.KindCarer:
 		c := &placematch.CarerDetails{Status: placematch.CarerStatus(r.Status), PlacementTypes: d.PlacementTypes,
-			MaxChildren: d.MaxChildren, LimitExemption: d.LimitExemption, Skills: d.Skills, Languages: d.Languages}
+			MaxChildren: d.MaxChildren, LimitExemption: d.LimitExemption, Skills: d.Skills, Languages: d.Languages,
+			ConnectedTo: d.ConnectedTo, TemporaryApproval: d.TemporaryApproval}
 		if d.Household != nil {
 			c.Household = *d.Household
 		}
@@ -145,13 +153,31 @@ func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
 		p.Unit = &placematch.UnitDetails{ProviderName: d.ProviderName, OfstedURN: d.OfstedURN,
 			RegistrationStatus: placematch.RegistrationStatus(r.Status), AccommodationType: d.AccommodationType,
 			Beds: d.Beds, SupportLevel: d.SupportLevel, Features: d.Features, Skills: d.Skills,
-			WeeklyCostPence: d.WeeklyCostPence}
+			WeeklyCostPence: d.WeeklyCostPence, PlacementTypes: d.PlacementTypes}
 	case placematch.KindHub:
 		p.Hub = &placematch.HubDetails{Services: d.Services, OutreachRadiusKM: d.OutreachRadiusKM,
-			Beds: d.Beds, EmergencyBeds: d.EmergencyBeds}
+			Beds: d.Beds, EmergencyBeds: d.EmergencyBeds, PlacementTypes: d.PlacementTypes,
+			BedAgeMin: d.BedAgeMin, BedAgeMax: d.BedAgeMax}
 	}
+	legacyDefaults(p)
 	p.Vacancies = p.ComputeVacancies(now)
 	return p, bad
+}
+
+// legacyDefaults gives a unit or hub stored before it declared its placement types
+// and bed ages the documented defaults (placematch.DefaultUnitPlacementTypes,
+// DefaultHubPlacementTypes, HubBedAgeMin–HubBedAgeMax), so that every reader sees
+// what matching applies and a record written back states them.
+func legacyDefaults(p *placematch.Provider) {
+	switch {
+	case p.Unit != nil && len(p.Unit.PlacementTypes) == 0:
+		p.Unit.PlacementTypes = slices.Clone(placematch.DefaultUnitPlacementTypes)
+	case p.Hub != nil:
+		if len(p.Hub.PlacementTypes) == 0 {
+			p.Hub.PlacementTypes = slices.Clone(placematch.DefaultHubPlacementTypes)
+		}
+		p.Hub.BedAgeMin, p.Hub.BedAgeMax = p.Hub.BedAges()
+	}
 }
 
 // unreadable is the error of a stored value that cannot be read. The conversions
