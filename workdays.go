@@ -74,3 +74,11 @@ func NthWorkingDay(start Date, n int) (Date, error) {
 		}
 	}
 }
+
+// OutsideTerms reports whether placing c with p is an emergency outside the carer's
+// terms of approval: an emergency placement with a carer not approved for emergency
+// care.
+func OutsideTerms(c *Child, p *Provider) bool {
+	return c.PlacementType == PlacementEmergency && p.Carer != nil &&
+		!slices.Contains(p.Carer.PlacementTypes, PlacementEmergency)
+}

@@ -309,7 +309,10 @@ type placementRow struct {
 	DecisionReason string
 	SiblingsSplit  bool
 	SplitReason    string
-	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
+	// OutsideTermsUntil is NULL unless the placement is an emergency outside the
+	// carer's terms (migration 00011).
+	OutsideTermsUntil *string
+	CreatedAt         time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
 	Version        int
 	ArchivedAt     *time.Time
@@ -337,6 +340,11 @@ func (r *placementRow) toPlacement() (*placematch.Placement, error) {
 	if r.EndDate != nil {
 		if p.EndDate, err = placematch.ParseDate(*r.EndDate); err != nil && bad == nil {
 			bad = unreadable("placement", r.ID, "end_date")
+		}
+	}
+	if r.OutsideTermsUntil != nil {
+		if p.OutsideTermsUntil, err = placematch.ParseDate(*r.OutsideTermsUntil); err != nil && bad == nil {
+			bad = unreadable("placement", r.ID, "outside_terms_until")
 		}
 	}
 	return p, bad
