@@ -132,3 +132,15 @@ func (t *TemporaryApproval) Validate(prefix string, v *ValidationError) {
 
 // Expired reports whether the approval has ended before day d.
 func (t *TemporaryApproval) Expired(d Date) bool { return t.ExpiresOn.Before(d) }
+
+// String reads like "2026-11-09 to 2027-03-01 (extended)".
+func (t *TemporaryApproval) String() string {
+	if t == nil {
+		return "none"
+	}
+	s := t.ApprovedOn.String() + " to " + t.ExpiresOn.String()
+	if t.Extended {
+		s += " (extended)"
+	}
+	return s
+}

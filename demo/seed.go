@@ -145,7 +145,17 @@ func Seed(ctx context.Context, db *store.DB, seed uint64, now time.Time) (Summar
 			return Summary{}, fmt.Errorf("demo: child %s: %w", r.c.Reference, err)
 		}
 	}
-	return Summary{Carers: len(carers), Units: len(units), Hubs: len(hubs), Children: len(referrals),
+	first := 0
+	for _, n := range siblingGroups {
+		first += n
+	}
+	kin := kinCarers(seed, now, referrals, first)
+	for _, p := range kin {
+		if err := db.CreateProvider(ctx, p); err != nil {
+			return Summary{}, fmt.Errorf("demo: provider %s: %w", p.Reference, err)
+		}
+	}
+	return Summary{Carers: len(carers) + len(kin), Units: len(units), Hubs: len(hubs), Children: len(referrals),
 		SiblingGroups: len(siblingGroups), Placements: len(bookings)}, nil
 }
 
