@@ -73,7 +73,8 @@ type booking struct {
 	start    placematch.Date
 }
 
-// Seed loads a realistic Norfolk set into db: 120 foster households, 25
+// Seed loads a realistic Norfolk set into db: 120 foster households and three
+// connected-person households of awaiting children (kinship.go), 25
 // supported-accommodation units (a few of each over the county border), the two New
 // Roads hubs, 40 children awaiting a placement (13 of them in five sibling groups)
 // and about 250 children and care leavers already placed, booked through store.Book
