@@ -207,7 +207,7 @@ func TestReasonCodesMatchBits(t *testing.T) {
 		rUnitNotReg: CodeUnitNotRegistered, rPlacementType: CodePlacementType, rNotApproved: CodeNotApproved,
 		rNotConnected: CodeNotConnected, rTempExpired: CodeTemporaryExpired, rCareLeaverHub: CodeCareLeaverHub,
 		rNotStayingPut: CodeNotStayingPut,
-		rUnavailable: CodeUnavailable, rTooLate: CodeAvailableTooLate, rVacancies: CodeInsufficientVacancy,
+		rUnavailable:   CodeUnavailable, rTooLate: CodeAvailableTooLate, rVacancies: CodeInsufficientVacancy,
 		rFosterLimit: CodeFosteringLimit, rFemaleOnly: CodeFemaleOnlyUnit, rWheelchair: CodeNotWheelchair,
 		rAvoidArea: CodeInAvoidArea, rBeyondMax: CodeBeyondMaxDistance, rAreasUnreadable: CodeAvoidAreasUnreadable,
 		rOutsideSearch: CodeOutsideSearchRadius, rLiveAlone: CodeHouseholdLiveAlone, rOnlyOlder: CodeHouseholdOnlyOlder,

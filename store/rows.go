@@ -313,9 +313,9 @@ type placementRow struct {
 	// carer's terms (migration 00011).
 	OutsideTermsUntil *string
 	CreatedAt         time.Time `gorm:"autoCreateTime:false"`
-	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
-	Version        int
-	ArchivedAt     *time.Time
+	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
+	Version           int
+	ArchivedAt        *time.Time
 	// ProviderName is read with a join for responses; it is not a column.
 	ProviderName string `gorm:"->;-:migration"`
 }
