@@ -246,6 +246,9 @@ func TestCareLeaverStayingPut(t *testing.T) {
 	if m.Vacancies != 1 || !slices.ContainsFunc(m.Reasons, func(s string) bool { return strings.HasPrefix(s, "Staying put: REF-c1") }) {
 		t.Errorf("staying put: vacancies %d, reasons %v", m.Vacancies, m.Reasons)
 	}
+	if h := m.Household; h.Residents != 0 || !slices.Equal(h.ChildrenAges, []int{19}) {
+		t.Errorf("the young person is counted twice in the household: %+v", h)
+	}
 	// Check, as the booking runs it, agrees.
 	if got := Check(request(yp), home, Options{}); len(got) != 0 {
 		t.Errorf("Check on the home: %v", got)
