@@ -28,7 +28,7 @@ type Candidate struct {
 	lang      uint64  // language bits, see langBit (carers only)
 	from      int32   // available_from in days since 1970; math.MinInt32 when unset
 	static    reason  // rules that fail whatever the child
-	props     uint16  // pAccessible, pFemaleOnly, ...
+	props     uint32  // pAccessible, pFemaleOnly, ...
 	vac       int16   // vacant places
 	vacPlan   int16   // vacant places for a planned placement (hubs: planned beds only)
 	filled    int16
@@ -36,6 +36,9 @@ type Candidate struct {
 	ageMax    int16
 	kind      uint8 // kindCarer, kindUnit or kindHub
 	types     uint8 // bit per placematch.PlacementTypes the provider takes (OfferedTypes)
+	// kin has the kinBit of every child a connected-person carer is connected to,
+	// so that a child it is not connected to is told apart without reading P.
+	kin uint8
 
 	// The household before placement, boiled down to what the household rules
 	// compare (see household.go): the youngest and eldest other child (the carer's
@@ -59,7 +62,7 @@ const (
 
 // Candidate properties.
 const (
-	pAccessible uint16 = 1 << iota
+	pAccessible uint32 = 1 << iota
 	pFemaleOnly
 	pRegOK       // unit registered or application accepted: may take 16–17 year olds
 	pRegPending  // unit application accepted only
@@ -75,6 +78,7 @@ const (
 	pResOlder     // a resident may live only with older children
 	pResYounger   // a resident may live only with younger children
 	pResHarm      // a resident has a high risk of sexual or physical harm to others
+	pTemporary    // a connected person's temporary approval (reg 24) is recorded
 )
 
 // pHousehold marks a candidate whose household some group could break a rule of.
@@ -217,6 +221,12 @@ func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
 	for _, t := range d.PlacementTypes {
 		c.types |= typeBit(t)
 	}
+	for _, k := range d.ConnectedTo {
+		c.kin |= kinBit(k.ChildID)
+	}
+	if d.TemporaryApproval != nil {
+		c.props |= pTemporary
+	}
 	if d.LimitExemption {
 		c.props |= pExempt
 	}
@@ -319,6 +329,16 @@ var (
 	emergencyBit = typeBit(placematch.PlacementEmergency)
 	connectedBit = typeBit(placematch.PlacementConnectedPerson)
 )
+
+// kinBit is a one-bit summary of a child id (FNV-1a, low 3 bits): a carer whose kin
+// lacks a member's bit is not connected to that member.
+func kinBit(id string) uint8 {
+	h := uint32(2166136261)
+	for i := 0; i < len(id); i++ {
+		h = (h ^ uint32(id[i])) * 16777619
+	}
+	return 1 << (h & 7)
+}
 
 // offeredBits sets the bit of every placement type p takes.
 func offeredBits(p *placematch.Provider) uint8 {

@@ -25,8 +25,9 @@ type query struct {
 	g          int16 // group size
 	minAge     int16
 	maxAge     int16
-	teen       bool // a member is 16 or 17
-	adult      bool // a member is 18 or over: a care leaver
+	teen       bool    // a member is 16 or 17
+	adult      bool    // a member is 18 or over: a care leaver
+	kinBits    []uint8 // each member's kinBit, in members' order
 	nonFemale  bool
 	wheelchair bool
 	siblings   bool  // every pair in the group lists the other as a sibling
@@ -247,6 +248,7 @@ func (q *query) group(today placematch.Date) {
 		q.minAge, q.maxAge = min(q.minAge, age), max(q.maxAge, age)
 		q.teen = q.teen || age == 16 || age == 17
 		q.adult = q.adult || age >= placematch.AdultAge
+		q.kinBits = append(q.kinBits, kinBit(m.ID))
 		q.nonFemale = q.nonFemale || m.Sex != "female"
 		q.wheelchair = q.wheelchair || m.WheelchairUser
 		q.hh.add(age, householdFacts(m.Needs, m.Risks))

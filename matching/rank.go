@@ -195,7 +195,7 @@ func (q *query) rules(c *Candidate) (m reason, vac int16, c2 float64) {
 	switch c.kind {
 	case kindCarer:
 		if c.types&connectedBit != 0 {
-			m |= q.kinship(c.P.Carer)
+			m |= q.kinship(c)
 		}
 		if int(c.filled)+int(q.g) > placematch.FosteringLimit && c.props&pExempt == 0 &&
 			!(c.filled == 0 && q.siblings) {
@@ -270,15 +270,19 @@ func (q *query) tier(c *Candidate) int8 {
 // kinship applies a connected-person approval: it is for the children it names,
 // so every member must be one of them, and a temporary approval (reg 24) must
 // still be in force on the day the placement is needed.
-func (q *query) kinship(d *placematch.CarerDetails) reason {
+// The candidate's kin bits settle most children without reading the provider.
+func (q *query) kinship(c *Candidate) reason {
 	var m reason
-	for _, mem := range q.members {
-		if mem.ID == "" || !d.IsConnectedTo(mem.ID) {
+	for i, mem := range q.members {
+		if mem.ID == "" || c.kin&q.kinBits[i] == 0 || !c.P.Carer.IsConnectedTo(mem.ID) {
 			m |= rNotConnected
+			break
 		}
 	}
-	if t := d.TemporaryApproval; t != nil && dayNumber(t.ExpiresOn) < q.required {
-		m |= rTempExpired
+	if c.props&pTemporary != 0 {
+		if t := c.P.Carer.TemporaryApproval; t != nil && dayNumber(t.ExpiresOn) < q.required {
+			m |= rTempExpired
+		}
 	}
 	return m
 }
