@@ -8,9 +8,11 @@ import (
 )
 
 // DefaultPolicyVersion names the council's household rules as this package declares
-// them. Change it whenever a rule's meaning changes, so that a recorded match run
-// says which rules made it.
-const DefaultPolicyVersion = "2026-12-household-1"
+// them, with the hard rules they run beside. Change it whenever a rule's meaning
+// changes, so that a recorded match run says which rules made it. household-2: one
+// placement-type rule for every kind, hub bed ages, connected persons for named
+// children only, the care-leaver rules.
+const DefaultPolicyVersion = "2026-12-household-2"
 
 // PolicyCodes are the rules a Policy holds, in ReasonCodes order: the council's
 // household-compatibility policy (fostering matching guidance, the RCC "who the
