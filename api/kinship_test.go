@@ -186,5 +186,13 @@ func TestEmergencyInsideTermsFirst(t *testing.T) {
 		if !slices.Contains(b["flags"].([]any), any("emergency_outside_terms")) || a["band"] == nil {
 			t.Errorf("flags %v band %v", b["flags"], a["band"])
 		}
+		// Booked outside its terms, the placement records its last permitted day.
+		book := placementBody(child, "foster_carer", outside)
+		book["match_id"], book["match_rank"], book["decision_reason"] = m["match_id"], 2, "Nearest to her school tonight."
+		r := e.do("POST", "/api/v1/placements", book)
+		wantStatus(t, r, 201)
+		if pl := r.JSON(t)["placements"].([]any)[0].(map[string]any); pl["outside_terms_until"] != "2026-11-30" {
+			t.Fatalf("outside_terms_until %v", pl["outside_terms_until"])
+		}
 	})
 }

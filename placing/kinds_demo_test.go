@@ -9,6 +9,7 @@ import (
 	"placematch/demo"
 	"placematch/matching"
 	"placematch/placing"
+	"placematch/store"
 	"placematch/store/storetest"
 )
 
@@ -82,4 +83,49 @@ func TestDemoKinshipFirstAndNoHubBedForCareLeavers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The kinship rules are judged again at booking on the locked rows: a connected
+// carer whose link to the child was removed through another instance after the
+// search is refused with not_connected_person, and an emergency outside a carer's
+// terms is booked with its sixth working day recorded.
+func TestBookRejudgesKinshipAndRecordsTheEmergencyLimit(t *testing.T) {
+	each(t, func(t *testing.T, db, other *store.DB) {
+		child := storetest.Child("K1")
+		must(t, db.CreateChild(ctx, child))
+		kin := storetest.Carer("KIN", func(p *placematch.Provider) {
+			p.Carer.PlacementTypes = []placematch.PlacementType{placematch.PlacementConnectedPerson, placematch.PlacementShortTerm}
+			p.Carer.ConnectedTo = []placematch.Connection{{ChildID: child.ID, Relationship: "uncle"}}
+		})
+		must(t, db.CreateProvider(ctx, kin))
+		sibling := storetest.Child("K2")
+		must(t, db.CreateChild(ctx, sibling))
+		svc := service(db)
+		run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
+		must(t, err)
+		if len(run.Matches) == 0 || run.Matches[0].Provider.ID != kin.ID {
+			t.Fatalf("ranked %v", ranked(run))
+		}
+		_, err = other.UpdateProvider(ctx, kin.Kind, kin.ID, 0, func(p *placematch.Provider) error {
+			p.Carer.ConnectedTo = []placematch.Connection{{ChildID: sibling.ID}}
+			return nil
+		})
+		must(t, err)
+		_, err = svc.Book(ctx, store.BookRequest{ChildID: child.ID, Provider: kin.Ref(), StartDate: placematch.DateOf(storetest.Clock),
+			MatchID: run.MatchID, MatchRank: 1})
+		wantRuleRefused(t, db, child.ID, err, "not_connected_person")
+
+		// An emergency with a carer approved for short-term care only.
+		emergency := storetest.Child("E1", func(c *placematch.Child) { c.PlacementType, c.Urgency = placematch.PlacementEmergency, "emergency" })
+		must(t, db.CreateChild(ctx, emergency))
+		carer := storetest.Carer("ST", func(p *placematch.Provider) {
+			p.Carer.PlacementTypes = []placematch.PlacementType{placematch.PlacementShortTerm}
+		})
+		must(t, db.CreateProvider(ctx, carer))
+		pls, err := svc.Book(ctx, store.BookRequest{ChildID: emergency.ID, Provider: carer.Ref(), StartDate: placematch.MustParseDate("2026-12-24")})
+		must(t, err)
+		if want := placematch.MustParseDate("2027-01-05"); pls[0].OutsideTermsUntil != want {
+			t.Fatalf("limit %s, want %s (Christmas, Boxing Day moved to the 28th and New Year skipped)", pls[0].OutsideTermsUntil, want)
+		}
+	})
 }
