@@ -92,3 +92,26 @@ func TestConnectedCarerStored(t *testing.T) {
 		}
 	})
 }
+
+// The sufficiency report counts a hub's places at its beds' ages (12–17 by default),
+// not at its outreach team's 12–25: no hub place is supply for care leavers.
+func TestReportProvidersGiveHubsTheirBedAges(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		legacy, declared := storetest.Hub("H1"), storetest.Hub("H2", func(p *placematch.Provider) {
+			p.Hub.BedAgeMin, p.Hub.BedAgeMax = 13, 16
+		})
+		must(t, db.CreateProvider(ctx, legacy))
+		must(t, db.CreateProvider(ctx, declared))
+		must(t, db.ExecRaw(ctx, `UPDATE providers SET details = ? WHERE id = ?`,
+			`{"services":["clinical_psychology"],"outreach_radius_km":25,"beds":4,"emergency_beds":2}`, legacy.ID))
+		ps, err := db.ReportProviders(ctx, placematch.DateOf(storetest.Clock), storetest.Clock)
+		must(t, err)
+		got := map[string][2]int{}
+		for _, p := range ps {
+			got[p.ID] = [2]int{p.AgeMin, p.AgeMax}
+		}
+		if got[legacy.ID] != [2]int{12, 17} || got[declared.ID] != [2]int{13, 16} {
+			t.Fatalf("report ages %v", got)
+		}
+	})
+}
