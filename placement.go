@@ -21,6 +21,10 @@ type Placement struct {
 	// counted; SplitReason is the officer's reason, when given.
 	SiblingsSplit bool
 	SplitReason   string
+	// OutsideTermsUntil is, for an emergency placement with a carer whose terms of
+	// approval do not include emergency care, the last day it may last (the sixth
+	// working day, reg 23); zero for every other placement.
+	OutsideTermsUntil Date
 }
 
 // CheckTransition says whether the placement may have moved from status was to its

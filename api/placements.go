@@ -87,12 +87,15 @@ type placementOut struct {
 	DecisionReason string                     `json:"decision_reason"`
 	SiblingsSplit  bool                       `json:"siblings_split"`
 	SplitReason    string                     `json:"split_reason"`
+	// OutsideTermsUntil is the last day of an emergency outside the carer's terms.
+	OutsideTermsUntil placematch.Date `json:"outside_terms_until"`
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
 	return placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
 		EndDate: p.EndDate, Status: p.Status, EndReason: p.EndReason, GroupID: p.GroupID, MatchID: p.MatchID,
-		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason}
+		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason,
+		OutsideTermsUntil: p.OutsideTermsUntil}
 }
 
 // createPlacement books places for a child or a sibling group at one provider; the

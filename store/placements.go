@@ -117,6 +117,15 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason,
 				SiblingsSplit: split, SplitReason: req.SplitReason,
 			}
+			if placematch.OutsideTerms(c, p) {
+				// reg 23: the last permitted day is recorded with the booking, for the
+				// nightly reconcile to flag a placement that runs past it.
+				until, err := placematch.NthWorkingDay(req.StartDate, placematch.EmergencyOutsideTermsDays)
+				if err != nil {
+					return placematch.Errorf(placematch.ErrConflict, "The 6-working-day limit of an emergency placement outside the carer's terms cannot be worked out: %v", err)
+				}
+				pl.OutsideTermsUntil = until
+			}
 			row := toPlacementRow(pl)
 			if err := tx.Create(&row).Error; err != nil {
 				return translate(err)
@@ -344,5 +353,33 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 		s := p.EndDate.String()
 		r.EndDate = &s
 	}
+	if !p.OutsideTermsUntil.IsZero() {
+		s := p.OutsideTermsUntil.String()
+		r.OutsideTermsUntil = &s
+	}
 	return r
+}
+
+// PlacementsPastEmergencyLimit returns the active placements whose emergency outside
+// the carer's terms of approval has run past its last permitted day (before today),
+// oldest limit first: the nightly reconcile flags them.
+func (db *DB) PlacementsPastEmergencyLimit(ctx context.Context, today placematch.Date) ([]*placematch.Placement, error) {
+	var rows []placementRow
+	err := db.gorm.WithContext(ctx).Where("status = ? AND outside_terms_until IS NOT NULL AND outside_terms_until < ? AND archived_at IS NULL",
+		string(placematch.PlacementActive), today.String()).Order("outside_terms_until, id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: placements past the emergency limit: %w", translate(err))
+	}
+	out := make([]*placematch.Placement, 0, len(rows))
+	for i := range rows {
+		p, err := rows[i].toPlacement()
+		if err != nil {
+			if skipUnreadable(ctx, err) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
