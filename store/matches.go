@@ -69,17 +69,13 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 		m.ID = newID()
 	}
 	m.CreatedAt = db.now()
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid
-	if _, err := zw.Write(m.Result); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
+	packed, err := compress(m.Result)
+	if err != nil {
 		return err
 	}
 	group, ranked := jsonText(m.Group), jsonText(m.Ranked) // strings and plain numbers cannot fail
 	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, GroupIDs: &group, InputHash: m.InputHash,
-		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: buf.Bytes(), CreatedAt: m.CreatedAt}
+		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: packed, CreatedAt: m.CreatedAt}
 	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("store: save match run: %w", translate(err))
 	}
@@ -95,11 +91,7 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(row.Result))
-	if err != nil {
-		return nil, fmt.Errorf("store: match run %s: %w", id, err)
-	}
-	result, err := io.ReadAll(zr)
+	result, err := decompress(row.Result)
 	if err != nil {
 		return nil, fmt.Errorf("store: match run %s: %w", id, err)
 	}
@@ -129,4 +121,27 @@ func (row *matchRunRow) record(m *MatchRun) error {
 		return err
 	}
 	return json.Unmarshal([]byte(*row.Ranked), &m.Ranked)
+}
+
+// compress packs a stored answer: a national search can list thousands of
+// exclusions, and every run is kept.
+func compress(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decompress unpacks what compress packed.
+func decompress(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
 }
