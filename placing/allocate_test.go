@@ -20,7 +20,9 @@ func (d everywhere) Locate(placematch.Point) (string, bool) { return string(d), 
 
 // farFromNorwich moves a provider about km north of Norwich.
 func farFromNorwich(km float64) func(*placematch.Provider) {
-	return func(p *placematch.Provider) { p.Location = placematch.Point{Lat: storetest.Norwich.Lat + km/111, Lon: storetest.Norwich.Lon} }
+	return func(p *placematch.Provider) {
+		p.Location = placematch.Point{Lat: storetest.Norwich.Lat + km/111, Lon: storetest.Norwich.Lon}
+	}
 }
 
 func assignedTo(a *placing.Allocation, childID string) (placing.Assignment, bool) {
