@@ -24,6 +24,8 @@ const (
 	// DefaultAllocationCandidates is how many of each group's best providers an
 	// allocation chooses among when the service sets none.
 	DefaultAllocationCandidates = 100
+	// MaxHoldEmergencyPlaces caps the places held per district and kind.
+	MaxHoldEmergencyPlaces = 1000
 	// MaxAllocationChildren caps the children one allocation may name.
 	MaxAllocationChildren = 20000
 )
@@ -158,8 +160,8 @@ func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*Allocatio
 	if req.HoldEmergencyPlaces != nil {
 		hold = *req.HoldEmergencyPlaces
 	}
-	if hold < 0 {
-		return nil, placematch.Invalid("hold_emergency_places", "must not be negative")
+	if hold < 0 || hold > MaxHoldEmergencyPlaces {
+		return nil, placematch.Invalid("hold_emergency_places", "must be a whole number from 0 to %d", MaxHoldEmergencyPlaces)
 	}
 	children, err := s.queueChildren(ctx, req.ChildIDs)
 	if err != nil {

@@ -1,0 +1,115 @@
+package api_test
+
+import (
+	"slices"
+	"testing"
+
+	"placematch/auth"
+)
+
+// The stranding case through the API: child A could go to X or Y, child B only to
+// X (the one accessible home). First come, first served strands B; the allocation
+// places both, says A's home is rank 2 in A's own search, books nothing, answers
+// exactly what it stored, and is audited naming both children. Commissioners may
+// not run one.
+func TestAllocationThroughTheAPI(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		x := e.do("POST", "/api/v1/carers", with(carerBody("X"), "household", map[string]any{"pets": false,
+			"smoking": false, "other_children_ages": []int{}, "wheelchair_accessible": true})).JSON(t)["id"].(string)
+		y := e.do("POST", "/api/v1/carers", with(carerBody("Y"), "location", map[string]any{"lat": 52.75, "lon": 1.30})).JSON(t)["id"].(string)
+		a := e.do("POST", "/api/v1/children", childBody("A")).JSON(t)["id"].(string)
+		b := e.do("POST", "/api/v1/children", with(childBody("B"), "wheelchair_user", true, "required_from", "2026-11-24")).JSON(t)["id"].(string)
+
+		officer := e.bearer(auth.Principal{Subject: "officer-alloc", Role: auth.PlacementOfficer})
+		wantProblem(t, e.do("POST", "/api/v1/allocations", map[string]any{}, "Authorization",
+			e.bearer(auth.Principal{Subject: "comm", Role: auth.Commissioner})), 403, "")
+		r := e.do("POST", "/api/v1/allocations", map[string]any{}, "Authorization", officer)
+		wantStatus(t, r, 201)
+		m := r.JSON(t)
+		greedy := m["greedy"].(map[string]any)
+		if m["placed_children"].(float64) != 2 || greedy["placed_children"].(float64) != 1 || m["optimal"] != true {
+			t.Fatalf("placed %v, greedy %v, optimal %v", m["placed_children"], greedy, m["optimal"])
+		}
+		at := map[string]string{}
+		rank := map[string]float64{}
+		for _, as := range m["assignments"].([]any) {
+			as := as.(map[string]any)
+			for _, id := range as["child_ids"].([]any) {
+				at[id.(string)] = as["provider"].(map[string]any)["id"].(string)
+				rank[id.(string)] = as["rank"].(float64)
+			}
+		}
+		if at[a] != y || at[b] != x || rank[a] != 2 || rank[b] != 1 {
+			t.Fatalf("assignments %v ranks %v", at, rank)
+		}
+		own := e.do("GET", "/api/v1/children/"+a+"/matches", nil, "Authorization", officer).JSON(t)["matches"].([]any)
+		if own[1].(map[string]any)["provider"].(map[string]any)["id"] != y {
+			t.Fatalf("A's own search does not rank Y second: %v", own)
+		}
+		stored := e.do("GET", r.Header.Get("Location"), nil, "Authorization", officer)
+		wantStatus(t, stored, 200)
+		if string(stored.Body) != string(r.Body) {
+			t.Fatal("the stored allocation differs from what was sent")
+		}
+		if got := e.do("GET", "/api/v1/placements", nil).JSON(t)["items"].([]any); len(got) != 0 {
+			t.Fatalf("an allocation booked %v", got)
+		}
+		rows := auditRows(t, e.db, "officer-alloc")
+		var actions []string
+		for _, ev := range rows {
+			actions = append(actions, ev.Action)
+			if ev.Action == "allocation.run" || ev.Action == "allocation.read" {
+				if !slices.Contains(ev.ResourceIDs, a) || !slices.Contains(ev.ResourceIDs, b) || ev.ResourceID != m["allocation_id"] {
+					t.Fatalf("%s audited %s %v", ev.Action, ev.ResourceID, ev.ResourceIDs)
+				}
+			}
+		}
+		if !slices.Contains(actions, "allocation.run") || !slices.Contains(actions, "allocation.read") {
+			t.Fatalf("audit actions %v", actions)
+		}
+
+		// Restricted to hubs, of which there are none, nobody has an eligible home.
+		r = e.do("POST", "/api/v1/allocations", map[string]any{"child_ids": []string{a}, "kinds": []string{"hub"}})
+		wantStatus(t, r, 201)
+		un := r.JSON(t)["unplaced"].([]any)
+		if len(un) != 1 || un[0].(map[string]any)["code"] != "no_eligible_home" {
+			t.Fatalf("unplaced %v", un)
+		}
+	})
+}
+
+// Bad input answers problem+json naming the field and stores nothing.
+func TestAllocationRefusesBadInput(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		carer := e.do("POST", "/api/v1/carers", carerBody("C")).JSON(t)["id"].(string)
+		ok := e.do("POST", "/api/v1/children", childBody("OK")).JSON(t)["id"].(string)
+		placed := e.do("POST", "/api/v1/children", childBody("P")).JSON(t)["id"].(string)
+		wantStatus(t, e.do("POST", "/api/v1/placements", placementBody(placed, "foster_carer", carer)), 201)
+		for _, c := range []struct {
+			body   any
+			status int
+			field  string
+		}{
+			{`{"child_ids": [`, 400, ""},
+			{`[]`, 400, ""},
+			{map[string]any{"child_ids": []string{"nope"}}, 422, "child_ids[0]"},
+			{map[string]any{"child_ids": []string{ok, "01900000-0000-7000-8000-000000000000"}}, 422, "child_ids"},
+			{map[string]any{"child_ids": []string{ok, placed}}, 422, "child_ids"},
+			{map[string]any{"child_ids": []string{ok, ok}}, 422, "child_ids"},
+			{map[string]any{"child_ids": []string{}}, 422, "child_ids"},
+			{map[string]any{"child_ids": "all"}, 422, "child_ids"},
+			{map[string]any{"kinds": []string{"castle"}}, 422, "kinds[0]"},
+			{map[string]any{"max_distance_km": 0}, 422, "max_distance_km"},
+			{map[string]any{"max_distance_km": "far"}, 422, "max_distance_km"},
+			{map[string]any{"hold_emergency_places": -1}, 422, "hold_emergency_places"},
+			{map[string]any{"hold_emergency_places": 1.5}, 422, "hold_emergency_places"},
+			{map[string]any{"everyone": true}, 422, "everyone"},
+		} {
+			wantProblem(t, e.do("POST", "/api/v1/allocations", c.body), c.status, c.field)
+		}
+		if n, err := e.db.CountAllocations(ctx); err != nil || n != 0 {
+			t.Fatalf("%d allocations stored after bad input (%v)", n, err)
+		}
+		wantProblem(t, e.do("GET", "/api/v1/allocations/01900000-0000-7000-8000-000000000000", nil), 404, "")
+	})
+}
