@@ -16,11 +16,13 @@ type Eligible struct {
 // Shortlist is Rank without the explanations: the best opt.Limit providers for the
 // request, in Rank's order, with the rank and score Rank gives each. An allocation
 // ranks every group of a queue this way, so that a rank it reports is the rank the
-// group's own search shows. It also returns the weights' and rules' versions.
+// group's own search shows. It also returns the versions of the weights and the
+// household rules it applied; a nil Child lists nothing and names them all the same.
 func Shortlist(req Request, cands []Candidate, w Weights, opt Options) (list []Eligible, weightsVersion, rulesVersion string) {
 	if req.Child == nil {
+		_, _, wv := w.coefficients()
 		_, rv := opt.Policy.compile()
-		return nil, DefaultWeights().Version, rv
+		return nil, wv, rv
 	}
 	q := newQuery(req, w, opt)
 	st := q.scanAll(cands, false)

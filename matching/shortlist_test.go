@@ -31,3 +31,18 @@ func TestShortlistIsRank(t *testing.T) {
 		t.Fatal("no matches compared")
 	}
 }
+
+// With no child a shortlist is empty and still names the weights and rules in force.
+func TestShortlistNamesTheVersionsWithNoChild(t *testing.T) {
+	w, err := ParseWeights(FactorNames[0] + "=7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := seeded(5)
+	world := randomWorld(r, 10)
+	want := Rank(world.req, prepareAsIs(world.provs...), w, world.opt)
+	list, wv, rv := Shortlist(Request{}, nil, w, world.opt)
+	if len(list) != 0 || wv != want.WeightsVersion || rv != want.RulesVersion || wv == DefaultWeightsVersion {
+		t.Fatalf("versions %s %s, a search names %s %s", wv, rv, want.WeightsVersion, want.RulesVersion)
+	}
+}

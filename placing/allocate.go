@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"placematch"
@@ -163,6 +165,9 @@ func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*Allocatio
 	if hold < 0 || hold > MaxHoldEmergencyPlaces {
 		return nil, placematch.Invalid("hold_emergency_places", "must be a whole number from 0 to %d", MaxHoldEmergencyPlaces)
 	}
+	// The time limit is the machine's elapsed time, not the service's clock: it
+	// bounds the work, and says nothing about the day the allocation is for.
+	started := time.Now()
 	children, err := s.queueChildren(ctx, req.ChildIDs)
 	if err != nil {
 		return nil, err
@@ -176,46 +181,10 @@ func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*Allocatio
 	if err != nil {
 		return nil, err
 	}
-	k := s.AllocationCandidates
-	if k <= 0 {
-		k = DefaultAllocationCandidates
-	}
-	k = max(1, min(k, len(groups)))
-	out := &Allocation{AllocationID: store.NewAllocationID(), GeneratedAt: now, Weights: s.weights().Values,
-		ObjectiveIs: Objective, Assignments: []Assignment{}, Unplaced: []Unplaced{},
-		Options: AllocationOptions{Kinds: req.Kinds, MaxDistanceKM: req.MaxDistanceKM, HoldEmergencyPlaces: hold}}
-	if out.Options.Kinds == nil {
-		out.Options.Kinds = []placematch.ProviderKind{}
-	}
-	today := placematch.DateOf(now)
-	for _, g := range groups {
-		opt := matching.Options{Kinds: req.Kinds, MaxDistanceKM: req.MaxDistanceKM, Limit: k}
-		mreq := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
-		cands := s.searchSet(set, mreq, &opt)
-		g.options, out.WeightsVersion, out.RulesVersion = matching.Shortlist(mreq, cands, s.weights(), opt)
-		for i := range g.options {
-			g.options[i].Candidate = set.index[g.options[i].Provider.ID] // positions in set.all
-		}
-	}
-	if out.WeightsVersion == "" { // no group: the versions in force all the same
-		_, out.WeightsVersion, out.RulesVersion = matching.Shortlist(matching.Request{}, nil, s.weights(), matching.Options{Policy: s.Policy})
-	}
-	prob := problemOf(set, groups, hold)
-	limit := s.AllocationTimeLimit
-	if limit <= 0 {
-		limit = DefaultAllocationTimeLimit
-	}
-	// The time limit is the machine's elapsed time, not the service's clock: it
-	// bounds the work, and says nothing about the day the allocation is for.
-	deadline := time.Now().Add(limit)
-	res, err := assign.Solve(prob, assign.Limits{Stop: func() bool { return time.Now().After(deadline) }})
+	out, err := s.allocate(set, groups, req.Kinds, req.MaxDistanceKM, hold, now, started)
 	if err != nil {
 		return nil, err
 	}
-	out.fill(prob, groups, res)
-	out.Solver.TimeLimitSeconds = limit.Seconds()
-	out.Solver.CandidatesPerGroup = k
-	out.Solver.CompleteLists = k >= len(groups) && hold == 0
 	var all []*placematch.Child
 	for _, g := range groups {
 		all = append(all, g.members...)
@@ -239,6 +208,69 @@ func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*Allocatio
 		return nil, err
 	}
 	return out, nil
+}
+
+// allocate ranks every group on one view of the providers, solves for the queue
+// within the time limit counted from started, and writes the answer (without the
+// input hash, which names the records read).
+func (s *Service) allocate(set *candidateSet, groups []*queued, kinds []placematch.ProviderKind, maxKM *float64,
+	hold int, now, started time.Time) (*Allocation, error) {
+	k := s.AllocationCandidates
+	if k <= 0 {
+		k = DefaultAllocationCandidates
+	}
+	k = max(1, min(k, len(groups)))
+	out := &Allocation{AllocationID: store.NewAllocationID(), GeneratedAt: now, Weights: s.weights().Values,
+		ObjectiveIs: Objective, Assignments: []Assignment{}, Unplaced: []Unplaced{},
+		Options: AllocationOptions{Kinds: kinds, MaxDistanceKM: maxKM, HoldEmergencyPlaces: hold}}
+	if out.Options.Kinds == nil {
+		out.Options.Kinds = []placematch.ProviderKind{}
+	}
+	s.shortlists(set, groups, kinds, maxKM, k, now)
+	// The versions in force, the same for every group.
+	_, out.WeightsVersion, out.RulesVersion = matching.Shortlist(matching.Request{}, nil, s.weights(), matching.Options{Policy: s.Policy})
+	prob := problemOf(set, groups, hold)
+	limit := s.AllocationTimeLimit
+	if limit <= 0 {
+		limit = DefaultAllocationTimeLimit
+	}
+	deadline := started.Add(limit)
+	res, err := assign.Solve(prob, assign.Limits{Stop: func() bool { return time.Now().After(deadline) }})
+	if err != nil {
+		return nil, err
+	}
+	out.fill(prob, groups, res)
+	out.Solver.TimeLimitSeconds = limit.Seconds()
+	out.Solver.CandidatesPerGroup = k
+	out.Solver.CompleteLists = k >= len(groups) && hold == 0
+	return out, nil
+}
+
+// shortlists ranks every group as its own search ranks it (the same candidates,
+// options and weights), keeping its k best, across the cores: each search reads
+// the immutable view and writes only its own group.
+func (s *Service) shortlists(set *candidateSet, groups []*queued, kinds []placematch.ProviderKind, maxKM *float64, k int, now time.Time) {
+	today := placematch.DateOf(now)
+	next := make(chan *queued)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for g := range next {
+				opt := matching.Options{Kinds: kinds, MaxDistanceKM: maxKM, Limit: k}
+				mreq := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
+				cands := s.searchSet(set, mreq, &opt)
+				g.options, _, _ = matching.Shortlist(mreq, cands, s.weights(), opt)
+				for i := range g.options {
+					g.options[i].Candidate = set.index[g.options[i].Provider.ID] // positions in set.all
+				}
+			}
+		})
+	}
+	for _, g := range groups {
+		next <- g
+	}
+	close(next)
+	wg.Wait()
 }
 
 // GetAllocation returns a stored allocation run: its typed record and the bytes
