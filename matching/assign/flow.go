@@ -29,71 +29,87 @@ func (n *network) add(u, v int, capacity, cost int64) int {
 // flowOn is the flow an arc added by add carries.
 func (n *network) flowOn(i int) int64 { return n.arcs[i^1].cap }
 
-// minCostMaxFlow sends as much flow as it can from s to t at least cost, by
-// successive shortest paths: Dijkstra on reduced costs with node potentials, so
-// negative arc costs are allowed as long as pot makes every reduced cost of an arc
-// with capacity non-negative. It returns the total cost. Every path it augments
-// along is a shortest one, so the flow has least cost among flows of its value.
-func (n *network) minCostMaxFlow(s, t int, pot []int64) int64 {
+// minCostFlow sends each source's supply to t at least cost, one source after
+// another, each unit along a shortest path in the residual graph (successive
+// shortest paths): Dijkstra on reduced costs with node potentials, so negative arc
+// costs are allowed as long as pot makes every reduced cost of an arc with capacity
+// non-negative. Every source must have a way to t (an arc straight to it, at cost
+// zero, for what is not placed). Starting from the source rather than from a super
+// source keeps each search local: it stops at t, having settled only the nodes
+// nearer than t, which in an allocation are the source's own options and the
+// groups competing for them. It returns the total cost.
+func (n *network) minCostFlow(sources []int, supply []int64, t int, pot []int64) int64 {
 	nodes := len(n.adj)
 	const inf = int64(1) << 62
 	dist := make([]int64, nodes)
 	via := make([]int32, nodes) // arc reaching the node on the shortest path
 	done := make([]bool, nodes)
+	for i := range dist {
+		dist[i] = inf
+	}
+	var touched []int32
 	total := int64(0)
 	q := &distHeap{}
-	for {
-		for i := range dist {
-			dist[i], via[i], done[i] = inf, -1, false
-		}
-		dist[s] = 0
-		q.h = append(q.h[:0], item{0, int32(s)})
-		for len(q.h) > 0 {
-			it := q.pop()
-			u := int(it.node)
-			if done[u] || it.d != dist[u] {
-				continue
-			}
-			done[u] = true
-			if u == t {
-				break // the rest cannot shorten the path to t
-			}
-			for _, ai := range n.adj[u] {
-				a := &n.arcs[ai]
-				if a.cap <= 0 {
+	for i, src := range sources {
+		for left := supply[i]; left > 0; {
+			dist[src] = 0
+			touched = append(touched[:0], int32(src))
+			q.h = append(q.h[:0], item{0, int32(src)})
+			for len(q.h) > 0 {
+				it := q.pop()
+				u := int(it.node)
+				if done[u] || it.d != dist[u] {
 					continue
 				}
-				v := int(a.to)
-				nd := dist[u] + a.cost + pot[u] - pot[v]
-				if nd < dist[v] {
-					dist[v], via[v] = nd, ai
-					q.push(item{nd, int32(v)})
+				done[u] = true
+				if u == t {
+					break // the rest cannot shorten the path to t
+				}
+				for _, ai := range n.adj[u] {
+					a := &n.arcs[ai]
+					if a.cap <= 0 {
+						continue
+					}
+					v := int(a.to)
+					nd := dist[u] + a.cost + pot[u] - pot[v]
+					if nd < dist[v] {
+						if dist[v] == inf {
+							touched = append(touched, int32(v))
+						}
+						dist[v], via[v] = nd, ai
+						q.push(item{nd, int32(v)})
+					}
 				}
 			}
-		}
-		if !done[t] {
-			return total
-		}
-		// Potentials move by the distance found, capped at t's: nodes not settled
-		// are at least that far, so reduced costs stay non-negative.
-		dt := dist[t]
-		for v := range pot {
-			if done[v] {
-				pot[v] += dist[v]
-			} else {
-				pot[v] += dt
+			if !done[t] {
+				break // no way to t: cannot happen with an arc straight to it
+			}
+			// Potentials move by the distance found, capped at t's: nodes not
+			// settled are at least that far, so reduced costs stay non-negative.
+			// Less t's distance for every node, which changes no reduced cost, only
+			// the nodes settled move.
+			dt := dist[t]
+			for _, v := range touched {
+				if done[v] {
+					pot[v] += dist[v] - dt
+				}
+			}
+			push := left
+			for v := t; v != src; v = int(n.arcs[via[v]^1].to) {
+				push = min(push, n.arcs[via[v]].cap)
+			}
+			for v := t; v != src; v = int(n.arcs[via[v]^1].to) {
+				n.arcs[via[v]].cap -= push
+				n.arcs[via[v]^1].cap += push
+				total += push * n.arcs[via[v]].cost
+			}
+			left -= push
+			for _, v := range touched {
+				dist[v], done[v] = inf, false
 			}
 		}
-		push := inf
-		for v := t; v != s; v = int(n.arcs[via[v]^1].to) {
-			push = min(push, n.arcs[via[v]].cap)
-		}
-		for v := t; v != s; v = int(n.arcs[via[v]^1].to) {
-			n.arcs[via[v]].cap -= push
-			n.arcs[via[v]^1].cap += push
-			total += push * n.arcs[via[v]].cost
-		}
 	}
+	return total
 }
 
 type item struct {

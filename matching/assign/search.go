@@ -221,20 +221,18 @@ func (b *search) round(free []int, rx *relaxed) {
 }
 
 // relax solves the flow relaxation for the free groups on the room left. A group
-// of size s sends s units, each worth (M·s + score)/s, scaled to whole numbers;
-// only options the group fits in whole are arcs, and a provider that takes one
-// group offers at most the places of the largest group that could come.
+// of size s sends s units, each worth (M·s + score)/s, scaled to whole numbers, or
+// leaves them unplaced at no worth; only options the group fits in whole are arcs,
+// and a provider that takes one group offers at most the places of the largest
+// group that could come.
 func (b *search) relax(free []int) *relaxed {
 	st := b.st
-	const src, sink = 0, 1
-	nodes := 2 + len(free)
 	rx := &relaxed{arc: make([][]int32, len(b.gs))}
 	var provs []int // providers touched, in first-seen order
 	var biggest []int
 	type pending struct{ from, prov int }
 	var gp []pending
-	var gpCost []int64
-	var gpCap []int64
+	var gpCost, gpCap []int64
 	for n, j := range free {
 		g := b.gs[j]
 		gr := &st.p.Groups[g]
@@ -253,14 +251,13 @@ func (b *search) relax(free []int) *relaxed {
 			}
 			biggest[pn] = max(biggest[pn], gr.Size)
 			rx.arc[j][oi] = int32(len(gp)) // replaced by the arc index below
-			gp = append(gp, pending{2 + n, int(pn)})
+			gp = append(gp, pending{n, int(pn)})
 			s := int64(gr.Size)
 			gpCost = append(gpCost, -(st.m*b.scale + o.Score*b.scale/s))
 			gpCap = append(gpCap, s)
 		}
 	}
-	provBase := nodes
-	nodes += len(provs)
+	provBase := len(free)
 	var pools []int
 	for _, pr := range provs {
 		if k := st.p.Providers[pr].Pool; k >= 0 && b.poolNode[k] < 0 {
@@ -268,17 +265,19 @@ func (b *search) relax(free []int) *relaxed {
 			pools = append(pools, k)
 		}
 	}
-	poolBase := nodes
-	nodes += len(pools)
+	poolBase := provBase + len(provs)
+	sink := poolBase + len(pools)
+	nodes := sink + 1
 	net := newNetwork(nodes)
-	for n, j := range free {
-		net.add(src, 2+n, int64(st.p.Groups[b.gs[j]].Size), 0)
-	}
+	supply := make([]int64, len(free))
+	sources := make([]int, len(free))
 	arcOf := make([]int32, len(gp))
 	for i, e := range gp {
 		arcOf[i] = int32(net.add(e.from, provBase+e.prov, gpCap[i], gpCost[i]))
 	}
-	for _, j := range free {
+	for n, j := range free {
+		sources[n], supply[n] = n, int64(st.p.Groups[b.gs[j]].Size)
+		net.add(n, sink, supply[n], 0) // left unplaced
 		for oi, a := range rx.arc[j] {
 			if a >= 0 {
 				rx.arc[j][oi] = arcOf[a]
@@ -305,15 +304,15 @@ func (b *search) relax(free []int) *relaxed {
 	for _, k := range pools {
 		b.poolNode[k] = -1
 	}
-	// The network is a DAG and arcs were added in topological order, so one pass
-	// gives shortest distances: potentials under which every reduced cost is
-	// non-negative, as Dijkstra needs with these negative costs.
+	// The network is a DAG and arcs were added in topological order (groups,
+	// providers, pools), so one pass gives shortest distances from the groups:
+	// potentials under which every reduced cost is non-negative, as Dijkstra needs
+	// with these negative costs.
 	const unset = math.MaxInt64
 	pot := make([]int64, nodes)
-	for v := 2 + len(free); v < nodes; v++ {
+	for v := len(free); v < nodes; v++ {
 		pot[v] = unset
 	}
-	pot[sink] = unset
 	for i := 0; i < len(net.arcs); i += 2 {
 		a := &net.arcs[i]
 		u := int(net.arcs[i+1].to)
@@ -326,7 +325,7 @@ func (b *search) relax(free []int) *relaxed {
 			pot[v] = 0
 		}
 	}
-	cost := net.minCostMaxFlow(src, sink, pot)
+	cost := net.minCostFlow(sources, supply, sink, pot)
 	rx.net = net
 	rx.value = -cost / b.scale
 	return rx
