@@ -1,5 +1,7 @@
 package assign
 
+import "slices"
+
 // network is a flow network for successive shortest paths: arcs are stored in
 // pairs (an arc and its reverse) so that the residual graph is the arc list itself.
 type network struct {
@@ -24,6 +26,20 @@ func (n *network) add(u, v int, capacity, cost int64) int {
 	n.adj[u] = append(n.adj[u], int32(i))
 	n.adj[v] = append(n.adj[v], int32(i+1))
 	return i
+}
+
+// node adds a node and returns it.
+func (n *network) node() int {
+	n.adj = append(n.adj, nil)
+	return len(n.adj) - 1
+}
+
+// retarget makes arc i, which has carried no flow, end at v instead.
+func (n *network) retarget(i, v int) {
+	old := int(n.arcs[i].to)
+	n.adj[old] = slices.DeleteFunc(n.adj[old], func(a int32) bool { return int(a) == i^1 })
+	n.arcs[i].to = int32(v)
+	n.adj[v] = append(n.adj[v], int32(i^1))
 }
 
 // flowOn is the flow an arc added by add carries.

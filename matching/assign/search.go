@@ -100,7 +100,11 @@ func (b *search) node(free []int, parentBound int64) {
 	if bound <= b.best {
 		return
 	}
-	b.round(free, rx)
+	if b.solved == 1 {
+		b.dive(free, rx)
+	} else {
+		b.round(free, rx)
+	}
 	if bound <= b.best {
 		return
 	}
@@ -220,6 +224,43 @@ func (b *search) round(free []int, rx *relaxed) {
 	}
 }
 
+// dive looks for a good allocation from the root's relaxation: it fixes every
+// group the flow places whole where it fits (a provider taking one group, the
+// first such group), solves the relaxation again for the groups still free on the
+// room left, and repeats until the flow places no group it can fix; then it rounds
+// what is left. Each pass solves a smaller problem than the last.
+func (b *search) dive(free []int, rx *relaxed) {
+	type fix struct{ j, oi int }
+	var fixed []fix
+	value := b.fixed
+	for len(free) > 0 {
+		var rest []int
+		for _, j := range free {
+			if oi := b.full(j, rx); oi >= 0 && b.st.fits(b.gs[j], oi) {
+				b.st.place(b.gs[j], oi)
+				b.cur[j], value = oi, value+b.st.worth(b.gs[j], oi)
+				fixed = append(fixed, fix{j, oi})
+			} else {
+				rest = append(rest, j)
+			}
+		}
+		if len(rest) == len(free) {
+			break
+		}
+		free = rest
+		rx = b.relax(free)
+	}
+	saved := b.fixed
+	b.fixed = value
+	b.round(free, rx)
+	b.fixed = saved
+	for i := len(fixed) - 1; i >= 0; i-- {
+		f := fixed[i]
+		b.st.unplace(b.gs[f.j], f.oi)
+		b.cur[f.j] = -1
+	}
+}
+
 // relax solves the flow relaxation for the free groups on the room left. A group
 // of size s sends s units, each worth (M·s + score)/s, scaled to whole numbers, or
 // leaves them unplaced at no worth; only options the group fits in whole are arcs,
@@ -295,6 +336,36 @@ func (b *search) relax(free []int) *relaxed {
 		}
 		net.add(provBase+pn, to, int64(places), 0)
 	}
+	// A provider that takes one group takes at most s children from the groups of
+	// size s: when groups of several sizes could come, their arcs go through a node
+	// per size that offers s, which keeps, say, three single children from sharing
+	// a household of three places in the relaxation.
+	for pn, pr := range provs {
+		if !st.p.Providers[pr].OneGroup {
+			continue
+		}
+		bySize := map[int64][]int{}
+		for i, e := range gp {
+			if e.prov == pn {
+				bySize[gpCap[i]] = append(bySize[gpCap[i]], i)
+			}
+		}
+		if len(bySize) < 2 {
+			continue // one size: the provider's own capacity already says it
+		}
+		sizes := make([]int64, 0, len(bySize))
+		for size := range bySize {
+			sizes = append(sizes, size)
+		}
+		slices.Sort(sizes)
+		for _, size := range sizes {
+			mid := net.node()
+			net.add(mid, provBase+pn, size, 0)
+			for _, i := range bySize[size] {
+				net.retarget(int(arcOf[i]), mid)
+			}
+		}
+	}
 	for kn, k := range pools {
 		net.add(poolBase+kn, sink, int64(st.pools[k]), 0)
 	}
@@ -304,20 +375,25 @@ func (b *search) relax(free []int) *relaxed {
 	for _, k := range pools {
 		b.poolNode[k] = -1
 	}
-	// The network is a DAG and arcs were added in topological order (groups,
-	// providers, pools), so one pass gives shortest distances from the groups:
-	// potentials under which every reduced cost is non-negative, as Dijkstra needs
-	// with these negative costs.
+	// The network is a DAG a few arcs deep (group, size, provider, pool, sink), so
+	// passes over the arcs until nothing changes give shortest distances from the
+	// groups: potentials under which every reduced cost is non-negative, as
+	// Dijkstra needs with these negative costs.
 	const unset = math.MaxInt64
+	nodes = len(net.adj)
 	pot := make([]int64, nodes)
 	for v := len(free); v < nodes; v++ {
 		pot[v] = unset
 	}
-	for i := 0; i < len(net.arcs); i += 2 {
-		a := &net.arcs[i]
-		u := int(net.arcs[i+1].to)
-		if pot[u] != unset && pot[u]+a.cost < pot[a.to] {
-			pot[a.to] = pot[u] + a.cost
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i < len(net.arcs); i += 2 {
+			a := &net.arcs[i]
+			u := int(net.arcs[i+1].to)
+			if pot[u] != unset && pot[u]+a.cost < pot[a.to] {
+				pot[a.to] = pot[u] + a.cost
+				changed = true
+			}
 		}
 	}
 	for v := range pot {
