@@ -54,6 +54,9 @@ func TestAllocationThroughTheAPI(t *testing.T) {
 		if got := e.do("GET", "/api/v1/placements", nil).JSON(t)["items"].([]any); len(got) != 0 {
 			t.Fatalf("an allocation booked %v", got)
 		}
+		if got := e.do("GET", "/api/v1/children/"+b, nil).JSON(t)["status"]; got != "awaiting" {
+			t.Fatalf("after an allocation B is %v", got)
+		}
 		rows := auditRows(t, e.db, "officer-alloc")
 		var actions []string
 		for _, ev := range rows {
@@ -68,8 +71,34 @@ func TestAllocationThroughTheAPI(t *testing.T) {
 			t.Fatalf("audit actions %v", actions)
 		}
 
+		// A booking cites the allocation: following it needs no reason; booking a
+		// child elsewhere than it proposed needs one; an allocation that names no
+		// such run, or proposed nothing for the child, is refused.
+		allocID := m["allocation_id"].(string)
+		book := placementBody(a, "foster_carer", x)
+		book["allocation_id"] = allocID
+		wantProblem(t, e.do("POST", "/api/v1/placements", book, "Authorization", officer), 422, "decision_reason")
+		book["allocation_id"] = "01900000-0000-7000-8000-000000000000"
+		wantProblem(t, e.do("POST", "/api/v1/placements", book, "Authorization", officer), 422, "allocation_id")
+		other := e.do("POST", "/api/v1/children", childBody("LATE")).JSON(t)["id"].(string)
+		late := placementBody(other, "foster_carer", x)
+		late["allocation_id"] = allocID
+		wantProblem(t, e.do("POST", "/api/v1/placements", late, "Authorization", officer), 422, "allocation_id")
+		book = placementBody(b, "foster_carer", x)
+		book["allocation_id"] = allocID
+		r = e.do("POST", "/api/v1/placements", book, "Authorization", officer)
+		wantStatus(t, r, 201)
+		pl := r.JSON(t)["placements"].([]any)[0].(map[string]any)
+		if pl["allocation_id"] != allocID || pl["decision_reason"] != "" {
+			t.Fatalf("placement %v", pl)
+		}
+		book = placementBody(a, "foster_carer", y)
+		book["allocation_id"], book["decision_reason"] = allocID, "Closer to her school."
+		wantStatus(t, e.do("POST", "/api/v1/placements", book, "Authorization", officer), 201)
+
 		// Restricted to hubs, of which there are none, nobody has an eligible home.
-		r = e.do("POST", "/api/v1/allocations", map[string]any{"child_ids": []string{a}, "kinds": []string{"hub"}})
+		hubChild := e.do("POST", "/api/v1/children", childBody("H")).JSON(t)["id"].(string)
+		r = e.do("POST", "/api/v1/allocations", map[string]any{"child_ids": []string{hubChild}, "kinds": []string{"hub"}})
 		wantStatus(t, r, 201)
 		un := r.JSON(t)["unplaced"].([]any)
 		if len(un) != 1 || un[0].(map[string]any)["code"] != "no_eligible_home" {

@@ -16,5 +16,10 @@ CREATE TABLE allocations (
 );
 CREATE INDEX allocations_created ON allocations (created_at);
 
+-- A booking may cite the allocation that proposed it, beside (not instead of) the
+-- officer's own choice and reason; empty when it cites none.
+ALTER TABLE placements ADD COLUMN allocation_id TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE placements DROP COLUMN allocation_id;
 DROP TABLE allocations;
