@@ -340,15 +340,16 @@ func (b *search) relax(free []int) *relaxed {
 	// size s: when groups of several sizes could come, their arcs go through a node
 	// per size that offers s, which keeps, say, three single children from sharing
 	// a household of three places in the relaxation.
-	for pn, pr := range provs {
-		if !st.p.Providers[pr].OneGroup {
-			continue
+	arcsAt := make([][]int, len(provs)) // provider → its pending arcs
+	for i, e := range gp {
+		if st.p.Providers[provs[e.prov]].OneGroup {
+			arcsAt[e.prov] = append(arcsAt[e.prov], i)
 		}
+	}
+	for pn := range provs {
 		bySize := map[int64][]int{}
-		for i, e := range gp {
-			if e.prov == pn {
-				bySize[gpCap[i]] = append(bySize[gpCap[i]], i)
-			}
+		for _, i := range arcsAt[pn] {
+			bySize[gpCap[i]] = append(bySize[gpCap[i]], i)
 		}
 		if len(bySize) < 2 {
 			continue // one size: the provider's own capacity already says it
