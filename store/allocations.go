@@ -69,7 +69,9 @@ func (db *DB) SaveAllocation(ctx context.Context, a *Allocation) error {
 		a.ID = newID()
 	}
 	a.CreatedAt = db.now()
-	packed, err := compress(a.Result)
+	z := compressors.Get().(*compressor)
+	defer compressors.Put(z)
+	packed, err := z.compress(a.Result) // valid until z is put back, after the insert
 	if err != nil {
 		return err
 	}
