@@ -44,8 +44,13 @@ func TestDemoAllocationKeepsEveryRule(t *testing.T) {
 			tight, err := svc.Allocate(ctx, placing.AllocateRequest{})
 			must(t, err)
 			checkDemoAllocation(t, svc, loadWorld(t, db), tight)
-			t.Logf("full supply: placed %d (greedy %d), score %.2f (greedy %.2f); scarce: placed %d (greedy %d, bound %d)",
-				al.PlacedChildren, al.Greedy.PlacedChildren, al.Objective, al.Greedy.Objective,
+			codes := map[string]int{}
+			for _, u := range al.Unplaced {
+				codes[u.Code] += len(u.ChildIDs)
+			}
+			t.Logf("%d children awaiting; full supply: placed %d (greedy %d, bound %d), score %.2f (greedy %.2f), unplaced %v; "+
+				"one place per home: placed %d (greedy %d, bound %d)", len(al.Children),
+				al.PlacedChildren, al.Greedy.PlacedChildren, al.UpperBound.PlacedChildren, al.Objective, al.Greedy.Objective, codes,
 				tight.PlacedChildren, tight.Greedy.PlacedChildren, tight.UpperBound.PlacedChildren)
 		})
 	}
