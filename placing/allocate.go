@@ -401,6 +401,11 @@ func problemOf(set *candidateSet, groups []*queued, hold int) *assign.Problem {
 	}
 	for _, g := range groups {
 		ag := assign.Group{Size: len(g.members)}
+		if ag.Size > assign.MaxGroupSize { // left for its own search: see fill
+			ag.Size = assign.MaxGroupSize
+			prob.Groups = append(prob.Groups, ag)
+			continue
+		}
 		for _, e := range g.options {
 			pi, ok := provOf[e.Candidate]
 			if !ok {
@@ -453,6 +458,11 @@ func (out *Allocation) fill(prob *assign.Problem, groups []*queued, res assign.R
 			continue
 		}
 		u := Unplaced{ChildIDs: g.ids, Eligible: []EligibleUse{}}
+		if len(g.ids) > assign.MaxGroupSize {
+			u.Code, u.Reason = UnplacedNoEligibleHome, fmt.Sprintf("The group of %d children is larger than an allocation places (%d); a search for it shows its homes.", len(g.ids), assign.MaxGroupSize)
+			out.Unplaced = append(out.Unplaced, u)
+			continue
+		}
 		if len(g.options) == 0 {
 			u.Code, u.Reason = UnplacedNoEligibleHome, "No home passes every hard rule for the group: a search for it shows why each is excluded."
 			out.Unplaced = append(out.Unplaced, u)
