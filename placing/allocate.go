@@ -221,7 +221,7 @@ func (s *Service) allocate(set *candidateSet, groups []*queued, kinds []placemat
 	}
 	k = max(1, min(k, len(groups)))
 	out := &Allocation{AllocationID: store.NewAllocationID(), GeneratedAt: now, Weights: s.weights().Values,
-		ObjectiveIs: Objective, Assignments: []Assignment{}, Unplaced: []Unplaced{},
+		ObjectiveIs: Objective, Children: []string{}, Assignments: []Assignment{}, Unplaced: []Unplaced{},
 		Options: AllocationOptions{Kinds: kinds, MaxDistanceKM: maxKM, HoldEmergencyPlaces: hold}}
 	if out.Options.Kinds == nil {
 		out.Options.Kinds = []placematch.ProviderKind{}
