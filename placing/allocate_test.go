@@ -168,6 +168,18 @@ func TestAllocationHoldsEmergencyPlaces(t *testing.T) {
 		if al.InputHash == all.InputHash || al.Solver.CompleteLists {
 			t.Fatal("the hold-back is part of the input and makes the lists incomplete")
 		}
+		// The service's default (PLACEMATCH_HOLD_EMERGENCY_PLACES) applies when the
+		// request does not say; a request's zero overrides it.
+		svc.HoldEmergencyPlaces = 3
+		byDefault, err := svc.Allocate(ctx, placing.AllocateRequest{})
+		must(t, err)
+		none := 0
+		overridden, err := svc.Allocate(ctx, placing.AllocateRequest{HoldEmergencyPlaces: &none})
+		must(t, err)
+		if byDefault.PlacedChildren != 1 || byDefault.Options.HoldEmergencyPlaces != 3 || overridden.PlacedChildren != 2 {
+			t.Fatalf("by default placed %d (hold %d), with hold 0 placed %d", byDefault.PlacedChildren,
+				byDefault.Options.HoldEmergencyPlaces, overridden.PlacedChildren)
+		}
 	})
 }
 
