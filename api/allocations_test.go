@@ -2,9 +2,11 @@ package api_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"placematch/auth"
+	"placematch/store/storetest"
 )
 
 // The stranding case through the API: child A could go to X or Y, child B only to
@@ -141,4 +143,35 @@ func TestAllocationRefusesBadInput(t *testing.T) {
 		}
 		wantProblem(t, e.do("GET", "/api/v1/allocations/01900000-0000-7000-8000-000000000000", nil), 404, "")
 	})
+}
+
+// An allocation shows the children it allocated for: like a match run it is held
+// until its audit row is written, and refused with 503 when the trail is down.
+func TestAllocationIsRefusedWhenTheAuditTrailIsDown(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			cfg := storetest.Config(t, d)
+			e := newEnvWith(t, d, cfg)
+			child := e.do("POST", "/api/v1/children", childBody("A")).JSON(t)["id"].(string)
+			e.do("POST", "/api/v1/carers", carerBody("C1"))
+			officer := e.bearer(auth.Principal{Subject: "officer-down", Role: auth.PlacementOfficer})
+			r := e.do("POST", "/api/v1/allocations", map[string]any{}, "Authorization", officer)
+			wantStatus(t, r, 201)
+			stored := r.Header.Get("Location")
+
+			storetest.RenameTable(t, cfg, "audit_events", "audit_events_offline")
+			for _, r := range []resp{
+				e.do("POST", "/api/v1/allocations", map[string]any{}, "Authorization", officer),
+				e.do("GET", stored, nil, "Authorization", officer),
+			} {
+				wantProblem(t, r, 503, "")
+				if r.Header.Get("Retry-After") == "" || strings.Contains(string(r.Body), child) {
+					t.Fatalf("refusal shows the allocation: %v %s", r.Header, r.Body)
+				}
+			}
+			storetest.RenameTable(t, cfg, "audit_events_offline", "audit_events")
+			wantStatus(t, e.do("GET", stored, nil, "Authorization", officer), 200)
+		})
+	}
 }
