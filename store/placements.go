@@ -23,6 +23,9 @@ type BookRequest struct {
 	MatchID         string
 	MatchRank       int
 	DecisionReason  string
+	// AllocationID cites the allocation run the booking follows or departs from;
+	// the use case checks it before booking.
+	AllocationID string
 	// SplitReason says why the booking leaves siblings awaiting behind. It is
 	// required when the booking splits the group and refused when it splits none
 	// (a ValidationError naming split_reason either way).
@@ -114,7 +117,7 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 				Record:  placematch.Record{ID: newID(), CreatedAt: now, UpdatedAt: now, Version: 1},
 				ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
 				Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
-				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason,
+				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason, AllocationID: req.AllocationID,
 				SiblingsSplit: split, SplitReason: req.SplitReason,
 			}
 			if placematch.OutsideTerms(c, p) {
@@ -345,7 +348,7 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 	r := placementRow{
 		ID: p.ID, ChildID: p.ChildID, ProviderID: p.Provider.ID, ProviderKind: string(p.Provider.Kind),
 		StartDate: p.StartDate.String(), Status: string(p.Status), EndReason: p.EndReason, GroupID: p.GroupID,
-		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason,
+		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, AllocationID: p.AllocationID,
 		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, ArchivedAt: p.ArchivedAt,
 	}

@@ -353,6 +353,7 @@ type placementRow struct {
 	MatchID        string
 	MatchRank      int
 	DecisionReason string
+	AllocationID   string
 	SiblingsSplit  bool
 	SplitReason    string
 	// OutsideTermsUntil is NULL unless the placement is an emergency outside the
@@ -376,7 +377,7 @@ func (r *placementRow) toPlacement() (*placematch.Placement, error) {
 		Provider: placematch.ProviderRef{Kind: placematch.ProviderKind(r.ProviderKind), ID: r.ProviderID,
 			Name: r.ProviderName},
 		Status: placematch.PlacementStatus(r.Status), EndReason: r.EndReason, GroupID: r.GroupID,
-		MatchID: r.MatchID, MatchRank: r.MatchRank, DecisionReason: r.DecisionReason,
+		MatchID: r.MatchID, MatchRank: r.MatchRank, DecisionReason: r.DecisionReason, AllocationID: r.AllocationID,
 		SiblingsSplit: r.SiblingsSplit, SplitReason: r.SplitReason,
 	}
 	var err, bad error
