@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"placematch"
+	"placematch/geo"
 )
 
 // carerIn is a foster household as a client writes it; derived fields (id, district,
@@ -162,8 +163,12 @@ type carerOut struct {
 	FeeBand                 *string             `json:"fee_band,omitempty"`
 }
 
+// forCommissioner leaves out how to reach the household and who supervises it,
+// and shows its home as the map layer does: the centre of its ~1 km square
+// (geo.Blur), the postcode cut to its sector.
 func (o carerOut) forCommissioner() any {
 	o.Contact, o.SupervisingSocialWorker, o.FeeBand = nil, nil, nil
+	o.Location, o.Postcode = geo.Blur(o.Location), placematch.PostcodeSector(o.Postcode)
 	return o
 }
 
