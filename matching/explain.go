@@ -137,7 +137,7 @@ func (q *query) tierText(c *Candidate, tier int8) []string {
 				who = append(who, q.ref(i))
 			}
 		}
-		out = append(out, fmt.Sprintf("Staying put: %s, 18 or over, already %s here.", joinAnd(who), plural(len(who), "lives", "live")))
+		out = append(out, fmt.Sprintf("Staying put: %s, 18 or over, already %s here; staying put is arranged with the carer, not booked here.", joinAnd(who), plural(len(who), "lives", "live")))
 	}
 	return out
 }
