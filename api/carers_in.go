@@ -78,6 +78,11 @@ func (in *carerIn) validate(v *placematch.ValidationError, allowUnconfirmed bool
 		}
 		validateExemptions(v, "approval.exemptions", a.Exemptions, today(now))
 		a.validateKinship(v)
+		// A reg 24 temporary approval makes the connected person an approved
+		// foster carer, however short: it cannot be in assessment at once.
+		if a.TemporaryApproval != nil && in.Status != nil && *in.Status == placematch.CarerInAssessment {
+			v.Add("approval.temporary_approval", "is only for an approved carer: a temporary approval (reg 24) approves the connected person, so status cannot be in_assessment")
+		}
 	}
 	in.Contact.validate(v, "contact")
 	in.SupervisingSocialWorker.validate(v, "supervising_social_worker")

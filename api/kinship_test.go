@@ -47,7 +47,12 @@ func TestKindsFieldsRefusedAndNothingStored(t *testing.T) {
 			{"hub offering connected person", "/api/v1/hubs", with(hubBody("NEW"), "placement_types", []string{"connected_person"}), "placement_types[0]"},
 			{"hub bed for an 18-year-old", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_max", 18), "bed_age_max"},
 			{"hub bed ages reversed", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", 16, "bed_age_max", 14), "bed_age_min"},
-			{"hub bed age min above the default max", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", 17.5), "bed_age_min"},
+			{"hub bed age not a whole number", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", 14.5), "bed_age_min"},
+			{"hub bed for an 18-year-old, minimum alone", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", 18), "bed_age_min"},
+			{"hub bed age max alone below the default min", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_max", 10), "bed_age_max"},
+			{"hub bed age negative", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", -1), "bed_age_min"},
+			{"temporary approval while in assessment", "/api/v1/carers", with(kin("temporary_approval",
+				map[string]any{"approved_on": "2026-11-01", "expires_on": "2026-12-01"}), "status", "in_assessment"), "approval.temporary_approval"},
 		}
 		before := e.snapshot(t)
 		for _, tc := range cases {
@@ -63,6 +68,14 @@ func TestKindsFieldsRefusedAndNothingStored(t *testing.T) {
 		before = e.snapshot(t)
 		wantProblem(t, e.do("PATCH", "/api/v1/carers/"+id, map[string]any{"approval": map[string]any{"connected_to": []any{unknown}}}),
 			422, "approval.connected_to[0]")
+		if e.snapshot(t) != before {
+			t.Fatal("a refused change was stored")
+		}
+		temp := e.do("POST", "/api/v1/carers", with(kin("temporary_approval", map[string]any{"approved_on": "2026-11-01", "expires_on": "2026-12-01"}), "reference", "TEMP"))
+		wantStatus(t, temp, 201)
+		before = e.snapshot(t)
+		wantProblem(t, e.do("PATCH", "/api/v1/carers/"+temp.JSON(t)["id"].(string), map[string]any{"status": "in_assessment"}),
+			422, "approval.temporary_approval")
 		if e.snapshot(t) != before {
 			t.Fatal("a refused change was stored")
 		}
