@@ -70,7 +70,7 @@ func (in *unitIn) apply(p *placematch.Provider) {
 	u := &placematch.UnitDetails{ProviderName: *in.ProviderName, RegistrationStatus: *in.RegistrationStatus,
 		AccommodationType: *in.AccommodationType, Beds: *in.Beds, SupportLevel: *in.SupportLevel,
 		Features: in.Features, Skills: in.Skills,
-		PlacementTypes: typesOr(in.PlacementTypes, placematch.DefaultUnitPlacementTypes)}
+		PlacementTypes: in.PlacementTypes}
 	if in.OfstedURN != nil {
 		u.OfstedURN = *in.OfstedURN
 	}
