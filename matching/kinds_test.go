@@ -244,7 +244,9 @@ func TestCareLeaverStayingPut(t *testing.T) {
 		t.Errorf("hub: %v", got)
 	}
 	m := r.Matches[1]
-	if m.Vacancies != 1 || !slices.ContainsFunc(m.Reasons, func(s string) bool { return s == "Staying put: REF-c1, 18 or over, already lives here; staying put is arranged with the carer, not booked here." }) {
+	if m.Vacancies != 1 || !slices.ContainsFunc(m.Reasons, func(s string) bool {
+		return s == "Staying put: REF-c1, 18 or over, already lives here; staying put is arranged with the carer, not booked here."
+	}) {
 		t.Errorf("staying put: vacancies %d, reasons %v", m.Vacancies, m.Reasons)
 	}
 	if h := m.Household; h.Residents != 0 || !slices.Equal(h.ChildrenAges, []int{19}) {
