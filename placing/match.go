@@ -53,20 +53,31 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 		return nil, err
 	}
 	now := s.now()
-	res, err := s.rank(ctx, matching.Request{Child: child, Group: group, Today: placematch.DateOf(now), Now: now}, req.Options)
+	mreq := matching.Request{Child: child, Group: group, Today: placematch.DateOf(now), Now: now}
+	set, err := s.index.current(ctx, s.Store, s.FullReloadAfter, now)
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: s.weights().Values, Result: res}
+	opt := s.options(req.Options)
+	w := s.weights()
+	res := rankOn(set, mreq, w, opt)
+	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: w.Values}
 	for _, g := range group {
 		run.Group = append(run.Group, g.ID)
 	}
 	run.InputHash = inputHash(group, req.Query, res.WeightsVersion+";"+res.RulesVersion, now)
-	if run.Body, err = json.Marshal(run); err != nil {
+	if err := run.fill(group, res); err != nil {
+		return nil, err
+	}
+	rec := replayRecord{Manifest: set.manifest, Now: now, Today: mreq.Today, Child: child.ID, Group: group,
+		Options: opt, Weights: recordedWeights{Version: w.Version, Values: w.Values}, Query: req.Query}
+	replay, err := json.Marshal(rec)
+	if err != nil {
 		return nil, err
 	}
 	stored := &store.MatchRun{ID: run.MatchID, ChildID: child.ID, Group: run.Group, InputHash: run.InputHash,
-		WeightsVersion: res.WeightsVersion, Ranked: make([]store.RankedProvider, len(res.Matches)), Result: run.Body}
+		WeightsVersion: res.WeightsVersion, Ranked: make([]store.RankedProvider, len(res.Matches)), Result: run.Body,
+		Replay: replay}
 	for i, m := range res.Matches {
 		stored.Ranked[i] = store.RankedProvider{Rank: m.Rank, Provider: m.Provider, Score: m.Score}
 	}
@@ -74,6 +85,15 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 		return nil, err
 	}
 	return run, nil
+}
+
+// fill sets the run's result, and what is shown beside it, and encodes it: the
+// same for a run and for its replay, so that both give the same bytes.
+func (r *Run) fill(group []*placematch.Child, res matching.Result) error {
+	r.Result = res
+	var err error
+	r.Body, err = json.Marshal(r)
+	return err
 }
 
 // Run returns a stored match run: its typed record and the bytes shown.
@@ -94,22 +114,26 @@ func (s *Service) group(ctx context.Context, child *placematch.Child) ([]*placem
 	return placematch.AwaitingGroup(child, sibs), nil
 }
 
-// rank ranks the index's providers for a group. When a maximum distance applies,
-// only the providers inside it are taken from the grid; the others of the requested
-// kinds are counted as considered and excluded (outside_search_radius) without being
-// listed, so that considered = eligible + excluded_count whether or not the grid
-// narrowed the search.
-func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.Options) (matching.Result, error) {
-	set, err := s.index.current(ctx, s.Store, s.FullReloadAfter, s.now())
-	if err != nil {
-		return matching.Result{}, err
-	}
-	opt.Hubs, opt.AreaConfigured, opt.StaleAfter, opt.Policy = set.hubs, s.AreaConfigured, s.StaleAfter, s.Policy
+// options are the caller's search options with the service's own in force (the
+// household rules, staleness, the council's area). Hubs are the set's, added by
+// rankOn.
+func (s *Service) options(opt matching.Options) matching.Options {
+	opt.Hubs, opt.AreaConfigured, opt.StaleAfter, opt.Policy = nil, s.AreaConfigured, s.StaleAfter, s.Policy
+	return opt
+}
+
+// rankOn ranks a candidate set's providers for a group. When a maximum distance
+// applies, only the providers inside it are taken from the grid; the others of the
+// requested kinds are counted as considered and excluded (outside_search_radius)
+// without being listed, so that considered = eligible + excluded_count whether or
+// not the grid narrowed the search. A run and its replay both rank here.
+func rankOn(set *candidateSet, req matching.Request, w matching.Weights, opt matching.Options) matching.Result {
+	opt.Hubs = set.hubs
 	cands := set.all
 	if home, km, ok := matching.SearchCircle(req, opt); ok {
 		cands = set.within(home, km) // the group's circle, whichever sibling was asked for
 	}
-	res := matching.Rank(req, cands, s.weights(), opt)
+	res := matching.Rank(req, cands, w, opt)
 	if len(cands) < len(set.all) {
 		if outside := set.ofKinds(opt.Kinds) - res.Considered; outside > 0 {
 			if res.ExcludedSummary == nil {
@@ -120,7 +144,7 @@ func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.O
 			res.Considered += outside
 		}
 	}
-	return res, nil
+	return res
 }
 
 // inputHash identifies what a run was computed from: the records (by id and
