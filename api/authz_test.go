@@ -48,6 +48,7 @@ var access = map[string]string{
 	"DELETE /api/v1/children/:id":           "placement_officer",
 	"GET /api/v1/children/:id/matches":      "placement_officer",
 	"GET /api/v1/matches/:id":               "placement_officer",
+	"POST /api/v1/matches/:id/replay":       "placement_officer",
 	"GET /api/v1/placements":                "placement_officer",
 	"POST /api/v1/placements":               "placement_officer",
 	"GET /api/v1/placements/:id":            "placement_officer",

@@ -26,7 +26,7 @@ import (
 
 // maxManifestDepth bounds the deltas since the last full manifest: rebuilding a
 // run's providers reads at most this many manifests.
-const maxManifestDepth = 64
+const maxManifestDepth = 256
 
 // stateOf returns a provider's state as recorded and its hash.
 func stateOf(p *placematch.Provider) ([]byte, string, error) {
