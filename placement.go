@@ -21,6 +21,9 @@ type Placement struct {
 	// counted; SplitReason is the officer's reason, when given.
 	SiblingsSplit bool
 	SplitReason   string
+	// Wishes are the child's wishes and feelings as recorded when the placement was
+	// booked: the decision is kept with what the child said.
+	Wishes *Wishes
 }
 
 // CheckTransition says whether the placement may have moved from status was to its

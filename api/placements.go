@@ -87,12 +87,16 @@ type placementOut struct {
 	DecisionReason string                     `json:"decision_reason"`
 	SiblingsSplit  bool                       `json:"siblings_split"`
 	SplitReason    string                     `json:"split_reason"`
+	// WishesAndFeelings are the child's as recorded when the placement was booked;
+	// null when none were.
+	WishesAndFeelings *placematch.Wishes `json:"wishes_and_feelings"`
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
 	return placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
 		EndDate: p.EndDate, Status: p.Status, EndReason: p.EndReason, GroupID: p.GroupID, MatchID: p.MatchID,
-		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason}
+		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason,
+		WishesAndFeelings: p.Wishes}
 }
 
 // createPlacement books places for a child or a sibling group at one provider; the

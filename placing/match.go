@@ -32,9 +32,20 @@ type Run struct {
 	GeneratedAt time.Time          `json:"generated_at"`
 	Weights     map[string]float64 `json:"weights"`
 	InputHash   string             `json:"input_hash"`
+	// WishesAndFeelings are each child's of the group, beside the ranking: matching
+	// never reads them; the officer's reason can address them.
+	WishesAndFeelings []MemberWishes `json:"wishes_and_feelings"`
 	matching.Result
 	// Body is the run encoded as JSON, as stored and shown.
 	Body []byte `json:"-"`
+}
+
+// MemberWishes are one child's wishes and feelings as recorded when the run was
+// made; Wishes is nil when none were, which the officer should see too.
+type MemberWishes struct {
+	ChildID   string             `json:"child_id"`
+	Reference string             `json:"reference"`
+	Wishes    *placematch.Wishes `json:"wishes"`
 }
 
 // Match ranks the providers for a child and its siblings still awaiting, and stores
@@ -91,6 +102,10 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 // same for a run and for its replay, so that both give the same bytes.
 func (r *Run) fill(group []*placematch.Child, res matching.Result) error {
 	r.Result = res
+	r.WishesAndFeelings = make([]MemberWishes, len(group))
+	for i, c := range group {
+		r.WishesAndFeelings[i] = MemberWishes{ChildID: c.ID, Reference: c.Reference, Wishes: c.Wishes}
+	}
 	var err error
 	r.Body, err = json.Marshal(r)
 	return err

@@ -106,7 +106,7 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 				ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
 				Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
 				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason,
-				SiblingsSplit: split, SplitReason: req.SplitReason,
+				SiblingsSplit: split, SplitReason: req.SplitReason, Wishes: c.Wishes,
 			}
 			row := toPlacementRow(pl)
 			if err := tx.Create(&row).Error; err != nil {
@@ -328,7 +328,7 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 		ID: p.ID, ChildID: p.ChildID, ProviderID: p.Provider.ID, ProviderKind: string(p.Provider.Kind),
 		StartDate: p.StartDate.String(), Status: string(p.Status), EndReason: p.EndReason, GroupID: p.GroupID,
 		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason,
-		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason,
+		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason, Wishes: wishesText(p.Wishes),
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, ArchivedAt: p.ArchivedAt,
 	}
 	if !p.EndDate.IsZero() {
