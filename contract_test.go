@@ -50,6 +50,10 @@ func TestContractRoutes(t *testing.T) {
 		"/api/v1/feeds":                 {"GET", "POST"},
 		"/api/v1/feeds/{id}":            {"DELETE", "GET", "PATCH"},
 		"/api/v1/matches/{id}/replay":   {"POST"},
+		"/api/v1/matches/{id}/contacts": {"POST"},
+		"/api/v1/matches/{id}/decision": {"GET"},
+		"/api/v1/contacts/{id}":         {"GET"},
+		"/api/v1/contacts/{id}/answer":  {"PUT"},
 	}
 	for _, kind := range []string{"carers", "units", "hubs"} {
 		want["/api/v1/"+kind] = []string{"GET", "POST"}
@@ -171,6 +175,8 @@ func TestContractEnums(t *testing.T) {
 		"FeedFormat":         placematch.FeedFormats,
 		"FactorName":         matching.FactorNames,
 		"ReasonCode":         reasonCodes(),
+		"ContactAnswer":      strs(placematch.ContactAnswers),
+		"DeclineReason":      strs(placematch.DeclineReasons),
 	}
 	for name, want := range cases {
 		ref := doc.Components.Schemas[name]

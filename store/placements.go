@@ -176,9 +176,11 @@ func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placemat
 type PlacementFilter struct {
 	ChildID    string
 	ProviderID string
-	Status     string
-	Limit      int
-	Cursor     string
+	// MatchID keeps the placements booked citing that match run.
+	MatchID string
+	Status  string
+	Limit   int
+	Cursor  string
 }
 
 // GetPlacement returns a placement; ErrNotFound when there is none, and a
@@ -212,7 +214,7 @@ func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*plac
 	q := db.gorm.WithContext(ctx).Table("placements").Select("placements.*, providers.name AS provider_name").
 		Joins("JOIN providers ON providers.id = placements.provider_id").Where("placements.archived_at IS NULL")
 	for col, v := range map[string]string{"placements.child_id": f.ChildID, "placements.provider_id": f.ProviderID,
-		"placements.status": f.Status} {
+		"placements.status": f.Status, "placements.match_id": f.MatchID} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
 		}
