@@ -147,6 +147,31 @@ func (q *query) nearMissText(c *Candidate, m reason) string {
 	return ""
 }
 
+// nearKey is everything a near-miss sentence depends on but the distance, so that
+// providers with the same values share one sentence instead of formatting it again.
+type nearKey struct {
+	mask                      reason
+	ageMin, ageMax, vac, plan int16
+	filled                    int16
+	from                      int32
+	kind                      uint8
+	status                    placematch.CarerStatus
+}
+
+// keyOf is c's key for rule m, and false when the sentence depends on the
+// distance (beyond the maximum) and is not shared.
+func keyOf(c *Candidate, m reason) (nearKey, bool) {
+	if m == rBeyondMax {
+		return nearKey{}, false
+	}
+	k := nearKey{mask: m, ageMin: c.ageMin, ageMax: c.ageMax, vac: c.vac, plan: c.vacPlan, filled: c.filled,
+		from: c.from, kind: c.kind}
+	if c.P.Carer != nil {
+		k.status = c.P.Carer.Status
+	}
+	return k, true
+}
+
 func yearsText(n int) string {
 	if n == 1 {
 		return "one year"

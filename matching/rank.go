@@ -285,13 +285,22 @@ func exclusions(cands []Candidate, ex []excluded, nearMiss func(*Candidate, reas
 			n += onesCount(e.mask)
 		}
 		codes := make([]string, 0, n)
+		said := map[nearKey]string{} // most near misses share their sentence
 		for i := lo; i < hi; i++ {
 			start := len(codes)
 			codes = ex[i].mask.codes(codes)
 			c := &cands[ex[i].idx]
 			out[i] = Exclusion{Provider: c.P.Ref(), Reasons: codes[start:len(codes):len(codes)]}
 			if nearMissable(ex[i].mask) {
-				out[i].NearMiss = nearMiss(c, ex[i].mask)
+				k, ok := keyOf(c, ex[i].mask)
+				if s, seen := said[k]; ok && seen {
+					out[i].NearMiss = s
+				} else {
+					out[i].NearMiss = nearMiss(c, ex[i].mask)
+					if ok {
+						said[k] = out[i].NearMiss
+					}
+				}
 			}
 		}
 	}
