@@ -43,7 +43,8 @@ var allowedImports = map[string][]string{
 var useCaseOnly = map[string][]string{
 	"matching": {"Rank", "Prepare", "Check", "Candidate"},
 	"geo":      {"NewGrid", "Grid"},
-	"store":    {"SaveMatchRun", "GetMatchRun", "ProviderChanges", "ChangeCursor", "Book"},
+	"store": {"SaveMatchRun", "GetMatchRun", "ProviderChanges", "ChangeCursor", "Book",
+		"SaveProviderStates", "ProviderStates", "SaveManifest", "GetManifest", "CreateContact", "AnswerContact"},
 }
 
 // faces are the packages people use; they must reach the use cases through placing.
