@@ -180,10 +180,13 @@ type decisionOut struct {
 }
 
 type bookingOut struct {
-	PlacementID string                 `json:"placement_id"`
-	BookedAt    time.Time              `json:"booked_at"`
-	Provider    placematch.ProviderRef `json:"provider"`
-	MatchRank   int                    `json:"match_rank"`
+	PlacementID    string                 `json:"placement_id"`
+	BookedAt       time.Time              `json:"booked_at"`
+	Provider       placematch.ProviderRef `json:"provider"`
+	MatchRank      int                    `json:"match_rank"`
+	DecisionReason string                 `json:"decision_reason"`
+	// WishesAndFeelings are the child's as recorded at the booking.
+	WishesAndFeelings *placematch.Wishes `json:"wishes_and_feelings"`
 }
 
 // getDecision shows a run's decision record.
@@ -200,7 +203,8 @@ func (s *Server) getDecision(c *gin.Context) error {
 		ids = append(ids, ct.ID)
 	}
 	if b := d.Booking; b != nil {
-		out.Booking = &bookingOut{PlacementID: b.ID, BookedAt: b.CreatedAt, Provider: b.Provider, MatchRank: b.MatchRank}
+		out.Booking = &bookingOut{PlacementID: b.ID, BookedAt: b.CreatedAt, Provider: b.Provider, MatchRank: b.MatchRank,
+			DecisionReason: b.DecisionReason, WishesAndFeelings: b.Wishes}
 		secs := int64(d.ReferralToBooking.Seconds())
 		out.ReferralToBookingSeconds = &secs
 	}

@@ -85,7 +85,8 @@ func TestContactsAndAnswersOnAMatchRun(t *testing.T) {
 		answers, declines := d["answers"].(map[string]any), d["declines"].(map[string]any)
 		if d["homes_contacted"].(float64) != 2 || answers["declined"].(float64) != 1 || answers["accepted"].(float64) != 1 ||
 			declines["no_vacancy"].(float64) != 1 || d["referral_to_booking_seconds"].(float64) != 7200 ||
-			d["booking"].(map[string]any)["match_rank"].(float64) != 2 {
+			d["booking"].(map[string]any)["match_rank"].(float64) != 2 ||
+			d["booking"].(map[string]any)["decision_reason"] != "The first home had no vacancy after all." {
 			t.Fatalf("decision %v", d)
 		}
 		var actions []string

@@ -81,5 +81,9 @@ func TestWishesAndFeelingsBesideTheRankingNeverScored(t *testing.T) {
 		if w := got["wishes_and_feelings"].(map[string]any); w["text"] != wishes["text"] {
 			t.Fatalf("placement keeps %v", w)
 		}
+		d := e.do("GET", "/api/v1/matches/"+matchID+"/decision", nil).JSON(t)
+		if w := d["booking"].(map[string]any)["wishes_and_feelings"].(map[string]any); w["text"] != wishes["text"] {
+			t.Fatalf("decision record shows %v", w)
+		}
 	})
 }
