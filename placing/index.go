@@ -30,6 +30,7 @@ type index struct {
 	hashes   map[string]string
 	manifest string
 	depth    int
+	maxDepth int // 0: maxManifestDepth
 }
 
 // candidateSet is an immutable view of the providers; searches read it without locks.

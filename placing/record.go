@@ -25,7 +25,8 @@ import (
 // run costs one short row whatever the number of providers.
 
 // maxManifestDepth bounds the deltas since the last full manifest: rebuilding a
-// run's providers reads at most this many manifests.
+// run's providers reads at most this many manifests (index.maxDepth, when set,
+// replaces it).
 const maxManifestDepth = 256
 
 // stateOf returns a provider's state as recorded and its hash.
@@ -70,7 +71,11 @@ func (x *index) record(ctx context.Context, db *store.DB, changed []*placematch.
 	}
 	m := &store.Manifest{ID: store.NewManifestID(), Parent: x.manifest, Depth: x.depth + 1}
 	entries := delta
-	if x.manifest == "" || m.Depth >= maxManifestDepth {
+	limit := maxManifestDepth
+	if x.maxDepth > 0 {
+		limit = x.maxDepth
+	}
+	if x.manifest == "" || m.Depth >= limit {
 		entries = maps.Clone(x.hashes)
 		apply(entries, delta)
 		m.Parent, m.Depth = "", 0

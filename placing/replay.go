@@ -100,8 +100,8 @@ func (s *Service) Replay(ctx context.Context, id string) (*Replay, error) {
 		return nil, placematch.Errorf(placematch.ErrConflict,
 			"The match run was stored before runs recorded what they ranked, so it cannot be replayed")
 	}
-	var rec replayRecord
-	if err := json.Unmarshal(m.Replay, &rec); err != nil {
+	rec, err := decodeRecord(m.Replay)
+	if err != nil {
 		return nil, fmt.Errorf("placing: match run %s replay record: %w", id, err)
 	}
 	byID, _, err := providersAt(ctx, s.Store, rec.Manifest)
@@ -122,10 +122,15 @@ func (s *Service) Replay(ctx context.Context, id string) (*Replay, error) {
 	if err != nil {
 		return nil, fmt.Errorf("placing: match run %s: %w", id, err)
 	}
-	if out.Today, err = s.today(ctx, &rec, then, req, res); err != nil {
+	if out.Today, err = s.today(ctx, rec, then, req, res); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+func decodeRecord(b []byte) (*replayRecord, error) {
+	rec := new(replayRecord)
+	return rec, json.Unmarshal(b, rec)
 }
 
 // request is the matching request the run made.
