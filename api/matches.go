@@ -80,6 +80,7 @@ func (s *Server) replayMatch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	auditRecords(c, r.Group) // it names the group's children, as the run does
 	c.JSON(http.StatusOK, r)
 	return nil
 }

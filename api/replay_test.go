@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"placematch/auth"
@@ -49,7 +50,7 @@ func TestReplayAMatchRunThroughTheAPI(t *testing.T) {
 		}
 		// B is not listed: it rose to rank 1 only because A left.
 		rows := auditRows(t, e.db, "officer-replay")
-		if len(rows) != 1 || rows[0].Action != "match.replay" {
+		if len(rows) != 1 || rows[0].Action != "match.replay" || !slices.Contains(rows[0].ResourceIDs, child) {
 			t.Fatalf("audit rows %+v", rows)
 		}
 

@@ -17,6 +17,8 @@ import (
 // search on today's data beside it.
 type Replay struct {
 	MatchID string `json:"match_id"`
+	// Group is the children the run ranked for, the child first.
+	Group []string `json:"group"`
 	// Identical says the recomputed answer is the stored one byte for byte; Ranked
 	// says so of the ranked part (the matches) alone.
 	Identical       bool      `json:"identical"`
@@ -116,7 +118,7 @@ func (s *Service) Replay(ctx context.Context, id string) (*Replay, error) {
 	if err := run.fill(rec.Group, res); err != nil {
 		return nil, err
 	}
-	out := &Replay{MatchID: m.ID, Identical: bytes.Equal(run.Body, m.Result), GeneratedAt: rec.Now,
+	out := &Replay{MatchID: m.ID, Group: m.Group, Identical: bytes.Equal(run.Body, m.Result), GeneratedAt: rec.Now,
 		ReplayedAt: s.now(), Providers: len(byID), WeightsVersion: res.WeightsVersion, RulesVersion: res.RulesVersion}
 	out.RankedIdentical, err = sameMatches(m.Result, res.Matches)
 	if err != nil {
