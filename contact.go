@@ -32,9 +32,9 @@ const (
 // DeclineReasons lists every decline reason.
 var DeclineReasons = []DeclineReason{DeclineNoVacancy, DeclineNeeds, DeclineHousehold, DeclineOther}
 
-// Contact is one home an officer asked to take the child of a match run, and its
+// HomeContact is one home an officer asked to take the child of a match run, and its
 // answer. The match run is the decision record's spine: the booking cites it too.
-type Contact struct {
+type HomeContact struct {
 	Record
 	MatchID string
 	ChildID string
@@ -67,7 +67,7 @@ type ContactAnswerChange struct {
 
 // MarksUnconfirmed reports whether the answer says the home had no vacancy after
 // all, which makes its recorded availability unconfirmed.
-func (c *Contact) MarksUnconfirmed() bool {
+func (c *HomeContact) MarksUnconfirmed() bool {
 	return c.Answer == AnswerDeclined && c.DeclineReason == DeclineNoVacancy
 }
 
@@ -75,7 +75,7 @@ func (c *Contact) MarksUnconfirmed() bool {
 // answer; a decline reason exactly when declined, and a note when it is other;
 // times neither in the future nor before the run, and an answer not before the
 // contact. Every problem is a field of one *ValidationError.
-func (c *Contact) Validate(now, runAt time.Time) error {
+func (c *HomeContact) Validate(now, runAt time.Time) error {
 	v := &ValidationError{}
 	switch {
 	case c.ContactedAt.IsZero():
@@ -90,7 +90,7 @@ func (c *Contact) Validate(now, runAt time.Time) error {
 	return v.Err()
 }
 
-func (c *Contact) validateAnswer(v *ValidationError, now time.Time) {
+func (c *HomeContact) validateAnswer(v *ValidationError, now time.Time) {
 	CheckOneOf(v, "answer", c.Answer, ContactAnswers)
 	switch {
 	case c.Answer == AnswerDeclined && c.DeclineReason == "":
@@ -117,7 +117,7 @@ func (c *Contact) validateAnswer(v *ValidationError, now time.Time) {
 
 // ApplyAnswer gives the contact an answer at now, or says why it cannot: the
 // answer must be one (not awaiting again) and follow Validate's rules.
-func (c *Contact) ApplyAnswer(a ContactAnswerChange, now time.Time) error {
+func (c *HomeContact) ApplyAnswer(a ContactAnswerChange, now time.Time) error {
 	c.Answer, c.DeclineReason, c.Note, c.AnsweredBy = a.Answer, a.DeclineReason, a.Note, a.AnsweredBy
 	c.AnsweredAt = a.AnsweredAt
 	if c.AnsweredAt == nil {

@@ -14,29 +14,29 @@ func TestContactValidation(t *testing.T) {
 	runAt := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	now := runAt.Add(2 * time.Hour)
 	at := func(d time.Duration) *time.Time { t := runAt.Add(d); return &t }
-	base := func() placematch.Contact {
-		return placematch.Contact{ContactedAt: runAt.Add(time.Hour), Answer: placematch.AnswerDeclined,
+	base := func() placematch.HomeContact {
+		return placematch.HomeContact{ContactedAt: runAt.Add(time.Hour), Answer: placematch.AnswerDeclined,
 			DeclineReason: placematch.DeclineNeeds, AnsweredAt: at(time.Hour)}
 	}
 	for _, tc := range []struct {
 		name, field string
-		change      func(c *placematch.Contact)
+		change      func(c *placematch.HomeContact)
 	}{
-		{"valid", "", func(c *placematch.Contact) {}},
-		{"awaiting", "", func(c *placematch.Contact) {
+		{"valid", "", func(c *placematch.HomeContact) {}},
+		{"awaiting", "", func(c *placematch.HomeContact) {
 			c.Answer, c.DeclineReason, c.AnsweredAt = placematch.AnswerAwaiting, "", nil
 		}},
-		{"no time", "contacted_at", func(c *placematch.Contact) { c.ContactedAt = time.Time{} }},
-		{"before the run", "contacted_at", func(c *placematch.Contact) { c.ContactedAt = runAt.Add(-time.Minute) }},
-		{"in the future", "contacted_at", func(c *placematch.Contact) { c.ContactedAt = now.Add(time.Minute) }},
-		{"unknown answer", "answer", func(c *placematch.Contact) { c.Answer = "perhaps" }},
-		{"declined without reason", "decline_reason", func(c *placematch.Contact) { c.DeclineReason = "" }},
-		{"unknown reason", "decline_reason", func(c *placematch.Contact) { c.DeclineReason = "busy" }},
-		{"reason without decline", "decline_reason", func(c *placematch.Contact) { c.Answer = placematch.AnswerAccepted }},
-		{"other without note", "note", func(c *placematch.Contact) { c.DeclineReason = placematch.DeclineOther }},
-		{"answered before contacted", "answered_at", func(c *placematch.Contact) { c.AnsweredAt = at(30 * time.Minute) }},
-		{"answered in the future", "answered_at", func(c *placematch.Contact) { c.AnsweredAt = at(3 * time.Hour) }},
-		{"awaiting with an answer time", "answered_at", func(c *placematch.Contact) {
+		{"no time", "contacted_at", func(c *placematch.HomeContact) { c.ContactedAt = time.Time{} }},
+		{"before the run", "contacted_at", func(c *placematch.HomeContact) { c.ContactedAt = runAt.Add(-time.Minute) }},
+		{"in the future", "contacted_at", func(c *placematch.HomeContact) { c.ContactedAt = now.Add(time.Minute) }},
+		{"unknown answer", "answer", func(c *placematch.HomeContact) { c.Answer = "perhaps" }},
+		{"declined without reason", "decline_reason", func(c *placematch.HomeContact) { c.DeclineReason = "" }},
+		{"unknown reason", "decline_reason", func(c *placematch.HomeContact) { c.DeclineReason = "busy" }},
+		{"reason without decline", "decline_reason", func(c *placematch.HomeContact) { c.Answer = placematch.AnswerAccepted }},
+		{"other without note", "note", func(c *placematch.HomeContact) { c.DeclineReason = placematch.DeclineOther }},
+		{"answered before contacted", "answered_at", func(c *placematch.HomeContact) { c.AnsweredAt = at(30 * time.Minute) }},
+		{"answered in the future", "answered_at", func(c *placematch.HomeContact) { c.AnsweredAt = at(3 * time.Hour) }},
+		{"awaiting with an answer time", "answered_at", func(c *placematch.HomeContact) {
 			c.Answer, c.DeclineReason = placematch.AnswerAwaiting, ""
 		}},
 	} {

@@ -12,9 +12,9 @@ import (
 	"placematch/placing"
 )
 
-// contactIn is a home an officer contacted from a match run, with its answer if it
+// homeContactIn is a home an officer contacted from a match run, with its answer if it
 // gave one.
-type contactIn struct {
+type homeContactIn struct {
 	Provider      *providerRefIn            `json:"provider"`
 	ContactedAt   *time.Time                `json:"contacted_at"`
 	Answer        *placematch.ContactAnswer `json:"answer"`
@@ -23,7 +23,7 @@ type contactIn struct {
 	AnsweredAt    *time.Time                `json:"answered_at"`
 }
 
-func (in *contactIn) validate(v *placematch.ValidationError) {
+func (in *homeContactIn) validate(v *placematch.ValidationError) {
 	if required(v, "provider", in.Provider) {
 		requiredEnum(v, "provider.kind", in.Provider.Kind, placematch.ProviderKinds)
 		requiredString(v, "provider.id", in.Provider.ID, 36)
@@ -40,8 +40,8 @@ type answerIn struct {
 	AnsweredAt    *time.Time                `json:"answered_at"`
 }
 
-// contactOut is a contact as the API shows it.
-type contactOut struct {
+// homeContactOut is a contact as the API shows it.
+type homeContactOut struct {
 	placematch.Record
 	MatchID       string                   `json:"match_id"`
 	ChildID       string                   `json:"child_id"`
@@ -56,15 +56,15 @@ type contactOut struct {
 	AnsweredBy    string                   `json:"answered_by"`
 }
 
-func contactToOut(c *placematch.Contact) contactOut {
-	return contactOut{Record: c.Record, MatchID: c.MatchID, ChildID: c.ChildID, Provider: c.Provider, MatchRank: c.MatchRank,
+func homeContactToOut(c *placematch.HomeContact) homeContactOut {
+	return homeContactOut{Record: c.Record, MatchID: c.MatchID, ChildID: c.ChildID, Provider: c.Provider, MatchRank: c.MatchRank,
 		ContactedAt: c.ContactedAt, Answer: c.Answer, AnsweredAt: c.AnsweredAt, DeclineReason: c.DeclineReason, Note: c.Note,
 		RecordedBy: c.RecordedBy, AnsweredBy: c.AnsweredBy}
 }
 
 // createContact records a home contacted from a match run.
 func (s *Server) createContact(c *gin.Context) error {
-	var in contactIn
+	var in homeContactIn
 	if err := decodeBody(c.Request, &in); err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Server) createContact(c *gin.Context) error {
 	}
 	auditRecords(c, []string{c.Param("id"), ct.ID})
 	c.Header("Location", "/api/v1/contacts/"+ct.ID)
-	respond(c, http.StatusCreated, ct.Version, contactToOut(ct))
+	respond(c, http.StatusCreated, ct.Version, homeContactToOut(ct))
 	return nil
 }
 
@@ -100,7 +100,7 @@ func (s *Server) getContact(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	respond(c, http.StatusOK, ct.Version, contactToOut(ct))
+	respond(c, http.StatusOK, ct.Version, homeContactToOut(ct))
 	return nil
 }
 
@@ -138,13 +138,13 @@ func (s *Server) answerContact(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	respond(c, http.StatusOK, ct.Version, contactToOut(ct))
+	respond(c, http.StatusOK, ct.Version, homeContactToOut(ct))
 	return nil
 }
 
 // ownContact reads the contact of the route, refusing a carer or provider another
 // home's contact as not found (whose existence is not confirmed); audited.
-func (s *Server) ownContact(c *gin.Context) (*placematch.Contact, error) {
+func (s *Server) ownContact(c *gin.Context) (*placematch.HomeContact, error) {
 	ct, err := s.Placing.Contact(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return nil, err
@@ -170,7 +170,7 @@ func (s *Server) ownContact(c *gin.Context) (*placematch.Contact, error) {
 type decisionOut struct {
 	MatchID                  string                           `json:"match_id"`
 	ChildID                  string                           `json:"child_id"`
-	Contacts                 []contactOut                     `json:"contacts"`
+	Contacts                 []homeContactOut                 `json:"contacts"`
 	HomesContacted           int                              `json:"homes_contacted"`
 	Answers                  map[placematch.ContactAnswer]int `json:"answers"`
 	Declines                 map[placematch.DeclineReason]int `json:"declines"`
@@ -195,11 +195,11 @@ func (s *Server) getDecision(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := decisionOut{MatchID: d.MatchID, ChildID: d.ChildID, Contacts: make([]contactOut, len(d.Contacts)),
+	out := decisionOut{MatchID: d.MatchID, ChildID: d.ChildID, Contacts: make([]homeContactOut, len(d.Contacts)),
 		HomesContacted: d.HomesContacted, Answers: d.Answers, Declines: d.Declines, ReferralAt: d.ReferralAt}
 	ids := []string{d.MatchID, d.ChildID}
 	for i, ct := range d.Contacts {
-		out.Contacts[i] = contactToOut(ct)
+		out.Contacts[i] = homeContactToOut(ct)
 		ids = append(ids, ct.ID)
 	}
 	if b := d.Booking; b != nil {

@@ -110,6 +110,11 @@ func (q *query) nearMissText(c *Candidate, m reason) string {
 			status = string(p.Carer.Status)
 		}
 		return fmt.Sprintf("The carer's approval is %s: would pass if approval were restored.", strings.ReplaceAll(status, "_", " "))
+	case rOfstedInadequate:
+		return fmt.Sprintf("Rated inadequate by Ofsted (inspected %s), below the council's rating gateway: would pass after a better inspection.",
+			ofstedDate(p))
+	case rPending:
+		return "The carer's assessment is in progress: would pass once approved."
 	case rUnavailable:
 		return "Has said it is unavailable: would pass if it confirmed it can take a child."
 	case rTooLate:
@@ -158,10 +163,11 @@ type nearKey struct {
 	status                    placematch.CarerStatus
 }
 
-// keyOf is c's key for rule m, and false when the sentence depends on the
-// distance (beyond the maximum) and is not shared.
+// keyOf is c's key for rule m, and false when the sentence depends on more than
+// the key holds (the distance beyond the maximum, the date of an inspection) and
+// is not shared.
 func keyOf(c *Candidate, m reason) (nearKey, bool) {
-	if m == rBeyondMax {
+	if m == rBeyondMax || m == rOfstedInadequate {
 		return nearKey{}, false
 	}
 	k := nearKey{mask: m, ageMin: c.ageMin, ageMax: c.ageMax, vac: c.vac, plan: c.vacPlan, filled: c.filled,
@@ -170,6 +176,15 @@ func keyOf(c *Candidate, m reason) (nearKey, bool) {
 		k.status = c.P.Carer.Status
 	}
 	return k, true
+}
+
+// ofstedDate is when a unit's or hub's latest rating was given, in words.
+func ofstedDate(p *placematch.Provider) string {
+	_, r, _ := p.OfstedOf()
+	if r.InspectedOn.IsZero() {
+		return "date not recorded"
+	}
+	return r.InspectedOn.Time().Format("2 January 2006")
 }
 
 func yearsText(n int) string {

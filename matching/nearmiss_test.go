@@ -43,6 +43,15 @@ func TestNearMissSentences(t *testing.T) {
 			c.Needs = append(c.Needs, NeedNoPets)
 			b.Carer.Household.Pets = true
 		}, want: []string{CodeHouseholdPets}})
+	cases = append(cases,
+		ruleCase{name: "Ofsted inadequate", kind: placematch.KindHub, setup: func(c *placematch.Child, b, n *placematch.Provider, o *Options) {
+			b.Hub.Ofsted = placematch.OfstedRating{Grade: placematch.OfstedInadequate, InspectedOn: testToday.AddDays(-30)}
+		}, want: []string{CodeOfstedInadequate}},
+		ruleCase{name: "carer in assessment", setup: func(c *placematch.Child, b, n *placematch.Provider, o *Options) {
+			b.Carer.Status = placematch.CarerInAssessment
+		}, want: []string{CodePendingApproval}})
+	want["Ofsted inadequate"] = "Rated inadequate by Ofsted (inspected 24 October 2026), below the council's rating gateway: would pass after a better inspection."
+	want["carer in assessment"] = "The carer's assessment is in progress: would pass once approved."
 	want["high risk not covered by own skills"] = "Its own skills do not cover a high risk: would pass if they did, or as a flag when high-risk skills are not required."
 	want["household pets"] = "Breaks one rule: the household has pets and a child in the group cannot live with pets or has a high risk of harm to animals. Would pass only if that changed."
 	for _, rc := range cases {

@@ -30,7 +30,7 @@ type ContactRequest struct {
 // error on provider.id); the contact is checked by Contact.Validate against the
 // service's clock and the run's. A home that said it had no vacancy after all has
 // its availability marked unconfirmed in the same transaction.
-func (s *Service) RecordContact(ctx context.Context, req ContactRequest) (*placematch.Contact, error) {
+func (s *Service) RecordContact(ctx context.Context, req ContactRequest) (*placematch.HomeContact, error) {
 	run, err := s.Store.GetMatchRun(ctx, req.MatchID)
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func (s *Service) RecordContact(ctx context.Context, req ContactRequest) (*place
 	if err != nil {
 		return nil, err
 	}
-	c := &placematch.Contact{MatchID: run.ID, ChildID: run.ChildID, Provider: p.Ref(), ContactedAt: req.ContactedAt.UTC(),
+	c := &placematch.HomeContact{MatchID: run.ID, ChildID: run.ChildID, Provider: p.Ref(), ContactedAt: req.ContactedAt.UTC(),
 		Answer: req.Answer, DeclineReason: req.DeclineReason, Note: req.Note, AnsweredAt: req.AnsweredAt,
 		RecordedBy: req.RecordedBy}
 	for _, r := range run.Ranked {
@@ -71,7 +71,7 @@ func (s *Service) RecordContact(ctx context.Context, req ContactRequest) (*place
 }
 
 // Contact returns a stored contact.
-func (s *Service) Contact(ctx context.Context, id string) (*placematch.Contact, error) {
+func (s *Service) Contact(ctx context.Context, id string) (*placematch.HomeContact, error) {
 	return s.Store.GetContact(ctx, id)
 }
 
@@ -79,13 +79,13 @@ func (s *Service) Contact(ctx context.Context, id string) (*placematch.Contact, 
 // carer or provider for its own home (the caller checks whose home it is). A "no
 // vacancy after all" marks the home's availability unconfirmed in the same
 // transaction.
-func (s *Service) AnswerContact(ctx context.Context, id string, ifVersion int, a placematch.ContactAnswerChange, source string) (*placematch.Contact, error) {
+func (s *Service) AnswerContact(ctx context.Context, id string, ifVersion int, a placematch.ContactAnswerChange, source string) (*placematch.HomeContact, error) {
 	now := s.now()
 	if a.AnsweredAt != nil {
 		at := a.AnsweredAt.UTC()
 		a.AnsweredAt = &at
 	}
-	_, err := s.Store.AnswerContact(ctx, id, ifVersion, func(c *placematch.Contact) (func(*placematch.Availability), error) {
+	_, err := s.Store.AnswerContact(ctx, id, ifVersion, func(c *placematch.HomeContact) (func(*placematch.Availability), error) {
 		if err := c.ApplyAnswer(a, now); err != nil {
 			return nil, err
 		}
@@ -100,7 +100,7 @@ func (s *Service) AnswerContact(ctx context.Context, id string, ifVersion int, a
 // unconfirmed is the change a contact's answer makes to the home's availability:
 // a home that said it had no vacancy after all is no longer trusted as available
 // until it confirms again (matching flags and down-ranks it); nil otherwise.
-func unconfirmed(c *placematch.Contact, source string, now time.Time) func(*placematch.Availability) {
+func unconfirmed(c *placematch.HomeContact, source string, now time.Time) func(*placematch.Availability) {
 	if !c.MarksUnconfirmed() {
 		return nil
 	}
@@ -118,7 +118,7 @@ func unconfirmed(c *placematch.Contact, source string, now time.Time) func(*plac
 type Decision struct {
 	MatchID  string
 	ChildID  string
-	Contacts []*placematch.Contact
+	Contacts []*placematch.HomeContact
 	// HomesContacted counts the distinct homes contacted.
 	HomesContacted int
 	// Answers counts the contacts by answer, and Declines the declines by reason.

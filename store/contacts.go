@@ -35,15 +35,15 @@ type contactRow struct {
 
 func (contactRow) TableName() string { return "contacts" }
 
-func toContactRow(c *placematch.Contact) contactRow {
+func toContactRow(c *placematch.HomeContact) contactRow {
 	return contactRow{ID: c.ID, MatchID: c.MatchID, ChildID: c.ChildID, ProviderID: c.Provider.ID,
 		ProviderKind: string(c.Provider.Kind), MatchRank: c.MatchRank, ContactedAt: c.ContactedAt, Answer: string(c.Answer),
 		AnsweredAt: c.AnsweredAt, DeclineReason: string(c.DeclineReason), Note: c.Note, RecordedBy: c.RecordedBy,
 		AnsweredBy: c.AnsweredBy, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version}
 }
 
-func (r *contactRow) toContact() *placematch.Contact {
-	return &placematch.Contact{
+func (r *contactRow) toContact() *placematch.HomeContact {
+	return &placematch.HomeContact{
 		Record:  placematch.Record{ID: r.ID, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version},
 		MatchID: r.MatchID, ChildID: r.ChildID,
 		Provider:  placematch.ProviderRef{Kind: placematch.ProviderKind(r.ProviderKind), ID: r.ProviderID, Name: r.ProviderName},
@@ -56,7 +56,7 @@ func (r *contactRow) toContact() *placematch.Contact {
 // CreateContact stores a contact. When unconfirm is set (a home that said it had no
 // vacancy after all), it changes the provider's availability in the same
 // transaction, so the answer and its effect on matching are written together.
-func (db *DB) CreateContact(ctx context.Context, c *placematch.Contact, unconfirm func(*placematch.Availability)) error {
+func (db *DB) CreateContact(ctx context.Context, c *placematch.HomeContact, unconfirm func(*placematch.Availability)) error {
 	now := db.now()
 	c.ID, c.CreatedAt, c.UpdatedAt, c.Version = newID(), now, now, 1
 	err := db.tx(ctx, func(tx *gorm.DB) error {
@@ -78,11 +78,11 @@ func (db *DB) CreateContact(ctx context.Context, c *placematch.Contact, unconfir
 // provider's availability in the same transaction, or nil. An error from fn is returned as it
 // is and nothing is written.
 func (db *DB) AnswerContact(ctx context.Context, id string, ifVersion int,
-	fn func(c *placematch.Contact) (func(*placematch.Availability), error)) (*placematch.Contact, error) {
+	fn func(c *placematch.HomeContact) (func(*placematch.Availability), error)) (*placematch.HomeContact, error) {
 	if !ValidID(id) {
 		return nil, placematch.Errorf(placematch.ErrNotFound, "No contact has id %q", id)
 	}
-	var out *placematch.Contact
+	var out *placematch.HomeContact
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		row, err := db.contactRow(tx, id, true)
 		if err != nil {
@@ -162,7 +162,7 @@ func contactsQuery(q *gorm.DB) *gorm.DB {
 }
 
 // GetContact returns a contact; ErrNotFound when there is none.
-func (db *DB) GetContact(ctx context.Context, id string) (*placematch.Contact, error) {
+func (db *DB) GetContact(ctx context.Context, id string) (*placematch.HomeContact, error) {
 	if !ValidID(id) {
 		return nil, placematch.Errorf(placematch.ErrNotFound, "No contact has id %q", id)
 	}
@@ -175,13 +175,13 @@ func (db *DB) GetContact(ctx context.Context, id string) (*placematch.Contact, e
 
 // ContactsOfRun returns the contacts recorded on a match run, in the order they
 // were made.
-func (db *DB) ContactsOfRun(ctx context.Context, matchID string) ([]*placematch.Contact, error) {
+func (db *DB) ContactsOfRun(ctx context.Context, matchID string) ([]*placematch.HomeContact, error) {
 	var rows []contactRow
 	if err := contactsQuery(db.gorm.WithContext(ctx)).Where("contacts.match_id = ?", matchID).
 		Order("contacts.contacted_at, contacts.id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
-	out := make([]*placematch.Contact, len(rows))
+	out := make([]*placematch.HomeContact, len(rows))
 	for i := range rows {
 		out[i] = rows[i].toContact()
 	}
