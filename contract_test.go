@@ -52,6 +52,7 @@ func TestContractRoutes(t *testing.T) {
 		"/api/v1/matches/{id}/replay":   {"POST"},
 		"/api/v1/matches/{id}/contacts": {"POST"},
 		"/api/v1/matches/{id}/decision": {"GET"},
+		"/api/v1/contacts":              {"GET"},
 		"/api/v1/contacts/{id}":         {"GET"},
 		"/api/v1/contacts/{id}/answer":  {"PUT"},
 	}

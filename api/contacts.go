@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"placematch"
 	"placematch/auth"
 	"placematch/placing"
+	"placematch/store"
 )
 
 // homeContactIn is a home an officer contacted from a match run, with its answer if it
@@ -211,4 +214,39 @@ func (s *Server) getDecision(c *gin.Context) error {
 	auditRecords(c, ids)
 	c.JSON(http.StatusOK, out)
 	return nil
+}
+
+// listContacts lists contacts: officers see every home's (filtered by provider_id
+// and answer); a carer sees only its own home's and a provider only its own units'.
+func (s *Server) listContacts(c *gin.Context) error {
+	f := store.ContactFilter{}
+	if id := c.Query("provider_id"); id != "" {
+		f.ProviderIDs = []string{id}
+	}
+	switch p := principal(c); p.Role {
+	case auth.Carer:
+		f.ProviderIDs = ownOnly(f.ProviderIDs, []string{p.CarerID})
+	case auth.Provider:
+		f.ProviderIDs = ownOnly(f.ProviderIDs, p.UnitIDs)
+	}
+	return listPage(c, listing[*placematch.HomeContact]{
+		params: []string{"provider_id", "answer"},
+		filters: func(v *placematch.ValidationError) {
+			f.Answer = queryEnum(c, v, "answer", placematch.ContactAnswers)
+		},
+		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.HomeContact], error) {
+			f.Limit, f.Cursor = limit, cursor
+			return s.Placing.Contacts(ctx, f)
+		},
+		show: func(ct *placematch.HomeContact) any { return homeContactToOut(ct) },
+	})
+}
+
+// ownOnly narrows asked (nil: every home) to the caller's own homes. It never
+// returns nil, which would mean every home.
+func ownOnly(asked, own []string) []string {
+	if asked == nil {
+		return append([]string{}, own...)
+	}
+	return slices.DeleteFunc(append([]string{}, asked...), func(id string) bool { return !slices.Contains(own, id) })
 }

@@ -66,6 +66,25 @@ func TestContactsAndAnswersOnAMatchRun(t *testing.T) {
 
 		carerB := e.bearer(auth.Principal{Subject: "carer-b", Role: auth.Carer, CarerID: b})
 		carerA := e.bearer(auth.Principal{Subject: "carer-a", Role: auth.Carer, CarerID: a})
+		ids := func(r resp) []string {
+			t.Helper()
+			wantStatus(t, r, 200)
+			var out []string
+			for _, it := range r.JSON(t)["items"].([]any) {
+				out = append(out, it.(map[string]any)["id"].(string))
+			}
+			return out
+		}
+		if got := ids(e.do("GET", "/api/v1/contacts?answer=awaiting", nil, "Authorization", carerB)); !slices.Equal(got, []string{cb}) {
+			t.Fatalf("carer B's contacts awaiting: %v", got)
+		}
+		if got := ids(e.do("GET", "/api/v1/contacts?provider_id="+b, nil, "Authorization", carerA)); len(got) != 0 {
+			t.Fatalf("carer A sees another home's contacts: %v", got)
+		}
+		if got := ids(e.do("GET", "/api/v1/contacts?answer=declined", nil, "Authorization", officer)); len(got) != 1 {
+			t.Fatalf("officer's declined contacts: %v", got)
+		}
+		wantProblem(t, e.do("GET", "/api/v1/contacts?answer=maybe", nil), 422, "answer")
 		yes := map[string]any{"answer": "accepted", "note": "We can take her tonight."}
 		wantProblem(t, e.do("PUT", "/api/v1/contacts/"+cb+"/answer", yes, "Authorization", carerA, "If-Match", `"1"`), 404, "")
 		wantProblem(t, e.do("PUT", "/api/v1/contacts/"+cb+"/answer", yes, "Authorization", carerB), 428, "")
@@ -93,11 +112,12 @@ func TestContactsAndAnswersOnAMatchRun(t *testing.T) {
 		for _, ev := range auditRows(t, e.db, "officer-calls") {
 			actions = append(actions, fmt.Sprintf("%s %d", ev.Action, ev.Status))
 		}
-		want := append(slices.Repeat([]string{"contact.create 422"}, 9), "contact.create 201", "contact.create 201", "decision.read 200")
+		want := append(slices.Repeat([]string{"contact.create 422"}, 9), "contact.create 201", "contact.create 201",
+			"contact.list 200", "decision.read 200")
 		if !slices.Equal(actions, want) {
 			t.Fatalf("officer's trail %v", actions)
 		}
-		if rows := auditRows(t, e.db, "carer-b"); len(rows) != 4 || rows[3].Action != "contact.read" {
+		if rows := auditRows(t, e.db, "carer-b"); len(rows) != 5 || rows[0].Action != "contact.list" || rows[4].Action != "contact.read" {
 			t.Fatalf("carer's trail %+v", rows)
 		}
 	})

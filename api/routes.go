@@ -63,6 +63,7 @@ func (s *Server) routes(metrics gin.HandlerFunc) []route {
 		{post, "/api/v1/matches/:id/contacts", s.createContact, policy{roles: officers, action: "contact.create", resource: "match"}},
 		{get, "/api/v1/matches/:id/decision", s.getDecision, policy{roles: officers, action: "decision.read", resource: "match"}},
 		// A carer or provider reads and answers a contact about its own home (ownContact).
+		{get, "/api/v1/contacts", s.listContacts, policy{roles: answerers, action: "contact.list", resource: "contact"}},
 		{get, "/api/v1/contacts/:id", s.getContact, policy{roles: answerers, action: "contact.read", resource: "contact"}},
 		{put, "/api/v1/contacts/:id/answer", s.answerContact, policy{roles: answerers, action: "contact.answer", resource: "contact"}},
 

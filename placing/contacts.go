@@ -172,3 +172,8 @@ func (s *Service) Decision(ctx context.Context, matchID string) (*Decision, erro
 	}
 	return d, nil
 }
+
+// Contacts lists contacts; a carer or provider passes its own homes in the filter.
+func (s *Service) Contacts(ctx context.Context, f store.ContactFilter) (store.Page[*placematch.HomeContact], error) {
+	return s.Store.ListContacts(ctx, f)
+}

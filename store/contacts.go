@@ -187,3 +187,46 @@ func (db *DB) ContactsOfRun(ctx context.Context, matchID string) ([]*placematch.
 	}
 	return out, nil
 }
+
+// ContactFilter narrows ListContacts. ProviderIDs, when not nil, keeps the contacts
+// of those homes only (an empty list keeps none).
+type ContactFilter struct {
+	ProviderIDs []string
+	Answer      string
+	Limit       int
+	Cursor      string
+}
+
+// ListContacts returns one page of contacts in id order (the order they were
+// recorded).
+func (db *DB) ListContacts(ctx context.Context, f ContactFilter) (Page[*placematch.HomeContact], error) {
+	q := contactsQuery(db.gorm.WithContext(ctx))
+	if f.ProviderIDs != nil {
+		q = q.Where("contacts.provider_id IN ?", append([]string{""}, f.ProviderIDs...)) // never an empty IN list
+	}
+	if f.Answer != "" {
+		q = q.Where("contacts.answer = ?", f.Answer)
+	}
+	if f.Limit <= 0 {
+		f.Limit = DefaultLimit
+	}
+	if f.Limit > MaxLimit {
+		return Page[*placematch.HomeContact]{}, placematch.Invalid("limit", "must be between 1 and %d", MaxLimit)
+	}
+	if f.Cursor != "" {
+		after, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return Page[*placematch.HomeContact]{}, err
+		}
+		q = q.Where("contacts.id > ?", after)
+	}
+	var rows []contactRow
+	if err := q.Order("contacts.id").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+		return Page[*placematch.HomeContact]{}, translate(err)
+	}
+	items := make([]*placematch.HomeContact, len(rows))
+	for i := range rows {
+		items[i] = rows[i].toContact()
+	}
+	return cut(items, f.Limit, func(c *placematch.HomeContact) string { return c.ID }), nil
+}
