@@ -185,7 +185,10 @@ func (s *Service) today(ctx context.Context, rec *replayRecord, then *candidateS
 		WeightsChanged: cur.WeightsVersion != res.WeightsVersion, RulesChanged: cur.RulesVersion != res.RulesVersion,
 		Children: childrenChanged(rec.Group, group), Changes: []Change{}}
 	d := differ{then: then, now: set, thenReq: req, nowReq: nreq, thenOpt: rec.Options, nowOpt: opt,
-		limit: len(res.Matches)}
+		limit: rec.Options.Limit}
+	if d.limit <= 0 {
+		d.limit = matching.DefaultLimit
+	}
 	t.Changes = d.changes(res.Matches, cur.Matches)
 	return t, nil
 }
