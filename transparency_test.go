@@ -45,7 +45,7 @@ func TestTransparencyRecordNamesEveryRuleAndFactor(t *testing.T) {
 	}
 	want[matching.DefaultWeightsVersion] = "matching.DefaultWeightsVersion"
 	want[matching.DefaultPolicyVersion] = "matching.DefaultPolicyVersion"
-	for v, from := range stringConsts(t, "matching", "Code", "Flag") {
+	for v, from := range stringConsts(t, "matching", "Code", "Flag", "Band") {
 		want[v] = from
 	}
 	for v, from := range stringConsts(t, "placing", "Reason") {

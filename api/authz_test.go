@@ -54,6 +54,8 @@ var access = map[string]string{
 	"GET /api/v1/contacts":                  "placement_officer carer provider",
 	"GET /api/v1/contacts/:id":              "placement_officer carer provider",
 	"PUT /api/v1/contacts/:id/answer":       "placement_officer carer provider",
+	"POST /api/v1/allocations":              "placement_officer",
+	"GET /api/v1/allocations/:id":           "placement_officer",
 	"GET /api/v1/placements":                "placement_officer",
 	"POST /api/v1/placements":               "placement_officer",
 	"GET /api/v1/placements/:id":            "placement_officer",

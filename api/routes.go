@@ -66,6 +66,8 @@ func (s *Server) routes(metrics gin.HandlerFunc) []route {
 		{get, "/api/v1/contacts", s.listContacts, policy{roles: answerers, action: "contact.list", resource: "contact"}},
 		{get, "/api/v1/contacts/:id", s.getContact, policy{roles: answerers, action: "contact.read", resource: "contact"}},
 		{put, "/api/v1/contacts/:id/answer", s.answerContact, policy{roles: answerers, action: "contact.answer", resource: "contact"}},
+		{post, "/api/v1/allocations", s.createAllocation, policy{roles: officers, action: "allocation.run", resource: "allocation"}},
+		{get, "/api/v1/allocations/:id", s.getAllocation, policy{roles: officers, action: "allocation.read", resource: "allocation"}},
 
 		{get, "/api/v1/placements", s.listPlacements, policy{roles: officers, action: "placement.list", resource: "placement"}},
 		{post, "/api/v1/placements", s.createPlacement, policy{roles: officers, action: "placement.create", resource: "placement"}},

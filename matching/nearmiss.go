@@ -29,9 +29,10 @@ type NearMiss struct {
 
 // noNearMiss are the rules no change to the provider, or to the officer's search,
 // should be offered for: the child's safety (locations to avoid), the law on age
-// (no supported accommodation under 16), a female-only unit, and the child's
-// unreadable avoid-areas, which exclude every provider alike.
-const noNearMiss = rUnder16 | rFemaleOnly | rAvoidArea | rAreasUnreadable | rOutsideSearch
+// (no supported accommodation under 16, no children's home from 18, foster care
+// from 18 only staying put), a female-only unit, and the child's unreadable
+// avoid-areas, which exclude every provider alike.
+const noNearMiss = rUnder16 | rCareLeaverHub | rNotStayingPut | rFemaleOnly | rAvoidArea | rAreasUnreadable | rOutsideSearch
 
 // nearMissable reports whether a rule mask is a near miss: exactly one rule, and
 // one a change could meet.
@@ -102,6 +103,9 @@ func (q *query) nearMissText(c *Candidate, m reason) string {
 		return fmt.Sprintf("%s outside the approved age range (ages %d–%d): would pass if the approval were changed.",
 			upperFirst(yearsText(years)), c.ageMin, c.ageMax)
 	case rPlacementType:
+		if c.kind != kindCarer {
+			return "Does not take the placement type asked for: would pass if it declared that type."
+		}
 		return "Outside the terms of approval: an emergency placement for up to 6 working days is possible " +
 			"(Care Planning Regulations 2010 reg 23), or the terms of approval could be changed."
 	case rNotApproved:
@@ -113,6 +117,10 @@ func (q *query) nearMissText(c *Candidate, m reason) string {
 	case rOfstedInadequate:
 		return fmt.Sprintf("Rated inadequate by Ofsted (inspected %s), below the council's rating gateway: would pass after a better inspection.",
 			ofstedDate(p))
+	case rNotConnected:
+		return "Approved as a connected person for other named children: would pass if the approval named every child of the group."
+	case rTempExpired:
+		return "Its temporary approval as a connected person ends before the placement is needed: would pass if extended (Care Planning Regulations 2010 reg 25) or fully approved."
 	case rPending:
 		return "The carer's assessment is in progress: would pass once approved."
 	case rUnavailable:

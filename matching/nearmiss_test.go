@@ -112,3 +112,43 @@ func TestNearMissesAreTheNearest(t *testing.T) {
 		t.Fatalf("without the list: %+v", quiet.NearMisses)
 	}
 }
+
+// The kinship and care-leaver rules: a connected person for another child and an
+// expired temporary approval say what would change; a hub for an 18-year-old and
+// a carer a care leaver never lived with say nothing (no change to the home could).
+func TestNearMissesForKinshipAndCareLeavers(t *testing.T) {
+	nearOf := func(r Result, id string) string {
+		for _, e := range r.Excluded {
+			if e.Provider.ID == id {
+				return e.NearMiss
+			}
+		}
+		t.Fatalf("%s not excluded: %+v", id, r.Excluded)
+		return ""
+	}
+	other := newChild("c2", 12)
+	if got := nearOf(rank(t, request(other), Options{}, kinCarer("kin", "c1")), "kin"); got !=
+		"Approved as a connected person for other named children: would pass if the approval named every child of the group." {
+		t.Errorf("not connected: %q", got)
+	}
+	kin := kinCarer("kin", "c1")
+	kin.Carer.TemporaryApproval = &placematch.TemporaryApproval{ApprovedOn: testToday.AddDays(-100), ExpiresOn: testToday.AddDays(-1)}
+	if got := nearOf(rank(t, request(newChild("c1", 12)), Options{}, kin), "kin"); got !=
+		"Its temporary approval as a connected person ends before the placement is needed: would pass if extended (Care Planning Regulations 2010 reg 25) or fully approved." {
+		t.Errorf("temporary approval expired: %q", got)
+	}
+	adult := newChild("c3", 19)
+	hub := newHub("hub", north(norwich, 5), "clinical_psychology")
+	carer := newCarer("carer", 3)
+	carer.AgeMax = 21
+	r := rank(t, request(adult), Options{}, hub, carer)
+	if got := exclusionOf(r, "hub"); !slices.Contains(got, CodeCareLeaverHub) {
+		t.Fatalf("hub for an 18-year-old: %v", got)
+	}
+	if got := exclusionOf(r, "carer"); !slices.Equal(got, []string{CodeNotStayingPut}) {
+		t.Fatalf("carer for a care leaver: %v", got)
+	}
+	if nearOf(r, "hub") != "" || nearOf(r, "carer") != "" || len(r.NearMisses) != 0 {
+		t.Errorf("near misses offered: %+v", r.NearMisses)
+	}
+}

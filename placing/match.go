@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"placematch"
@@ -120,8 +122,29 @@ func (s *Service) Run(ctx context.Context, id string) (*store.MatchRun, error) {
 // links through other siblings (placematch.Siblings and AwaitingGroup, which the
 // store's booking applies to the locked rows too).
 func (s *Service) group(ctx context.Context, child *placematch.Child) ([]*placematch.Child, error) {
+	return s.groupOf(ctx, child, nil)
+}
+
+// groupOf is group with the children already read (by id) looked up before the
+// store is asked for the others.
+func (s *Service) groupOf(ctx context.Context, child *placematch.Child, known map[string]*placematch.Child) ([]*placematch.Child, error) {
 	sibs, err := placematch.Siblings(child, func(ids []string) ([]*placematch.Child, error) {
-		return s.Store.ChildrenByIDs(ctx, ids)
+		var found []*placematch.Child
+		var missing []string
+		for _, id := range ids {
+			if c, ok := known[id]; ok {
+				found = append(found, c)
+			} else {
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) == 0 {
+			return found, nil
+		}
+		more, err := s.Store.ChildrenByIDs(ctx, missing)
+		found = append(found, more...)
+		slices.SortFunc(found, func(a, b *placematch.Child) int { return strings.Compare(a.ID, b.ID) })
+		return found, err // in id order, as the store gives them
 	})
 	if err != nil {
 		return nil, err
@@ -143,11 +166,7 @@ func (s *Service) options(opt matching.Options) matching.Options {
 // without being listed, so that considered = eligible + excluded_count whether or
 // not the grid narrowed the search. A run and its replay both rank here.
 func rankOn(set *candidateSet, req matching.Request, w matching.Weights, opt matching.Options) matching.Result {
-	opt.Hubs = set.hubs
-	cands := set.all
-	if home, km, ok := matching.SearchCircle(req, opt); ok {
-		cands = set.within(home, km) // the group's circle, whichever sibling was asked for
-	}
+	cands := set.candidates(req, &opt)
 	res := matching.Rank(req, cands, w, opt)
 	if len(cands) < len(set.all) {
 		if outside := set.ofKinds(opt.Kinds) - res.Considered; outside > 0 {
@@ -160,6 +179,24 @@ func rankOn(set *candidateSet, req matching.Request, w matching.Weights, opt mat
 		}
 	}
 	return res
+}
+
+// searchSet sets the service's part of a search's options (options) and the set's
+// hubs, and returns the candidates the search ranks: the group's circle from the
+// grid when a maximum distance applies, whichever sibling was asked for, or else
+// every live provider. A run, its replay (rankOn) and an allocation take the same.
+func (s *Service) searchSet(set *candidateSet, req matching.Request, opt *matching.Options) []matching.Candidate {
+	*opt = s.options(*opt)
+	return set.candidates(req, opt)
+}
+
+// candidates sets the set's hubs in opt and returns the candidates a search ranks.
+func (set *candidateSet) candidates(req matching.Request, opt *matching.Options) []matching.Candidate {
+	opt.Hubs = set.hubs
+	if home, km, ok := matching.SearchCircle(req, *opt); ok {
+		return set.within(home, km)
+	}
+	return set.all
 }
 
 // inputHash identifies what a run was computed from: the records (by id and
