@@ -278,4 +278,3 @@ func TestBookingErrorsAreLinkedToTheFields(t *testing.T) {
 		})
 	}
 }
-
