@@ -430,8 +430,9 @@ type placementRow struct {
 }
 
 type placementsData struct {
-	Rows     []placementRow
-	Status   string
+	Rows      []placementRow
+	Reference string
+	Status    string
 	Statuses []placematch.PlacementStatus
 	Next     string
 }
@@ -474,13 +475,26 @@ func (s *Server) placements(w http.ResponseWriter, r *http.Request, p *Person) {
 	if status == "" {
 		status = string(placematch.PlacementActive)
 	}
-	data := placementsData{Status: status, Statuses: placematch.PlacementStatuses}
+	data := placementsData{Status: status, Statuses: placematch.PlacementStatuses, Reference: strings.TrimSpace(q.Get("reference"))}
 	if !placematch.OneOf(placematch.PlacementStatus(status), placematch.PlacementStatuses) {
 		errs, code, _ := formErrors(placematch.Invalid("status", "must be one of active, ended, cancelled"), nil)
 		s.render(w, r, code, "placements", view{Title: "Placements", Section: "placements", Errors: errs, Data: data})
 		return
 	}
-	page, err := s.Store.ListPlacements(r.Context(), store.PlacementFilter{Status: status, Limit: 100, Cursor: q.Get("cursor")})
+	f := store.PlacementFilter{Status: status, Limit: 100, Cursor: q.Get("cursor")}
+	if data.Reference != "" {
+		children, err := s.Store.ListChildren(r.Context(), store.ChildFilter{Reference: data.Reference, Limit: 1})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if len(children.Items) == 0 {
+			s.render(w, r, http.StatusOK, "placements", view{Title: "Placements", Section: "placements", Data: data})
+			return
+		}
+		f.ChildID = children.Items[0].ID
+	}
+	page, err := s.Store.ListPlacements(r.Context(), f)
 	if err != nil {
 		if errs, code, ok := formErrors(err, map[string]string{"cursor": "status"}); ok {
 			s.render(w, r, code, "placements", view{Title: "Placements", Section: "placements", Errors: errs, Data: data})
@@ -494,7 +508,7 @@ func (s *Server) placements(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	if page.NextCursor != "" {
-		data.Next = "/placements?" + url.Values{"status": {status}, "cursor": {page.NextCursor}}.Encode()
+		data.Next = "/placements?" + url.Values{"status": {status}, "reference": {data.Reference}, "cursor": {page.NextCursor}}.Encode()
 	}
 	s.audit(r, p, "placement.list", "placement", "", nil, http.StatusOK)
 	s.render(w, r, http.StatusOK, "placements", view{Title: "Placements", Section: "placements", Data: data})

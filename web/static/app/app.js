@@ -27,6 +27,6 @@ if (search) {
       if (count) count.textContent = String(inGroup)
       shown += inGroup
     })
-    if (status) status.textContent = q === '' ? '' : shown + ' excluded providers match “' + input.value.trim() + '”'
+    if (status) status.textContent = q === '' ? '' : shown + ' excluded ' + (shown === 1 ? 'home matches' : 'homes match') + ' “' + input.value.trim() + '”.'
   })
 }
