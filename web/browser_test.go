@@ -81,8 +81,9 @@ type axeViolation struct {
 }
 
 // check runs axe-core's WCAG 2.2 A and AA rules on the page shown and fails the
-// test on any violation; it saves a screenshot as name when asked to.
-func (j *journey) check(name string) {
+// test on any violation; it saves a screenshot of the window as name when asked
+// to, scrolled to at (a CSS selector) when one is given.
+func (j *journey) check(name string, at ...string) {
 	j.t.Helper()
 	loc := j.location()
 	if err := chromedp.Do(j.ctx, chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
@@ -107,7 +108,12 @@ func (j *journey) check(name string) {
 	}
 	j.pages = append(j.pages, name)
 	if j.shots {
-		png, err := chromedp.Run(j.ctx, chromedp.FullScreenshot(100))
+		if len(at) > 0 {
+			if err := chromedp.Do(j.ctx, chromedp.ScrollIntoView(chromedp.CSS(at[0]))); err != nil {
+				j.t.Fatalf("%s: scroll to %s: %v", name, at[0], err)
+			}
+		}
+		png, err := chromedp.Run(j.ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			j.t.Fatalf("%s: screenshot: %v", name, err)
 		}
@@ -297,6 +303,13 @@ func (j *journey) walk(child *placematch.Child, expected placematch.ProviderRef)
 	runPath := j.location()
 	j.check("04-matches")
 
+	j.click("#compare-1")
+	j.click("#compare-2")
+	j.follow(`form[action$="/compare"] button[type=submit]`, 200)
+	j.wantText("h1", "Compare 2 homes")
+	j.check("04-compare")
+	j.open(runPath)
+
 	j.typeInto("#q", expected.Name)
 	if j.js { // the list filters itself as the officer types
 		if err := chromedp.Do(j.ctx, chromedp.WaitVisible(chromedp.CSS(`details[open] [data-provider-name="`+expected.Name+`"]`))); err != nil {
@@ -308,7 +321,7 @@ func (j *journey) walk(child *placematch.Child, expected placematch.ProviderRef)
 	if j.count(`details[open] [data-provider-name="`+expected.Name+`"]`) == 0 {
 		t.Fatalf("the search for %q does not show it under an open reason", expected.Name)
 	}
-	j.check("05-why-not")
+	j.check("05-why-not", "#why-not")
 
 	j.follow(`a[href$="/book?rank=2"]`, 200)
 	j.wantText("h1", "Book ")
@@ -376,7 +389,7 @@ func (j *journey) walk(child *placematch.Child, expected placematch.ProviderRef)
 		pl.MatchID != strings.TrimPrefix(runPath, "/matches/") {
 		t.Fatalf("the placement as stored: %+v", pl)
 	}
-	if !slices.Contains(j.pages, "05-why-not") || len(j.pages) != 15 {
+	if !slices.Contains(j.pages, "05-why-not") || len(j.pages) != 16 {
 		t.Fatalf("pages checked: %v", j.pages)
 	}
 }

@@ -68,9 +68,9 @@ type site struct {
 
 // demoPeople are an officer and a commissioner, as serve --demo offers them.
 var demoPeople = []web.DemoPerson{
-	{Key: "officer", Label: "Sam Okafor, placement officer", Hint: "Finds and books homes.",
+	{Key: "officer", Label: "Sam Okafor", Hint: "Finds and books homes.",
 		Principal: auth.Principal{Subject: "demo-officer", Role: auth.PlacementOfficer}},
-	{Key: "commissioner", Label: "Priya Shah, commissioner", Hint: "Reads the reports.",
+	{Key: "commissioner", Label: "Priya Shah", Hint: "Reads the reports.",
 		Principal: auth.Principal{Subject: "demo-commissioner", Role: auth.Commissioner}},
 }
 

@@ -291,6 +291,39 @@ func (s *Server) printRun(w http.ResponseWriter, r *http.Request, p *Person) {
 			PrintedAt: s.now(), Weights: sortedWeights(run.Weights)}})
 }
 
+type compareData struct {
+	Run     *shownRun
+	Chosen  []matching.Match
+	Factors []string
+}
+
+// compare shows two or three ranked homes of a run side by side.
+func (s *Server) compare(w http.ResponseWriter, r *http.Request, p *Person) {
+	run, err := s.loadRun(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := compareData{Run: run}
+	for _, raw := range r.URL.Query()["rank"] {
+		if m, ok := rankOf(run, raw); ok && !slices.ContainsFunc(d.Chosen, func(c matching.Match) bool { return c.Rank == m.Rank }) {
+			d.Chosen = append(d.Chosen, m)
+		}
+	}
+	if len(d.Chosen) < 2 || len(d.Chosen) > 3 {
+		errs, status, _ := formErrors(placematch.Invalid("rank", "Choose two or three homes to compare"), map[string]string{"rank": "compare-1"})
+		groups, found := whyNot(run.Result, "")
+		s.render(w, r, status, "matches", view{Title: "Matches for " + run.Child.Reference, Section: "queue", Errors: errs,
+			Data: matchesData{Run: run, WhyNot: groups, Found: found, Ranked: run.Matches, Excluded: run.ExcludedCount}})
+		return
+	}
+	for _, f := range d.Chosen[0].Factors {
+		d.Factors = append(d.Factors, f.Name)
+	}
+	s.audit(r, p, "match.compare", "match", run.MatchID, run.Record.Group, http.StatusOK)
+	s.render(w, r, http.StatusOK, "compare", view{Title: "Compare homes for " + run.Child.Reference, Section: "queue", Data: d})
+}
+
 type printData struct {
 	matchesData
 	PrintedAt time.Time

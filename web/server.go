@@ -88,6 +88,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /children/{id}/matches", officer(s.runMatch))
 	mux.Handle("GET /matches/{id}", officer(s.matches))
 	mux.Handle("GET /matches/{id}/print", officer(s.printRun))
+	mux.Handle("GET /matches/{id}/compare", officer(s.compare))
 	mux.Handle("GET /matches/{id}/book", officer(s.bookForm))
 	mux.Handle("POST /matches/{id}/book", officer(s.book))
 	mux.Handle("GET /placements", officer(s.placements))
