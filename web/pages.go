@@ -466,8 +466,8 @@ type placementsData struct {
 	Rows      []placementRow
 	Reference string
 	Status    string
-	Statuses []placematch.PlacementStatus
-	Next     string
+	Statuses  []placematch.PlacementStatus
+	Next      string
 }
 
 // names fills in the children's references and the providers' names.
