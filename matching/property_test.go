@@ -39,9 +39,10 @@ func TestRulesAgreeWithOracle(t *testing.T) {
 			}
 			got[m.Provider.ID] = nil
 		}
-		if len(got) != res.Considered || res.ExcludedCount != len(res.Excluded) {
-			t.Fatalf("iteration %d: %d seen, considered %d, excluded %d/%d", it, len(got),
-				res.Considered, res.ExcludedCount, len(res.Excluded))
+		if len(got) != res.Considered || res.ExcludedCount != len(res.Excluded) ||
+			res.Eligible != len(res.Matches) || res.Considered != res.Eligible+res.ExcludedCount {
+			t.Fatalf("iteration %d: %d seen, considered %d, eligible %d/%d, excluded %d/%d", it, len(got),
+				res.Considered, res.Eligible, len(res.Matches), res.ExcludedCount, len(res.Excluded))
 		}
 		summary := map[string]int{}
 		for _, p := range w.provs {

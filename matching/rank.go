@@ -30,6 +30,7 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 
 	res.Considered = st.considered
 	res.ExcludedCount = st.excluded
+	res.Eligible = st.considered - st.excluded
 	for i, n := range st.counts {
 		if n > 0 {
 			res.ExcludedSummary[ReasonCodes[i].Code] = n

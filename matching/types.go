@@ -77,8 +77,12 @@ type Result struct {
 	// two codes counts under both, so the counts can add up to more than
 	// ExcludedCount. Codes nobody breached are absent.
 	ExcludedSummary map[string]int `json:"excluded_summary"`
-	// Considered counts the candidates of the requested kinds that were checked.
+	// Considered counts the candidates of the requested kinds, each once. Every one
+	// of them is either eligible or excluded: Considered = Eligible + ExcludedCount.
 	Considered int `json:"considered"`
+	// Eligible counts the candidates that passed every hard rule; Matches are the
+	// best Options.Limit of them.
+	Eligible int `json:"eligible"`
 	// ExcludedCount counts the excluded providers, each once.
 	ExcludedCount int `json:"excluded_count"`
 	// WeightsVersion names the weights the scores were computed with, so that a

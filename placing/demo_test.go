@@ -30,7 +30,7 @@ func TestDemoGroupsSearchAsOneAndTopMatchesFitTheHousehold(t *testing.T) {
 			svc := &placing.Service{Store: db, Now: db.Now, AreaConfigured: true}
 			w := loadWorld(t, db)
 			today := placematch.DateOf(storetest.Clock)
-			groups, checked := 0, 0
+			groups, checked, narrowed := 0, 0, 0
 			for _, c := range w.children {
 				if c.Status != placematch.ChildAwaiting {
 					continue
@@ -38,6 +38,15 @@ func TestDemoGroupsSearchAsOneAndTopMatchesFitTheHousehold(t *testing.T) {
 				group := w.awaitingGroup(c)
 				run, err := svc.Match(ctx, placing.MatchRequest{ChildID: c.ID, Options: matching.Options{Limit: 3}})
 				must(t, err)
+				// Every provider is counted once, as eligible or excluded, whether or
+				// not the child's maximum distance narrowed the search to a circle.
+				if run.Considered != len(w.providers) || run.Considered != run.Eligible+run.ExcludedCount {
+					t.Fatalf("%s: considered %d (of %d providers), eligible %d, excluded %d: the counts do not add up",
+						c.Reference, run.Considered, len(w.providers), run.Eligible, run.ExcludedCount)
+				}
+				if c.MaxDistanceKM != nil {
+					narrowed++
+				}
 				if !slices.Equal(sortedIDs(group), sortedIDs(w.childrenByID(run.Group))) {
 					t.Fatalf("%s: run group %v, want %v", c.Reference, run.Group, sortedIDs(group))
 				}
@@ -60,8 +69,9 @@ func TestDemoGroupsSearchAsOneAndTopMatchesFitTheHousehold(t *testing.T) {
 					checked++
 				}
 			}
-			if groups < 5 || checked < 50 {
-				t.Fatalf("only %d sibling groups and %d top matches checked: the demo no longer tests this", groups, checked)
+			if groups < 5 || checked < 50 || narrowed < 3 {
+				t.Fatalf("only %d sibling groups, %d top matches and %d searches within a maximum distance checked: the demo no longer tests this",
+					groups, checked, narrowed)
 			}
 		})
 	}

@@ -96,7 +96,9 @@ func (s *Service) group(ctx context.Context, child *placematch.Child) ([]*placem
 
 // rank ranks the index's providers for a group. When a maximum distance applies,
 // only the providers inside it are taken from the grid; the others of the requested
-// kinds are counted as outside_search_radius without being listed.
+// kinds are counted as considered and excluded (outside_search_radius) without being
+// listed, so that considered = eligible + excluded_count whether or not the grid
+// narrowed the search.
 func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.Options) (matching.Result, error) {
 	set, err := s.index.current(ctx, s.Store, s.FullReloadAfter, s.now())
 	if err != nil {
@@ -115,6 +117,7 @@ func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.O
 			}
 			res.ExcludedSummary[matching.CodeOutsideSearchRadius] += outside
 			res.ExcludedCount += outside
+			res.Considered += outside
 		}
 	}
 	return res, nil

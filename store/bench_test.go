@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"fmt"
 	"sync"
 	"testing"
@@ -144,6 +145,37 @@ func BenchmarkProviderChangesFullLoad(b *testing.B) {
 				got, _, err := db.ProviderChanges(ctx, store.ChangeCursor{})
 				if err != nil || len(got) != providers {
 					b.Fatalf("%d providers, %v", len(got), err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSaveMatchRun stores a match run whose answer is about 40 KB of JSON, the
+// size of a default answer (ten matches, no full "why not" list), on each engine.
+// Run with -benchmem: compressing the answer must not allocate a compressor per run.
+func BenchmarkSaveMatchRun(b *testing.B) {
+	var shown bytes.Buffer
+	shown.WriteString(`{"matches":[`)
+	for i := range 400 {
+		if i > 0 {
+			shown.WriteByte(',')
+		}
+		fmt.Fprintf(&shown, `{"rank":%d,"provider":{"kind":"carer","id":"%032d"},"reasons":["Within 20 miles of home","Covers trauma"]}`, i+1, i)
+	}
+	shown.WriteString(`]}`)
+	for _, d := range storetest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			db := storetest.Open(b, d)
+			child := storetest.Child("BENCH")
+			if err := db.CreateChild(ctx, child); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(shown.Len()))
+			for b.Loop() {
+				run := &store.MatchRun{ChildID: child.ID, Group: []string{child.ID}, InputHash: "h", Result: shown.Bytes()}
+				if err := db.SaveMatchRun(ctx, run); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})

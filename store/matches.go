@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"placematch"
@@ -69,21 +70,46 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 		m.ID = newID()
 	}
 	m.CreatedAt = db.now()
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid
-	if _, err := zw.Write(m.Result); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
+	z := compressors.Get().(*compressor)
+	defer compressors.Put(z)
+	compressed, err := z.compress(m.Result)
+	if err != nil {
 		return err
 	}
 	group, ranked := jsonText(m.Group), jsonText(m.Ranked) // strings and plain numbers cannot fail
 	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, GroupIDs: &group, InputHash: m.InputHash,
-		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: buf.Bytes(), CreatedAt: m.CreatedAt}
+		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: compressed, CreatedAt: m.CreatedAt}
 	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("store: save match run: %w", translate(err))
 	}
 	return nil
+}
+
+// A compressor is a gzip writer and its output buffer, kept for reuse: a new gzip
+// writer allocates about a megabyte of tables, more than the run it compresses.
+type compressor struct {
+	buf bytes.Buffer
+	zw  *gzip.Writer
+}
+
+var compressors = sync.Pool{New: func() any {
+	z := new(compressor)
+	z.zw, _ = gzip.NewWriterLevel(&z.buf, gzip.BestSpeed) // the level is valid
+	return z
+}}
+
+// compress returns b compressed. The result is the compressor's own buffer, valid
+// until the compressor is used again.
+func (z *compressor) compress(b []byte) ([]byte, error) {
+	z.buf.Reset()
+	z.zw.Reset(&z.buf)
+	if _, err := z.zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := z.zw.Close(); err != nil {
+		return nil, err
+	}
+	return z.buf.Bytes(), nil
 }
 
 // GetMatchRun returns a stored match run; ErrNotFound when there is none.
