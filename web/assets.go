@@ -101,13 +101,20 @@ func refers(name string) bool {
 }
 
 // rewrite replaces the references a file makes to other files with their hashed
-// URLs: GOV.UK Frontend's stylesheet names its fonts and images as /assets/…, and
-// the service's own files name the others by their logical path after "static:".
+// URLs: GOV.UK Frontend's stylesheet names its fonts and images as /assets/…,
+// Leaflet's its images as images/…, and the service's own files name the others by their logical path after "static:".
 func (a *assets) rewrite(name string, body []byte) []byte {
 	if strings.HasPrefix(name, "vendor/govuk-frontend/") {
 		for logical, u := range a.url {
 			if rest, ok := strings.CutPrefix(logical, "vendor/govuk-frontend/"); ok && strings.HasPrefix(rest, "assets/") {
 				body = bytes.ReplaceAll(body, []byte("url(/"+rest+")"), []byte("url("+u+")"))
+			}
+		}
+	}
+	if strings.HasPrefix(name, "vendor/leaflet/") {
+		for logical, u := range a.url {
+			if rest, ok := strings.CutPrefix(logical, "vendor/leaflet/"); ok && strings.HasPrefix(rest, "images/") {
+				body = bytes.ReplaceAll(body, []byte("url("+rest+")"), []byte("url("+u+")"))
 			}
 		}
 	}

@@ -301,7 +301,20 @@ func (j *journey) walk(child *placematch.Child, expected placematch.ProviderRef)
 		t.Fatal("fewer than two ranked homes on the matches page")
 	}
 	runPath := j.location()
-	j.check("04-matches")
+	if j.js { // the map draws the home and the numbered homes, with no tile server
+		if err := chromedp.Do(j.ctx, chromedp.WaitVisible(chromedp.CSS(`#pm-map .pm-map-rank`))); err != nil {
+			t.Fatalf("the map drew no homes: %v", err)
+		}
+		if n := j.count(`#pm-map .pm-map-rank`); n != j.count(".pm-match") {
+			t.Fatalf("the map numbers %d homes, the page ranks %d", n, j.count(".pm-match"))
+		}
+		if n := j.count(`#pm-map img.leaflet-tile`); n != 0 {
+			t.Fatalf("the map asked for %d tiles", n)
+		}
+	} else if hidden := j.attr("#pm-map", "hidden"); j.count("#pm-map[hidden]") != 1 {
+		t.Fatalf("without JavaScript the empty map is shown (hidden=%q)", hidden)
+	}
+	j.check("04-matches", "#places")
 
 	j.click("#compare-1")
 	j.click("#compare-2")

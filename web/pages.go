@@ -187,6 +187,8 @@ type matchesData struct {
 	// RankedHits are the ranked homes named like Query: the home looked for is
 	// not missing, it is ranked.
 	RankedHits []matching.Match
+	// Boundaries says the map has the council's districts as its base layer.
+	Boundaries bool
 }
 
 // whyNot groups the excluded providers by reason, in the engine's order of
@@ -272,8 +274,9 @@ func (s *Server) matches(w http.ResponseWriter, r *http.Request, p *Person) {
 			}
 		}
 	}
+	d.Boundaries = s.Boundaries != nil
 	s.audit(r, p, "match.read", "match", run.MatchID, run.Record.Group, http.StatusOK)
-	s.render(w, r, http.StatusOK, "matches", view{Title: "Matches for " + run.Child.Reference, Section: "queue", Data: d})
+	s.render(w, r, http.StatusOK, "matches", view{Title: "Matches for " + run.Child.Reference, Section: "queue", Data: d, Map: true})
 }
 
 // printRun is the run as a panel or a court reads it: every factor of every match,

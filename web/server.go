@@ -28,6 +28,9 @@ type Server struct {
 	// OIDC signs people in through the council's identity provider; nil offers no
 	// such sign-in.
 	OIDC *OIDC
+	// Boundaries is the council's districts as GeoJSON (PLACEMATCH_BOUNDARIES), the
+	// base layer of the maps; nil draws the maps without one.
+	Boundaries []byte
 	// IdleTimeout ends a session not used for this long; AbsoluteTimeout ends any
 	// session this long after sign-in. Zero is 30 minutes and 10 hours.
 	IdleTimeout, AbsoluteTimeout time.Duration
@@ -89,6 +92,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /matches/{id}", officer(s.matches))
 	mux.Handle("GET /matches/{id}/print", officer(s.printRun))
 	mux.Handle("GET /matches/{id}/compare", officer(s.compare))
+	mux.Handle("GET /matches/{id}/map.geojson", officer(s.runMap))
+	if s.Boundaries != nil {
+		mux.Handle("GET /map/boundaries.geojson", officer(s.boundaries))
+	}
 	mux.Handle("GET /matches/{id}/book", officer(s.bookForm))
 	mux.Handle("POST /matches/{id}/book", officer(s.book))
 	mux.Handle("GET /placements", officer(s.placements))

@@ -30,10 +30,13 @@ type view struct {
 	Errors []fieldError
 	Data   any
 
+	// Map asks for Leaflet's stylesheet and script on the page.
+	Map bool
+
 	Person *Person
 	Demo   bool
 	CSS    []string
-	JS     struct{ Init, App string }
+	JS     struct{ Init, App, Leaflet string }
 }
 
 // fieldError is one error as the page shows it: the message, the field at fault
@@ -118,6 +121,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	v.JS.Init, errs[2] = s.assets.URL("app/init.js")
 	v.JS.App, errs[3] = s.assets.URL("app/app.js")
 	err := errors.Join(errs[:]...)
+	if v.Map && err == nil {
+		var css string
+		css, err = s.assets.URL("vendor/leaflet/leaflet.css")
+		v.CSS = append([]string{css}, v.CSS...)
+		if err == nil {
+			v.JS.Leaflet, err = s.assets.URL("vendor/leaflet/leaflet.js")
+		}
+	}
 	var buf bytes.Buffer
 	if err == nil {
 		err = t.Execute(&buf, v)

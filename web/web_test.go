@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"os"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"placematch"
 	"placematch/store"
 	"placematch/store/storetest"
+	"placematch/web"
 )
 
 // The demo sign-in exists only when demo people are configured (serve --demo):
@@ -276,5 +279,63 @@ func TestBookingErrorsAreLinkedToTheFields(t *testing.T) {
 				t.Errorf("a rank the run does not have: %d", p.StatusCode)
 			}
 		})
+	}
+}
+
+// The map's data: the run's places as GeoJSON (the child's home and every ranked
+// home, numbered), and the council's districts when a boundary file is
+// configured; without one there is no base layer to fetch.
+func TestMapData(t *testing.T) {
+	districts, err := os.ReadFile("../../shared/data/boundaries/norfolk_districts.geojson")
+	must(t, err)
+	s := newSite(t, store.SQLite, func(p *web.Server) { p.Boundaries = districts })
+	c := s.client(t)
+	s.signIn(t, c, "officer")
+	child, _ := s.rankedChild(t)
+	run, err := s.Uses.Match(ctx, matchAll(child.ID))
+	must(t, err)
+	p := s.get(t, c, "/matches/"+run.MatchID+"/map.geojson")
+	var fc struct {
+		Features []struct {
+			Geometry struct {
+				Type        string    `json:"type"`
+				Coordinates json.RawMessage `json:"coordinates"`
+			} `json:"geometry"`
+			Properties struct {
+				Kind string `json:"kind"`
+				Rank int    `json:"rank"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	must(t, json.Unmarshal([]byte(p.Body), &fc))
+	var ranks []int
+	homes := 0
+	for _, f := range fc.Features {
+		switch f.Properties.Kind {
+		case "match":
+			ranks = append(ranks, f.Properties.Rank)
+		case "home":
+			homes++
+			var at []float64
+			must(t, json.Unmarshal(f.Geometry.Coordinates, &at))
+			if len(at) != 2 || at[0] != child.Location.Lon || at[1] != child.Location.Lat {
+				t.Errorf("the home is drawn at %v", at)
+			}
+		}
+	}
+	if homes != 1 || len(ranks) != len(run.Matches) || ranks[0] != 1 {
+		t.Fatalf("map of the run: %d homes, ranks %v for %d matches", homes, ranks, len(run.Matches))
+	}
+	if b := s.get(t, c, "/map/boundaries.geojson"); b.StatusCode != http.StatusOK || b.Body != string(districts) {
+		t.Fatalf("boundaries: %d", b.StatusCode)
+	}
+	if !strings.Contains(s.get(t, c, "/matches/"+run.MatchID).Body, `data-boundaries="/map/boundaries.geojson"`) {
+		t.Error("the matches page does not name the base layer")
+	}
+	plain := newSite(t, store.SQLite)
+	pc := plain.client(t)
+	plain.signIn(t, pc, "officer")
+	if b := plain.get(t, pc, "/map/boundaries.geojson"); b.StatusCode != http.StatusNotFound {
+		t.Fatalf("boundaries with none configured: %d", b.StatusCode)
 	}
 }

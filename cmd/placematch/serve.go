@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -90,6 +91,11 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		Jobs: sched, Metrics: reg, Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		FeedNetwork: cfg.feedNetwork(), RateLimit: cfg.RateLimit, RateLimitAnon: cfg.RateLimitAnon}
 	pages := &web.Server{Placing: uses, Store: db, Demo: people, IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax}
+	if cfg.Boundaries != "" {
+		if pages.Boundaries, err = os.ReadFile(cfg.Boundaries); err != nil { // read above already, so it is there
+			return fmt.Errorf("PLACEMATCH_BOUNDARIES: %w", err)
+		}
+	}
 	if cfg.OIDCIssuer != "" {
 		pages.OIDC = &web.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
 			RedirectURL: cfg.OIDCRedirectURL}
