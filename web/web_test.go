@@ -3,8 +3,8 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
-	"os"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -298,7 +298,7 @@ func TestMapData(t *testing.T) {
 	var fc struct {
 		Features []struct {
 			Geometry struct {
-				Type        string    `json:"type"`
+				Type        string          `json:"type"`
 				Coordinates json.RawMessage `json:"coordinates"`
 			} `json:"geometry"`
 			Properties struct {
