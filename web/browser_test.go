@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"placematch"
 	"placematch/store"
 	"placematch/store/storetest"
+	"placematch/web"
 )
 
 // axeSource is axe-core, vendored for the tests by scripts/vendor-frontend.sh.
@@ -404,5 +406,46 @@ func (j *journey) walk(child *placematch.Child, expected placematch.ProviderRef)
 	}
 	if !slices.Contains(j.pages, "05-why-not") || len(j.pages) != 16 {
 		t.Fatalf("pages checked: %v", j.pages)
+	}
+}
+
+// With a tile server configured, the map asks it for tiles, which the
+// Content-Security-Policy lets in, and shows the attribution; the policy names
+// that server and no other.
+func TestMapTilesInChromium(t *testing.T) {
+	png, err := os.ReadFile("static/vendor/leaflet/images/layers.png") // any PNG will do as a tile
+	must(t, err)
+	var mu sync.Mutex
+	asked := 0
+	tiles := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "image/png")
+		_, _ = w.Write(png)
+	}))
+	defer tiles.Close()
+	s := newSite(t, store.SQLite, func(p *web.Server) {
+		p.Tiles = web.Tiles{URL: tiles.URL + "/{z}/{x}/{y}.png", Attribution: "Test tiles"}
+	})
+	child, _ := s.rankedChild(t)
+	run, err := s.Uses.Match(ctx, matchAll(child.ID))
+	must(t, err)
+	j := &journey{t: t, ctx: newBrowser(t, true), site: s, js: true}
+	j.open("/sign-in/demo")
+	j.follow(`form[action="/sign-in/demo"] button[type=submit]`, 200)
+	res, err := chromedp.Run(j.ctx, chromedp.NavigateResponse(s.URL+"/matches/"+run.MatchID))
+	must(t, err)
+	if csp, _ := res.Headers["Content-Security-Policy"].(string); !strings.Contains(csp, "img-src 'self' data: "+tiles.URL+";") {
+		t.Fatalf("CSP %q does not let the tiles in", csp)
+	}
+	if err := chromedp.Do(j.ctx, chromedp.WaitVisible(chromedp.CSS(`#pm-map img.leaflet-tile-loaded`))); err != nil {
+		t.Fatalf("no tile loaded: %v", err)
+	}
+	j.wantText("#pm-map .leaflet-control-attribution", "Test tiles")
+	mu.Lock()
+	defer mu.Unlock()
+	if asked == 0 {
+		t.Fatal("the tile server was never asked")
 	}
 }

@@ -189,6 +189,7 @@ type matchesData struct {
 	RankedHits []matching.Match
 	// Boundaries says the map has the council's districts as its base layer.
 	Boundaries bool
+	Tiles      Tiles
 }
 
 // whyNot groups the excluded providers by reason, in the engine's order of
@@ -274,7 +275,7 @@ func (s *Server) matches(w http.ResponseWriter, r *http.Request, p *Person) {
 			}
 		}
 	}
-	d.Boundaries = s.Boundaries != nil
+	d.Boundaries, d.Tiles = s.Boundaries != nil, s.Tiles
 	s.audit(r, p, "match.read", "match", run.MatchID, run.Record.Group, http.StatusOK)
 	s.render(w, r, http.StatusOK, "matches", view{Title: "Matches for " + run.Child.Reference, Section: "queue", Data: d, Map: true})
 }

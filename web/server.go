@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"placematch"
@@ -31,12 +33,44 @@ type Server struct {
 	// Boundaries is the council's districts as GeoJSON (PLACEMATCH_BOUNDARIES), the
 	// base layer of the maps; nil draws the maps without one.
 	Boundaries []byte
+	// Tiles adds a tile layer to the maps where the operator has a tile server
+	// (PLACEMATCH_MAP_TILES); the zero value asks for none.
+	Tiles Tiles
 	// IdleTimeout ends a session not used for this long; AbsoluteTimeout ends any
 	// session this long after sign-in. Zero is 30 minutes and 10 hours.
 	IdleTimeout, AbsoluteTimeout time.Duration
 
 	assets *assets
 	pages  map[string]*template.Template
+}
+
+// Tiles is a map tile server: a URL template with {z}, {x} and {y}, and the
+// attribution its licence asks for.
+type Tiles struct{ URL, Attribution string }
+
+// ParseTiles reads PLACEMATCH_MAP_TILES, "URL template|attribution": an http or
+// https URL with a host and {z}, {x} and {y}, and an attribution that is not empty.
+func ParseTiles(s string) (Tiles, error) {
+	tmpl, attribution, ok := strings.Cut(s, "|")
+	u, err := url.Parse(tmpl)
+	switch {
+	case !ok || strings.TrimSpace(attribution) == "":
+		return Tiles{}, errors.New("must be a URL template, a |, and the attribution the tiles' licence asks for")
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		return Tiles{}, errors.New("the URL template must be an http or https URL with a host")
+	case !strings.Contains(tmpl, "{z}") || !strings.Contains(tmpl, "{x}") || !strings.Contains(tmpl, "{y}"):
+		return Tiles{}, errors.New("the URL template must hold {z}, {x} and {y}")
+	}
+	return Tiles{URL: tmpl, Attribution: strings.TrimSpace(attribution)}, nil
+}
+
+// origin is where the tiles come from, for the Content-Security-Policy.
+func (t Tiles) origin() string {
+	u, err := url.Parse(t.URL)
+	if t.URL == "" || err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // DemoPerson is someone a demo visitor may sign in as.
@@ -109,19 +143,26 @@ func (s *Server) Handler() http.Handler {
 		s.renderError(w, r, http.StatusForbidden, "This form was sent from another site",
 			"Nothing was changed. Go back to the page in Placematch and send the form from there.")
 	}))
-	return secureHeaders(cop.Handler(s.withSession(mux)))
+	return secureHeaders(contentSecurityPolicy(s.Tiles.origin()), cop.Handler(s.withSession(mux)))
 }
 
 // contentSecurityPolicy allows the service's own files and nothing inline: no
-// inline script or style attribute, no eval, no framing, forms only to itself.
-const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+// inline script or style attribute, no eval, no framing, forms only to itself;
+// images also from the tile server, when one is configured.
+func contentSecurityPolicy(tiles string) string {
+	img := "img-src 'self' data:"
+	if tiles != "" {
+		img += " " + tiles
+	}
+	return "default-src 'none'; script-src 'self'; style-src 'self'; " + img + "; " +
+		"font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+}
 
 // secureHeaders sets the headers every page carries.
-func secureHeaders(next http.Handler) http.Handler {
+func secureHeaders(csp string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")

@@ -339,3 +339,18 @@ func TestMapData(t *testing.T) {
 		t.Fatalf("boundaries with none configured: %d", b.StatusCode)
 	}
 }
+
+// PLACEMATCH_MAP_TILES is a URL template and an attribution; anything else is
+// refused at start.
+func TestParseTiles(t *testing.T) {
+	good, err := web.ParseTiles("https://tiles.example.org/{z}/{x}/{y}.png| © Example ")
+	if err != nil || good.URL != "https://tiles.example.org/{z}/{x}/{y}.png" || good.Attribution != "© Example" {
+		t.Fatalf("a good value: %+v, %v", good, err)
+	}
+	for _, bad := range []string{"https://tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/{z}/{x}.png|© Example",
+		"ftp://tiles.example.org/{z}/{x}/{y}.png|© Example", "/{z}/{x}/{y}.png|© Example", "https://t/{z}/{x}/{y}.png|  "} {
+		if _, err := web.ParseTiles(bad); err == nil {
+			t.Errorf("%q was accepted", bad)
+		}
+	}
+}

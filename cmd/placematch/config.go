@@ -12,6 +12,7 @@ import (
 
 	"placematch/api"
 	"placematch/matching"
+	"placematch/web"
 )
 
 // config is every setting, read from the environment once at start.
@@ -64,6 +65,8 @@ type config struct {
 	// SessionIdle and SessionMax end a web session unused for so long, and any
 	// session so long after sign-in.
 	SessionIdle, SessionMax time.Duration
+	// MapTiles adds tiles to the web pages' maps (PLACEMATCH_MAP_TILES).
+	MapTiles web.Tiles
 }
 
 // envSpec documents one variable; the README's configuration table lists the same.
@@ -99,6 +102,7 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_OIDC_CLIENT_ID", help: "this service's client id at the identity provider (the ID token's audience)"},
 	{name: "PLACEMATCH_OIDC_CLIENT_SECRET", help: "this service's client secret at the identity provider", secret: true},
 	{name: "PLACEMATCH_OIDC_REDIRECT_URL", help: "the sign-in callback as the identity provider knows it, ending /sign-in/callback"},
+	{name: "PLACEMATCH_MAP_TILES", help: "a tile server for the web pages' maps, as URL template|attribution; none by default"},
 	{name: "PLACEMATCH_SESSION_IDLE_TIMEOUT", def: "30m", help: "a web session not used for this long ends"},
 	{name: "PLACEMATCH_SESSION_MAX_AGE", def: "10h", help: "any web session ends this long after sign-in"},
 	// The nightly jobs are ten minutes apart, in the order their data flows: cron
@@ -192,6 +196,11 @@ func loadConfig() (config, error) {
 	cfg.OIDCClientSecret, cfg.OIDCRedirectURL = vals["PLACEMATCH_OIDC_CLIENT_SECRET"], vals["PLACEMATCH_OIDC_REDIRECT_URL"]
 	if set := countSet(cfg.OIDCIssuer, cfg.OIDCClientID, cfg.OIDCClientSecret, cfg.OIDCRedirectURL); set != 0 && set != 4 {
 		return cfg, fmt.Errorf("PLACEMATCH_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _REDIRECT_URL: set all four or none")
+	}
+	if t := vals["PLACEMATCH_MAP_TILES"]; t != "" {
+		if cfg.MapTiles, err = web.ParseTiles(t); err != nil {
+			return cfg, fmt.Errorf("PLACEMATCH_MAP_TILES: %w", err)
+		}
 	}
 	if cfg.SessionIdle, err = time.ParseDuration(vals["PLACEMATCH_SESSION_IDLE_TIMEOUT"]); err != nil || cfg.SessionIdle <= 0 {
 		return cfg, fmt.Errorf("PLACEMATCH_SESSION_IDLE_TIMEOUT: must be a positive duration such as 30m")

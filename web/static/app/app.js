@@ -38,7 +38,11 @@ const mapEl = document.getElementById('pm-map')
 if (mapEl && window.L) {
   const L = window.L
   mapEl.hidden = false
-  const map = L.map(mapEl, { attributionControl: false, scrollWheelZoom: false })
+  const map = L.map(mapEl, { attributionControl: Boolean(mapEl.dataset.tiles), scrollWheelZoom: false })
+  if (mapEl.dataset.tiles) {
+    map.attributionControl.setPrefix(false)
+    L.tileLayer(mapEl.dataset.tiles, { attribution: mapEl.dataset.attribution, maxZoom: 18 }).addTo(map)
+  }
   const colours = { home: '#0b0c0c', school: '#00703c', avoid: '#d4351c' }
   if (mapEl.dataset.boundaries) {
     fetch(mapEl.dataset.boundaries).then((r) => r.json()).then((fc) => {
