@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -353,4 +355,72 @@ func TestParseTiles(t *testing.T) {
 			t.Errorf("%q was accepted", bad)
 		}
 	}
+}
+
+// What an officer does through the pages is on the same audit trail as the API's:
+// who ran a search, booked and ended, with the records.
+func TestPagesWriteTheAuditTrail(t *testing.T) {
+	s := newSite(t, store.SQLite)
+	c := s.client(t)
+	s.signIn(t, c, "officer")
+	child, _ := s.rankedChild(t)
+	p := s.post(t, c, "/children/"+child.ID+"/matches", nil, nil)
+	runPath := p.Header.Get("Location")
+	today := placematch.DateOf(s.Clock.Now()).String()
+	p = s.post(t, c, runPath+"/book", url.Values{"rank": {"1"}, "start_date": {today}}, nil)
+	if p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("booking: %d", p.StatusCode)
+	}
+	placement := strings.TrimSuffix(strings.TrimPrefix(p.Header.Get("Location"), "/placements/"), "?booked=1")
+	if p := s.post(t, c, "/placements/"+placement+"/end", url.Values{"end_reason": {"CHILD"}}, nil); p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ending: %d", p.StatusCode)
+	}
+	page, err := s.DB.ListAudit(ctx, store.AuditFilter{Subject: "demo-officer", Limit: 100})
+	must(t, err)
+	got := map[string]store.AuditEvent{}
+	for _, e := range page.Items {
+		got[e.Action] = e
+	}
+	for action, id := range map[string]string{"web.match.run": child.ID, "web.placement.create": placement, "web.placement.update": placement} {
+		e, ok := got[action]
+		if !ok || e.ResourceID != id || e.Role != "placement_officer" || e.Outcome != "success" {
+			t.Errorf("audit %s: %+v (found %v)", action, e, ok)
+		}
+	}
+}
+
+// The session cookie is Secure whenever the service is not answering plain HTTP on
+// a loopback address: here, plain HTTP on the machine's own network address.
+func TestSessionCookieIsSecureOffLoopback(t *testing.T) {
+	ip := nonLoopbackIP(t)
+	s := newSite(t, store.SQLite)
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	must(t, err)
+	srv := httptest.NewUnstartedServer(s.Config.Handler)
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/sign-in/demo", strings.NewReader("person=officer"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := s.client(t).Do(req)
+	must(t, err)
+	res.Body.Close()
+	cookies := res.Cookies()
+	if res.StatusCode != http.StatusSeeOther || len(cookies) == 0 || !cookies[0].Secure || !cookies[0].HttpOnly {
+		t.Fatalf("sign-in on %s: %d, cookies %+v", ip, res.StatusCode, cookies)
+	}
+}
+
+// nonLoopbackIP is an address of this machine that is not loopback; a machine
+// with none fails the test rather than skip it.
+func nonLoopbackIP(t *testing.T) string {
+	addrs, err := net.InterfaceAddrs()
+	must(t, err)
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+			return n.IP.String()
+		}
+	}
+	t.Fatal("this machine has no IPv4 address but loopback")
+	return ""
 }
