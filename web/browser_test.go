@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"placematch"
 	"placematch/store"
@@ -249,7 +250,8 @@ func (j *journey) count(sel string) int {
 // both engines: sign in as the demo officer, find a child in the queue by case
 // reference, open the child, find matches, look up why an expected home is
 // missing, book rank 2 (refused without a reason, then with one), see the
-// placement, end it with an SSDA903 reason, and sign out. axe-core checks every
+// placement, end it with an SSDA903 reason (with the keyboard alone), and sign
+// out; the first Tab on a page reaches the skip link. axe-core checks every
 // page for WCAG 2.2 A and AA; PLACEMATCH_SCREENSHOTS=1 saves each page's
 // screenshot under docs/screenshots (SQLite, JavaScript on).
 func TestOfficerJourneyInChromium(t *testing.T) {
@@ -285,6 +287,11 @@ func (j *journey) walk(child *placematch.Child, expected placematch.ProviderRef)
 	j.wantText("h1", "Children awaiting a placement")
 	if n := j.count("tbody .govuk-table__row"); n < 10 {
 		t.Fatalf("the queue lists %d children", n)
+	}
+	must(t, chromedp.Do(j.ctx, chromedp.KeyEvent(kb.Tab)))
+	if cls, err := chromedp.Run(j.ctx, chromedp.Evaluate[string](`document.activeElement.className`)); err != nil ||
+		!strings.Contains(cls, "govuk-skip-link") {
+		t.Fatalf("the first Tab on a page reached %q, not the skip link (%v)", cls, err)
 	}
 	j.check("02-queue")
 
@@ -383,8 +390,16 @@ func (j *journey) walk(child *placematch.Child, expected placematch.ProviderRef)
 	j.follow(`#end-form button[type=submit]`, 422)
 	j.wantText(".govuk-error-summary", "Select why the placement ended")
 	j.check("12-end-error")
-	j.click(`#end_reason`)
-	j.follow(`#end-form button[type=submit]`, 200)
+	// With the keyboard alone: choose the first reason with the space bar, send
+	// the form with Enter.
+	must(t, chromedp.Do(j.ctx, chromedp.Focus(chromedp.CSS(`#end_reason`)), chromedp.KeyEvent(" ")))
+	if checked, err := chromedp.Run(j.ctx, chromedp.Evaluate[bool](`document.getElementById("end_reason").checked`)); err != nil || !checked {
+		t.Fatalf("the space bar did not choose the reason (%v)", err)
+	}
+	must(t, chromedp.Do(j.ctx, chromedp.Focus(chromedp.CSS(`#end-form button[type=submit]`))))
+	if res, err := chromedp.RunResponse(j.ctx, chromedp.KeyEvent(kb.Enter)); err != nil || res.Status != 200 {
+		t.Fatalf("Enter on the button: %v", err)
+	}
 	j.wantText(".govuk-notification-banner", "The placement has ended")
 	j.check("13-ended")
 
