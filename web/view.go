@@ -78,6 +78,10 @@ func (s *Server) parsePages() (map[string]*template.Template, error) {
 		"miles":         func(f float64) string { return fmt.Sprintf("%.1f", f) },
 		"score":         func(f float64) string { return fmt.Sprintf("%.1f", f) },
 		"add":           func(a, b int) int { return a + b },
+		"pounds":        func(p *int64) string { return fmt.Sprintf("£%d.%02d", *p/100, *p%100) },
+		"deref":         func(g *placematch.OfstedGrade) placematch.OfstedGrade { return *g },
+		"str":           func(p *string) string { return *p },
+		"derefDate":     func(d *placematch.Date) placematch.Date { return *d },
 		"join":          strings.Join,
 		"placementType": func(t placematch.PlacementType) string { return humanise(string(t)) },
 		"navitem": func(href, text string, current bool) navItem {

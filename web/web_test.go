@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"html/template"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -423,4 +424,39 @@ func nonLoopbackIP(t *testing.T) string {
 	}
 	t.Fatal("this machine has no IPv4 address but loopback")
 	return ""
+}
+
+// The matches page shows what the officer needs to act on each ranked home, as
+// the run recorded it: how to reach the household, the supervising social worker,
+// the cost, and the reasons.
+func TestMatchesPageShowsWhatTheOfficerActsOn(t *testing.T) {
+	s := newSite(t, store.SQLite)
+	c := s.client(t)
+	s.signIn(t, c, "officer")
+	child, _ := s.rankedChild(t)
+	run, err := s.Uses.Match(ctx, matchAll(child.ID))
+	must(t, err)
+	body := s.get(t, c, "/matches/"+run.MatchID).Body
+	shown := 0
+	for _, m := range run.Matches {
+		want := []string{m.Provider.Name}
+		if m.Act.Contact.Phone != "" {
+			want = append(want, m.Act.Contact.Phone)
+		}
+		if w := m.Act.SupervisingSocialWorker; w != nil {
+			want = append(want, w.Name)
+		}
+		if len(m.Reasons) > 0 {
+			want = append(want, template.HTMLEscapeString(m.Reasons[0]))
+		}
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("rank %d: the page does not show %q", m.Rank, w)
+			}
+		}
+		shown += len(want)
+	}
+	if shown < 3*len(run.Matches) {
+		t.Fatalf("only %d facts checked for %d matches: the demo records no contacts?", shown, len(run.Matches))
+	}
 }
