@@ -24,6 +24,8 @@ type placementIn struct {
 	MatchID         *string          `json:"match_id"`
 	MatchRank       *int             `json:"match_rank"`
 	DecisionReason  *string          `json:"decision_reason" input:"text"`
+	// AllocationID cites the allocation run that proposed the provider.
+	AllocationID *string `json:"allocation_id"`
 	// SplitReason says why siblings awaiting are left behind: required when the
 	// booking splits the group (include_siblings false), refused when it splits none.
 	SplitReason *string `json:"split_reason" input:"text"`
@@ -44,6 +46,9 @@ func (in *placementIn) validate(v *placematch.ValidationError, today placematch.
 		requiredString(v, "provider.id", in.Provider.ID, 36)
 	}
 	required(v, "start_date", in.StartDate)
+	if in.AllocationID != nil && !store.ValidID(*in.AllocationID) {
+		v.Add("allocation_id", "is not an allocation id")
+	}
 	if in.MatchRank != nil && in.MatchID == nil {
 		v.Add("match_rank", "needs match_id")
 	}
@@ -66,14 +71,18 @@ type placementOut struct {
 	MatchID        string                     `json:"match_id"`
 	MatchRank      int                        `json:"match_rank"`
 	DecisionReason string                     `json:"decision_reason"`
+	AllocationID   string                     `json:"allocation_id"`
 	SiblingsSplit  bool                       `json:"siblings_split"`
 	SplitReason    string                     `json:"split_reason"`
+	// OutsideTermsUntil is the last day of an emergency outside the carer's terms.
+	OutsideTermsUntil placematch.Date `json:"outside_terms_until"`
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
 	return placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
 		EndDate: p.EndDate, Status: p.Status, EndReason: p.EndReason, GroupID: p.GroupID, MatchID: p.MatchID,
-		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason}
+		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, AllocationID: p.AllocationID, SiblingsSplit: p.SiblingsSplit,
+		SplitReason: p.SplitReason, OutsideTermsUntil: p.OutsideTermsUntil}
 }
 
 // createPlacement books places for a child or a sibling group at one provider; the
@@ -131,6 +140,9 @@ func (in *placementIn) values() store.BookRequest {
 	}
 	if in.MatchRank != nil {
 		req.MatchRank = *in.MatchRank
+	}
+	if in.AllocationID != nil {
+		req.AllocationID = *in.AllocationID
 	}
 	return req
 }

@@ -73,6 +73,7 @@ func (s *Server) parsePages() (map[string]*template.Template, error) {
 		"reasonHint":    reasonHint,
 		"flagLabel":     flagLabel,
 		"flagColour":    flagColour,
+		"bandColour":    bandColour,
 		"endReason":     endReasonLabel,
 		"roleLabel":     roleLabel,
 		"miles":         func(f float64) string { return fmt.Sprintf("%.1f", f) },
@@ -257,7 +258,13 @@ var reasonLabels = map[string]string{
 	matching.CodeAgeOutOfRange:         "Age outside the approved range",
 	matching.CodeUnder16Supported:      "Supported accommodation for a child under 16",
 	matching.CodeUnitNotRegistered:     "Not Ofsted-registered for 16 and 17 year olds",
-	matching.CodePlacementType:         "Placement type not in the terms of approval",
+	matching.CodePlacementType:         "Placement type not offered",
+	matching.CodeOfstedInadequate:      "Rated inadequate by Ofsted",
+	matching.CodePendingApproval:       "Carer still being assessed",
+	matching.CodeNotConnected:          "Connected person for other children",
+	matching.CodeTemporaryExpired:      "Temporary approval expired",
+	matching.CodeCareLeaverHub:         "Children’s home bed for a care leaver",
+	matching.CodeNotStayingPut:         "Care leaver not staying put here",
 	matching.CodeNotApproved:           "Carer not approved",
 	matching.CodeUnavailable:           "Said they cannot take a child",
 	matching.CodeAvailableTooLate:      "Available only after the date needed",
@@ -296,15 +303,18 @@ func reasonHint(code string) string {
 }
 
 var flagLabels = map[string]string{
-	matching.FlagAvailabilityStale:     "Availability not confirmed recently",
-	matching.FlagOutOfArea:             "Outside the council area",
-	matching.FlagBeyond20Miles:         "More than 20 miles from home",
-	matching.FlagDistanceUnknown:       "Distance not known",
-	matching.FlagEmergencyOutsideTerms: "Emergency outside terms of approval",
-	matching.FlagSiblingGroupOverLimit: "Sibling group over the usual limit",
-	matching.FlagLimitExemption:        "Fostering-limit exemption: check it names the children",
-	matching.FlagRegistrationPending:   "Ofsted registration pending",
-	matching.FlagHighRiskNotCovered:    "High risk not covered",
+	matching.FlagAvailabilityStale:         "Availability not confirmed recently",
+	matching.FlagOutOfArea:                 "Outside the council area",
+	matching.FlagBeyond20Miles:             "More than 20 miles from home",
+	matching.FlagDistanceUnknown:           "Distance not known",
+	matching.FlagEmergencyOutsideTerms:     "Emergency outside terms of approval",
+	matching.FlagSiblingGroupOverLimit:     "Sibling group over the usual limit",
+	matching.FlagLimitExemption:            "Fostering-limit exemption: check it names the children",
+	matching.FlagRegistrationPending:       "Ofsted registration pending",
+	matching.FlagHighRiskNotCovered:        "High risk not covered",
+	matching.FlagOfstedRequiresImprovement: "Ofsted: requires improvement",
+	matching.FlagOfstedNotInspected:        "Not yet inspected by Ofsted",
+	matching.FlagPendingApproval:           "Carer approval pending",
 }
 
 func flagLabel(code string) string {
@@ -321,8 +331,19 @@ func flagColour(code string) string {
 	case matching.FlagHighRiskNotCovered:
 		return "govuk-tag--red"
 	case matching.FlagAvailabilityStale, matching.FlagLimitExemption, matching.FlagEmergencyOutsideTerms,
-		matching.FlagRegistrationPending:
+		matching.FlagRegistrationPending, matching.FlagOfstedRequiresImprovement, matching.FlagPendingApproval:
 		return "govuk-tag--yellow"
+	}
+	return "govuk-tag--grey"
+}
+
+// bandColour is the GOV.UK tag colour of a match's band.
+func bandColour(band string) string {
+	switch band {
+	case matching.BandStrong:
+		return "govuk-tag--green"
+	case matching.BandGood:
+		return "govuk-tag--blue"
 	}
 	return "govuk-tag--grey"
 }

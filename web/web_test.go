@@ -440,6 +440,9 @@ func TestMatchesPageShowsWhatTheOfficerActsOn(t *testing.T) {
 	shown := 0
 	for _, m := range run.Matches {
 		want := []string{m.Provider.Name}
+		if m.Band != "" {
+			want = append(want, ">"+strings.ToUpper(m.Band[:1])+m.Band[1:]+" match<")
+		}
 		if m.Act.Contact.Phone != "" {
 			want = append(want, m.Act.Contact.Phone)
 		}
