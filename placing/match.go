@@ -55,8 +55,12 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 		return nil, err
 	}
 	now := s.now()
-	res, err := s.rank(ctx, matching.Request{Child: child, Group: group, Today: placematch.DateOf(now), Now: now}, req.Options)
+	set, err := s.index.current(ctx, s.Store, s.FullReloadAfter, now)
 	if err != nil {
+		return nil, err
+	}
+	res := s.rank(set, matching.Request{Child: child, Group: group, Today: placematch.DateOf(now), Now: now}, req.Options)
+	if err := s.markScarce(ctx, set, group, res.Matches, now); err != nil {
 		return nil, err
 	}
 	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: s.weights().Values, Result: res}
@@ -122,11 +126,7 @@ func (s *Service) groupOf(ctx context.Context, child *placematch.Child, known ma
 // kinds are counted as considered and excluded (outside_search_radius) without being
 // listed, so that considered = eligible + excluded_count whether or not the grid
 // narrowed the search.
-func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.Options) (matching.Result, error) {
-	set, err := s.index.current(ctx, s.Store, s.FullReloadAfter, s.now())
-	if err != nil {
-		return matching.Result{}, err
-	}
+func (s *Service) rank(set *candidateSet, req matching.Request, opt matching.Options) matching.Result {
 	cands := s.searchSet(set, req, &opt)
 	res := matching.Rank(req, cands, s.weights(), opt)
 	if len(cands) < len(set.all) {
@@ -139,7 +139,7 @@ func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.O
 			res.Considered += outside
 		}
 	}
-	return res, nil
+	return res
 }
 
 // searchSet sets the service's part of a search's options and returns the
