@@ -2,8 +2,8 @@ package placing
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -36,7 +36,7 @@ type scarceUse struct {
 type scarcity struct {
 	mu   sync.Mutex
 	set  *candidateSet
-	key  [sha256.Size]byte
+	key  string
 	uses map[string][]scarceUse // provider id → groups depending on it
 }
 
@@ -82,42 +82,69 @@ func (s *Service) markScarce(ctx context.Context, set *candidateSet, group []*pl
 }
 
 // current returns which groups waiting depend on which homes, for the view set
-// and the queue as the store holds it now.
+// and the queue as the store holds it now. The queue's stamp (ids and versions)
+// is read on every search; the children themselves only when it has moved.
 func (x *scarcity) current(ctx context.Context, s *Service, set *candidateSet, now time.Time) (map[string][]scarceUse, error) {
-	children, err := s.queueChildren(ctx, nil)
+	stamp, _, err := s.Store.AwaitingStamp(ctx)
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s;", placematch.DateOf(now))
-	for _, c := range children {
-		fmt.Fprintf(h, "%s:%d;", c.ID, c.Version)
-	}
-	var key [sha256.Size]byte
-	h.Sum(key[:0])
+	key := stamp + ";" + placematch.DateOf(now).String() // ages move with the day
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.set == set && x.key == key && x.uses != nil {
 		return x.uses, nil
 	}
+	children, err := s.queueChildren(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
 	groups, err := s.formGroups(ctx, children)
 	if err != nil {
 		return nil, err
 	}
-	// One more than the threshold tells a group with few homes from one with more.
-	s.shortlists(set, groups, nil, nil, ScarceHomes+1, now)
+	homes := s.fewHomes(set, groups, now)
 	uses := map[string][]scarceUse{}
-	for _, g := range groups {
-		if len(g.options) == 0 || len(g.options) > ScarceHomes {
+	for gi, g := range groups {
+		if len(homes[gi]) == 0 || len(homes[gi]) > ScarceHomes {
 			continue
 		}
-		u := scarceUse{ids: g.ids, size: len(g.members), homes: len(g.options), who: describe(g.members)}
-		for _, e := range g.options {
-			uses[e.Provider.ID] = append(uses[e.Provider.ID], u)
+		u := scarceUse{ids: g.ids, size: len(g.members), homes: len(homes[gi]), who: describe(g.members)}
+		for _, id := range homes[gi] {
+			uses[id] = append(uses[id], u)
 		}
 	}
 	x.set, x.key, x.uses = set, key, uses
 	return uses, nil
+}
+
+// fewHomes finds, for each group, its first ScarceHomes+1 eligible homes (by the
+// hard rules its own search applies, on the same candidates), which is enough to
+// tell a group with few homes from one with more, across the cores.
+func (s *Service) fewHomes(set *candidateSet, groups []*queued, now time.Time) [][]string {
+	out := make([][]string, len(groups))
+	today := placematch.DateOf(now)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for gi := range next {
+				g := groups[gi]
+				var opt matching.Options
+				req := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
+				cands := s.searchSet(set, req, &opt)
+				for _, i := range matching.FirstEligible(req, cands, opt, ScarceHomes+1) {
+					out[gi] = append(out[gi], cands[i].P.ID)
+				}
+			}
+		})
+	}
+	for gi := range groups {
+		next <- gi
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // describe names a waiting group by its case references and says what narrows
