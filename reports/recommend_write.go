@@ -131,9 +131,9 @@ func (r *RecReport) Tables() []Table {
 	add("top10pct_share_top3", num(r.Share3, r.Share3OK))
 	add("gini_top3", num(r.Gini, r.GiniOK))
 	add("groups_judged", Cell{Kind: Int, I: r.GroupsJudged})
-	return []Table{sum, r.noMatchTable(), r.gapTable(), r.neverTable()}
 	// A table of declines (offers a provider refused) belongs after the never
-	// recommended table, once declines are recorded.
+	// recommended table, once declines are recorded, with its own JSON section.
+	return []Table{sum, r.noMatchTable(), r.gapTable(), r.neverTable()}
 }
 
 func (r *RecReport) noMatchTable() Table {
