@@ -341,7 +341,7 @@ func (r *RecReport) WriteJSON(w io.Writer) error {
 	for _, n := range r.Never {
 		jn := jsonNever{Provider: n.Provider, Reasons: []jsonReason{}}
 		for _, c := range n.Reasons {
-			jn.Reasons = append(jn.Reasons, jsonReason{c.Code, c.Groups})
+			jn.Reasons = append(jn.Reasons, jsonReason(c))
 		}
 		out.NeverRecommended = append(out.NeverRecommended, jn)
 	}
