@@ -21,23 +21,17 @@ import (
 // allocation; a unit has room while beds remain for both.
 const ScarceHomes = 2
 
-// scarceUse is one waiting group that depends on a home: the home is one of its
-// homes eligible, all of them.
-type scarceUse struct {
-	ids   []string
-	size  int
-	homes int
-	who   string
-}
-
-// scarcity remembers, for one view of the providers and one queue, which homes
-// the groups waiting depend on. It is judged again when either changes: a
-// provider written (a new view) or a child written or added (a new queue).
+// scarcity remembers the queue, grouped, for one state of it (its stamp), and
+// for one view of the providers each group's first ScarceHomes+1 eligible homes,
+// found when a search first needs them: a group is judged only when one of a
+// search's matches could take it, so a search pays for the groups near it, not
+// for the whole queue.
 type scarcity struct {
-	mu   sync.Mutex
-	set  *candidateSet
-	key  string
-	uses map[string][]scarceUse // provider id → groups depending on it
+	mu     sync.Mutex
+	stamp  string
+	groups []*queued
+	set    *candidateSet
+	homes  map[int][]string // group index → its first homes, on set
 }
 
 // markScarce flags the matches whose taking would use a scarce place for another
@@ -47,80 +41,115 @@ func (s *Service) markScarce(ctx context.Context, set *candidateSet, group []*pl
 	if len(matches) == 0 {
 		return nil
 	}
-	uses, err := s.scarce.current(ctx, s, set, now)
+	stamp, _, err := s.Store.AwaitingStamp(ctx)
 	if err != nil {
 		return err
+	}
+	x := &s.scarce
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if key := stamp + ";" + placematch.DateOf(now).String(); key != x.stamp { // ages move with the day
+		children, err := s.queueChildren(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if x.groups, err = s.formGroups(ctx, children); err != nil {
+			return err
+		}
+		x.stamp, x.homes = key, nil
+	}
+	s.judgeScarce(x, set, group, matches, now)
+	return nil
+}
+
+// judgeScarce is markScarce on the queue x holds: for each other group that one
+// of the matches could take, its first homes (found once per view), and a
+// sentence on each match it would lose.
+func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematch.Child, matches []matching.Match, now time.Time) {
+	if x.set != set || x.homes == nil {
+		x.set, x.homes = set, map[int][]string{}
 	}
 	ours := map[string]bool{}
 	for _, c := range group {
 		ours[c.ID] = true
 	}
-	for i := range matches {
-		m := &matches[i]
-		// As in an allocation, a fostering household and a hub take one new
-		// group at a time (the household rules between two new groups are judged
-		// booking by booking); a unit has room for both while its beds last.
-		oneGroup := m.Provider.Kind != placematch.KindUnit
-		var said []string
-		for _, u := range uses[m.Provider.ID] {
-			if ours[u.ids[0]] || (!oneGroup && m.Vacancies-len(group) >= u.size) {
-				continue // the group searching itself, or room enough for both
+	var shown []matching.Candidate
+	for _, m := range matches {
+		if i, ok := set.index[m.Provider.ID]; ok {
+			shown = append(shown, set.all[i])
+		}
+	}
+	today := placematch.DateOf(now)
+	said := make(map[string][]string, len(matches))
+	for gi, g := range x.groups {
+		if ours[g.ids[0]] {
+			continue // the group searching itself
+		}
+		req := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
+		var opt matching.Options
+		s.searchOptions(set, &opt)
+		could := matching.FirstEligible(req, shown, opt, len(shown))
+		if len(could) == 0 {
+			continue
+		}
+		homes, ok := x.homes[gi]
+		if !ok {
+			homes = firstHomes(set, req, opt)
+			x.homes[gi] = homes
+		}
+		if len(homes) > ScarceHomes {
+			continue
+		}
+		for _, ci := range could {
+			p := shown[ci].P
+			m := matchOf(matches, p.ID)
+			// As in an allocation, a fostering household and a hub take one new
+			// group at a time (the household rules between two new groups are
+			// judged booking by booking); a unit has room for both while its
+			// beds last.
+			if p.Kind == placematch.KindUnit && m.Vacancies-len(group) >= len(g.members) {
+				continue
 			}
-			if u.homes == 1 {
-				said = append(said, "the only home that could take "+u.who)
+			if len(homes) == 1 {
+				said[p.ID] = append(said[p.ID], "the only home that could take "+describe(g.members))
 			} else {
-				said = append(said, fmt.Sprintf("one of only %d homes that could take %s", u.homes, u.who))
+				said[p.ID] = append(said[p.ID], fmt.Sprintf("one of only %d homes that could take %s", len(homes), describe(g.members)))
 			}
 		}
-		if len(said) == 0 {
+	}
+	for i := range matches {
+		m := &matches[i]
+		if len(said[m.Provider.ID]) == 0 {
 			continue
 		}
 		m.Flags = append(m.Flags, matching.FlagScarcePlace)
-		m.ScarceReason = "Taking this home would use a scarce place: it is " + strings.Join(said, "; it is ") + "."
+		m.ScarceReason = "Taking this home would use a scarce place: it is " + strings.Join(said[m.Provider.ID], "; it is ") + "."
+	}
+}
+
+func matchOf(matches []matching.Match, id string) *matching.Match {
+	for i := range matches {
+		if matches[i].Provider.ID == id {
+			return &matches[i]
+		}
 	}
 	return nil
 }
 
-// current returns which groups waiting depend on which homes, for the view set
-// and the queue as the store holds it now. The queue's stamp (ids and versions)
-// is read on every search; the children themselves only when it has moved.
-func (x *scarcity) current(ctx context.Context, s *Service, set *candidateSet, now time.Time) (map[string][]scarceUse, error) {
-	stamp, _, err := s.Store.AwaitingStamp(ctx)
-	if err != nil {
-		return nil, err
+// firstHomes finds a group's first ScarceHomes+1 eligible homes by the hard rules
+// its own search applies, which is enough to tell a group with few homes from one
+// with more. It reads every live provider in id order, not the grid's circle:
+// beyond the maximum distance is a hard rule, so the homes found are the same, and
+// a group with many homes stops after a few without paying for the circle.
+func firstHomes(set *candidateSet, req matching.Request, opt matching.Options) []string {
+	var out []string
+	for _, i := range matching.FirstEligible(req, set.all, opt, ScarceHomes+1) {
+		out = append(out, set.all[i].P.ID)
 	}
-	key := stamp + ";" + placematch.DateOf(now).String() // ages move with the day
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.set == set && x.key == key && x.uses != nil {
-		return x.uses, nil
-	}
-	children, err := s.queueChildren(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	groups, err := s.formGroups(ctx, children)
-	if err != nil {
-		return nil, err
-	}
-	homes := s.fewHomes(set, groups, now)
-	uses := map[string][]scarceUse{}
-	for gi, g := range groups {
-		if len(homes[gi]) == 0 || len(homes[gi]) > ScarceHomes {
-			continue
-		}
-		u := scarceUse{ids: g.ids, size: len(g.members), homes: len(homes[gi]), who: describe(g.members)}
-		for _, id := range homes[gi] {
-			uses[id] = append(uses[id], u)
-		}
-	}
-	x.set, x.key, x.uses = set, key, uses
-	return uses, nil
+	return out
 }
 
-// fewHomes finds, for each group, its first ScarceHomes+1 eligible homes (by the
-// hard rules its own search applies, on the same candidates), which is enough to
-// tell a group with few homes from one with more, across the cores.
+// fewHomes is firstHomes for every group of a queue, across the cores.
 func (s *Service) fewHomes(set *candidateSet, groups []*queued, now time.Time) [][]string {
 	out := make([][]string, len(groups))
 	today := placematch.DateOf(now)
@@ -132,10 +161,8 @@ func (s *Service) fewHomes(set *candidateSet, groups []*queued, now time.Time) [
 				g := groups[gi]
 				var opt matching.Options
 				req := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
-				cands := s.searchSet(set, req, &opt)
-				for _, i := range matching.FirstEligible(req, cands, opt, ScarceHomes+1) {
-					out[gi] = append(out[gi], cands[i].P.ID)
-				}
+				s.searchOptions(set, &opt)
+				out[gi] = firstHomes(set, req, opt)
 			}
 		})
 	}
@@ -174,4 +201,10 @@ func describe(members []*placematch.Child) string {
 		}
 	}
 	return who
+}
+
+// searchOptions sets the service's part of a search's options, as searchSet does,
+// without taking the grid's circle.
+func (s *Service) searchOptions(set *candidateSet, opt *matching.Options) {
+	opt.Hubs, opt.AreaConfigured, opt.StaleAfter, opt.Policy = set.hubs, s.AreaConfigured, s.StaleAfter, s.Policy
 }
