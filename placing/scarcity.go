@@ -111,9 +111,9 @@ func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematc
 				continue
 			}
 			if len(homes) == 1 {
-				said[p.ID] = append(said[p.ID], "the only home that could take "+describe(g.members))
+				said[p.ID] = append(said[p.ID], "the only home that could take "+describeGroup(g.members))
 			} else {
-				said[p.ID] = append(said[p.ID], fmt.Sprintf("one of only %d homes that could take %s", len(homes), describe(g.members)))
+				said[p.ID] = append(said[p.ID], fmt.Sprintf("one of only %d homes that could take %s", len(homes), describeGroup(g.members)))
 			}
 		}
 	}
@@ -174,9 +174,9 @@ func (s *Service) fewHomes(set *candidateSet, groups []*queued, now time.Time) [
 	return out
 }
 
-// describe names a waiting group by its case references and says what narrows
+// describeGroup names a waiting group by its case references and says what narrows
 // its homes: its size, wheelchair use, age. Never a name.
-func describe(members []*placematch.Child) string {
+func describeGroup(members []*placematch.Child) string {
 	var refs []string
 	wheelchair := false
 	for _, c := range members {
@@ -207,4 +207,29 @@ func describe(members []*placematch.Child) string {
 // without taking the grid's circle.
 func (s *Service) searchOptions(set *candidateSet, opt *matching.Options) {
 	opt.Hubs, opt.AreaConfigured, opt.StaleAfter, opt.Policy = set.hubs, s.AreaConfigured, s.StaleAfter, s.Policy
+}
+
+// scarceOf is the matches' scarce-place sentences by provider id, for the run's
+// replay record; nil when none is scarce.
+func scarceOf(matches []matching.Match) map[string]string {
+	var out map[string]string
+	for _, m := range matches {
+		if m.ScarceReason != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[m.Provider.ID] = m.ScarceReason
+		}
+	}
+	return out
+}
+
+// applyScarce marks matches scarce as a run recorded them (scarceOf).
+func applyScarce(matches []matching.Match, scarce map[string]string) {
+	for i := range matches {
+		if why, ok := scarce[matches[i].Provider.ID]; ok {
+			matches[i].Flags = append(matches[i].Flags, matching.FlagScarcePlace)
+			matches[i].ScarceReason = why
+		}
+	}
 }
