@@ -38,6 +38,7 @@ func TestContractRoutes(t *testing.T) {
 		"/api/v1/placements/{id}":       {"DELETE", "GET", "PATCH"},
 
 		"/api/v1/reports/sufficiency":       {"GET"},
+		"/api/v1/reports/recommendations":   {"GET"},
 		"/api/v1/reports/providers.geojson": {"GET"},
 
 		"/api/v1/audit": {"GET"},

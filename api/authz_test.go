@@ -72,6 +72,7 @@ var access = map[string]string{
 	"PATCH /api/v1/feeds/:id":               "",
 	"DELETE /api/v1/feeds/:id":              "",
 	"GET /api/v1/reports/sufficiency":       "commissioner",
+	"GET /api/v1/reports/recommendations":   "commissioner",
 	"GET /api/v1/reports/providers.geojson": "commissioner placement_officer", // providers only, no child data
 }
 

@@ -66,3 +66,30 @@ func (s *Server) providersGeoJSON(c *gin.Context) error {
 	c.Data(http.StatusOK, "application/geo+json", body)
 	return nil
 }
+
+// recommendationsReport answers GET /api/v1/reports/recommendations in the format
+// asked for, offered as a file named by its period.
+func (s *Server) recommendationsReport(c *gin.Context) error {
+	if err := knownQuery(c, "from", "to", "format", "suppress"); err != nil {
+		return err
+	}
+	o, err := reports.ParseRecOptions(c.Request.URL.Query(), s.Placing.Report().Today())
+	if err != nil {
+		return err
+	}
+	rep, err := s.Placing.Recommendations(c.Request.Context(), o)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := rep.Write(&buf); err != nil {
+		return err
+	}
+	disposition := "attachment"
+	if o.Format == reports.FormatJSON {
+		disposition = "inline"
+	}
+	c.Header("Content-Disposition", fmt.Sprintf("%s; filename=%q", disposition, rep.FileName()))
+	c.Data(http.StatusOK, o.Format.ContentType(), buf.Bytes())
+	return nil
+}

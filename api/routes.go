@@ -79,6 +79,7 @@ func (s *Server) routes(metrics gin.HandlerFunc) []route {
 		// layer shows where carers' households are, so it is for commissioners and
 		// placement officers, not for carers or providers. Both are exports: audited.
 		{get, "/api/v1/reports/sufficiency", s.sufficiencyReport, policy{roles: commissioners, action: "report.sufficiency", resource: "report"}},
+		{get, "/api/v1/reports/recommendations", s.recommendationsReport, policy{roles: commissioners, action: "report.recommendations", resource: "report"}},
 		{get, "/api/v1/reports/providers.geojson", s.providersGeoJSON,
 			policy{roles: []auth.Role{auth.Commissioner, auth.PlacementOfficer}, action: "report.providers_map", resource: "report"}},
 

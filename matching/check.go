@@ -21,3 +21,28 @@ func Check(req Request, p *placematch.Provider, opt Options) []string {
 	m, _, _ := q.check(&c)
 	return m.codes(nil)
 }
+
+// FirstEligible returns the positions, in cands, of the first n candidates of
+// the requested kinds that pass every hard rule for req as Rank judges them, and
+// stops there. It neither scores nor explains: it tells a group with few homes
+// (fewer than n found) from one with more at the cost of the rules alone, and a
+// group with many homes usually at the cost of a handful of candidates.
+func FirstEligible(req Request, cands []Candidate, opt Options, n int) []int {
+	if req.Child == nil || n <= 0 {
+		return nil
+	}
+	q, _ := newRules(req, opt)
+	var out []int
+	for i := range cands {
+		c := &cands[i]
+		if c.kind&q.kinds == 0 || c.props&pArchived != 0 {
+			continue
+		}
+		if m, _, _ := q.check(c); m == 0 {
+			if out = append(out, i); len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}

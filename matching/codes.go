@@ -170,6 +170,11 @@ const (
 	// FlagHighRiskNotCovered: a child in the group has a risk graded high that the
 	// provider's own skills do not cover (outreach never clears it).
 	FlagHighRiskNotCovered = "high_risk_not_covered"
+	// FlagScarcePlace: taking this home would use a scarce place, one of the few
+	// homes (placing.ScarceHomes) that could take another child or group awaiting
+	// now. The use case sets it from the queue, with a sentence saying for whom
+	// (Match.ScarceReason); matching itself never does, and it changes no score.
+	FlagScarcePlace = "scarce_place"
 )
 
 // householdRules are the rules a Policy may switch off, in ReasonCodes order.

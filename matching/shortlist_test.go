@@ -1,6 +1,9 @@
 package matching
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // A shortlist is Rank's matches without their explanations: the same providers,
 // ranks and scores, for every limit, on random worlds.
@@ -44,5 +47,35 @@ func TestShortlistNamesTheVersionsWithNoChild(t *testing.T) {
 	list, wv, rv := Shortlist(Request{}, nil, w, world.opt)
 	if len(list) != 0 || wv != want.WeightsVersion || rv != want.RulesVersion || wv == DefaultWeightsVersion {
 		t.Fatalf("versions %s %s, a search names %s %s", wv, rv, want.WeightsVersion, want.RulesVersion)
+	}
+}
+
+// FirstEligible finds the providers Rank finds eligible, in the order given, and
+// stops at the number asked for, on random worlds.
+func TestFirstEligibleIsRanksEligible(t *testing.T) {
+	r := seeded(33)
+	found := 0
+	for range iterations(t, 300) {
+		w := randomWorld(r, 150)
+		cands := prepareAsIs(w.provs...)
+		w.opt.Limit = len(cands)
+		list, _, _ := Shortlist(w.req, cands, DefaultWeights(), w.opt)
+		var want []int
+		for _, e := range list {
+			want = append(want, e.Candidate)
+		}
+		slices.Sort(want)
+		n := 1 + r.IntN(len(cands)+1)
+		got := FirstEligible(w.req, cands, w.opt, n)
+		if len(want) > n {
+			want = want[:n]
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("first %d eligible %v, Rank's %v", n, got, want)
+		}
+		found += len(got)
+	}
+	if found == 0 {
+		t.Fatal("no eligible provider found")
 	}
 }

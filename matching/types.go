@@ -130,6 +130,10 @@ type Match struct {
 	Reasons []string `json:"reasons"`
 	// Flags are facts to check before booking (the Flag constants).
 	Flags []string `json:"flags"`
+	// ScarceReason says, in plain English, which other waiting child or group this
+	// home is one of the few homes for, when Flags holds FlagScarcePlace; empty
+	// otherwise.
+	ScarceReason string `json:"scarce_reason,omitempty"`
 	// Household is the home after placement, as the household rules saw it.
 	Household Household `json:"household"`
 	// Skills are the provider's own skills (a hub's: its services), as recorded.

@@ -82,6 +82,10 @@ type Allocation struct {
 	InputHash      string             `json:"input_hash"`
 	// Body is the run encoded as JSON, as stored and shown.
 	Body []byte `json:"-"`
+	// GreedyAssignments are first come, first served's proposals on the same
+	// data, in queue order: not shown (the run shows greedy's value), kept for
+	// comparing the two beyond their totals.
+	GreedyAssignments []Assignment `json:"-"`
 }
 
 // Assignment is one group's proposed provider; Rank is the provider's rank in the
@@ -482,6 +486,12 @@ func (out *Allocation) fill(prob *assign.Problem, groups []*queued, res assign.R
 		takenBy[pi] = append(takenBy[pi], g.ids)
 		if k := prob.Providers[pi].Pool; k >= 0 {
 			used[k] += len(g.ids)
+		}
+	}
+	for gi, g := range groups {
+		if oi := res.Greedy.Option[gi]; oi >= 0 {
+			e := g.options[oi]
+			out.GreedyAssignments = append(out.GreedyAssignments, Assignment{ChildIDs: g.ids, Provider: e.Provider, Score: e.Score, Rank: e.Rank})
 		}
 	}
 	for gi, g := range groups {

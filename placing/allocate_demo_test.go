@@ -33,6 +33,7 @@ func TestDemoAllocationKeepsEveryRule(t *testing.T) {
 			al, err := svc.Allocate(ctx, placing.AllocateRequest{})
 			must(t, err)
 			checkDemoAllocation(t, svc, loadWorld(t, db), al)
+			fullNear, fullGreedyNear := within20(t, svc, al.Assignments), within20(t, svc, al.GreedyAssignments)
 
 			// Scarce: every home's vacancies cut to one place.
 			w := loadWorld(t, db)
@@ -48,12 +49,47 @@ func TestDemoAllocationKeepsEveryRule(t *testing.T) {
 			for _, u := range al.Unplaced {
 				codes[u.Code] += len(u.ChildIDs)
 			}
+			if n := placedIn(tight.GreedyAssignments); n != tight.Greedy.PlacedChildren {
+				t.Fatalf("greedy's proposals place %d, its value says %d", n, tight.Greedy.PlacedChildren)
+			}
+			near, greedyNear := within20(t, svc, tight.Assignments), within20(t, svc, tight.GreedyAssignments)
+			if near > tight.PlacedChildren || greedyNear > tight.Greedy.PlacedChildren {
+				t.Fatalf("within 20 miles %d of %d, greedy %d of %d", near, tight.PlacedChildren, greedyNear, tight.Greedy.PlacedChildren)
+			}
 			t.Logf("%d children awaiting; full supply: placed %d (greedy %d, bound %d), score %.2f (greedy %.2f), unplaced %v; "+
-				"one place per home: placed %d (greedy %d, bound %d)", len(al.Children),
+				"within 20 miles %d (greedy %d); one place per home: placed %d (greedy %d, bound %d), within 20 miles %d (greedy %d)", len(al.Children),
 				al.PlacedChildren, al.Greedy.PlacedChildren, al.UpperBound.PlacedChildren, al.Objective, al.Greedy.Objective, codes,
-				tight.PlacedChildren, tight.Greedy.PlacedChildren, tight.UpperBound.PlacedChildren)
+				fullNear, fullGreedyNear,
+				tight.PlacedChildren, tight.Greedy.PlacedChildren, tight.UpperBound.PlacedChildren, near, greedyNear)
 		})
 	}
+}
+
+func placedIn(as []placing.Assignment) int {
+	n := 0
+	for _, a := range as {
+		n += len(a.ChildIDs)
+	}
+	return n
+}
+
+// within20 counts the children proposed a home within 20 miles of theirs, as the
+// group's own search measures it.
+func within20(t *testing.T, svc *placing.Service, as []placing.Assignment) int {
+	t.Helper()
+	n := 0
+	for _, a := range as {
+		run, err := svc.Match(ctx, placing.MatchRequest{ChildID: a.ChildIDs[0], Options: matching.Options{Limit: 100}})
+		must(t, err)
+		i := slices.IndexFunc(run.Matches, func(m matching.Match) bool { return m.Provider.ID == a.Provider.ID })
+		if i < 0 {
+			t.Fatalf("%v proposed %s, which its own search does not list", a.ChildIDs, a.Provider.Name)
+		}
+		if run.Matches[i].Within20Miles {
+			n += len(a.ChildIDs)
+		}
+	}
+	return n
 }
 
 // scarce leaves a provider one vacant place by lowering its places.

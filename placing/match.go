@@ -74,6 +74,9 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	opt := s.options(req.Options)
 	w := s.weights()
 	res := rankOn(set, mreq, w, opt)
+	if err := s.markScarce(ctx, set, group, res.Matches, now); err != nil {
+		return nil, err
+	}
 	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: w.Values}
 	for _, g := range group {
 		run.Group = append(run.Group, g.ID)
@@ -83,7 +86,8 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 		return nil, err
 	}
 	rec := replayRecord{Manifest: set.manifest, Now: now, Today: mreq.Today, Child: child.ID, Group: group,
-		Options: opt, Weights: recordedWeights{Version: w.Version, Values: w.Values}, Query: req.Query}
+		Options: opt, Weights: recordedWeights{Version: w.Version, Values: w.Values}, Query: req.Query,
+		Scarce: scarceOf(res.Matches)}
 	replay, err := json.Marshal(rec)
 	if err != nil {
 		return nil, err

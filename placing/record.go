@@ -157,6 +157,10 @@ type replayRecord struct {
 	Options  matching.Options    `json:"options"` // Hubs left out: they are the manifest's hubs
 	Weights  recordedWeights     `json:"weights"`
 	Query    string              `json:"query"`
+	// Scarce are the run's scarce-place sentences by provider id: they were
+	// judged from the queue of the moment, which no manifest keeps, so a replay
+	// shows them as the run did.
+	Scarce map[string]string `json:"scarce,omitempty"`
 }
 
 // recordedWeights are matching.Weights with the version kept.

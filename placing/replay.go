@@ -113,6 +113,7 @@ func (s *Service) Replay(ctx context.Context, id string) (*Replay, error) {
 	then := buildSet(byID)
 	req := rec.request()
 	res := rankOn(then, req, rec.Weights.weights(), rec.Options)
+	applyScarce(res.Matches, rec.Scarce)
 	run := &Run{MatchID: m.ID, ChildID: m.ChildID, Group: m.Group, GeneratedAt: rec.Now, Weights: rec.Weights.Values,
 		InputHash: m.InputHash}
 	if err := run.fill(rec.Group, res); err != nil {

@@ -43,7 +43,8 @@ type Service struct {
 	// Store and Now without DfE figures or district names.
 	Reports *reports.Service
 
-	index index
+	index  index
+	scarce scarcity
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"time"
 	"unicode/utf8"
@@ -50,30 +49,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 // numeric cells (a suppressed count is the text "c"), the header row is bold and
 // frozen, and columns are sized to their contents.
 func (r *Report) WriteXLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	notes := Table{Name: "Notes", Columns: []string{"note"}}
-	for _, n := range r.Notes() {
-		notes.Rows = append(notes.Rows, []Cell{text(n)})
-	}
-	for i, t := range append(r.Tables(), notes) {
-		if i == 0 {
-			if err := f.SetSheetName(f.GetSheetName(0), t.Name); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(t.Name); err != nil {
-			return err
-		}
-		if err := writeSheet(f, t, bold); err != nil {
-			return fmt.Errorf("reports: sheet %s: %w", t.Name, err)
-		}
-	}
-	_, err = f.WriteTo(w)
-	return err
+	return writeWorkbook(w, r.Tables(), r.Notes())
 }
 
 func writeSheet(f *excelize.File, t Table, headerStyle int) error {

@@ -315,6 +315,7 @@ var flagLabels = map[string]string{
 	matching.FlagOfstedRequiresImprovement: "Ofsted: requires improvement",
 	matching.FlagOfstedNotInspected:        "Not yet inspected by Ofsted",
 	matching.FlagPendingApproval:           "Carer approval pending",
+	matching.FlagScarcePlace:               "Scarce place: another child waiting needs it",
 }
 
 func flagLabel(code string) string {
@@ -331,7 +332,8 @@ func flagColour(code string) string {
 	case matching.FlagHighRiskNotCovered:
 		return "govuk-tag--red"
 	case matching.FlagAvailabilityStale, matching.FlagLimitExemption, matching.FlagEmergencyOutsideTerms,
-		matching.FlagRegistrationPending, matching.FlagOfstedRequiresImprovement, matching.FlagPendingApproval:
+		matching.FlagRegistrationPending, matching.FlagOfstedRequiresImprovement, matching.FlagPendingApproval,
+		matching.FlagScarcePlace:
 		return "govuk-tag--yellow"
 	}
 	return "govuk-tag--grey"

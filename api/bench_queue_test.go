@@ -1,0 +1,112 @@
+package api_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"placematch"
+	"placematch/api"
+	"placematch/auth"
+	"placematch/placing"
+	"placematch/store"
+	"placematch/store/storetest"
+)
+
+// BenchmarkMatchEndpointQueue is BenchmarkMatchEndpoint with a queue: 10,000
+// providers and 200 other children awaiting (one in ten a wheelchair user, one in
+// five with a sibling), so that a search also judges which of its matches another
+// waiting child or group depends on. "steady" repeats the search with nothing
+// written between; "child_written" updates one awaiting child before each search,
+// so that the queue is judged afresh every time.
+func BenchmarkMatchEndpointQueue(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			db := storetest.Open(b, d)
+			seedProviders(b, db, 10_000)
+			seedQueue(b, db, 200)
+			child := storetest.Child("BENCH")
+			if err := db.CreateChild(ctx, child); err != nil {
+				b.Fatal(err)
+			}
+			keys := &auth.HMAC{Secret: []byte("bench-secret-bench-secret-bench-secret"), Issuer: "placematch",
+				Audience: "placematch-api", Now: func() time.Time { return storetest.Clock }}
+			token, err := keys.Mint(auth.Principal{Subject: "officer-bench", Role: auth.PlacementOfficer}, time.Hour)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI,
+				Placing: &placing.Service{Store: db, Now: func() time.Time { return storetest.Clock }}, Verifier: keys}
+			srv := httptest.NewServer(s.Handler())
+			defer srv.Close()
+			url := srv.URL + "/api/v1/children/" + child.ID + "/matches"
+			get := func() {
+				req, _ := http.NewRequest("GET", url, nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					b.Fatalf("status %d", res.StatusCode)
+				}
+			}
+			other := storetest.Child("WRITTEN")
+			if err := db.CreateChild(ctx, other); err != nil {
+				b.Fatal(err)
+			}
+			b.Run("steady", func(b *testing.B) {
+				get()
+				for b.Loop() {
+					get()
+				}
+			})
+			b.Run("child_written", func(b *testing.B) {
+				n := 0
+				for b.Loop() {
+					n++
+					c, err := db.UpdateChild(ctx, other.ID, 0, func(c *placematch.Child) error {
+						c.Languages = [][]string{{"english"}, {"english", "polish"}}[n%2]
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					other = c
+					get()
+				}
+			})
+		})
+	}
+}
+
+// seedQueue stores n children awaiting across Norfolk from a fixed seed.
+func seedQueue(b *testing.B, db *store.DB, n int) {
+	r := rand.New(rand.NewPCG(7, 13))
+	for i := 0; i < n; i++ {
+		c := storetest.Child(fmt.Sprintf("Q%04d", i), func(c *placematch.Child) {
+			c.DateOfBirth = placematch.DateOf(storetest.Clock).AddDays(-365 * (1 + r.IntN(16)))
+			c.WheelchairUser = r.IntN(10) == 0
+			home := placematch.Point{Lat: storetest.Norwich.Lat + (r.Float64()-0.5)*0.6, Lon: storetest.Norwich.Lon + (r.Float64()-0.5)*1.2}
+			c.Location = &home
+		})
+		if err := db.CreateChild(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+		if r.IntN(5) == 0 && i+1 < n {
+			i++
+			s := storetest.Child(fmt.Sprintf("Q%04d", i), func(s *placematch.Child) {
+				s.Location, s.Siblings = c.Location, []string{c.ID}
+			})
+			if err := db.CreateChild(ctx, s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
