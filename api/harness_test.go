@@ -61,9 +61,13 @@ func contract(t testing.TB) routers.Router {
 // env is one test's running service: a real store, the real router on a loopback
 // port, and a client that checks every response against the contract.
 type env struct {
-	t     *testing.T
-	db    *store.DB
-	srv   *httptest.Server
+	t   *testing.T
+	db  *store.DB
+	srv *httptest.Server
+	// base is where requests go: the server itself, or a validating proxy in
+	// front of it (the Prism journey).
+	base  string
+	calls int // requests sent by do
 	clock time.Time
 	keys  *auth.HMAC
 }
@@ -81,6 +85,7 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test",
 		Placing: &placing.Service{Store: db, Now: func() time.Time { return e.clock }}, Verifier: e.keys}
 	e.srv = httptest.NewServer(s.Handler())
+	e.base = e.srv.URL
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -147,7 +152,7 @@ func (e *env) do(method, path string, body any, headers ...string) resp {
 			e.t.Fatal(err)
 		}
 	}
-	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(raw))
+	req, err := http.NewRequest(method, e.base+path, bytes.NewReader(raw))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -161,6 +166,7 @@ func (e *env) do(method, path string, body any, headers ...string) resp {
 	if req.Header.Get("Authorization") == "" {
 		req.Header.Del("Authorization")
 	}
+	e.calls++
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)

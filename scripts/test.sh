@@ -2,7 +2,8 @@
 # The whole test suite on a fresh machine: makes sure PostgreSQL is installed and
 # running (installing it with apt and starting it when it is not), gives the tests a
 # database of their own, then runs go vet, staticcheck, the OpenAPI linters and
-# go test -race. The store and API suites run on SQLite and on PostgreSQL; a
+# go test -race. scripts/contract.sh checks the contract with oapi-codegen,
+# openapi-typescript and Prism. The store and API suites run on SQLite and on PostgreSQL; a
 # PostgreSQL they cannot reach fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +63,9 @@ go tool staticcheck ./...
 
 log "OpenAPI lint"
 bash scripts/lint-openapi.sh
+
+log "OpenAPI contract with integrators' tools (oapi-codegen, openapi-typescript + tsc, Prism)"
+bash scripts/contract.sh
 
 log "CGO_ENABLED=0 go build"
 CGO_ENABLED=0 go build -o /dev/null ./...
