@@ -29,9 +29,9 @@ type feedOut struct {
 	Name       string   `json:"name"`
 	URL        string   `json:"url"`
 	Format     string   `json:"format"`
-	AuthHeader string   `json:"auth_header"`
-	SecretName string   `json:"secret_name"`
-	SecretEnv  string   `json:"secret_env"`
+	AuthHeader *string  `json:"auth_header"`
+	SecretName *string  `json:"secret_name"`
+	SecretEnv  *string  `json:"secret_env"`
 	UnitIDs    []string `json:"unit_ids"`
 }
 
@@ -92,10 +92,10 @@ func feedToIn(f *placematch.Feed) *feedIn {
 }
 
 func feedToOut(f *placematch.Feed) feedOut {
-	out := feedOut{Record: f.Record, Name: f.Name, URL: f.URL, Format: f.Format, AuthHeader: f.AuthHeader,
-		SecretName: f.SecretName, UnitIDs: nonNil(f.UnitIDs)}
+	out := feedOut{Record: f.Record, Name: f.Name, URL: f.URL, Format: f.Format, AuthHeader: optString(f.AuthHeader),
+		SecretName: optString(f.SecretName), UnitIDs: nonNil(f.UnitIDs)}
 	if f.SecretName != "" {
-		out.SecretEnv = jobs.SecretEnvPrefix + f.SecretName
+		out.SecretEnv = optString(jobs.SecretEnvPrefix + f.SecretName)
 	}
 	return out
 }

@@ -64,7 +64,7 @@ type env struct {
 	t   *testing.T
 	db  *store.DB
 	srv *httptest.Server
-	// base is where requests go: the server itself, or a validating proxy in
+	// base, when set, is where requests go instead of srv: a validating proxy in
 	// front of it (the Prism journey).
 	base  string
 	calls int // requests sent by do
@@ -85,7 +85,6 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test",
 		Placing: &placing.Service{Store: db, Now: func() time.Time { return e.clock }}, Verifier: e.keys}
 	e.srv = httptest.NewServer(s.Handler())
-	e.base = e.srv.URL
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -152,7 +151,11 @@ func (e *env) do(method, path string, body any, headers ...string) resp {
 			e.t.Fatal(err)
 		}
 	}
-	req, err := http.NewRequest(method, e.base+path, bytes.NewReader(raw))
+	base := e.srv.URL
+	if e.base != "" {
+		base = e.base
+	}
+	req, err := http.NewRequest(method, base+path, bytes.NewReader(raw))
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ type jobOut struct {
 	Name     string     `json:"name"`
 	Schedule string     `json:"schedule"`
 	NextRun  *time.Time `json:"next_run"`
-	LastRun  *runOut    `json:"last_run"`
+	LastRun  *runOut    `json:"last_run,omitempty"`
 }
 
 // runOut is a recorded job run.

@@ -176,7 +176,7 @@ func TestFeedsCRUD(t *testing.T) {
 		wantStatus(t, e.do("GET", path, nil), 200)
 		p := e.do("PATCH", path, map[string]any{"format": "json", "auth_header": nil, "secret_name": nil}, "If-Match", `"1"`)
 		wantStatus(t, p, 200)
-		if pm := p.JSON(t); pm["format"] != "json" || pm["secret_env"] != "" || pm["version"] != float64(2) {
+		if pm := p.JSON(t); pm["format"] != "json" || pm["secret_env"] != nil || pm["version"] != float64(2) {
 			t.Fatalf("patched %s", p.Body)
 		}
 		wantProblem(t, e.do("PATCH", path, map[string]any{"url": "nope"}), 422, "url")

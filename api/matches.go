@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -69,8 +70,25 @@ func (s *Server) getMatch(c *gin.Context) error {
 		return err
 	}
 	auditRecords(c, run.Group)
-	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Result)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", storedRunBody(run.Result))
 	return nil
+}
+
+// needLevelBefore2 is how runs stored before API 2.0.0 wrote a need's level (the
+// level of a need cover that is no risk); 2.0.0 says null for none.
+var needLevelBefore2, needLevelNull = []byte(`"level":""`), []byte(`"level":null`)
+
+// storedRunBody is a stored run's body as the contract shows it. A run is answered
+// byte for byte as it was sent, except that a run stored before API 2.0.0 had a
+// need's level as "": that one difference is answered as null, so that every run
+// validates against the contract of today. The bytes are compact JSON written by
+// encoding/json, in which `"level":""` can only be a key and its empty value (a
+// quote inside a string is escaped), and level is a key of need covers only.
+func storedRunBody(b []byte) []byte {
+	if !bytes.Contains(b, needLevelBefore2) {
+		return b
+	}
+	return bytes.ReplaceAll(b, needLevelBefore2, needLevelNull)
 }
 
 // queryBool reads a true/false query parameter, def when it is absent (present but

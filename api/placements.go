@@ -80,19 +80,25 @@ type placementOut struct {
 	StartDate      placematch.Date            `json:"start_date"`
 	EndDate        placematch.Date            `json:"end_date"`
 	Status         placematch.PlacementStatus `json:"status"`
-	EndReason      string                     `json:"end_reason"`
+	EndReason      *string                    `json:"end_reason"`
 	GroupID        string                     `json:"group_id"`
-	MatchID        string                     `json:"match_id"`
-	MatchRank      int                        `json:"match_rank"`
-	DecisionReason string                     `json:"decision_reason"`
+	MatchID        *string                    `json:"match_id"`
+	MatchRank      *int                       `json:"match_rank"`
+	DecisionReason *string                    `json:"decision_reason"`
 	SiblingsSplit  bool                       `json:"siblings_split"`
-	SplitReason    string                     `json:"split_reason"`
+	SplitReason    *string                    `json:"split_reason"`
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
-	return placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
-		EndDate: p.EndDate, Status: p.Status, EndReason: p.EndReason, GroupID: p.GroupID, MatchID: p.MatchID,
-		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason}
+	out := placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
+		EndDate: p.EndDate, Status: p.Status, EndReason: optString(p.EndReason), GroupID: p.GroupID,
+		MatchID: optString(p.MatchID), DecisionReason: optString(p.DecisionReason), SiblingsSplit: p.SiblingsSplit,
+		SplitReason: optString(p.SplitReason)}
+	if p.MatchRank > 0 {
+		rank := p.MatchRank
+		out.MatchRank = &rank
+	}
+	return out
 }
 
 // createPlacement books places for a child or a sibling group at one provider; the
