@@ -175,10 +175,12 @@ func (o orderedRow) MarshalJSON() ([]byte, error) {
 		k, _ := json.Marshal(o.cols[i])
 		b.Write(k)
 		b.WriteByte(':')
-		var v any
+		var v any // null: a Null cell, and an empty text (none, e.g. the TOTAL row's kind)
 		switch c.Kind {
 		case Text:
-			v = c.S
+			if c.S != "" {
+				v = c.S
+			}
 		case Int:
 			v = c.I
 		case Float:
