@@ -15,7 +15,7 @@ import (
 func (s *Server) listAudit(c *gin.Context) error {
 	f := store.AuditFilter{Subject: c.Query("subject"), Resource: c.Query("resource")}
 	return listPage(c, listing[store.AuditEvent]{
-		params: []string{"subject", "resource", "from", "to"},
+		params: []string{"subject", "resource", "from", "to"}, since: &f.Since,
 		filters: func(v *placematch.ValidationError) {
 			for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
 				if q := c.Query(name); q != "" {

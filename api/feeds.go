@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 
 	"placematch"
 	"placematch/jobs"
+	"placematch/store"
 )
 
 // feedIn is the body of POST /api/v1/feeds and, after merging, of a PATCH.
@@ -108,7 +110,13 @@ func deref(s *string) string {
 }
 
 func (s *Server) listFeeds(c *gin.Context) error {
-	return listPage(c, listing[*placematch.Feed]{fetch: s.Store.ListFeeds, show: func(f *placematch.Feed) any { return feedToOut(f) }})
+	var f store.FeedFilter
+	return listPage(c, listing[*placematch.Feed]{changes: &f.Changes,
+		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.Feed], error) {
+			f.Limit, f.Cursor = limit, cursor
+			return s.Store.ListFeeds(ctx, f)
+		},
+		show: func(f *placematch.Feed) any { return feedToOut(f) }})
 }
 
 func (s *Server) getFeed(c *gin.Context) error {

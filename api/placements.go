@@ -150,9 +150,14 @@ func (in *placementIn) request() store.BookRequest {
 func (s *Server) listPlacements(c *gin.Context) error {
 	f := store.PlacementFilter{ChildID: c.Query("child_id"), ProviderID: c.Query("provider_id")}
 	return listPage(c, listing[*placematch.Placement]{
-		params: []string{"child_id", "provider_id", "status"},
+		params: []string{"child_id", "provider_id", "status"}, changes: &f.Changes,
 		filters: func(v *placematch.ValidationError) {
 			f.Status = queryEnum(c, v, "status", placematch.PlacementStatuses)
+			for name, id := range map[string]string{"child_id": f.ChildID, "provider_id": f.ProviderID} {
+				if id != "" && !store.ValidID(id) {
+					v.Add(name, "must be an id (a UUID)")
+				}
+			}
 		},
 		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.Placement], error) {
 			f.Limit, f.Cursor = limit, cursor

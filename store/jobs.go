@@ -165,7 +165,7 @@ func (db *DB) ListJobRuns(ctx context.Context, job string, limit int, cursor str
 		}
 		out = append(out, r)
 	}
-	return cut(out, limit, func(r *placematch.JobRun) string { return r.ID }), nil
+	return cut(out, limit, func(r *placematch.JobRun) string { return encodeCursor(r.ID) }), nil
 }
 
 func strs[T ~string](in []T) []string {
