@@ -75,9 +75,10 @@ func (s *Server) listJobRuns(c *gin.Context) error {
 	if err := s.noJob(c); err != nil {
 		return err
 	}
-	return listPage(c, listing[*placematch.JobRun]{
+	var since time.Time
+	return listPage(c, listing[*placematch.JobRun]{since: &since,
 		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.JobRun], error) {
-			return s.Jobs.Runs(ctx, c.Param("name"), limit, cursor)
+			return s.Jobs.Runs(ctx, c.Param("name"), since, limit, cursor)
 		},
 		show: func(r *placematch.JobRun) any { return toRunOut(r) },
 	})

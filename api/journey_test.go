@@ -80,6 +80,16 @@ func officerJourney(t *testing.T, e *env) {
 	}
 	wantStatus(t, as("GET", "/api/v1/placements/"+placementID, nil), 200)
 
+	// The case-management system polls for what changed, archived records too.
+	since := "2026-11-23T00:00:00Z"
+	r = as("GET", "/api/v1/placements?include_archived=true&updated_since="+since, nil)
+	wantStatus(t, r, 200)
+	if items := r.JSON(t)["items"].([]any); len(items) != 1 || items[0].(map[string]any)["archived_at"] == nil {
+		t.Fatalf("the archived placement is not among the changes: %s", truncate(r.Body))
+	}
+	wantStatus(t, as("GET", "/api/v1/children?updated_since="+since+"&limit=5", nil), 200)
+	wantStatus(t, as("GET", "/api/v1/carers?updated_since="+since+"&include_archived=true", nil), 200)
+
 	// The commissioner's reports.
 	commissioner := e.bearer(auth.Principal{Subject: "comm-1", Role: auth.Commissioner})
 	wantStatus(t, e.do("GET", "/api/v1/reports/sufficiency", nil, "Authorization", commissioner), 200)

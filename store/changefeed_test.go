@@ -141,3 +141,38 @@ func wantInvalid(t *testing.T, err error, field string) {
 		t.Fatalf("want a validation error naming %q, got %v", field, err)
 	}
 }
+
+// A job's runs changed since an instant: each run's last change is its stamp.
+func TestJobRunsChangedSince(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		t0 := storetest.Clock
+		run := func(start, end time.Duration) *placematch.JobRun {
+			at(db, t0, start)
+			r := &placematch.JobRun{Job: "j", Trigger: placematch.TriggerManual}
+			must(t, db.StartJobRun(ctx, r))
+			at(db, t0, end)
+			r.Status = placematch.RunSucceeded
+			must(t, db.FinishJobRun(ctx, r))
+			return r
+		}
+		first, second := run(0, 2*time.Second), run(3*time.Second, 3500*time.Millisecond)
+		for _, tc := range []struct {
+			since time.Duration
+			want  []string
+		}{
+			{time.Second, []string{first.ID, second.ID}}, // first changed (ended) after that
+			{2500 * time.Millisecond, []string{second.ID}},
+			{4 * time.Second, nil},
+		} {
+			page, err := db.ListJobRuns(ctx, "j", t0.Add(tc.since), 10, "")
+			must(t, err)
+			var got []string
+			for _, r := range page.Items {
+				got = append(got, r.ID)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("since +%v: %v, want %v", tc.since, got, tc.want)
+			}
+		}
+	})
+}
