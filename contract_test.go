@@ -157,7 +157,7 @@ func TestContractEnums(t *testing.T) {
 		"RiskType":           placematch.RiskTypes,
 		"RiskLevel":          placematch.RiskLevels,
 		"EndReason":          placematch.EndReasons,
-		"AvailabilitySource": placematch.AvailabilitySources,
+		"Availability.source": placematch.AvailabilitySources,
 		"AvailabilityStatus": {string(placematch.Available), string(placematch.Unavailable), string(placematch.Unconfirmed)},
 		"PlacementStatus":    strs(placematch.PlacementStatuses),
 		"RunStatus":          strs(placematch.RunStatuses),
@@ -167,7 +167,11 @@ func TestContractEnums(t *testing.T) {
 		"ReasonCode":         reasonCodes(),
 	}
 	for name, want := range cases {
-		ref := doc.Components.Schemas[name]
+		schema, prop, _ := strings.Cut(name, ".")
+		ref := doc.Components.Schemas[schema]
+		if ref != nil && prop != "" {
+			ref = ref.Value.Properties[prop]
+		}
 		if ref == nil {
 			t.Errorf("schema %s is missing", name)
 			continue
