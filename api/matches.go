@@ -75,20 +75,21 @@ func (s *Server) getMatch(c *gin.Context) error {
 }
 
 // needLevelBefore2 is how runs stored before API 2.0.0 wrote a need's level (the
-// level of a need cover that is no risk); 2.0.0 says null for none.
-var needLevelBefore2, needLevelNull = []byte(`"level":""`), []byte(`"level":null`)
+// level of a need cover that is no risk); 2.0.0 leaves it out.
+var needLevelBefore2 = []byte(`,"level":""`)
 
 // storedRunBody is a stored run's body as the contract shows it. A run is answered
 // byte for byte as it was sent, except that a run stored before API 2.0.0 had a
-// need's level as "": that one difference is answered as null, so that every run
-// validates against the contract of today. The bytes are compact JSON written by
-// encoding/json, in which `"level":""` can only be a key and its empty value (a
-// quote inside a string is escaped), and level is a key of need covers only.
+// need's level as "": that one member is left out, as 2.0.0 writes it, so that
+// every run validates against the contract of today. The bytes are compact JSON
+// written by encoding/json, in which `,"level":""` can only be a member (a quote
+// inside a string is escaped), level is a key of need covers only, and it follows
+// label, so it is never an object's first member.
 func storedRunBody(b []byte) []byte {
 	if !bytes.Contains(b, needLevelBefore2) {
 		return b
 	}
-	return bytes.ReplaceAll(b, needLevelBefore2, needLevelNull)
+	return bytes.ReplaceAll(b, needLevelBefore2, nil)
 }
 
 // queryBool reads a true/false query parameter, def when it is absent (present but

@@ -80,7 +80,7 @@ type placementOut struct {
 	StartDate      placematch.Date            `json:"start_date"`
 	EndDate        placematch.Date            `json:"end_date"`
 	Status         placematch.PlacementStatus `json:"status"`
-	EndReason      *string                    `json:"end_reason"`
+	EndReason      *string                    `json:"end_reason,omitempty"`
 	GroupID        string                     `json:"group_id"`
 	MatchID        *string                    `json:"match_id"`
 	MatchRank      *int                       `json:"match_rank"`

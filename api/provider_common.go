@@ -41,14 +41,14 @@ func validatePlace(v *placematch.ValidationError, loc *pointIn, postcode *string
 	}
 }
 
-// availabilityOut is a provider's availability as the API shows it: a note or a
-// source not recorded is null, never an empty string.
+// availabilityOut is a provider's availability as the API shows it: a note not
+// recorded is null and a source not recorded absent, never an empty string.
 type availabilityOut struct {
 	Status        placematch.AvailabilityStatus `json:"status"`
 	AvailableFrom placematch.Date               `json:"available_from"`
 	Note          *string                       `json:"note"`
 	ConfirmedAt   *time.Time                    `json:"confirmed_at"`
-	Source        *string                       `json:"source"`
+	Source        *string                       `json:"source,omitempty"`
 }
 
 func toAvailabilityOut(a placematch.Availability) availabilityOut {

@@ -203,7 +203,7 @@ func (q *query) explainNeeds(c *Candidate) needsExplained {
 		if q.g > 1 {
 			name += " (" + q.ref(it.member) + ")"
 		}
-		nc := NeedCover{Child: q.ref(it.member), Code: it.code, Label: Label(it.code), Level: CoverLevel(it.level),
+		nc := NeedCover{Child: q.ref(it.member), Code: it.code, Label: Label(it.code), Level: it.level,
 			CoveredBy: CoveredByNone}
 		switch {
 		case it.bit != 0 && c.cover&it.bit != 0:

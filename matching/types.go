@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"encoding/json"
 	"time"
 
 	"placematch"
@@ -150,40 +149,14 @@ type NeedCover struct {
 	Code  string `json:"code"`
 	// Label is the code in words ("fire setting").
 	Label string `json:"label"`
-	// Level is "" for a need (null in JSON), "low" or "high" for a risk.
-	Level CoverLevel `json:"level"`
+	// Level is "low" or "high" for a risk; "" for a need, which JSON leaves out
+	// (the API never answers an empty string for none).
+	Level string `json:"level,omitempty"`
 	// CoveredBy is CoveredByProvider (full credit), CoveredByOutreach (half credit)
 	// or CoveredByNone.
 	CoveredBy string `json:"covered_by"`
 	// Hub names the hub whose outreach covers it, when CoveredBy is outreach.
 	Hub string `json:"hub,omitempty"`
-}
-
-// CoverLevel is the level of a graded risk, "low" or "high", or "" for a need,
-// which JSON shows as null: the API answers null, never an empty string, for none.
-// Runs stored before that said "" and still read.
-type CoverLevel string
-
-// MarshalJSON writes a need's level as null.
-func (l CoverLevel) MarshalJSON() ([]byte, error) {
-	if l == "" {
-		return []byte("null"), nil
-	}
-	return json.Marshal(string(l))
-}
-
-// UnmarshalJSON reads null (and the "" of runs stored before) as a need's level.
-func (l *CoverLevel) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*l = ""
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	*l = CoverLevel(s)
-	return nil
 }
 
 // Factor is one soft factor's part in a score.

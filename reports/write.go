@@ -169,18 +169,19 @@ func (o orderedRow) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
 	for i, c := range o.cells {
-		if i > 0 {
+		if c.Kind == Text && c.S == "" {
+			continue // none (the TOTAL row's kind, a unit's placement type): the key is left out
+		}
+		if b.Len() > 1 {
 			b.WriteByte(',')
 		}
 		k, _ := json.Marshal(o.cols[i])
 		b.Write(k)
 		b.WriteByte(':')
-		var v any // null: a Null cell, and an empty text (none, e.g. the TOTAL row's kind)
+		var v any // null: a Null cell
 		switch c.Kind {
 		case Text:
-			if c.S != "" {
-				v = c.S
-			}
+			v = c.S
 		case Int:
 			v = c.I
 		case Float:
