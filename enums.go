@@ -43,10 +43,13 @@ const (
 	CarerOnHold       CarerStatus = "on_hold"
 	CarerSuspended    CarerStatus = "suspended"
 	CarerDeregistered CarerStatus = "deregistered"
+	// CarerInAssessment is a household whose assessment is in progress: it may be
+	// shown to an officer who asks (flagged), never booked.
+	CarerInAssessment CarerStatus = "in_assessment"
 )
 
 // CarerStatuses lists every carer status.
-var CarerStatuses = []CarerStatus{CarerApproved, CarerOnHold, CarerSuspended, CarerDeregistered}
+var CarerStatuses = []CarerStatus{CarerApproved, CarerOnHold, CarerSuspended, CarerDeregistered, CarerInAssessment}
 
 // AvailabilityStatus is what a provider last said about taking children.
 // Unconfirmed is set by the nightly job when availability has not been confirmed for

@@ -61,6 +61,9 @@ type Provider struct {
 	// candidate index's ProviderChanges and the booking's check). GetProvider,
 	// ListProviders and the records written back by updates leave it empty.
 	Residents []Resident
+	// Contact is how an officer reaches the household or the provider (officers
+	// and admins only; see records.go).
+	Contact Contact
 
 	Carer *CarerDetails
 	Unit  *UnitDetails
@@ -72,9 +75,13 @@ type Provider struct {
 // and needs (household needs such as live_alone among them).
 type Resident struct {
 	Reference string
-	Age       int
-	Risks     []Risk
-	Needs     []string
+	// ChildID and Siblings (the child's sibling links) let the fostering limit's
+	// sibling exception check everyone in the home after placement.
+	ChildID  string
+	Siblings []string
+	Age      int
+	Risks    []Risk
+	Needs    []string
 }
 
 // CarerDetails are a fostering household's terms of approval and household.
@@ -82,10 +89,18 @@ type CarerDetails struct {
 	Status         CarerStatus
 	PlacementTypes []PlacementType
 	MaxChildren    int
-	LimitExemption bool
-	Skills         []string
-	Languages      []string
-	Household      Household
+	// Exemptions from the usual fostering limit (records.go); SiblingsOverLimit says
+	// the places above the limit are approved for a sibling group only.
+	Exemptions        []Exemption
+	SiblingsOverLimit bool
+	// PanelDate is when the fostering panel will consider a carer in assessment.
+	PanelDate Date
+	// SupervisingSocialWorker and FeeBand are for the officer acting on a match.
+	SupervisingSocialWorker *Person
+	FeeBand                 string
+	Skills                  []string
+	Languages               []string
+	Household               Household
 }
 
 // Household describes a fostering household beyond its approval.
@@ -107,6 +122,8 @@ type UnitDetails struct {
 	Features           []string
 	Skills             []string
 	WeeklyCostPence    int64
+	// Ofsted is the latest overall rating of the unit (OfstedURN names it).
+	Ofsted OfstedRating
 }
 
 // HubDetails describe a New Roads hub: a few beds and an outreach team.
@@ -115,6 +132,10 @@ type HubDetails struct {
 	OutreachRadiusKM float64
 	Beds             int
 	EmergencyBeds    int
+	// OfstedURN and Ofsted are the hub's children's-home registration and its latest
+	// overall rating.
+	OfstedURN string
+	Ofsted    OfstedRating
 }
 
 // Ref returns the provider's reference.
@@ -123,8 +144,8 @@ func (p *Provider) Ref() ProviderRef { return ProviderRef{Kind: p.Kind, ID: p.ID
 // FosteringLimit is the usual fostering limit (Children Act 1989 Schedule 7).
 const FosteringLimit = 3
 
-// MaxChildrenWithExemption is the most children a carer may be approved for when an
-// exemption from the usual fostering limit is granted.
+// MaxChildrenWithExemption is the most children a carer may be approved for above
+// the usual limit: with a current exemption, or for a sibling group.
 const MaxChildrenWithExemption = 6
 
 // ComputePlaces returns the places the provider is approved or built for.
@@ -141,7 +162,7 @@ func (p *Provider) ComputePlaces() int {
 }
 
 // Approved reports whether the provider may take a child at all: a carer must be
-// approved; units and hubs are always open to placements (their registration rules
+// approved (one in assessment is not yet); units and hubs are always open to placements (their registration rules
 // depend on the child's age and are applied by matching).
 func (p *Provider) Approved() bool {
 	return p.Carer == nil || p.Carer.Status == CarerApproved

@@ -70,7 +70,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 			{"age_min over age_max", "POST", "/api/v1/carers", approval("age_min", 12, "age_max", 5), 422, "approval.age_min"},
 			{"unit ages outside 16-25", "POST", "/api/v1/units", with(unitBody("NEW"), "age_min", 14), 422, "age_min"},
 			{"max_children over 3", "POST", "/api/v1/carers", approval("max_children", 4), 422, "approval.max_children"},
-			{"max_children over 6 with exemption", "POST", "/api/v1/carers", approval("max_children", 7, "limit_exemption", true), 422, "approval.max_children"},
+			{"max_children over 6 with exemption", "POST", "/api/v1/carers", approval("max_children", 7, "siblings_over_limit", true), 422, "approval.max_children"},
 			{"invalid GeoJSON", "POST", "/api/v1/children", with(childBody("NEW"), "avoid_areas", []any{map[string]any{"type": "Point", "coordinates": []float64{1, 52}}}), 422, "avoid_areas[0]"},
 			{"self-intersecting GeoJSON", "POST", "/api/v1/children", with(childBody("NEW"), "avoid_areas", []json.RawMessage{json.RawMessage(bowTie)}), 422, "avoid_areas[0]"},
 			{"string over limit", "POST", "/api/v1/carers", with(carerBody(strings.Repeat("R", 65))), 422, "reference"},

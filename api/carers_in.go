@@ -19,6 +19,11 @@ type carerIn struct {
 	Location     *pointIn                `json:"location,omitempty"`
 	Postcode     *string                 `json:"postcode,omitempty"`
 	Availability *availabilityIn         `json:"availability,omitempty"`
+	// For the officer acting on a match (records_in.go).
+	Contact                 *contactIn       `json:"contact,omitempty"`
+	SupervisingSocialWorker *personIn        `json:"supervising_social_worker,omitempty"`
+	FeeBand                 *string          `json:"fee_band,omitempty"`
+	PanelDate               *placematch.Date `json:"panel_date,omitempty"`
 }
 
 // approvalIn is a carer's terms of approval.
@@ -27,7 +32,10 @@ type approvalIn struct {
 	AgeMin         *int                       `json:"age_min"`
 	AgeMax         *int                       `json:"age_max"`
 	MaxChildren    *int                       `json:"max_children"`
-	LimitExemption bool                       `json:"limit_exemption"`
+	// Exemptions from the usual fostering limit; SiblingsOverLimit approves the
+	// places above it for a sibling group only (no exemption is needed for that).
+	Exemptions        []exemptionIn `json:"exemptions,omitempty"`
+	SiblingsOverLimit bool          `json:"siblings_over_limit,omitempty"`
 }
 
 type householdIn struct {
@@ -54,13 +62,23 @@ func (in *carerIn) validate(v *placematch.ValidationError, allowUnconfirmed bool
 			switch n := *a.MaxChildren; {
 			case n < 1:
 				v.Add("approval.max_children", "must be at least 1")
-			case n > placematch.FosteringLimit && !a.LimitExemption:
-				v.Add("approval.max_children", "must be at most %d (the usual fostering limit) unless limit_exemption is true",
-					placematch.FosteringLimit)
 			case n > placematch.MaxChildrenWithExemption:
 				v.Add("approval.max_children", "must be at most %d", placematch.MaxChildrenWithExemption)
+			case n > placematch.FosteringLimit && !a.SiblingsOverLimit &&
+				!placematch.CurrentExemption(exemptionsOf(a.Exemptions), today(now)):
+				v.Add("approval.max_children", "must be at most %d (the usual fostering limit) unless an exemption current today is recorded in approval.exemptions or siblings_over_limit is true",
+					placematch.FosteringLimit)
 			}
 		}
+		validateExemptions(v, "approval.exemptions", a.Exemptions, today(now))
+	}
+	in.Contact.validate(v, "contact")
+	in.SupervisingSocialWorker.validate(v, "supervising_social_worker")
+	if in.FeeBand != nil {
+		maxLen(v, "fee_band", *in.FeeBand, 64)
+	}
+	if in.PanelDate != nil && (in.Status == nil || *in.Status != placematch.CarerInAssessment) {
+		v.Add("panel_date", "is only for a carer whose status is in_assessment")
 	}
 	codeList(v, "skills", in.Skills, nil)
 	codeList(v, "languages", in.Languages, nil)
@@ -89,19 +107,31 @@ func (in *carerIn) apply(p *placematch.Provider) {
 		hh = placematch.Household(*in.Household)
 	}
 	p.Carer = &placematch.CarerDetails{Status: *in.Status, PlacementTypes: a.PlacementTypes, MaxChildren: *a.MaxChildren,
-		LimitExemption: a.LimitExemption, Skills: in.Skills, Languages: in.Languages, Household: hh}
+		Exemptions: exemptionsOf(a.Exemptions), SiblingsOverLimit: a.SiblingsOverLimit,
+		SupervisingSocialWorker: in.SupervisingSocialWorker.person(), FeeBand: deref(in.FeeBand),
+		Skills: in.Skills, Languages: in.Languages, Household: hh}
+	if in.PanelDate != nil {
+		p.Carer.PanelDate = *in.PanelDate
+	}
+	p.Contact = in.Contact.contact()
 }
 
 func carerToIn(p *placematch.Provider) *carerIn {
 	c := p.Carer
 	hh := householdIn(c.Household)
-	return &carerIn{
+	in := &carerIn{
 		Reference: &p.Reference, Name: &p.Name, Status: &c.Status,
 		Approval: &approvalIn{PlacementTypes: c.PlacementTypes, AgeMin: &p.AgeMin, AgeMax: &p.AgeMax,
-			MaxChildren: &c.MaxChildren, LimitExemption: c.LimitExemption},
+			MaxChildren: &c.MaxChildren, Exemptions: exemptionsToIn(c.Exemptions), SiblingsOverLimit: c.SiblingsOverLimit},
 		Skills: c.Skills, Languages: c.Languages, Household: &hh,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
+		Contact: contactToIn(p.Contact), SupervisingSocialWorker: personToIn(c.SupervisingSocialWorker),
+		FeeBand: optString(c.FeeBand),
 	}
+	if !c.PanelDate.IsZero() {
+		in.PanelDate = &c.PanelDate
+	}
+	return in
 }
 
 // carerOut is a foster household as the API shows it.
@@ -115,25 +145,44 @@ type carerOut struct {
 	Skills    []string                `json:"skills"`
 	Languages []string                `json:"languages"`
 	Household placematch.Household    `json:"household"`
+	// PanelDate is set for a carer in assessment when a panel is booked.
+	PanelDate *placematch.Date `json:"panel_date,omitempty"`
 	placeOut
+	// Officers' fields, left out for commissioners (forCommissioner).
+	Contact                 *placematch.Contact `json:"contact,omitempty"`
+	SupervisingSocialWorker *placematch.Person  `json:"supervising_social_worker,omitempty"`
+	FeeBand                 *string             `json:"fee_band,omitempty"`
+}
+
+func (o carerOut) forCommissioner() any {
+	o.Contact, o.SupervisingSocialWorker, o.FeeBand = nil, nil, nil
+	return o
 }
 
 type approvalOut struct {
-	PlacementTypes []placematch.PlacementType `json:"placement_types"`
-	AgeMin         int                        `json:"age_min"`
-	AgeMax         int                        `json:"age_max"`
-	MaxChildren    int                        `json:"max_children"`
-	LimitExemption bool                       `json:"limit_exemption"`
+	PlacementTypes    []placematch.PlacementType `json:"placement_types"`
+	AgeMin            int                        `json:"age_min"`
+	AgeMax            int                        `json:"age_max"`
+	MaxChildren       int                        `json:"max_children"`
+	Exemptions        []exemptionOut             `json:"exemptions"`
+	SiblingsOverLimit bool                       `json:"siblings_over_limit"`
 }
 
 func carerToOut(p *placematch.Provider) any {
 	c := p.Carer
 	hh := c.Household
 	hh.OtherChildrenAges = nonNil(hh.OtherChildrenAges)
-	return carerOut{
+	out := carerOut{
 		Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Status: c.Status,
 		Approval: approvalOut{PlacementTypes: nonNil(c.PlacementTypes), AgeMin: p.AgeMin, AgeMax: p.AgeMax,
-			MaxChildren: c.MaxChildren, LimitExemption: c.LimitExemption},
+			MaxChildren: c.MaxChildren, Exemptions: exemptionsToOut(c.Exemptions),
+			SiblingsOverLimit: c.SiblingsOverLimit},
 		Skills: nonNil(c.Skills), Languages: nonNil(c.Languages), Household: hh, placeOut: toPlaceOut(p),
+		SupervisingSocialWorker: c.SupervisingSocialWorker, FeeBand: optString(c.FeeBand),
 	}
+	out.Contact = contactOut(p.Contact)
+	if !c.PanelDate.IsZero() {
+		out.PanelDate = &c.PanelDate
+	}
+	return out
 }

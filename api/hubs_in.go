@@ -19,6 +19,9 @@ type hubIn struct {
 	Location         *pointIn        `json:"location,omitempty"`
 	Postcode         *string         `json:"postcode,omitempty"`
 	Availability     *availabilityIn `json:"availability,omitempty"`
+	OfstedURN        *string         `json:"ofsted_urn,omitempty"`
+	Ofsted           *ofstedIn       `json:"ofsted,omitempty"`
+	Contact          *contactIn      `json:"contact,omitempty"`
 }
 
 func (in *hubIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, now time.Time) {
@@ -35,6 +38,11 @@ func (in *hubIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, 
 	ageOrder(v, "age_min", "age_max", in.AgeMin, in.AgeMax)
 	validatePlace(v, in.Location, in.Postcode, true)
 	in.Availability.validate("availability", v, allowUnconfirmed, now)
+	if in.OfstedURN != nil && *in.OfstedURN != "" && !isURN(*in.OfstedURN) {
+		v.Add("ofsted_urn", "must be an Ofsted URN: 6 to 8 digits, or SC followed by 6 digits")
+	}
+	in.Ofsted.validate(v, "ofsted", in.OfstedURN, today(now))
+	in.Contact.validate(v, "contact")
 }
 
 func (in *hubIn) place() (*pointIn, *string)    { return in.Location, in.Postcode }
@@ -43,14 +51,16 @@ func (in *hubIn) apply(p *placematch.Provider) {
 	p.Reference, p.Name = *in.Reference, *in.Name
 	p.AgeMin, p.AgeMax = *in.AgeMin, *in.AgeMax
 	p.Hub = &placematch.HubDetails{Services: in.Services, OutreachRadiusKM: *in.OutreachRadiusKM, Beds: *in.Beds,
-		EmergencyBeds: *in.EmergencyBeds}
+		EmergencyBeds: *in.EmergencyBeds, OfstedURN: deref(in.OfstedURN), Ofsted: in.Ofsted.rating()}
+	p.Contact = in.Contact.contact()
 }
 
 func hubToIn(p *placematch.Provider) *hubIn {
 	h := p.Hub
 	return &hubIn{Reference: &p.Reference, Name: &p.Name, Services: h.Services, OutreachRadiusKM: &h.OutreachRadiusKM,
 		Beds: &h.Beds, EmergencyBeds: &h.EmergencyBeds, AgeMin: &p.AgeMin, AgeMax: &p.AgeMax,
-		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability)}
+		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
+		OfstedURN: optString(h.OfstedURN), Ofsted: ofstedToIn(h.Ofsted), Contact: contactToIn(p.Contact)}
 }
 
 // hubOut is a hub as the API shows it.
@@ -65,12 +75,22 @@ type hubOut struct {
 	EmergencyBeds    int                     `json:"emergency_beds"`
 	AgeMin           int                     `json:"age_min"`
 	AgeMax           int                     `json:"age_max"`
+	OfstedURN        *string                 `json:"ofsted_urn"`
+	Ofsted           ofstedOut               `json:"ofsted"`
 	placeOut
+	// Contact is for officers, left out for commissioners (forCommissioner).
+	Contact *placematch.Contact `json:"contact,omitempty"`
+}
+
+func (o hubOut) forCommissioner() any {
+	o.Contact = nil
+	return o
 }
 
 func hubToOut(p *placematch.Provider) any {
 	h := p.Hub
 	return hubOut{Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Services: nonNil(h.Services),
 		OutreachRadiusKM: h.OutreachRadiusKM, Beds: h.Beds, EmergencyBeds: h.EmergencyBeds, AgeMin: p.AgeMin,
-		AgeMax: p.AgeMax, placeOut: toPlaceOut(p)}
+		AgeMax: p.AgeMax, OfstedURN: optString(h.OfstedURN), Ofsted: ofstedToOut(h.Ofsted), placeOut: toPlaceOut(p),
+		Contact: contactOut(p.Contact)}
 }

@@ -15,7 +15,7 @@ import (
 
 // matchParams are the query parameters of a search.
 func matchParams(c *gin.Context) (matching.Options, error) {
-	if err := knownQuery(c, "limit", "kinds", "max_distance_km", "include_excluded", "require_high_risk_skills"); err != nil {
+	if err := knownQuery(c, "limit", "kinds", "max_distance_km", "include_excluded", "require_high_risk_skills", "include_pending"); err != nil {
 		return matching.Options{}, err
 	}
 	v := &placematch.ValidationError{}
@@ -43,6 +43,7 @@ func matchParams(c *gin.Context) (matching.Options, error) {
 	}
 	opt.IncludeExcluded = queryBool(c, v, "include_excluded", true)
 	opt.RequireHighRiskSkills = queryBool(c, v, "require_high_risk_skills", false)
+	opt.IncludePending = queryBool(c, v, "include_pending", false)
 	return opt, v.Err()
 }
 

@@ -119,7 +119,7 @@ func (s *Server) listProviders(r providerResource) handler {
 				f.Limit, f.Cursor = limit, cursor
 				return s.Store.ListProviders(ctx, f)
 			},
-			show: r.toOut,
+			show: func(p *placematch.Provider) any { return view(c, r, p) },
 		})
 	}
 }
@@ -133,7 +133,7 @@ func (s *Server) getProvider(r providerResource) handler {
 		if err != nil {
 			return err
 		}
-		respond(c, http.StatusOK, p.Version, r.toOut(p))
+		respond(c, http.StatusOK, p.Version, view(c, r, p))
 		return nil
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"placematch/auth"
 	"placematch/reports"
 )
 
@@ -50,6 +51,9 @@ func (s *Server) providersGeoJSON(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	// Commissioners see carers' homes blurred to about 1 km; officers (and admins)
+	// need the exact points to plan a placement.
+	f.Exact = principal(c).Role != auth.Commissioner
 	fc, err := svc.ProvidersGeoJSON(c.Request.Context(), f)
 	if err != nil {
 		return err

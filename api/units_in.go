@@ -24,6 +24,8 @@ type unitIn struct {
 	Location           *pointIn                       `json:"location,omitempty"`
 	Postcode           *string                        `json:"postcode,omitempty"`
 	Availability       *availabilityIn                `json:"availability,omitempty"`
+	Ofsted             *ofstedIn                      `json:"ofsted,omitempty"`
+	Contact            *contactIn                     `json:"contact,omitempty"`
 }
 
 func (in *unitIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, now time.Time) {
@@ -51,24 +53,12 @@ func (in *unitIn) validate(v *placematch.ValidationError, allowUnconfirmed bool,
 	}
 	validatePlace(v, in.Location, in.Postcode, true)
 	in.Availability.validate("availability", v, allowUnconfirmed, now)
+	in.Ofsted.validate(v, "ofsted", in.OfstedURN, today(now))
+	in.Contact.validate(v, "contact")
 }
 
-// isURN accepts Ofsted unique reference numbers: digits, or SC and six digits for
-// older social care registrations.
-func isURN(s string) bool {
-	digits := s
-	if len(s) == 8 && s[:2] == "SC" {
-		digits = s[2:]
-	} else if len(s) < 6 || len(s) > 8 {
-		return false
-	}
-	for _, r := range digits {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
+// isURN accepts Ofsted unique reference numbers (placematch.ValidURN).
+func isURN(s string) bool { return placematch.ValidURN(s) }
 
 func (in *unitIn) place() (*pointIn, *string)    { return in.Location, in.Postcode }
 func (in *unitIn) availability() *availabilityIn { return in.Availability }
@@ -84,7 +74,9 @@ func (in *unitIn) apply(p *placematch.Provider) {
 	if in.WeeklyCostPence != nil {
 		u.WeeklyCostPence = *in.WeeklyCostPence
 	}
+	u.Ofsted = in.Ofsted.rating()
 	p.Unit = u
+	p.Contact = in.Contact.contact()
 }
 
 func unitToIn(p *placematch.Provider) *unitIn {
@@ -95,6 +87,7 @@ func unitToIn(p *placematch.Provider) *unitIn {
 		AgeMin: &p.AgeMin, AgeMax: &p.AgeMax, Beds: &u.Beds, SupportLevel: &u.SupportLevel,
 		Features: u.Features, Skills: u.Skills, WeeklyCostPence: &u.WeeklyCostPence,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
+		Ofsted: ofstedToIn(u.Ofsted), Contact: contactToIn(p.Contact),
 	}
 }
 
@@ -115,7 +108,23 @@ type unitOut struct {
 	Features           []string                      `json:"features"`
 	Skills             []string                      `json:"skills"`
 	WeeklyCostPence    int64                         `json:"weekly_cost_pence"`
+	Ofsted             ofstedOut                     `json:"ofsted"`
 	placeOut
+	// Contact is for officers, left out for commissioners (forCommissioner).
+	Contact *placematch.Contact `json:"contact,omitempty"`
+}
+
+func (o unitOut) forCommissioner() any {
+	o.Contact = nil
+	return o
+}
+
+// contactOut is a provider's contact, omitted when none is recorded.
+func contactOut(c placematch.Contact) *placematch.Contact {
+	if c.IsZero() {
+		return nil
+	}
+	return &c
 }
 
 func unitToOut(p *placematch.Provider) any {
@@ -123,5 +132,6 @@ func unitToOut(p *placematch.Provider) any {
 	return unitOut{Record: p.Record, Kind: p.Kind, Reference: p.Reference, ProviderName: u.ProviderName, Name: p.Name,
 		OfstedURN: optString(u.OfstedURN), RegistrationStatus: u.RegistrationStatus, AccommodationType: u.AccommodationType,
 		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Beds: u.Beds, SupportLevel: u.SupportLevel, Features: nonNil(u.Features),
-		Skills: nonNil(u.Skills), WeeklyCostPence: u.WeeklyCostPence, placeOut: toPlaceOut(p)}
+		Skills: nonNil(u.Skills), WeeklyCostPence: u.WeeklyCostPence, Ofsted: ofstedToOut(u.Ofsted),
+		placeOut: toPlaceOut(p), Contact: contactOut(p.Contact)}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"placematch"
 )
@@ -151,7 +152,9 @@ func (g *gen) carer(i int, exempt, fresh, unavailable bool, oi int) *placematch.
 		Household:      hh,
 	}
 	if exempt {
-		d.Status, d.LimitExemption, d.MaxChildren = placematch.CarerApproved, true, g.between(4, 5)
+		// Approved for a sibling group above the usual limit: no exemption is
+		// needed when all the children are siblings of each other.
+		d.Status, d.SiblingsOverLimit, d.MaxChildren = placematch.CarerApproved, true, g.between(4, 5)
 		ages = [2]int{0, 17}
 		if hh.Smoking {
 			ages = [2]int{5, 17}
@@ -181,6 +184,7 @@ func (g *gen) carer(i int, exempt, fresh, unavailable bool, oi int) *placematch.
 	if oi >= 0 {
 		at, place = g.nearOut(oi, 2), outOfCounty[oi].name
 	}
+	demoOfficerFields(i, d)
 	return &placematch.Provider{
 		Kind:      placematch.KindCarer,
 		Reference: fmt.Sprintf("FC-%04d", i+1),
@@ -188,8 +192,29 @@ func (g *gen) carer(i int, exempt, fresh, unavailable bool, oi int) *placematch.
 		Location:  at,
 		AgeMin:    ages[0], AgeMax: ages[1],
 		Availability: a,
+		Contact:      demoContact(i, fmt.Sprintf("fc-%04d", i+1)),
 		Carer:        d,
 	}
+}
+
+// supervisingSocialWorkers are invented names of the fostering team's social workers.
+var supervisingSocialWorkers = []string{"Alex Morgan", "Jordan Price", "Priya Shah", "Tom Wells", "Grace Okafor", "Ewan Reid"}
+
+// demoContact is a contact that can reach nobody: Ofcom's numbers for drama
+// (01632 960000–960999) and example.org addresses. It is derived from i, not drawn,
+// so that adding it changes no other value of the demo.
+func demoContact(i int, name string) placematch.Contact {
+	return placematch.Contact{Phone: fmt.Sprintf("01632 960%03d", i%1000), Email: name + "@example.org"}
+}
+
+// demoOfficerFields fills what an officer needs to act on a carer's match: its
+// supervising social worker and fee band, derived from i as demoContact is.
+func demoOfficerFields(i int, d *placematch.CarerDetails) {
+	name := supervisingSocialWorkers[i%len(supervisingSocialWorkers)]
+	d.SupervisingSocialWorker = &placematch.Person{Name: name,
+		Phone: fmt.Sprintf("01632 960%03d", (500+i%len(supervisingSocialWorkers))%1000),
+		Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.org"}
+	d.FeeBand = fmt.Sprintf("level_%d", 1+i%3)
 }
 
 // placementTypes draws a carer's terms of approval. Short-term and emergency care are

@@ -143,11 +143,11 @@ func checkProviders(t *testing.T, w world, sum Summary) {
 			if p.Availability.Status == placematch.Unavailable {
 				unavailable++
 			}
-			if c.LimitExemption {
+			if c.SiblingsOverLimit {
 				exempt++
 			}
-			if c.MaxChildren < 1 || (c.MaxChildren > 3 && !c.LimitExemption) || c.MaxChildren > 5 {
-				t.Errorf("%s: max_children %d, exemption %v", p.Reference, c.MaxChildren, c.LimitExemption)
+			if c.MaxChildren < 1 || (c.MaxChildren > 3 && !c.SiblingsOverLimit) || c.MaxChildren > 5 {
+				t.Errorf("%s: max_children %d, siblings over limit %v", p.Reference, c.MaxChildren, c.SiblingsOverLimit)
 			}
 			if len(c.Languages) == 0 || slices.ContainsFunc(c.Languages, func(l string) bool { return l != strings.ToLower(l) }) {
 				t.Errorf("%s languages %v", p.Reference, c.Languages)

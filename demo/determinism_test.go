@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,10 +25,10 @@ func snapshot(w world) []string {
 	}
 	var out []string
 	for _, p := range w.providers {
-		out = append(out, fmt.Sprintf("%s %s %q %s %.5f,%.5f ages %d-%d places %d filled %d vacancies %d %s %s %+v %+v %+v",
+		out = append(out, fmt.Sprintf("%s %s %q %s %.5f,%.5f ages %d-%d places %d filled %d vacancies %d %s %s %s %s %s %s",
 			p.Kind, p.Reference, p.Name, p.District, p.Location.Lat, p.Location.Lon, p.AgeMin, p.AgeMax,
 			p.Places, p.Filled, p.Vacancies, p.Availability.Status, p.Availability.ConfirmedAt.UTC().Format(time.RFC3339),
-			p.Carer, p.Unit, p.Hub))
+			asJSON(p.Carer), asJSON(p.Unit), asJSON(p.Hub), asJSON(p.Contact)))
 	}
 	for _, c := range w.children {
 		maxKM := "none"
@@ -76,4 +77,13 @@ func firstDiff(a, b []string) string {
 		}
 	}
 	return strings.Join([]string{fmt.Sprint(len(a)), "lines vs", fmt.Sprint(len(b))}, " ")
+}
+
+// asJSON writes v's values out, pointers followed, so that equal data prints equal.
+func asJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
 }

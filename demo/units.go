@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"placematch"
 )
@@ -123,7 +124,8 @@ func (g *gen) unit(i int, urns map[string]bool, unavailable bool, oi int) *place
 		AgeMin:    ages[0], AgeMax: ages[1],
 		Availability: g.availability(unavailable, []opt[string]{{placematch.SourceFeed, 40},
 			{placematch.SourceProvider, 40}, {placematch.SourceOfficer, 20}}, unitNotes),
-		Unit: u,
+		Contact: demoContact(200+i, fmt.Sprintf("sa-%03d", i+1)),
+		Unit:    u,
 	}
 }
 
@@ -146,17 +148,26 @@ func (g *gen) urn(used map[string]bool) string {
 func (g *gen) hubs() []*placematch.Provider {
 	services := []string{"speech_and_language_therapy", "life_coaching", "clinical_psychology",
 		"education_support", "police_liaison"}
-	mk := func(ref, name string, at placematch.Point) *placematch.Provider {
+	mk := func(ref, name string, at placematch.Point, urn string, rating placematch.OfstedRating) *placematch.Provider {
 		confirmed := g.ago(0, 3)
 		return &placematch.Provider{
 			Kind: placematch.KindHub, Reference: ref, Name: name, Location: at, AgeMin: 12, AgeMax: 25,
 			Availability: placematch.Availability{Status: placematch.Available, ConfirmedAt: &confirmed,
 				Source: placematch.SourceOfficer},
-			Hub: &placematch.HubDetails{Services: slices.Clone(services), OutreachRadiusKM: 25, Beds: 4, EmergencyBeds: 2},
+			// Ofcom's numbers for drama (01632 960xxx) and example.org: never real.
+			Contact: placematch.Contact{Phone: "01632 96099" + urn[len(urn)-1:], Email: strings.ToLower(ref) + "@example.org"},
+			Hub: &placematch.HubDetails{Services: slices.Clone(services), OutreachRadiusKM: 25, Beds: 4, EmergencyBeds: 2,
+				OfstedURN: urn, Ofsted: rating},
 		}
 	}
+	// The URNs and ratings are those of two Norfolk County Council children's homes
+	// in Norwich North and Mid Norfolk in Ofsted's children's social care providers
+	// list of 31 March 2023, so that import-ofsted finds them in that file. The demo
+	// does not say these homes are the hubs; they stand in for their registrations.
 	return []*placematch.Provider{
-		mk("HUB-NORWICH", "New Roads Hub, Norwich", placematch.Point{Lat: 52.637, Lon: 1.283}),
-		mk("HUB-DEREHAM", "New Roads Hub, Dereham", placematch.Point{Lat: 52.677, Lon: 0.945}),
+		mk("HUB-NORWICH", "New Roads Hub, Norwich", placematch.Point{Lat: 52.637, Lon: 1.283}, "2652383",
+			placematch.OfstedRating{Grade: placematch.OfstedGood, InspectedOn: placematch.MustParseDate("2022-11-28")}),
+		mk("HUB-DEREHAM", "New Roads Hub, Dereham", placematch.Point{Lat: 52.677, Lon: 0.945}, "SC034480",
+			placematch.OfstedRating{Grade: placematch.OfstedGood, InspectedOn: placematch.MustParseDate("2022-12-06")}),
 	}
 }

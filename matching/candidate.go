@@ -28,6 +28,7 @@ type Candidate struct {
 	lang      uint64  // language bits, see langBit (carers only)
 	from      int32   // available_from in days since 1970; math.MinInt32 when unset
 	static    reason  // rules that fail whatever the child
+	resBloom  uint32  // residents' ids (low 16 bits) and the ids of their sibling links (high 16), see idBloom
 	props     uint16  // pAccessible, pFemaleOnly, ...
 	vac       int16   // vacant places
 	vacPlan   int16   // vacant places for a planned placement (hubs: planned beds only)
@@ -63,7 +64,7 @@ const (
 	pFemaleOnly
 	pRegOK       // unit registered or application accepted: may take 16–17 year olds
 	pRegPending  // unit application accepted only
-	pExempt      // carer has an exemption from the fostering limit
+	pExempt      // carer has an exemption from the fostering limit that may be current
 	pInDistrict  // inside the configured council area
 	pUnconfirmed // availability status unconfirmed
 	pArchived
@@ -193,6 +194,9 @@ func Prepare(p *placematch.Provider) Candidate {
 	case p.Hub != nil:
 		c.kind = kindHub
 		c.cover = serviceMask(p.Hub.Services)
+		if p.Hub.Ofsted.Grade == placematch.OfstedInadequate {
+			c.static |= rOfstedInadequate
+		}
 		// Planned placements may use only the planned beds; emergency beds are kept
 		// for emergencies. Filled counts children in either kind of bed, so this is
 		// conservative: an emergency child in an emergency bed still uses up a
@@ -204,13 +208,17 @@ func Prepare(p *placematch.Provider) Candidate {
 
 func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
 	c.kind = kindCarer
-	if d.Status != placematch.CarerApproved {
+	switch d.Status {
+	case placematch.CarerApproved:
+	case placematch.CarerInAssessment:
+		c.static |= rPending
+	default:
 		c.static |= rNotApproved
 	}
 	for _, t := range d.PlacementTypes {
 		c.types |= typeBit(t)
 	}
-	if d.LimitExemption {
+	if slices.ContainsFunc(d.Exemptions, func(e placematch.Exemption) bool { return !e.Legacy }) {
 		c.props |= pExempt
 	}
 	if d.Household.WheelchairAccessible {
@@ -235,6 +243,10 @@ func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
 // other children, and the household needs and high risks that rule out a new child.
 func prepareResidents(c *Candidate, rs []placematch.Resident) {
 	for _, r := range rs {
+		c.resBloom |= idBloom(r.ChildID)
+		for _, s := range r.Siblings {
+			c.resBloom |= idBloom(s) << 16
+		}
 		c.addOther(r.Age)
 		age := tiny(r.Age)
 		f := residentFacts(r)
@@ -288,6 +300,9 @@ func tiny(n int) int8 { return int8(min(max(n, math.MinInt8), math.MaxInt8)) }
 func prepareUnit(c *Candidate, d *placematch.UnitDetails) {
 	c.kind = kindUnit
 	c.cover = skillMask(d.Skills)
+	if d.Ofsted.Grade == placematch.OfstedInadequate {
+		c.static |= rOfstedInadequate
+	}
 	if slices.Contains(d.Features, placematch.FeatureWheelchairAccessible) {
 		c.props |= pAccessible
 	}

@@ -8,13 +8,14 @@ import "placematch"
 // provider, so it is cheap enough to run inside a booking's transaction on the rows
 // the booking has locked. Options.Kinds, Limit, IncludeExcluded and Hubs are not
 // used: the caller names the provider, and outreach never decides a hard rule;
+// IncludePending is not either: a carer in assessment is never bookable;
 // Policy and RequireHighRiskSkills are, as in Rank. An
 // archived provider breaks no rule here; the caller refuses archived records itself.
 func Check(req Request, p *placematch.Provider, opt Options) []string {
 	if req.Child == nil || p == nil {
 		return nil
 	}
-	opt.Kinds = nil
+	opt.Kinds, opt.IncludePending = nil, false
 	q, _ := newRules(req, opt)
 	c := Prepare(p)
 	m, _, _ := q.check(&c)

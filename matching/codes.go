@@ -8,8 +8,10 @@ const (
 	CodeAgeOutOfRange        = "age_out_of_range"
 	CodeUnder16Supported     = "under_16_supported_accommodation"
 	CodeUnitNotRegistered    = "unit_not_registered_for_16_17"
+	CodeOfstedInadequate     = "ofsted_inadequate"
 	CodePlacementType        = "placement_type_not_approved"
 	CodeNotApproved          = "not_approved"
+	CodePendingApproval      = "pending_approval"
 	CodeUnavailable          = "unavailable"
 	CodeAvailableTooLate     = "available_too_late"
 	CodeInsufficientVacancy  = "insufficient_vacancies"
@@ -49,12 +51,14 @@ var ReasonCodes = []ReasonCode{
 	{CodeAgeOutOfRange, "A child in the group is outside the provider's approved age range."},
 	{CodeUnder16Supported, "A child in the group is under 16; supported accommodation is never allowed under 16 (reg 27A)."},
 	{CodeUnitNotRegistered, "A child in the group is 16 or 17 and the unit is neither Ofsted-registered nor has its application accepted."},
+	{CodeOfstedInadequate, "The unit's or hub's latest Ofsted overall rating is inadequate (the rating gateway)."},
 	{CodePlacementType, "The carer's terms of approval do not include the placement type asked for."},
 	{CodeNotApproved, "The carer is not approved (on hold, suspended or deregistered)."},
+	{CodePendingApproval, "The carer's assessment is in progress (not yet approved): shown only when an officer asks with include_pending, never bookable."},
 	{CodeUnavailable, "The provider has said it is unavailable."},
 	{CodeAvailableTooLate, "The provider is available only after the date the placement is needed."},
 	{CodeInsufficientVacancy, "Fewer vacant places than the child and the siblings placed together need."},
-	{CodeFosteringLimit, "More than 3 fostered children after placement, with no exemption and not all siblings (Children Act 1989 Sch 7)."},
+	{CodeFosteringLimit, "More than 3 fostered children after placement, not all of them siblings of each other, and no exemption current on the day that names every child of the group (Children Act 1989 Sch 7)."},
 	{CodeFemaleOnlyUnit, "The unit is female-only and a child in the group is not female."},
 	{CodeNotWheelchair, "A child in the group uses a wheelchair and the home is not recorded as accessible (hubs never are)."},
 	{CodeInAvoidArea, "The provider lies inside one of the child's locations to avoid."},
@@ -79,8 +83,10 @@ const (
 	rAge reason = 1 << iota
 	rUnder16
 	rUnitNotReg
+	rOfstedInadequate
 	rPlacementType
 	rNotApproved
+	rPending
 	rUnavailable
 	rTooLate
 	rVacancies
@@ -130,16 +136,25 @@ const (
 	// 2010, reg 23), so it is flagged, not excluded.
 	FlagEmergencyOutsideTerms = "emergency_outside_terms"
 	// FlagSiblingGroupOverLimit: more than 3 fostered children after placement,
-	// allowed because the carer has no other foster child and the group are all
-	// siblings of each other.
+	// allowed because everyone fostered there after placement (the group and the
+	// children placed there now) are siblings of each other.
 	FlagSiblingGroupOverLimit = "sibling_group_over_limit"
 	// FlagLimitExemption: more than 3 fostered children after placement, allowed by
-	// the carer's exemption from the fostering limit; the exemption must name the
-	// children, which the officer has to check.
+	// an exemption from the fostering limit current on the day that names every
+	// child of the group; its conditions are in the reasons, for the officer to check.
 	FlagLimitExemption = "limit_exemption"
 	// FlagRegistrationPending: a 16–17 year old in a unit whose Ofsted application is
 	// accepted but not yet granted.
 	FlagRegistrationPending = "registration_pending"
+	// FlagOfstedRequiresImprovement: the unit's or hub's latest Ofsted overall
+	// rating is requires improvement to be good.
+	FlagOfstedRequiresImprovement = "ofsted_requires_improvement"
+	// FlagOfstedNotInspected: a unit or hub with no Ofsted rating recorded (not
+	// yet inspected, or registered too recently).
+	FlagOfstedNotInspected = "ofsted_not_yet_inspected"
+	// FlagPendingApproval: a carer in assessment, shown because the officer asked
+	// (Options.IncludePending); it cannot be booked until approved.
+	FlagPendingApproval = "pending_approval"
 	// FlagHighRiskNotCovered: a child in the group has a risk graded high that the
 	// provider's own skills do not cover (outreach never clears it).
 	FlagHighRiskNotCovered = "high_risk_not_covered"

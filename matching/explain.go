@@ -25,7 +25,7 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 
 	m := Match{Rank: rank, Provider: p.Ref(), Score: q.score(&v), Vacancies: int(vac),
 		Reasons: []string{}, Flags: []string{}, Household: q.householdAfter(c),
-		Skills: skillsOf(p), Needs: needs.items}
+		Skills: skillsOf(p), Needs: needs.items, Act: act(p)}
 	if m.Score != score {
 		// The first pass and this one share every formula; a difference is a bug
 		// worth failing loudly in tests rather than a score nobody can explain.
@@ -137,20 +137,88 @@ func (q *query) ruleFlags(c *Candidate) (flags, reasons []string) {
 			flags = append(flags, FlagEmergencyOutsideTerms)
 		}
 		if after := int(c.filled) + int(q.g); after > placematch.FosteringLimit {
-			if c.filled == 0 && q.siblings {
+			switch {
+			case q.siblingHome(c) && c.filled == 0:
 				flags = append(flags, FlagSiblingGroupOverLimit)
 				reasons = append(reasons, fmt.Sprintf("The %d siblings may live here together: the fostering limit of %d does not apply when all the children are siblings.", q.g, placematch.FosteringLimit))
-			} else {
+			case q.siblingHome(c):
+				flags = append(flags, FlagSiblingGroupOverLimit)
+				reasons = append(reasons, fmt.Sprintf("%d foster children after placement, all siblings of each other with the %d placed here now: the fostering limit of %d does not apply.", after, c.filled, placematch.FosteringLimit))
+			default:
+				e, _ := placematch.ExemptionFor(c.P.Carer.Exemptions, q.day, q.ids)
 				flags = append(flags, FlagLimitExemption)
-				reasons = append(reasons, fmt.Sprintf("%d foster children after placement, above the limit of %d, under the carer's exemption; check that it names these children.", after, placematch.FosteringLimit))
+				reasons = append(reasons, exemptionText(e, after))
 			}
+		}
+		if c.static&rPending != 0 {
+			flags = append(flags, FlagPendingApproval)
 		}
 	case kindUnit:
 		if q.teen && c.props&pRegPending != 0 {
 			flags = append(flags, FlagRegistrationPending)
 		}
 	}
+	if _, r, ok := c.P.OfstedOf(); ok {
+		switch {
+		case !r.Inspected():
+			flags = append(flags, FlagOfstedNotInspected)
+			reasons = append(reasons, "Not yet inspected by Ofsted.")
+		case r.Grade == placematch.OfstedRequiresImprovement:
+			flags = append(flags, FlagOfstedRequiresImprovement)
+			reasons = append(reasons, fmt.Sprintf("Ofsted: requires improvement to be good (inspected %s); read the report before booking.", r.InspectedOn))
+		default:
+			reasons = append(reasons, fmt.Sprintf("Ofsted: %s (inspected %s).", r.Grade, r.InspectedOn))
+		}
+	}
 	return flags, reasons
+}
+
+// exemptionText says which exemption allows after foster children, with what the
+// officer must check: who granted it, until when, on what conditions.
+func exemptionText(e placematch.Exemption, after int) string {
+	s := fmt.Sprintf("%d foster children after placement, above the limit of %d, under the exemption granted by %s",
+		after, placematch.FosteringLimit, e.GrantedBy)
+	if !e.GrantedOn.IsZero() {
+		s += " on " + e.GrantedOn.String()
+	}
+	s += fmt.Sprintf(", which names these children (%d named)", len(e.Children))
+	if !e.ExpiresOn.IsZero() {
+		s += " and runs until " + e.ExpiresOn.String()
+	}
+	if e.Conditions != "" {
+		return s + "; its conditions: " + strings.TrimRight(e.Conditions, ".") + "."
+	}
+	return s + "; it has no conditions."
+}
+
+// act gathers what the officer needs to act on a match from the provider's record.
+func act(p *placematch.Provider) Act {
+	a := Act{Contact: p.Contact}
+	switch {
+	case p.Carer != nil:
+		if w := p.Carer.SupervisingSocialWorker; w != nil {
+			cp := *w
+			a.SupervisingSocialWorker = &cp
+		}
+		if b := p.Carer.FeeBand; b != "" {
+			a.FeeBand = &b
+		}
+	case p.Unit != nil && p.Unit.WeeklyCostPence > 0:
+		cost := p.Unit.WeeklyCostPence
+		a.WeeklyCostPence = &cost
+	}
+	if urn, r, ok := p.OfstedOf(); ok {
+		o := &OfstedSeen{}
+		if urn != "" {
+			o.URN = &urn
+		}
+		if r.Inspected() {
+			g, d := r.Grade, r.InspectedOn
+			o.Rating, o.InspectionDate = &g, &d
+		}
+		a.Ofsted = o
+	}
+	return a
 }
 
 // needsExplained is the needs factor in words.
@@ -274,6 +342,13 @@ func (q *query) approvalText(c *Candidate) string {
 	ages := fmt.Sprintf("ages %d–%d", p.AgeMin, p.AgeMax)
 	switch c.kind {
 	case kindCarer:
+		if c.static&rPending != 0 {
+			panel := "no panel date recorded"
+			if d := p.Carer.PanelDate; !d.IsZero() {
+				panel = "fostering panel on " + d.String()
+			}
+			return fmt.Sprintf("Assessment in progress (%s), not yet approved, for %s: shown for planning only; it cannot be booked until approved.", panel, ages)
+		}
 		var names, in []string
 		for _, t := range q.typeNames {
 			names = append(names, string(t))

@@ -69,10 +69,10 @@ func randomProvider(r *rand.Rand, i int, near placematch.Point, spreadKM float64
 		}
 		p.Filled = r.IntN(max + 1)
 		p.Carer = &placematch.CarerDetails{
-			Status:         pick(r, []placematch.CarerStatus{placematch.CarerApproved, placematch.CarerApproved, placematch.CarerApproved, placematch.CarerOnHold, placematch.CarerSuspended}),
+			Status:         pick(r, []placematch.CarerStatus{placematch.CarerApproved, placematch.CarerApproved, placematch.CarerApproved, placematch.CarerOnHold, placematch.CarerSuspended, placematch.CarerInAssessment}),
 			PlacementTypes: some(r, placematch.PlacementTypes, 0.5),
-			MaxChildren:    max, LimitExemption: max > 3 && r.Float64() < 0.5,
-			Skills: skills, Languages: some(r, testLanguages, 0.2),
+			MaxChildren:    max,
+			Skills:         skills, Languages: some(r, testLanguages, 0.2),
 			Household: placematch.Household{WheelchairAccessible: r.Float64() < 0.2,
 				Pets: r.Float64() < 0.25, Smoking: r.Float64() < 0.15},
 		}
@@ -81,13 +81,22 @@ func randomProvider(r *rand.Rand, i int, near placematch.Point, spreadKM float64
 				p.Carer.Household.OtherChildrenAges = append(p.Carer.Household.OtherChildrenAges, r.IntN(18))
 			}
 		}
+		if max > 3 && r.Float64() < 0.6 {
+			e := placematch.Exemption{GrantedBy: "Norfolk County Council",
+				Children: some(r, []string{"c0", "c1", "c2", "c3", "c4"}, 0.8), Legacy: r.Float64() < 0.1}
+			if r.Float64() < 0.4 {
+				e.ExpiresOn = testToday.AddDays(r.IntN(20) - 10)
+			}
+			p.Carer.Exemptions = []placematch.Exemption{e}
+		}
 	case k < 0.95:
 		p.Kind = placematch.KindUnit
 		p.AgeMin, p.AgeMax = 16, 18+r.IntN(8)
 		beds := 1 + r.IntN(8)
 		p.Filled = r.IntN(beds + 1)
 		p.Unit = &placematch.UnitDetails{RegistrationStatus: pick(r, placematch.RegistrationStatuses),
-			Beds: beds, Skills: skills, Features: some(r, placematch.UnitFeatures, 0.3)}
+			Beds: beds, Skills: skills, Features: some(r, placematch.UnitFeatures, 0.3),
+			Ofsted: randomOfsted(r)}
 		if r.Float64() < 0.3 {
 			p.ReportedVacancies, p.ReportedAt = ptr(r.IntN(3)), confirmedAgo(48*time.Hour)
 		}
@@ -96,7 +105,7 @@ func randomProvider(r *rand.Rand, i int, near placematch.Point, spreadKM float64
 		p.AgeMin, p.AgeMax = 12, 25
 		p.Filled = r.IntN(7)
 		p.Hub = &placematch.HubDetails{Services: some(r, placematch.HubServices, 0.5),
-			OutreachRadiusKM: 5 + 25*r.Float64(), Beds: 4, EmergencyBeds: 2}
+			OutreachRadiusKM: 5 + 25*r.Float64(), Beds: 4, EmergencyBeds: 2, Ofsted: randomOfsted(r)}
 	}
 	for i := range p.Filled {
 		if r.Float64() < 0.6 {
@@ -104,9 +113,29 @@ func randomProvider(r *rand.Rand, i int, near placematch.Point, spreadKM float64
 				max(0, p.AgeMin+r.IntN(max(1, p.AgeMax-p.AgeMin+1)))))
 		}
 	}
+	if p.Carer != nil && p.Filled > 0 && r.Float64() < 0.3 {
+		// Siblings of the group placed here already: all of them, or all but one.
+		p.Residents = nil
+		for i := range p.Filled {
+			res := randomResident(r, fmt.Sprintf("S-%d", i), r.IntN(18))
+			res.ChildID = fmt.Sprintf("s%d", i)
+			if i > 0 || r.Float64() < 0.8 {
+				res.Siblings = []string{"c0", "c1", "c2", "c3", "c4", "s0", "s1", "s2", "s3", "s4", "s5"}
+			}
+			p.Residents = append(p.Residents, res)
+		}
+	}
 	p.Places = p.ComputePlaces()
 	p.Vacancies = p.ComputeVacancies(testNow)
 	return p
+}
+
+// randomOfsted is no rating one time in three, else any grade.
+func randomOfsted(r *rand.Rand) placematch.OfstedRating {
+	if r.Float64() < 0.33 {
+		return placematch.OfstedRating{}
+	}
+	return placematch.OfstedRating{Grade: pick(r, placematch.OfstedGrades), InspectedOn: testToday.AddDays(-300)}
 }
 
 // randomResident is a child placed there now, with household needs and risks.
@@ -201,6 +230,7 @@ func randomWorld(r *rand.Rand, n int) world {
 		w.opt.Kinds = some(r, placematch.ProviderKinds, 0.6)
 	}
 	w.opt.RequireHighRiskSkills = r.Float64() < 0.2
+	w.opt.IncludePending = r.Float64() < 0.3
 	if r.Float64() < 0.2 {
 		w.opt.Policy.Off = some(r, PolicyCodes, 0.3)
 	}
@@ -242,11 +272,15 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 	add(p.Unit != nil && anyone(func(m *placematch.Child) bool { return age(m) < 16 }), CodeUnder16Supported)
 	add(p.Unit != nil && p.Unit.RegistrationStatus == placematch.NotRegistered &&
 		anyone(func(m *placematch.Child) bool { return age(m) == 16 || age(m) == 17 }), CodeUnitNotRegistered)
+	_, rating, _ := p.OfstedOf()
+	add(rating.Grade == placematch.OfstedInadequate, CodeOfstedInadequate)
 	add(p.Carer != nil && anyone(func(m *placematch.Child) bool {
 		t := m.PlacementType
 		return t != "" && !slices.Contains(p.Carer.PlacementTypes, t) && !(t == placematch.PlacementEmergency && approved)
 	}), CodePlacementType)
-	add(!approved, CodeNotApproved)
+	pending := p.Carer != nil && p.Carer.Status == placematch.CarerInAssessment
+	add(!approved && !pending, CodeNotApproved)
+	add(pending && !opt.IncludePending, CodePendingApproval)
 	add(p.Availability.Status == placematch.Unavailable, CodeUnavailable)
 	needed := req.Today
 	for _, m := range group {
@@ -266,15 +300,38 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 		vac = min(vac, p.Hub.Beds-p.Filled)
 	}
 	add(vac < len(group), CodeInsufficientVacancy)
-	allSiblings := true
-	for _, a := range group {
-		for _, b := range group {
-			if a != b && !slices.Contains(a.Siblings, b.ID) && !slices.Contains(b.Siblings, a.ID) {
-				allSiblings = false
+	// The sibling exception: the group and the residents, one family through
+	// their links (either record, through each other), computed as a closure.
+	type kid struct {
+		id   string
+		sibs []string
+	}
+	var inHome []kid
+	for _, m := range group {
+		inHome = append(inHome, kid{m.ID, m.Siblings})
+	}
+	for _, res := range p.Residents {
+		inHome = append(inHome, kid{res.ChildID, res.Siblings})
+	}
+	family := map[string]bool{inHome[0].id: true}
+	for range inHome {
+		for _, a := range inHome {
+			for _, b := range inHome {
+				if family[b.id] && (slices.Contains(a.sibs, b.id) || slices.Contains(b.sibs, a.id)) {
+					family[a.id] = true
+				}
 			}
 		}
 	}
-	add(p.Carer != nil && p.Filled+len(group) > 3 && !p.Carer.LimitExemption && !(p.Filled == 0 && allSiblings), CodeFosteringLimit)
+	sibHome := len(p.Residents) == p.Filled
+	for _, k := range inHome {
+		sibHome = sibHome && k.id != "" && family[k.id]
+	}
+	exempt := p.Carer != nil && slices.ContainsFunc(p.Carer.Exemptions, func(e placematch.Exemption) bool {
+		return !e.Legacy && (e.ExpiresOn.IsZero() || !e.ExpiresOn.Before(req.Today)) &&
+			!anyone(func(m *placematch.Child) bool { return !slices.Contains(e.Children, m.ID) })
+	})
+	add(p.Carer != nil && p.Filled+len(group) > 3 && !exempt && !sibHome, CodeFosteringLimit)
 	add(p.Unit != nil && slices.Contains(p.Unit.Features, placematch.FeatureFemaleOnly) &&
 		anyone(func(m *placematch.Child) bool { return m.Sex != "female" }), CodeFemaleOnlyUnit)
 	accessible := p.Carer != nil && p.Carer.Household.WheelchairAccessible ||

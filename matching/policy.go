@@ -7,10 +7,13 @@ import (
 	"placematch"
 )
 
-// DefaultPolicyVersion names the council's household rules as this package declares
-// them. Change it whenever a rule's meaning changes, so that a recorded match run
-// says which rules made it.
-const DefaultPolicyVersion = "2026-12-household-1"
+// DefaultPolicyVersion names the rules as this package declares them: the council's
+// household rules and the hard rules beside them. Change it whenever a rule's meaning
+// changes, so that a recorded match run says which rules made it. household-2: the
+// fostering limit's exemptions are records (named children, expiry), its sibling
+// exception counts the children placed there, the Ofsted gateway, carers in
+// assessment.
+const DefaultPolicyVersion = "2026-12-household-2"
 
 // PolicyCodes are the rules a Policy holds, in ReasonCodes order: the council's
 // household-compatibility policy (fostering matching guidance, the RCC "who the

@@ -28,7 +28,6 @@ type query struct {
 	teen       bool // a member is 16 or 17
 	nonFemale  bool
 	wheelchair bool
-	siblings   bool  // every pair in the group lists the other as a sibling
 	types      uint8 // the members' placement types other than emergency, as typeBit bits
 	badType    bool  // a member's placement type is outside the list: never approved
 	emergency  bool  // a member's placement type is emergency: reg 23 allows any approved carer
@@ -36,6 +35,12 @@ type query struct {
 	urgent     bool // a member's urgency is emergency: hubs' emergency beds may be used
 	required   int32
 	today      int32
+	day        placematch.Date // the search date, for exemptions' expiry
+	ids        []string        // the members' ids, for the exemptions that must name them
+	family     bool            // the members alone are one family (see oneFamily)
+	memIDs     uint32          // blooms of the members' ids and of their sibling links (idBloom)
+	memLinks   uint32
+	allowed    reason // static rules the options let pass (IncludePending)
 
 	home       bool
 	hx, hy, hz float64
@@ -180,6 +185,18 @@ func newRules(req Request, opt Options) (*query, placematch.Date) {
 	q.group(today)
 	q.off, q.rulesVersion = opt.Policy.compile()
 	q.requireHigh = opt.RequireHighRiskSkills
+	if opt.IncludePending {
+		q.allowed |= rPending
+	}
+	q.day = today
+	for _, m := range q.members {
+		q.ids = append(q.ids, m.ID)
+		q.memIDs |= idBloom(m.ID)
+		for _, s := range m.Siblings {
+			q.memLinks |= idBloom(s)
+		}
+	}
+	q.family = oneFamily(len(q.members), func(i int) (string, []string) { return q.members[i].ID, q.members[i].Siblings })
 
 	// A date already past means "as soon as possible": a provider available since
 	// yesterday is not too late for a child needed since last week.
@@ -239,8 +256,7 @@ func newRules(req Request, opt Options) (*query, placematch.Date) {
 func (q *query) group(today placematch.Date) {
 	q.g = small(len(q.members))
 	q.minAge, q.maxAge = math.MaxInt16, math.MinInt16
-	q.siblings = true
-	for i, m := range q.members {
+	for _, m := range q.members {
 		age := small(m.AgeOn(today))
 		q.ages = append(q.ages, age)
 		q.minAge, q.maxAge = min(q.minAge, age), max(q.maxAge, age)
@@ -248,12 +264,6 @@ func (q *query) group(today placematch.Date) {
 		q.nonFemale = q.nonFemale || m.Sex != "female"
 		q.wheelchair = q.wheelchair || m.WheelchairUser
 		q.hh.add(age, householdFacts(m.Needs, m.Risks))
-		for _, o := range q.members[:i] {
-			if m.ID == "" || o.ID == "" || m.ID == o.ID ||
-				!(slices.Contains(m.Siblings, o.ID) || slices.Contains(o.Siblings, m.ID)) {
-				q.siblings = false
-			}
-		}
 	}
 }
 

@@ -115,7 +115,7 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 // check applies every hard rule to c and returns the breached ones, the vacancies
 // that count for this request, and the squared chord from home (0 when unknown).
 func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
-	m = c.static
+	m = c.static &^ q.allowed
 	if q.minAge < c.ageMin || q.maxAge > c.ageMax {
 		m |= rAge
 	}
@@ -126,11 +126,10 @@ func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 		// emergency: reg 23 lets an approved carer take a child outside the terms
 		// of approval for up to six working days; flagged in the explanation.
 		if q.badType || q.types&^c.types != 0 ||
-			q.emergency && c.types&emergencyBit == 0 && c.static&rNotApproved != 0 {
+			q.emergency && c.types&emergencyBit == 0 && c.static&(rNotApproved|rPending) != 0 {
 			m |= rPlacementType
 		}
-		if int(c.filled)+int(q.g) > placematch.FosteringLimit && c.props&pExempt == 0 &&
-			!(c.filled == 0 && q.siblings) {
+		if int(c.filled)+int(q.g) > placematch.FosteringLimit && !q.siblingHome(c) && !q.exempt(c) {
 			m |= rFosterLimit
 		}
 	case kindUnit:
@@ -178,6 +177,94 @@ func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 		m |= rHighRiskSkills
 	}
 	return m, vac, c2
+}
+
+// siblingHome reports whether everyone fostered in c's home after placement would be
+// siblings of each other (the Schedule 7 sibling exception): the group and every
+// child placed there now, all linked by sibling links among themselves, directly or
+// through another of them, each link read from either child's record (a sibling's
+// sibling is a sibling, as placematch.Siblings follows them). The carer's own
+// children are not fostered and do not count. A home whose residents could not all
+// be read (fewer than its filled places) is not taken to qualify.
+func (q *query) siblingHome(c *Candidate) bool {
+	if c.filled == 0 {
+		return q.family
+	}
+	// Without a link between a resident and a member (by the blooms of their ids
+	// and links) they cannot be one family; only a possible one reads P.
+	if c.resBloom&0xffff&q.memLinks == 0 && c.resBloom>>16&q.memIDs == 0 {
+		return false
+	}
+	rs := c.P.Residents
+	if len(rs) != int(c.filled) {
+		return false
+	}
+	return oneFamily(len(q.members)+len(rs), func(i int) (string, []string) {
+		if i < len(q.members) {
+			return q.members[i].ID, q.members[i].Siblings
+		}
+		return rs[i-len(q.members)].ChildID, rs[i-len(q.members)].Siblings
+	})
+}
+
+// oneFamily reports whether the n children child(i) returns (an id and its sibling
+// links) are one family: ids known and distinct, and each reachable from the first
+// through links among them, read from either child's record. At most 64 children.
+// No allocation: it runs in the first pass for homes over the limit.
+func oneFamily(n int, child func(i int) (string, []string)) bool {
+	if n == 0 || n > 64 {
+		return false
+	}
+	for i := range n {
+		id, _ := child(i)
+		for j := range i {
+			if other, _ := child(j); id == "" || other == id {
+				return false
+			}
+		}
+		if id == "" {
+			return false
+		}
+	}
+	var reached uint64 = 1
+	for grown := true; grown; {
+		grown = false
+		for i := range n {
+			if reached&(1<<i) != 0 {
+				continue
+			}
+			id, links := child(i)
+			for j := range n {
+				if other, back := child(j); reached&(1<<j) != 0 && (slices.Contains(links, other) || slices.Contains(back, id)) {
+					reached, grown = reached|1<<i, true
+					break
+				}
+			}
+		}
+	}
+	return reached == 1<<n-1 // for n = 64, 1<<n is 0 and this is every bit
+}
+
+// idBloom is the bit of id in a 16-bit bloom filter (FNV-1a), 0 for no id.
+func idBloom(id string) uint32 {
+	if id == "" {
+		return 0
+	}
+	h := uint32(2166136261)
+	for i := 0; i < len(id); i++ {
+		h = (h ^ uint32(id[i])) * 16777619
+	}
+	return 1 << (h % 16)
+}
+
+// exempt reports whether an exemption current on the search date names every child
+// of the group (the children this placement adds).
+func (q *query) exempt(c *Candidate) bool {
+	if c.props&pExempt == 0 {
+		return false
+	}
+	_, ok := placematch.ExemptionFor(c.P.Carer.Exemptions, q.day, q.ids)
+	return ok
 }
 
 // inAreaBox reports whether c may lie in an avoid-area (edges included, as geo does).

@@ -204,7 +204,8 @@ func TestReasonCodesMatchBits(t *testing.T) {
 		t.Fatalf("%d codes, %d bits", len(ReasonCodes), nReasons)
 	}
 	pairs := map[reason]string{rAge: CodeAgeOutOfRange, rUnder16: CodeUnder16Supported,
-		rUnitNotReg: CodeUnitNotRegistered, rPlacementType: CodePlacementType, rNotApproved: CodeNotApproved,
+		rUnitNotReg: CodeUnitNotRegistered, rOfstedInadequate: CodeOfstedInadequate, rPlacementType: CodePlacementType,
+		rNotApproved: CodeNotApproved, rPending: CodePendingApproval,
 		rUnavailable: CodeUnavailable, rTooLate: CodeAvailableTooLate, rVacancies: CodeInsufficientVacancy,
 		rFosterLimit: CodeFosteringLimit, rFemaleOnly: CodeFemaleOnlyUnit, rWheelchair: CodeNotWheelchair,
 		rAvoidArea: CodeInAvoidArea, rBeyondMax: CodeBeyondMaxDistance, rAreasUnreadable: CodeAvoidAreasUnreadable,

@@ -21,7 +21,7 @@ type Request struct {
 	// first member's in that order with a location; the maximum distance is the
 	// smallest any member has; the date needed is the latest. The caller vouches
 	// that they are siblings; the fostering-limit sibling exception still checks
-	// that each pair lists the other in Siblings.
+	// that the group and the children placed there are linked through Siblings.
 	Group []*placematch.Child
 	// Today dates the search: ages are taken on it, and it is the earliest
 	// required_from. Zero means the date of Now.
@@ -57,6 +57,10 @@ type Options struct {
 	// RequireHighRiskSkills makes a high risk the provider's own skills do not
 	// cover a hard rule (CodeHighRiskSkills) instead of a flag.
 	RequireHighRiskSkills bool
+	// IncludePending shows carers in assessment that pass every other rule,
+	// flagged FlagPendingApproval, instead of excluding them (CodePendingApproval).
+	// Check ignores it: a carer in assessment is never bookable.
+	IncludePending bool
 }
 
 // DefaultLimit is the number of matches returned when Options.Limit is not set.
@@ -121,6 +125,29 @@ type Match struct {
 	// Needs has one entry per item of the needs factor (each member's needs and
 	// graded risks, eldest member first), saying who covers it.
 	Needs []NeedCover `json:"needs"`
+	// Act is what the officer needs to act on the match. A match is shown to
+	// officers and admins only; nothing of it goes into reports or the map layer.
+	Act Act `json:"act"`
+}
+
+// Act is what an officer needs to act on a match without another system: how to
+// reach the household or provider, a carer's supervising social worker, the cost
+// and the Ofsted registration and rating. Fields not recorded are null.
+type Act struct {
+	Contact                 placematch.Contact `json:"contact"`
+	SupervisingSocialWorker *placematch.Person `json:"supervising_social_worker"`
+	// WeeklyCostPence is a unit's weekly cost; FeeBand a carer's fee band.
+	WeeklyCostPence *int64      `json:"weekly_cost_pence"`
+	FeeBand         *string     `json:"fee_band"`
+	Ofsted          *OfstedSeen `json:"ofsted"`
+}
+
+// OfstedSeen is a unit's or hub's Ofsted registration as a match shows it. Rating
+// is absent and InspectionDate null when it has not yet been inspected.
+type OfstedSeen struct {
+	URN            *string                 `json:"urn"`
+	Rating         *placematch.OfstedGrade `json:"rating,omitempty"`
+	InspectionDate *placematch.Date        `json:"inspection_date"`
 }
 
 // Household is the home a group would join: everyone living there after placement.

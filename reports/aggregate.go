@@ -142,6 +142,10 @@ func Aggregate(in Input) (rows []Row, total Row) {
 			// Archived: its placements are counted above, but it offers no places.
 			continue
 		}
+		if p.Carer != nil && p.Carer.Status == placematch.CarerInAssessment {
+			// In assessment: not yet approved, so it has no approved places to count.
+			continue
+		}
 		p.Vacancies = p.ComputeVacancies(in.At)
 		for _, k := range providerKeys(p, in.PlacementType, in.AgeBand) {
 			countProvider(get(k), p)

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -19,6 +20,27 @@ type MapFilter struct {
 	// District keeps providers in this district (OutsideArea for those outside every
 	// district); empty keeps all.
 	District string
+	// Exact keeps carers' homes at their recorded point (placement officers);
+	// otherwise each is moved to the centre of its ~1 km square (BlurKM), so the
+	// layer shows where households are without pointing at a house.
+	Exact bool
+}
+
+// BlurKM is the side of the squares carers' homes are moved to the centres of when
+// the map layer is not exact.
+const BlurKM = 1.0
+
+// blur returns the centre of the ~BlurKM square p lies in: latitude in steps of
+// BlurKM of arc, longitude in steps as wide at the square's latitude. Every point
+// of a square gives the same centre, so nearby homes cannot be told apart.
+func blur(p placematch.Point) placematch.Point {
+	const kmPerDeg = 111.195 // one degree of a great circle on the 6371 km sphere
+	dLat := BlurKM / kmPerDeg
+	row := math.Floor(p.Lat / dLat)
+	lat := (row + 0.5) * dLat
+	dLon := dLat / math.Cos(lat*math.Pi/180)
+	lon := (math.Floor(p.Lon/dLon) + 0.5) * dLon
+	return placematch.Point{Lat: lat, Lon: lon}
 }
 
 // ParseMapFilter reads the query parameters kinds (a comma list of provider kinds)
@@ -63,7 +85,9 @@ func ParseMapFilter(q url.Values, districts []string) (MapFilter, error) {
 
 // ProvidersGeoJSON returns the live providers as an RFC 7946 FeatureCollection of
 // points with their kind, name, district, places, vacancies and availability, for GIS
-// tools. It carries nothing about the children placed.
+// tools. It carries nothing about the children placed, and none of what an officer
+// needs to act (contacts, social workers, costs): those are in match responses
+// only. Carers' homes are blurred unless f.Exact.
 func (s *Service) ProvidersGeoJSON(ctx context.Context, f MapFilter) (*geojson.FeatureCollection, error) {
 	now := s.now()
 	providers, err := s.Store.ReportProviders(ctx, placematch.DateOf(now), now)
@@ -76,6 +100,9 @@ func (s *Service) ProvidersGeoJSON(ctx context.Context, f MapFilter) (*geojson.F
 		if p.ArchivedAt != nil {
 			continue // kept by the store for its placements; not a place to offer
 		}
+		if p.Carer != nil && p.Carer.Status == placematch.CarerInAssessment {
+			continue // not yet approved: no places to offer, as in the sufficiency report
+		}
 		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, p.Kind) {
 			continue
 		}
@@ -83,11 +110,16 @@ func (s *Service) ProvidersGeoJSON(ctx context.Context, f MapFilter) (*geojson.F
 		if f.District != "" && d != f.District {
 			continue
 		}
-		ft := geojson.NewFeature(orb.Point{p.Location.Lon, p.Location.Lat})
+		at, precision := p.Location, "exact"
+		if p.Kind == placematch.KindCarer && !f.Exact {
+			at, precision = blur(at), "1km"
+		}
+		ft := geojson.NewFeature(orb.Point{at.Lon, at.Lat})
 		ft.ID = p.ID
 		ft.Properties = geojson.Properties{
 			"id": p.ID, "kind": string(p.Kind), "name": p.Name, "district": d, "in_area": p.District != "",
 			"places": p.Places, "vacancies": p.Vacancies, "availability_status": string(p.Availability.Status),
+			"location_precision": precision,
 		}
 		fc.Append(ft)
 	}

@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -147,5 +148,34 @@ func TestSufficiencyGroupedByTypeAndBand(t *testing.T) {
 	}
 	if _, ok := rows["Norwich|foster_carer|short_term|18+"]; ok {
 		t.Error("a carer for ages 0-17 counted in 18+")
+	}
+}
+
+// A household in assessment has no approved places: adding one changes no count of
+// the report.
+func TestSufficiencyLeavesCarersInAssessmentOut(t *testing.T) {
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			k := buildKnown(t, dialect)
+			opts := reports.Options{AsOf: asOf, Format: reports.FormatCSV}
+			before, err := k.service().Sufficiency(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := storetest.Carer("PENDING", func(p *placematch.Provider) {
+				p.Carer.Status, p.Carer.PanelDate = placematch.CarerInAssessment, asOf.AddDays(30)
+			})
+			if err := k.db.CreateProvider(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			after, err := k.service().Sufficiency(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(before.Tables()[0], after.Tables()[0]) {
+				t.Errorf("a carer in assessment changed the report:\n%v\n%v", before.Tables()[0], after.Tables()[0])
+			}
+		})
 	}
 }

@@ -74,8 +74,14 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 			return placematch.Errorf(placematch.ErrConflict, "Provider %s is archived", p.ID)
 		}
 		n := len(group)
-		if p.Vacancies < n {
+		full := func() error {
 			return placematch.Errorf(placematch.ErrNoCapacity, "%s has %d vacant place(s); the booking needs %d", p.Name, p.Vacancies, n)
+		}
+		// A carer that may not take a child at all (in assessment, suspended) has no
+		// vacancies because of it: the rule it breaks is the answer, not that it
+		// is full, so the check runs first; capacity is still refused after it.
+		if p.Vacancies < n && (req.Check == nil || p.Approved()) {
+			return full()
 		}
 		if req.Check != nil {
 			// The check sees who lives there now; the provider row is locked, and
@@ -86,6 +92,9 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 			if err := req.Check(group, p); err != nil {
 				return err
 			}
+		}
+		if p.Vacancies < n {
+			return full()
 		}
 		seq, err := db.nextChange(tx)
 		if err != nil {

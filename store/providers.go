@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -39,6 +40,9 @@ func (db *DB) CreateProvider(ctx context.Context, p *placematch.Provider) error 
 	p.Places = p.ComputePlaces()
 	p.District = db.district(p.Location)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := checkExemptionChildren(tx, p); err != nil {
+			return err
+		}
 		seq, err := db.nextChange(tx)
 		if err != nil {
 			return err
@@ -139,6 +143,9 @@ func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, 
 		if p.Places < p.Filled {
 			return placematch.Errorf(placematch.ErrConflict, "%d children are placed here, more than the %d places asked for", p.Filled, p.Places)
 		}
+		if err := checkExemptionChildren(tx, p); err != nil {
+			return err
+		}
 		p.District = db.district(p.Location)
 		p.Version, p.UpdatedAt = p.Version+1, now
 		if out, err = db.saveProvider(tx, p, row.Version); err != nil {
@@ -205,4 +212,34 @@ func (db *DB) saveProvider(tx *gorm.DB, p *placematch.Provider, prev int) (*plac
 	}
 	p.Vacancies = p.ComputeVacancies(db.now())
 	return p, nil
+}
+
+// checkExemptionChildren makes sure every child a carer's fostering-limit exemption
+// names is a child on record (archived ones included: an exemption outlives a
+// closed referral), so that an exemption cannot name a child that does not exist.
+// The error names approval.exemptions[i].children[j], as the API's fields do.
+func checkExemptionChildren(tx *gorm.DB, p *placematch.Provider) error {
+	if p.Carer == nil {
+		return nil
+	}
+	var ids []string
+	for _, e := range p.Carer.Exemptions {
+		ids = append(ids, e.Children...)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var found []string
+	if err := tx.Model(&childRow{}).Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
+		return translate(err)
+	}
+	v := &placematch.ValidationError{}
+	for i, e := range p.Carer.Exemptions {
+		for j, id := range e.Children {
+			if !slices.Contains(found, id) {
+				v.Add(fmt.Sprintf("approval.exemptions[%d].children[%d]", i, j), "no child has this id")
+			}
+		}
+	}
+	return v.Err()
 }

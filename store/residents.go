@@ -45,7 +45,7 @@ func (db *DB) residentsOf(ctx context.Context, tx *gorm.DB, ids []string) (map[s
 	out := map[string][]placematch.Resident{}
 	read := func(chunk []string) error {
 		q := `SELECT placements.provider_id, children.id, children.reference, children.date_of_birth,
-			children.needs, children.risks
+			children.needs, children.risks, children.siblings
 			FROM placements JOIN children ON children.id = placements.child_id
 			WHERE placements.status = ?`
 		args := []any{string(placematch.PlacementActive)}
@@ -59,12 +59,12 @@ func (db *DB) residentsOf(ctx context.Context, tx *gorm.DB, ids []string) (map[s
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var providerID, childID, dob, needs, risks string
+			var providerID, childID, dob, needs, risks, sibs string
 			var r placematch.Resident
-			if err := rows.Scan(&providerID, &childID, &r.Reference, &dob, &needs, &risks); err != nil {
+			if err := rows.Scan(&providerID, &childID, &r.Reference, &dob, &needs, &risks, &sibs); err != nil {
 				return translate(err)
 			}
-			if err := readResident(&r, childID, dob, needs, risks, today); err != nil {
+			if err := readResident(&r, childID, dob, needs, risks, sibs, today); err != nil {
 				if skipUnreadable(ctx, err) {
 					continue
 				}
@@ -90,14 +90,16 @@ func (db *DB) residentsOf(ctx context.Context, tx *gorm.DB, ids []string) (map[s
 	return out, nil
 }
 
-// readResident completes r from a child's stored date of birth, needs and risks,
-// as childRow.toChild reads them.
-func readResident(r *placematch.Resident, childID, dob, needs, risks string, today placematch.Date) error {
+// readResident completes r from a child's stored date of birth, needs, risks and
+// sibling links, as childRow.toChild reads them.
+func readResident(r *placematch.Resident, childID, dob, needs, risks, sibs string, today placematch.Date) error {
 	born, err := placematch.ParseDate(dob)
 	if err != nil {
 		return unreadable("child", childID, "date_of_birth")
 	}
-	if json.Unmarshal([]byte(needs), &r.Needs) != nil || json.Unmarshal([]byte(risks), &r.Risks) != nil {
+	r.ChildID = childID
+	if json.Unmarshal([]byte(needs), &r.Needs) != nil || json.Unmarshal([]byte(risks), &r.Risks) != nil ||
+		json.Unmarshal([]byte(sibs), &r.Siblings) != nil {
 		return unreadable("child", childID, "details")
 	}
 	r.Age = born.YearsOn(today)
@@ -114,7 +116,8 @@ func residentOrder(a, b placematch.Resident) int {
 // added there must be compared here too.
 func residentChanged(before, after *placematch.Child) bool {
 	return before.Reference != after.Reference || before.DateOfBirth.String() != after.DateOfBirth.String() ||
-		!slices.Equal(before.Risks, after.Risks) || !slices.Equal(before.Needs, after.Needs)
+		!slices.Equal(before.Risks, after.Risks) || !slices.Equal(before.Needs, after.Needs) ||
+		!slices.Equal(before.Siblings, after.Siblings)
 }
 
 // fillResidents sets Residents on each provider of ps: with full, from one read of

@@ -45,9 +45,18 @@ type providerDetails struct {
 	// carers
 	PlacementTypes []placematch.PlacementType `json:"placement_types,omitempty"`
 	MaxChildren    int                        `json:"max_children,omitempty"`
-	LimitExemption bool                       `json:"limit_exemption,omitempty"`
-	Languages      []string                   `json:"languages,omitempty"`
-	Household      *placematch.Household      `json:"household,omitempty"`
+	// LimitExemption is the yes/no that exemptions replaced; it is read (as one
+	// legacy exemption, see legacyExemptions) and never written.
+	LimitExemption          bool                   `json:"limit_exemption,omitempty"`
+	Exemptions              []placematch.Exemption `json:"exemptions,omitempty"`
+	SiblingsOverLimit       bool                   `json:"siblings_over_limit,omitempty"`
+	PanelDate               placematch.Date        `json:"panel_date,omitzero"`
+	SupervisingSocialWorker *placematch.Person     `json:"supervising_social_worker,omitempty"`
+	FeeBand                 string                 `json:"fee_band,omitempty"`
+	Languages               []string               `json:"languages,omitempty"`
+	Household               *placematch.Household  `json:"household,omitempty"`
+	// every kind
+	Contact *placematch.Contact `json:"contact,omitempty"`
 	// carers and units
 	Skills []string `json:"skills,omitempty"`
 	// units
@@ -57,8 +66,9 @@ type providerDetails struct {
 	SupportLevel      string   `json:"support_level,omitempty"`
 	Features          []string `json:"features,omitempty"`
 	WeeklyCostPence   int64    `json:"weekly_cost_pence,omitempty"`
-	// units and hubs
-	Beds int `json:"beds,omitempty"`
+	// units and hubs (OfstedURN above is both kinds')
+	Beds   int                      `json:"beds,omitempty"`
+	Ofsted *placematch.OfstedRating `json:"ofsted,omitempty"`
 	// hubs
 	Services         []string `json:"services,omitempty"`
 	OutreachRadiusKM float64  `json:"outreach_radius_km,omitempty"`
@@ -93,17 +103,22 @@ func toProviderRow(p *placematch.Provider) providerRow {
 		}
 		hh := c.Household
 		d = providerDetails{PlacementTypes: c.PlacementTypes, MaxChildren: c.MaxChildren,
-			LimitExemption: c.LimitExemption, Languages: c.Languages, Household: &hh, Skills: c.Skills}
+			Exemptions: c.Exemptions, SiblingsOverLimit: c.SiblingsOverLimit, PanelDate: c.PanelDate,
+			SupervisingSocialWorker: c.SupervisingSocialWorker, FeeBand: c.FeeBand,
+			Languages: c.Languages, Household: &hh, Skills: c.Skills}
 	case p.Unit != nil:
 		u := p.Unit
 		r.Status = string(u.RegistrationStatus)
 		d = providerDetails{ProviderName: u.ProviderName, OfstedURN: u.OfstedURN,
 			AccommodationType: u.AccommodationType, SupportLevel: u.SupportLevel, Features: u.Features,
-			WeeklyCostPence: u.WeeklyCostPence, Beds: u.Beds, Skills: u.Skills}
+			WeeklyCostPence: u.WeeklyCostPence, Beds: u.Beds, Skills: u.Skills, Ofsted: ofstedPtr(u.Ofsted)}
 	case p.Hub != nil:
 		h := p.Hub
 		d = providerDetails{Services: h.Services, OutreachRadiusKM: h.OutreachRadiusKM, Beds: h.Beds,
-			EmergencyBeds: h.EmergencyBeds}
+			EmergencyBeds: h.EmergencyBeds, OfstedURN: h.OfstedURN, Ofsted: ofstedPtr(h.Ofsted)}
+	}
+	if !p.Contact.IsZero() {
+		d.Contact = &p.Contact
 	}
 	b, _ := json.Marshal(d) // plain structs of strings and numbers cannot fail
 	r.Details = string(b)
@@ -136,7 +151,9 @@ func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
 	switch p.Kind {
 	case placematch.KindCarer:
 		c := &placematch.CarerDetails{Status: placematch.CarerStatus(r.Status), PlacementTypes: d.PlacementTypes,
-			MaxChildren: d.MaxChildren, LimitExemption: d.LimitExemption, Skills: d.Skills, Languages: d.Languages}
+			MaxChildren: d.MaxChildren, Exemptions: legacyExemptions(d), SiblingsOverLimit: d.SiblingsOverLimit,
+			PanelDate: d.PanelDate, SupervisingSocialWorker: d.SupervisingSocialWorker, FeeBand: d.FeeBand,
+			Skills: d.Skills, Languages: d.Languages}
 		if d.Household != nil {
 			c.Household = *d.Household
 		}
@@ -145,13 +162,41 @@ func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
 		p.Unit = &placematch.UnitDetails{ProviderName: d.ProviderName, OfstedURN: d.OfstedURN,
 			RegistrationStatus: placematch.RegistrationStatus(r.Status), AccommodationType: d.AccommodationType,
 			Beds: d.Beds, SupportLevel: d.SupportLevel, Features: d.Features, Skills: d.Skills,
-			WeeklyCostPence: d.WeeklyCostPence}
+			WeeklyCostPence: d.WeeklyCostPence, Ofsted: ofstedOf(d.Ofsted)}
 	case placematch.KindHub:
 		p.Hub = &placematch.HubDetails{Services: d.Services, OutreachRadiusKM: d.OutreachRadiusKM,
-			Beds: d.Beds, EmergencyBeds: d.EmergencyBeds}
+			Beds: d.Beds, EmergencyBeds: d.EmergencyBeds, OfstedURN: d.OfstedURN, Ofsted: ofstedOf(d.Ofsted)}
+	}
+	if d.Contact != nil {
+		p.Contact = *d.Contact
 	}
 	p.Vacancies = p.ComputeVacancies(now)
 	return p, bad
+}
+
+// legacyExemptions reads a carer's exemptions. A record written before exemptions
+// were records holds only limit_exemption: true; it reads as one legacy exemption,
+// naming no child and no council, which covers nobody (placematch.Exemption.Legacy)
+// and which the API shows as legacy so that it can be recorded in full.
+func legacyExemptions(d providerDetails) []placematch.Exemption {
+	if d.LimitExemption && len(d.Exemptions) == 0 {
+		return []placematch.Exemption{{Legacy: true, Children: []string{}}}
+	}
+	return d.Exemptions
+}
+
+func ofstedPtr(r placematch.OfstedRating) *placematch.OfstedRating {
+	if !r.Inspected() {
+		return nil
+	}
+	return &r
+}
+
+func ofstedOf(r *placematch.OfstedRating) placematch.OfstedRating {
+	if r == nil {
+		return placematch.OfstedRating{}
+	}
+	return *r
 }
 
 // unreadable is the error of a stored value that cannot be read. The conversions

@@ -12,6 +12,7 @@ import (
 
 	"placematch/demo"
 	"placematch/geo"
+	"placematch/placing"
 	"placematch/store"
 )
 
@@ -134,5 +135,36 @@ func cmdImportPostcodes(ctx context.Context, cfg config, args []string, stdout i
 	}
 	slog.InfoContext(ctx, "postcodes imported", "rows", stats.Rows, "valid", stats.Valid, "skipped", stats.Skipped)
 	fmt.Fprintf(stdout, "%d rows read, %d postcodes imported, %d skipped\n", stats.Rows, stats.Valid, stats.Skipped)
+	return nil
+}
+
+func cmdImportOfsted(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	const synopsis = "import-ofsted FILE.csv\n\nload units' and hubs' latest Ofsted overall ratings by URN from Ofsted's children's social care providers CSV\n"
+	fs := flag.NewFlagSet("import-ofsted", flag.ContinueOnError)
+	if err := parseFlags(fs, synopsis, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return badUsage(fs, synopsis, "needs one FILE.csv, got %d arguments", fs.NArg())
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	db, err := openPrepared(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := (&placing.Service{Store: db, Now: db.Now}).ImportOfsted(ctx, f)
+	if err != nil {
+		return fmt.Errorf("import-ofsted: %w", err)
+	}
+	slog.InfoContext(ctx, "ofsted ratings imported", "rows", st.Rows, "invalid", st.Invalid, "unrated", st.Unrated,
+		"matched", st.Matched, "unmatched", st.Unmatched, "updated", st.Updated, "unchanged", st.Unchanged,
+		"kept_newer", st.KeptNewer)
+	fmt.Fprintf(stdout, "%d rows read: %d invalid, %d not yet rated; %d URNs matched a unit or hub, %d unmatched; %d providers updated, %d unchanged, %d kept a later inspection\n",
+		st.Rows, st.Invalid, st.Unrated, st.Matched, st.Unmatched, st.Updated, st.Unchanged, st.KeptNewer)
 	return nil
 }

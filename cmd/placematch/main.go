@@ -4,6 +4,7 @@
 //	placematch migrate               apply pending database migrations
 //	placematch seed --demo [--seed N] load the Norfolk demo data set
 //	placematch import-postcodes FILE load a postcode CSV (ONS Postcode Directory or postcode,latitude,longitude)
+//	placematch import-ofsted FILE    load units' and hubs' latest Ofsted ratings by URN (Ofsted's providers CSV)
 //	placematch job run NAME          run one nightly job once and print its result
 //	placematch report sufficiency    write the sufficiency report to a file (CSV, XLSX, JSON)
 //	placematch healthcheck [--path P] GET /healthz (or P) on PLACEMATCH_ADDR; exit 0 when it answers 200
@@ -38,6 +39,7 @@ commands:
   migrate                     apply pending database migrations
   seed --demo [--seed N]      load the Norfolk demo data set into an empty database
   import-postcodes FILE.csv   load postcodes (ONS Postcode Directory, or postcode,latitude,longitude)
+  import-ofsted FILE.csv      load units' and hubs' latest Ofsted ratings by URN (Ofsted's children's social care providers CSV)
   job run NAME                run one nightly job once and print its result (reconcile-vacancies,
                               import-provider-feeds, flag-stale-availability, snapshot-sufficiency)
   token --role ROLE --sub SUBJECT [--carer-id ID] [--unit-ids ID,ID] [--ttl 8h]
@@ -79,6 +81,7 @@ var commands = map[string]commandFunc{
 	"migrate":          cmdMigrate,
 	"seed":             cmdSeed,
 	"import-postcodes": cmdImportPostcodes,
+	"import-ofsted":    cmdImportOfsted,
 	"job":              cmdJob,
 	"token":            cmdToken,
 	"report":           cmdReport,

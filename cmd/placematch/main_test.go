@@ -216,6 +216,17 @@ func TestCLICommands(t *testing.T) {
 	if out, err = runCLI(t, bin, dir, []string{db}, "seed", "--demo"); err == nil {
 		t.Fatalf("second seed into a full database was accepted:\n%s", out)
 	}
+	ofsted, _ := filepath.Abs("../../../shared/data/ofsted/ofsted_csc_providers_norfolk_and_neighbours_31mar2023.csv")
+	for range 2 { // the demo's hubs carry URNs (and ratings) of that list: matched, already current
+		out, err = runCLI(t, bin, dir, []string{db}, "import-ofsted", ofsted)
+		if err != nil || !strings.Contains(out, "181 rows read: 0 invalid, 0 not yet rated; 2 URNs matched a unit or hub") ||
+			!strings.Contains(out, "0 providers updated, 2 unchanged") {
+			t.Fatalf("import-ofsted: %v\n%s", err, out)
+		}
+	}
+	if out, err = runCLI(t, bin, dir, []string{db}, "import-ofsted"); err == nil {
+		t.Fatalf("import-ofsted without a file was accepted:\n%s", out)
+	}
 	if out, err = runCLI(t, bin, dir, nil, "version"); err != nil || strings.TrimSpace(out) == "" {
 		t.Fatalf("version: %v %q", err, out)
 	}

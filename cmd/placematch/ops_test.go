@@ -65,7 +65,7 @@ func TestOperatorEdges(t *testing.T) {
 	// empty folder that stays empty (no database is created, nothing migrated, no
 	// file called --help opened), even with a broken setting in the environment.
 	t.Run("help", func(t *testing.T) {
-		for _, args := range [][]string{{"serve"}, {"serve", "--demo"}, {"migrate"}, {"seed"}, {"import-postcodes"},
+		for _, args := range [][]string{{"serve"}, {"serve", "--demo"}, {"migrate"}, {"seed"}, {"import-postcodes"}, {"import-ofsted"},
 			{"job"}, {"job", "run"}, {"job", "run", "snapshot-sufficiency"}, {"token"}, {"report"},
 			{"report", "sufficiency"}, {"healthcheck"}} {
 			for _, h := range []string{"-h", "--help"} {
