@@ -205,3 +205,24 @@ func TestContractMainResponsesHaveExamples(t *testing.T) {
 		}
 	}
 }
+
+// A typed patch names every field its create body takes, and nothing else: a
+// field added to a create must be patchable too.
+func TestContractPatchesMatchTheirCreates(t *testing.T) {
+	doc := loadContract(t)
+	for create, patch := range map[string]string{"CarerCreate": "CarerPatch", "UnitCreate": "UnitPatch",
+		"HubCreate": "HubPatch", "ChildCreate": "ChildPatch", "FeedCreate": "FeedPatch",
+		"ApprovalInput": "ApprovalPatch", "AvailabilityInput": "AvailabilityPatch"} {
+		c, p := doc.Components.Schemas[create], doc.Components.Schemas[patch]
+		if c == nil || p == nil {
+			t.Errorf("%s or %s is missing", create, patch)
+			continue
+		}
+		if got, want := sortedKeys(p.Value.Properties), sortedKeys(c.Value.Properties); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s has %v, want the fields of %s: %v", patch, got, create, want)
+		}
+		if len(p.Value.Required) > 0 {
+			t.Errorf("%s requires %v; every field of a patch is optional", patch, p.Value.Required)
+		}
+	}
+}
