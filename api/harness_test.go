@@ -68,8 +68,10 @@ type env struct {
 	// front of it (the Prism journey).
 	base  string
 	calls int // requests sent by do
-	clock time.Time
-	keys  *auth.HMAC
+	// inspect, when set, is called with every response do receives.
+	inspect func(resp)
+	clock   time.Time
+	keys    *auth.HMAC
 }
 
 func newEnv(t *testing.T, dialect string) *env {
@@ -181,6 +183,9 @@ func (e *env) do(method, path string, body any, headers ...string) resp {
 	}
 	r := resp{Status: res.StatusCode, Header: res.Header, Body: out}
 	e.validate(req, r)
+	if e.inspect != nil {
+		e.inspect(r)
+	}
 	return r
 }
 

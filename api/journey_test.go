@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -21,6 +23,8 @@ import (
 // validated against openapi.yaml (kin-openapi); TestJourneyThroughPrism runs the
 // same calls through Prism's validating proxy.
 func officerJourney(t *testing.T, e *env) {
+	e.inspect = func(r resp) { noEmptyStrings(t, r) }
+	defer func() { e.inspect = nil }()
 	officer := e.bearer(auth.Principal{Subject: "officer-1", Role: auth.PlacementOfficer})
 	as := func(method, path string, body any, headers ...string) resp {
 		t.Helper()
@@ -89,6 +93,13 @@ func officerJourney(t *testing.T, e *env) {
 	}
 	wantStatus(t, as("GET", "/api/v1/children?updated_since="+since+"&limit=5", nil), 200)
 	wantStatus(t, as("GET", "/api/v1/carers?updated_since="+since+"&include_archived=true", nil), 200)
+
+	// An admin's view: a feed, and the audit trail of the journey.
+	unitID := e.do("GET", "/api/v1/units", nil).JSON(t)["items"].([]any)[0].(map[string]any)["id"]
+	wantStatus(t, e.do("POST", "/api/v1/feeds", map[string]any{"name": "journey", "url": "https://feeds.example.org/journey.csv",
+		"format": "csv", "unit_ids": []any{unitID}}), 201)
+	wantStatus(t, e.do("GET", "/api/v1/feeds?updated_since="+since, nil), 200)
+	wantStatus(t, e.do("GET", "/api/v1/audit?limit=100", nil), 200)
 
 	// The commissioner's reports.
 	commissioner := e.bearer(auth.Principal{Subject: "comm-1", Role: auth.Commissioner})
@@ -170,4 +181,35 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// noEmptyStrings fails when a JSON response holds an empty string anywhere: the API
+// says null, or leaves a member out, for none.
+func noEmptyStrings(t *testing.T, r resp) {
+	t.Helper()
+	if !strings.Contains(r.Header.Get("Content-Type"), "json") || len(r.Body) == 0 {
+		return
+	}
+	var doc any
+	if err := json.Unmarshal(r.Body, &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case string:
+			if x == "" {
+				t.Errorf("%s is an empty string in %s", path, truncate(r.Body))
+			}
+		case []any:
+			for i, it := range x {
+				walk(fmt.Sprintf("%s[%d]", path, i), it)
+			}
+		case map[string]any:
+			for k, it := range x {
+				walk(path+"."+k, it)
+			}
+		}
+	}
+	walk("$", doc)
 }
