@@ -42,6 +42,9 @@ func TestContractRoutes(t *testing.T) {
 
 		"/api/v1/audit": {"GET"},
 
+		"/api/v1/allocations":      {"POST"},
+		"/api/v1/allocations/{id}": {"GET"},
+
 		"/metrics":                      {"GET"},
 		"/problems/{type}":              {"GET"},
 		"/api/v1/jobs":                  {"GET"},
@@ -108,10 +111,12 @@ func TestContractOperations(t *testing.T) {
 			if write && op.Responses.Status(412) == nil {
 				t.Errorf("%s: no 412 response", name)
 			}
-			// Job runs are not versioned records: they carry no ETag.
+			// Job runs, match runs and allocations are not versioned records: they
+			// carry no ETag.
 			singleRecord := strings.HasPrefix(path, "/api/v1/") && path != "/api/v1/placements" &&
 				!strings.HasPrefix(path, "/api/v1/jobs") &&
 				!strings.HasPrefix(path, "/api/v1/matches") && !strings.HasSuffix(path, "/matches") &&
+				!strings.HasPrefix(path, "/api/v1/allocations") &&
 				method != "DELETE" && (strings.HasSuffix(path, "}") || strings.HasSuffix(path, "/availability") || method == "POST")
 			if singleRecord {
 				for code, ref := range op.Responses.Map() {

@@ -16,7 +16,8 @@ const (
 var ProviderKinds = []ProviderKind{KindCarer, KindUnit, KindHub}
 
 // PlacementType is a type of care in a foster carer's terms of approval (Fostering
-// Services (England) Regulations 2011 reg 27(5)); a child's referral asks for one.
+// Services (England) Regulations 2011 reg 27(5)), or one a unit or hub declares it
+// takes; a child's referral asks for one.
 type PlacementType string
 
 // The placement types.
@@ -28,11 +29,14 @@ const (
 	PlacementParentAndChild  PlacementType = "parent_and_child"
 	PlacementRemand          PlacementType = "remand"
 	PlacementConnectedPerson PlacementType = "connected_person"
+	// PlacementShortBreaks: planned short breaks (often for a disabled child), as
+	// hubs and some carers offer them.
+	PlacementShortBreaks PlacementType = "short_breaks"
 )
 
 // PlacementTypes lists every placement type.
 var PlacementTypes = []PlacementType{PlacementEmergency, PlacementShortTerm, PlacementLongTerm,
-	PlacementRespite, PlacementParentAndChild, PlacementRemand, PlacementConnectedPerson}
+	PlacementRespite, PlacementParentAndChild, PlacementRemand, PlacementConnectedPerson, PlacementShortBreaks}
 
 // CarerStatus is where a fostering household stands with the council.
 type CarerStatus string

@@ -22,17 +22,19 @@ var allowedImports = map[string][]string{
 	"placematch/auth":            {},
 	"placematch/geo":             {"placematch"},
 	"placematch/matching":        {"placematch", "placematch/geo"},
+	"placematch/matching/assign": {},
 	"placematch/store":           {"placematch", "placematch/migrations"},
 	"placematch/store/storetest": {"placematch", "placematch/migrations", "placematch/store"},
 	"placematch/reports":         {"placematch", "placematch/geo", "placematch/matching", "placematch/store"},
 	"placematch/jobs":            {"placematch", "placematch/store", "placematch/reports"},
 	"placematch/demo":            {"placematch", "placematch/geo", "placematch/store"},
-	"placematch/placing":         {"placematch", "placematch/geo", "placematch/matching", "placematch/reports", "placematch/store"},
+	"placematch/placing": {"placematch", "placematch/geo", "placematch/matching", "placematch/matching/assign",
+		"placematch/reports", "placematch/store"},
 	"placematch/api": {"placematch", "placematch/auth", "placematch/geo", "placematch/jobs",
 		"placematch/matching", "placematch/placing", "placematch/reports", "placematch/store"},
 	"placematch/cmd/placematch": {"placematch", "placematch/api", "placematch/auth", "placematch/demo",
-		"placematch/geo", "placematch/jobs", "placematch/matching", "placematch/placing", "placematch/reports",
-		"placematch/store"},
+		"placematch/geo", "placematch/jobs", "placematch/matching", "placematch/matching/assign", "placematch/placing",
+		"placematch/reports", "placematch/store"},
 }
 
 // useCaseOnly are the identifiers of matching, geo and store that only the use-case
@@ -41,9 +43,9 @@ var allowedImports = map[string][]string{
 // placing and encode; a face that ranks, indexes or books on its own fails
 // TestFacesCallTheUseCases.
 var useCaseOnly = map[string][]string{
-	"matching": {"Rank", "Prepare", "Check", "Candidate"},
+	"matching": {"Rank", "Shortlist", "Prepare", "Check", "Candidate"},
 	"geo":      {"NewGrid", "Grid"},
-	"store":    {"SaveMatchRun", "GetMatchRun", "ProviderChanges", "ChangeCursor", "Book"},
+	"store":    {"SaveMatchRun", "GetMatchRun", "SaveAllocation", "GetAllocation", "ProviderChanges", "ChangeCursor", "Book"},
 }
 
 // faces are the packages people use; they must reach the use cases through placing.

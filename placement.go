@@ -16,11 +16,19 @@ type Placement struct {
 	MatchID        string
 	MatchRank      int
 	DecisionReason string
+	// AllocationID cites the allocation run that proposed the booking, when one
+	// did. The provider booked and DecisionReason are the officer's own choice and
+	// reason, recorded apart from what the allocation proposed.
+	AllocationID string
 	// SiblingsSplit is true when the booking placed fewer than the child's whole
 	// sibling group then awaiting, so that splits are on the record and can be
 	// counted; SplitReason is the officer's reason, when given.
 	SiblingsSplit bool
 	SplitReason   string
+	// OutsideTermsUntil is, for an emergency placement with a carer whose terms of
+	// approval do not include emergency care, the last day it may last (the sixth
+	// working day, reg 23); zero for every other placement.
+	OutsideTermsUntil Date
 }
 
 // CheckTransition says whether the placement may have moved from status was to its

@@ -74,14 +74,15 @@ type Provider struct {
 // case reference (never a name), age on the day the provider was read, graded risks
 // and needs (household needs such as live_alone among them).
 type Resident struct {
-	Reference string
-	// ChildID and Siblings (the child's sibling links) let the fostering limit's
+	// ChildID is the child's id, so that a young person staying put is known;
+	// with Siblings (the child's sibling links) it lets the fostering limit's
 	// sibling exception check everyone in the home after placement.
-	ChildID  string
-	Siblings []string
-	Age      int
-	Risks    []Risk
-	Needs    []string
+	ChildID   string
+	Reference string
+	Siblings  []string
+	Age       int
+	Risks     []Risk
+	Needs     []string
 }
 
 // CarerDetails are a fostering household's terms of approval and household.
@@ -101,6 +102,12 @@ type CarerDetails struct {
 	Skills                  []string
 	Languages               []string
 	Household               Household
+	// ConnectedTo names the children a carer approved for connected_person care is
+	// connected to (kinship.go); such a carer matches only them.
+	ConnectedTo []Connection
+	// TemporaryApproval is a connected person's temporary approval (reg 24), when
+	// the approval is temporary.
+	TemporaryApproval *TemporaryApproval
 }
 
 // Household describes a fostering household beyond its approval.
@@ -124,6 +131,8 @@ type UnitDetails struct {
 	WeeklyCostPence    int64
 	// Ofsted is the latest overall rating of the unit (OfstedURN names it).
 	Ofsted OfstedRating
+	// PlacementTypes the unit takes; empty means DefaultUnitPlacementTypes.
+	PlacementTypes []PlacementType
 }
 
 // HubDetails describe a New Roads hub: a few beds and an outreach team.
@@ -136,6 +145,12 @@ type HubDetails struct {
 	// overall rating.
 	OfstedURN string
 	Ofsted    OfstedRating
+	// PlacementTypes the hub's beds take; empty means DefaultHubPlacementTypes.
+	PlacementTypes []PlacementType
+	// BedAgeMin and BedAgeMax are the ages its beds take (children's-home beds,
+	// under 18); zero means HubBedAgeMin–HubBedAgeMax. The provider's own AgeMin and
+	// AgeMax are the ages its outreach team works with.
+	BedAgeMin, BedAgeMax int
 }
 
 // Ref returns the provider's reference.

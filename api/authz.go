@@ -97,7 +97,8 @@ var errNoToken = errors.New("no bearer token")
 // Changes (create, update, archive, placements) are already made when the row is
 // written; it is written whatever the client does, and a failure is logged and
 // counted in placematch_audit_write_failures_total.
-var heldActions = map[string]bool{"child.list": true, "child.read": true, "match.run": true, "match.read": true}
+var heldActions = map[string]bool{"child.list": true, "child.read": true, "match.run": true, "match.read": true,
+	"allocation.run": true, "allocation.read": true}
 
 func (s *Server) authenticate(c *gin.Context) (auth.Principal, error) {
 	h := c.GetHeader("Authorization")

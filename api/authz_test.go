@@ -48,6 +48,8 @@ var access = map[string]string{
 	"DELETE /api/v1/children/:id":           "placement_officer",
 	"GET /api/v1/children/:id/matches":      "placement_officer",
 	"GET /api/v1/matches/:id":               "placement_officer",
+	"POST /api/v1/allocations":              "placement_officer",
+	"GET /api/v1/allocations/:id":           "placement_officer",
 	"GET /api/v1/placements":                "placement_officer",
 	"POST /api/v1/placements":               "placement_officer",
 	"GET /api/v1/placements/:id":            "placement_officer",

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"placematch"
@@ -36,6 +37,10 @@ type approvalIn struct {
 	// places above it for a sibling group only (no exemption is needed for that).
 	Exemptions        []exemptionIn `json:"exemptions,omitempty"`
 	SiblingsOverLimit bool          `json:"siblings_over_limit,omitempty"`
+	// ConnectedTo and TemporaryApproval are for connected-person approvals
+	// (kinship_in.go); each entry is a child id or {child_id, relationship}.
+	ConnectedTo       []json.RawMessage `json:"connected_to,omitempty"`
+	TemporaryApproval *temporaryIn      `json:"temporary_approval,omitempty"`
 }
 
 type householdIn struct {
@@ -71,6 +76,7 @@ func (in *carerIn) validate(v *placematch.ValidationError, allowUnconfirmed bool
 			}
 		}
 		validateExemptions(v, "approval.exemptions", a.Exemptions, today(now))
+		a.validateKinship(v)
 	}
 	in.Contact.validate(v, "contact")
 	in.SupervisingSocialWorker.validate(v, "supervising_social_worker")
@@ -109,7 +115,8 @@ func (in *carerIn) apply(p *placematch.Provider) {
 	p.Carer = &placematch.CarerDetails{Status: *in.Status, PlacementTypes: a.PlacementTypes, MaxChildren: *a.MaxChildren,
 		Exemptions: exemptionsOf(a.Exemptions), SiblingsOverLimit: a.SiblingsOverLimit,
 		SupervisingSocialWorker: in.SupervisingSocialWorker.person(), FeeBand: deref(in.FeeBand),
-		Skills: in.Skills, Languages: in.Languages, Household: hh}
+		Skills: in.Skills, Languages: in.Languages, Household: hh,
+		ConnectedTo: a.connections(), TemporaryApproval: a.TemporaryApproval.approval()}
 	if in.PanelDate != nil {
 		p.Carer.PanelDate = *in.PanelDate
 	}
@@ -122,7 +129,8 @@ func carerToIn(p *placematch.Provider) *carerIn {
 	in := &carerIn{
 		Reference: &p.Reference, Name: &p.Name, Status: &c.Status,
 		Approval: &approvalIn{PlacementTypes: c.PlacementTypes, AgeMin: &p.AgeMin, AgeMax: &p.AgeMax,
-			MaxChildren: &c.MaxChildren, Exemptions: exemptionsToIn(c.Exemptions), SiblingsOverLimit: c.SiblingsOverLimit},
+			MaxChildren: &c.MaxChildren, Exemptions: exemptionsToIn(c.Exemptions), SiblingsOverLimit: c.SiblingsOverLimit,
+			ConnectedTo: connectionsToIn(c.ConnectedTo), TemporaryApproval: temporaryToIn(c.TemporaryApproval)},
 		Skills: c.Skills, Languages: c.Languages, Household: &hh,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
 		Contact: contactToIn(p.Contact), SupervisingSocialWorker: personToIn(c.SupervisingSocialWorker),
@@ -166,6 +174,9 @@ type approvalOut struct {
 	MaxChildren       int                        `json:"max_children"`
 	Exemptions        []exemptionOut             `json:"exemptions"`
 	SiblingsOverLimit bool                       `json:"siblings_over_limit"`
+	// ConnectedTo is empty unless the approval includes connected_person.
+	ConnectedTo       []placematch.Connection       `json:"connected_to"`
+	TemporaryApproval *placematch.TemporaryApproval `json:"temporary_approval,omitempty"`
 }
 
 func carerToOut(p *placematch.Provider) any {
@@ -176,7 +187,8 @@ func carerToOut(p *placematch.Provider) any {
 		Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Status: c.Status,
 		Approval: approvalOut{PlacementTypes: nonNil(c.PlacementTypes), AgeMin: p.AgeMin, AgeMax: p.AgeMax,
 			MaxChildren: c.MaxChildren, Exemptions: exemptionsToOut(c.Exemptions),
-			SiblingsOverLimit: c.SiblingsOverLimit},
+			SiblingsOverLimit: c.SiblingsOverLimit, ConnectedTo: nonNil(c.ConnectedTo),
+			TemporaryApproval: c.TemporaryApproval},
 		Skills: nonNil(c.Skills), Languages: nonNil(c.Languages), Household: hh, placeOut: toPlaceOut(p),
 		SupervisingSocialWorker: c.SupervisingSocialWorker, FeeBand: optString(c.FeeBand),
 	}

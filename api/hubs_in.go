@@ -8,20 +8,24 @@ import (
 
 // hubIn is a New Roads hub as a client writes it.
 type hubIn struct {
-	Reference        *string         `json:"reference"`
-	Name             *string         `json:"name"`
-	Services         []string        `json:"services"`
-	OutreachRadiusKM *float64        `json:"outreach_radius_km"`
-	Beds             *int            `json:"beds"`
-	EmergencyBeds    *int            `json:"emergency_beds"`
-	AgeMin           *int            `json:"age_min"`
-	AgeMax           *int            `json:"age_max"`
-	Location         *pointIn        `json:"location,omitempty"`
-	Postcode         *string         `json:"postcode,omitempty"`
-	Availability     *availabilityIn `json:"availability,omitempty"`
-	OfstedURN        *string         `json:"ofsted_urn,omitempty"`
-	Ofsted           *ofstedIn       `json:"ofsted,omitempty"`
-	Contact          *contactIn      `json:"contact,omitempty"`
+	Reference        *string  `json:"reference"`
+	Name             *string  `json:"name"`
+	Services         []string `json:"services"`
+	OutreachRadiusKM *float64 `json:"outreach_radius_km"`
+	Beds             *int     `json:"beds"`
+	EmergencyBeds    *int     `json:"emergency_beds"`
+	AgeMin           *int     `json:"age_min"`
+	AgeMax           *int     `json:"age_max"`
+	// PlacementTypes and the bed ages are the beds'; left out, the defaults.
+	PlacementTypes []placematch.PlacementType `json:"placement_types,omitempty"`
+	BedAgeMin      *int                       `json:"bed_age_min,omitempty"`
+	BedAgeMax      *int                       `json:"bed_age_max,omitempty"`
+	Location       *pointIn                   `json:"location,omitempty"`
+	Postcode       *string                    `json:"postcode,omitempty"`
+	Availability   *availabilityIn            `json:"availability,omitempty"`
+	OfstedURN      *string                    `json:"ofsted_urn,omitempty"`
+	Ofsted         *ofstedIn                  `json:"ofsted,omitempty"`
+	Contact        *contactIn                 `json:"contact,omitempty"`
 }
 
 func (in *hubIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, now time.Time) {
@@ -36,6 +40,23 @@ func (in *hubIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, 
 	intRange(v, "age_min", in.AgeMin, 0, 25)
 	intRange(v, "age_max", in.AgeMax, 0, 25)
 	ageOrder(v, "age_min", "age_max", in.AgeMin, in.AgeMax)
+	offeredTypes(v, in.PlacementTypes)
+	// A hub's beds are children's-home beds: nobody of 18 or over.
+	for _, f := range []struct {
+		name string
+		n    *int
+	}{{"bed_age_min", in.BedAgeMin}, {"bed_age_max", in.BedAgeMax}} {
+		if f.n != nil && (*f.n < 0 || *f.n > placematch.AdultAge-1) {
+			v.Add(f.name, "must be between 0 and %d: a hub's beds are children's-home beds, for under-18s", placematch.AdultAge-1)
+		}
+	}
+	ageOrder(v, "bed_age_min", "bed_age_max", in.BedAgeMin, in.BedAgeMax)
+	if in.BedAgeMin != nil && in.BedAgeMax == nil && *in.BedAgeMin > placematch.HubBedAgeMax {
+		v.Add("bed_age_min", "must not be greater than bed_age_max (%d by default)", placematch.HubBedAgeMax)
+	}
+	if in.BedAgeMax != nil && in.BedAgeMin == nil && *in.BedAgeMax < placematch.HubBedAgeMin {
+		v.Add("bed_age_max", "must not be less than bed_age_min (%d by default)", placematch.HubBedAgeMin)
+	}
 	validatePlace(v, in.Location, in.Postcode, true)
 	in.Availability.validate("availability", v, allowUnconfirmed, now)
 	if in.OfstedURN != nil && *in.OfstedURN != "" && !isURN(*in.OfstedURN) {
@@ -51,14 +72,24 @@ func (in *hubIn) apply(p *placematch.Provider) {
 	p.Reference, p.Name = *in.Reference, *in.Name
 	p.AgeMin, p.AgeMax = *in.AgeMin, *in.AgeMax
 	p.Hub = &placematch.HubDetails{Services: in.Services, OutreachRadiusKM: *in.OutreachRadiusKM, Beds: *in.Beds,
-		EmergencyBeds: *in.EmergencyBeds, OfstedURN: deref(in.OfstedURN), Ofsted: in.Ofsted.rating()}
+		EmergencyBeds: *in.EmergencyBeds, OfstedURN: deref(in.OfstedURN), Ofsted: in.Ofsted.rating(),
+		PlacementTypes: typesOr(in.PlacementTypes, placematch.DefaultHubPlacementTypes),
+		BedAgeMin:      placematch.HubBedAgeMin, BedAgeMax: placematch.HubBedAgeMax}
 	p.Contact = in.Contact.contact()
+	if in.BedAgeMin != nil {
+		p.Hub.BedAgeMin = *in.BedAgeMin
+	}
+	if in.BedAgeMax != nil {
+		p.Hub.BedAgeMax = *in.BedAgeMax
+	}
 }
 
 func hubToIn(p *placematch.Provider) *hubIn {
 	h := p.Hub
+	lo, hi := h.BedAges()
 	return &hubIn{Reference: &p.Reference, Name: &p.Name, Services: h.Services, OutreachRadiusKM: &h.OutreachRadiusKM,
 		Beds: &h.Beds, EmergencyBeds: &h.EmergencyBeds, AgeMin: &p.AgeMin, AgeMax: &p.AgeMax,
+		PlacementTypes: h.PlacementTypes, BedAgeMin: &lo, BedAgeMax: &hi,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
 		OfstedURN: optString(h.OfstedURN), Ofsted: ofstedToIn(h.Ofsted), Contact: contactToIn(p.Contact)}
 }
@@ -66,17 +97,20 @@ func hubToIn(p *placematch.Provider) *hubIn {
 // hubOut is a hub as the API shows it.
 type hubOut struct {
 	placematch.Record
-	Kind             placematch.ProviderKind `json:"kind"`
-	Reference        string                  `json:"reference"`
-	Name             string                  `json:"name"`
-	Services         []string                `json:"services"`
-	OutreachRadiusKM float64                 `json:"outreach_radius_km"`
-	Beds             int                     `json:"beds"`
-	EmergencyBeds    int                     `json:"emergency_beds"`
-	AgeMin           int                     `json:"age_min"`
-	AgeMax           int                     `json:"age_max"`
-	OfstedURN        *string                 `json:"ofsted_urn"`
-	Ofsted           ofstedOut               `json:"ofsted"`
+	Kind             placematch.ProviderKind    `json:"kind"`
+	Reference        string                     `json:"reference"`
+	Name             string                     `json:"name"`
+	Services         []string                   `json:"services"`
+	OutreachRadiusKM float64                    `json:"outreach_radius_km"`
+	Beds             int                        `json:"beds"`
+	EmergencyBeds    int                        `json:"emergency_beds"`
+	AgeMin           int                        `json:"age_min"`
+	AgeMax           int                        `json:"age_max"`
+	PlacementTypes   []placematch.PlacementType `json:"placement_types"`
+	BedAgeMin        int                        `json:"bed_age_min"`
+	BedAgeMax        int                        `json:"bed_age_max"`
+	OfstedURN        *string                    `json:"ofsted_urn"`
+	Ofsted           ofstedOut                  `json:"ofsted"`
 	placeOut
 	// Contact is for officers, left out for commissioners (forCommissioner).
 	Contact *placematch.Contact `json:"contact,omitempty"`
@@ -89,7 +123,9 @@ func (o hubOut) forCommissioner() any {
 
 func hubToOut(p *placematch.Provider) any {
 	h := p.Hub
-	return hubOut{Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Services: nonNil(h.Services),
+	lo, hi := h.BedAges()
+	return hubOut{PlacementTypes: typesOr(h.PlacementTypes, placematch.DefaultHubPlacementTypes), BedAgeMin: lo, BedAgeMax: hi,
+		Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Services: nonNil(h.Services),
 		OutreachRadiusKM: h.OutreachRadiusKM, Beds: h.Beds, EmergencyBeds: h.EmergencyBeds, AgeMin: p.AgeMin,
 		AgeMax: p.AgeMax, OfstedURN: optString(h.OfstedURN), Ofsted: ofstedToOut(h.Ofsted), placeOut: toPlaceOut(p),
 		Contact: contactOut(p.Contact)}

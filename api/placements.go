@@ -23,6 +23,8 @@ type placementIn struct {
 	MatchID         *string          `json:"match_id"`
 	MatchRank       *int             `json:"match_rank"`
 	DecisionReason  *string          `json:"decision_reason" input:"text"`
+	// AllocationID cites the allocation run that proposed the provider.
+	AllocationID *string `json:"allocation_id"`
 	// SplitReason says why siblings awaiting are left behind: required when the
 	// booking splits the group (include_siblings false), refused when it splits none.
 	SplitReason *string `json:"split_reason" input:"text"`
@@ -58,6 +60,9 @@ func (in *placementIn) validate(v *placematch.ValidationError, today placematch.
 	if in.SplitReason != nil {
 		maxLen(v, "split_reason", *in.SplitReason, 2000)
 	}
+	if in.AllocationID != nil && !store.ValidID(*in.AllocationID) {
+		v.Add("allocation_id", "is not an allocation id")
+	}
 	if in.MatchRank != nil && in.MatchID == nil {
 		v.Add("match_rank", "needs match_id")
 	}
@@ -85,15 +90,19 @@ type placementOut struct {
 	MatchID        *string                    `json:"match_id"`
 	MatchRank      *int                       `json:"match_rank"`
 	DecisionReason *string                    `json:"decision_reason"`
+	AllocationID   *string                    `json:"allocation_id"`
 	SiblingsSplit  bool                       `json:"siblings_split"`
 	SplitReason    *string                    `json:"split_reason"`
+	// OutsideTermsUntil is the last day of an emergency outside the carer's terms
+	// (null when the placement is within them).
+	OutsideTermsUntil placematch.Date `json:"outside_terms_until"`
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
 	out := placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
 		EndDate: p.EndDate, Status: p.Status, EndReason: optString(p.EndReason), GroupID: p.GroupID,
-		MatchID: optString(p.MatchID), DecisionReason: optString(p.DecisionReason), SiblingsSplit: p.SiblingsSplit,
-		SplitReason: optString(p.SplitReason)}
+		MatchID: optString(p.MatchID), DecisionReason: optString(p.DecisionReason), AllocationID: optString(p.AllocationID),
+		SiblingsSplit: p.SiblingsSplit, SplitReason: optString(p.SplitReason), OutsideTermsUntil: p.OutsideTermsUntil}
 	if p.MatchRank > 0 {
 		rank := p.MatchRank
 		out.MatchRank = &rank
@@ -143,6 +152,9 @@ func (in *placementIn) request() store.BookRequest {
 	}
 	if in.MatchID != nil {
 		req.MatchID, req.MatchRank = *in.MatchID, *in.MatchRank
+	}
+	if in.AllocationID != nil {
+		req.AllocationID = *in.AllocationID
 	}
 	return req
 }

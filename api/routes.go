@@ -58,6 +58,8 @@ func (s *Server) routes(metrics gin.HandlerFunc) []route {
 		{del, "/api/v1/children/:id", s.archiveChild, policy{roles: officers, action: "child.archive", resource: "child"}},
 		{get, "/api/v1/children/:id/matches", s.matchChild, policy{roles: officers, action: "match.run", resource: "child"}},
 		{get, "/api/v1/matches/:id", s.getMatch, policy{roles: officers, action: "match.read", resource: "match"}},
+		{post, "/api/v1/allocations", s.createAllocation, policy{roles: officers, action: "allocation.run", resource: "allocation"}},
+		{get, "/api/v1/allocations/:id", s.getAllocation, policy{roles: officers, action: "allocation.read", resource: "allocation"}},
 
 		{get, "/api/v1/placements", s.listPlacements, policy{roles: officers, action: "placement.list", resource: "placement"}},
 		{post, "/api/v1/placements", s.createPlacement, policy{roles: officers, action: "placement.create", resource: "placement"}},

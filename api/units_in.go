@@ -21,6 +21,7 @@ type unitIn struct {
 	Features           []string                       `json:"features"`
 	Skills             []string                       `json:"skills"`
 	WeeklyCostPence    *int64                         `json:"weekly_cost_pence,omitempty"`
+	PlacementTypes     []placematch.PlacementType     `json:"placement_types,omitempty"`
 	Location           *pointIn                       `json:"location,omitempty"`
 	Postcode           *string                        `json:"postcode,omitempty"`
 	Availability       *availabilityIn                `json:"availability,omitempty"`
@@ -51,6 +52,7 @@ func (in *unitIn) validate(v *placematch.ValidationError, allowUnconfirmed bool,
 	if in.WeeklyCostPence != nil && (*in.WeeklyCostPence < 0 || *in.WeeklyCostPence > 100_000_000) {
 		v.Add("weekly_cost_pence", "must be between 0 and 100000000")
 	}
+	offeredTypes(v, in.PlacementTypes)
 	validatePlace(v, in.Location, in.Postcode, true)
 	in.Availability.validate("availability", v, allowUnconfirmed, now)
 	in.Ofsted.validate(v, "ofsted", in.OfstedURN, today(now))
@@ -67,7 +69,8 @@ func (in *unitIn) apply(p *placematch.Provider) {
 	p.AgeMin, p.AgeMax = *in.AgeMin, *in.AgeMax
 	u := &placematch.UnitDetails{ProviderName: *in.ProviderName, RegistrationStatus: *in.RegistrationStatus,
 		AccommodationType: *in.AccommodationType, Beds: *in.Beds, SupportLevel: *in.SupportLevel,
-		Features: in.Features, Skills: in.Skills}
+		Features: in.Features, Skills: in.Skills,
+		PlacementTypes: typesOr(in.PlacementTypes, placematch.DefaultUnitPlacementTypes)}
 	if in.OfstedURN != nil {
 		u.OfstedURN = *in.OfstedURN
 	}
@@ -85,7 +88,7 @@ func unitToIn(p *placematch.Provider) *unitIn {
 		Reference: &p.Reference, ProviderName: &u.ProviderName, Name: &p.Name, OfstedURN: optString(u.OfstedURN),
 		RegistrationStatus: &u.RegistrationStatus, AccommodationType: &u.AccommodationType,
 		AgeMin: &p.AgeMin, AgeMax: &p.AgeMax, Beds: &u.Beds, SupportLevel: &u.SupportLevel,
-		Features: u.Features, Skills: u.Skills, WeeklyCostPence: &u.WeeklyCostPence,
+		Features: u.Features, Skills: u.Skills, WeeklyCostPence: &u.WeeklyCostPence, PlacementTypes: u.PlacementTypes,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
 		Ofsted: ofstedToIn(u.Ofsted), Contact: contactToIn(p.Contact),
 	}
@@ -109,6 +112,7 @@ type unitOut struct {
 	Skills             []string                      `json:"skills"`
 	WeeklyCostPence    int64                         `json:"weekly_cost_pence"`
 	Ofsted             ofstedOut                     `json:"ofsted"`
+	PlacementTypes     []placematch.PlacementType    `json:"placement_types"`
 	placeOut
 	// Contact is for officers, left out for commissioners (forCommissioner).
 	Contact *placematch.Contact `json:"contact,omitempty"`
@@ -133,5 +137,6 @@ func unitToOut(p *placematch.Provider) any {
 		OfstedURN: optString(u.OfstedURN), RegistrationStatus: u.RegistrationStatus, AccommodationType: u.AccommodationType,
 		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Beds: u.Beds, SupportLevel: u.SupportLevel, Features: nonNil(u.Features),
 		Skills: nonNil(u.Skills), WeeklyCostPence: u.WeeklyCostPence, Ofsted: ofstedToOut(u.Ofsted),
-		placeOut: toPlaceOut(p), Contact: contactOut(p.Contact)}
+		PlacementTypes: typesOr(u.PlacementTypes, placematch.DefaultUnitPlacementTypes),
+		placeOut:       toPlaceOut(p), Contact: contactOut(p.Contact)}
 }

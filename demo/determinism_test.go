@@ -25,10 +25,19 @@ func snapshot(w world) []string {
 	}
 	var out []string
 	for _, p := range w.providers {
+		carer := p.Carer
+		if carer != nil && len(carer.ConnectedTo) > 0 { // ids are the store's; name the children by reference
+			c := *carer
+			c.ConnectedTo = slices.Clone(c.ConnectedTo)
+			for i := range c.ConnectedTo {
+				c.ConnectedTo[i].ChildID = refOf[c.ConnectedTo[i].ChildID]
+			}
+			carer = &c
+		}
 		out = append(out, fmt.Sprintf("%s %s %q %s %.5f,%.5f ages %d-%d places %d filled %d vacancies %d %s %s %s %s %s %s",
 			p.Kind, p.Reference, p.Name, p.District, p.Location.Lat, p.Location.Lon, p.AgeMin, p.AgeMax,
 			p.Places, p.Filled, p.Vacancies, p.Availability.Status, p.Availability.ConfirmedAt.UTC().Format(time.RFC3339),
-			asJSON(p.Carer), asJSON(p.Unit), asJSON(p.Hub), asJSON(p.Contact)))
+			asJSON(carer), asJSON(p.Unit), asJSON(p.Hub), asJSON(p.Contact)))
 	}
 	for _, c := range w.children {
 		maxKM := "none"

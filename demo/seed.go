@@ -73,7 +73,8 @@ type booking struct {
 	start    placematch.Date
 }
 
-// Seed loads a realistic Norfolk set into db: 120 foster households, 25
+// Seed loads a realistic Norfolk set into db: 120 foster households and three
+// connected-person households of awaiting children (kinship.go), 25
 // supported-accommodation units (a few of each over the county border), the two New
 // Roads hubs, 40 children awaiting a placement (13 of them in five sibling groups)
 // and about 250 children and care leavers already placed, booked through store.Book
@@ -145,7 +146,17 @@ func Seed(ctx context.Context, db *store.DB, seed uint64, now time.Time) (Summar
 			return Summary{}, fmt.Errorf("demo: child %s: %w", r.c.Reference, err)
 		}
 	}
-	return Summary{Carers: len(carers), Units: len(units), Hubs: len(hubs), Children: len(referrals),
+	first := 0
+	for _, n := range siblingGroups {
+		first += n
+	}
+	kin := kinCarers(seed, now, referrals, first)
+	for _, p := range kin {
+		if err := db.CreateProvider(ctx, p); err != nil {
+			return Summary{}, fmt.Errorf("demo: provider %s: %w", p.Reference, err)
+		}
+	}
+	return Summary{Carers: len(carers) + len(kin), Units: len(units), Hubs: len(hubs), Children: len(referrals),
 		SiblingGroups: len(siblingGroups), Placements: len(bookings)}, nil
 }
 

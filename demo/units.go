@@ -108,6 +108,12 @@ func (g *gen) unit(i int, urns map[string]bool, unavailable bool, oi int) *place
 	cost := map[string][2]int{"low": {120, 190}, "medium": {180, 300}, "high": {280, 500}}[u.SupportLevel]
 	u.WeeklyCostPence = int64(g.between(cost[0], cost[1])) * 500 // £5 steps: £600–£2,500 a week
 	u.Skills = sample(g, unitSkills, g.between(1, 4))
+	// Every unit takes emergency, short-term and long-term stays (the default, said
+	// here); supported lodgings, a room in a host's home, also take respite stays.
+	u.PlacementTypes = slices.Clone(placematch.DefaultUnitPlacementTypes)
+	if u.AccommodationType == "supported_lodgings" {
+		u.PlacementTypes = append(u.PlacementTypes, placematch.PlacementRespite)
+	}
 
 	ti := townIndex(unitTowns[g.r.IntN(len(unitTowns))])
 	at, place := g.near(ti, 2.5), towns[ti].name
@@ -144,7 +150,9 @@ func (g *gen) urn(used map[string]bool) string {
 // hubs builds the two New Roads hubs Norfolk opened in June 2021. Each is a small
 // children's home (4 planned and 2 emergency beds) with an outreach team for young
 // people aged 12–25 within about 25 km; the hub's "life coach" is a clinical
-// psychologist, so both services are listed.
+// psychologist, so both services are listed. Their beds take 12–17 year olds (the
+// default) for emergency, short-term, respite and short-break care and, as both
+// hubs say, long-term care too: the demo's hubs house long-term residents.
 func (g *gen) hubs() []*placematch.Provider {
 	services := []string{"speech_and_language_therapy", "life_coaching", "clinical_psychology",
 		"education_support", "police_liaison"}
@@ -157,7 +165,9 @@ func (g *gen) hubs() []*placematch.Provider {
 			// Ofcom's numbers for drama (01632 960xxx) and example.org: never real.
 			Contact: placematch.Contact{Phone: "01632 96099" + urn[len(urn)-1:], Email: strings.ToLower(ref) + "@example.org"},
 			Hub: &placematch.HubDetails{Services: slices.Clone(services), OutreachRadiusKM: 25, Beds: 4, EmergencyBeds: 2,
-				OfstedURN: urn, Ofsted: rating},
+				OfstedURN: urn, Ofsted: rating,
+				PlacementTypes: append(slices.Clone(placematch.DefaultHubPlacementTypes), placematch.PlacementLongTerm),
+				BedAgeMin:      placematch.HubBedAgeMin, BedAgeMax: placematch.HubBedAgeMax},
 		}
 	}
 	// The URNs and ratings are those of two Norfolk County Council children's homes

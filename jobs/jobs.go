@@ -10,6 +10,7 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"placematch"
@@ -59,7 +60,11 @@ func clock(now func() time.Time) time.Time {
 }
 
 // Reconcile recomputes every provider's filled places from its active placements
-// and ends placements whose end date has passed (in London).
+// and ends placements whose end date has passed (in London). It also flags, as
+// issues and the count placements_past_emergency_limit, the active emergency
+// placements outside a carer's terms of approval that have run past their sixth
+// working day (reg 23): the officer must move the child or have the carer's terms
+// changed.
 type Reconcile struct {
 	Store    *store.DB
 	Now      func() time.Time
@@ -73,8 +78,19 @@ func (Reconcile) Name() string { return NameReconcile }
 func (j Reconcile) Run(ctx context.Context) (Result, error) {
 	today := placematch.DateOf(clock(j.Now).In(orUTC(j.Location)))
 	res, err := j.Store.ReconcileVacancies(ctx, today)
-	return Result{Counts: map[string]int{"placements_ended": res.PlacementsEnded, "providers_checked": res.ProvidersChecked,
-		"providers_corrected": res.ProvidersCorrected, "drift_corrected": res.Drift}, Issues: res.Issues}, err
+	out := Result{Counts: map[string]int{"placements_ended": res.PlacementsEnded, "providers_checked": res.ProvidersChecked,
+		"providers_corrected": res.ProvidersCorrected, "drift_corrected": res.Drift}, Issues: res.Issues}
+	if err != nil {
+		return out, err
+	}
+	late, err := j.Store.PlacementsPastEmergencyLimit(ctx, today)
+	out.Counts["placements_past_emergency_limit"] = len(late)
+	for _, p := range late {
+		out.Issues = append(out.Issues, placematch.RunIssue{Scope: "placement " + p.ID,
+			Message: fmt.Sprintf("emergency placement outside the carer's terms of approval (%s %s) ran past its 6-working-day limit on %s (reg 23)",
+				p.Provider.Kind, p.Provider.ID, p.OutsideTermsUntil)})
+	}
+	return out, err
 }
 
 // FlagStale marks availability not confirmed for After as unconfirmed.

@@ -29,14 +29,17 @@ type Candidate struct {
 	from      int32   // available_from in days since 1970; math.MinInt32 when unset
 	static    reason  // rules that fail whatever the child
 	resBloom  uint32  // residents' ids (low 16 bits) and the ids of their sibling links (high 16), see idBloom
-	props     uint16  // pAccessible, pFemaleOnly, ...
+	props     uint32  // pAccessible, pFemaleOnly, ...
 	vac       int16   // vacant places
 	vacPlan   int16   // vacant places for a planned placement (hubs: planned beds only)
 	filled    int16
 	ageMin    int16
 	ageMax    int16
 	kind      uint8 // kindCarer, kindUnit or kindHub
-	types     uint8 // bit per placematch.PlacementTypes the carer is approved for
+	types     uint8 // bit per placematch.PlacementTypes the provider takes (OfferedTypes)
+	// kin has the kinBit of every child a connected-person carer is connected to,
+	// so that a child it is not connected to is told apart without reading P.
+	kin uint8
 
 	// The household before placement, boiled down to what the household rules
 	// compare (see household.go): the youngest and eldest other child (the carer's
@@ -60,7 +63,7 @@ const (
 
 // Candidate properties.
 const (
-	pAccessible uint16 = 1 << iota
+	pAccessible uint32 = 1 << iota
 	pFemaleOnly
 	pRegOK       // unit registered or application accepted: may take 16–17 year olds
 	pRegPending  // unit application accepted only
@@ -76,6 +79,7 @@ const (
 	pResOlder     // a resident may live only with older children
 	pResYounger   // a resident may live only with younger children
 	pResHarm      // a resident has a high risk of sexual or physical harm to others
+	pTemporary    // a connected person's temporary approval (reg 24) is recorded
 )
 
 // pHousehold marks a candidate whose household some group could break a rule of.
@@ -185,18 +189,25 @@ func Prepare(p *placematch.Provider) Candidate {
 	if p.ArchivedAt != nil {
 		c.props |= pArchived
 	}
-	prepareResidents(&c, p.Residents)
+	prepareResidents(&c, p.Residents, nil)
 	switch {
 	case p.Carer != nil:
 		prepareCarer(&c, p.Carer)
 	case p.Unit != nil:
 		prepareUnit(&c, p.Unit)
+		c.types = offeredBits(p) &^ connectedBit
 	case p.Hub != nil:
 		c.kind = kindHub
 		c.cover = serviceMask(p.Hub.Services)
 		if p.Hub.Ofsted.Grade == placematch.OfstedInadequate {
 			c.static |= rOfstedInadequate
 		}
+		// Connected-person care is a foster carer's approval for named children:
+		// a children's-home bed never offers it, whatever a record says. The beds'
+		// ages are the hard rule; the hub's own ages are its outreach team's.
+		c.types = offeredBits(p) &^ connectedBit
+		lo, hi := p.Hub.BedAges()
+		c.ageMin, c.ageMax = small(lo), small(hi)
 		// Planned placements may use only the planned beds; emergency beds are kept
 		// for emergencies. Filled counts children in either kind of bed, so this is
 		// conservative: an emergency child in an emergency bed still uses up a
@@ -217,6 +228,12 @@ func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
 	}
 	for _, t := range d.PlacementTypes {
 		c.types |= typeBit(t)
+	}
+	for _, k := range d.ConnectedTo {
+		c.kin |= kinBit(k.ChildID)
+	}
+	if d.TemporaryApproval != nil {
+		c.props |= pTemporary
 	}
 	if slices.ContainsFunc(d.Exemptions, func(e placematch.Exemption) bool { return !e.Legacy }) {
 		c.props |= pExempt
@@ -241,15 +258,20 @@ func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
 
 // prepareResidents records the children placed there now: their ages among the
 // other children, and the household needs and high risks that rule out a new child.
-func prepareResidents(c *Candidate, rs []placematch.Resident) {
-	for _, r := range rs {
+// Residents skip reports true for are left out.
+func prepareResidents(c *Candidate, rs []placematch.Resident, skip func(*placematch.Resident) bool) {
+	for i := range rs {
+		r := &rs[i]
+		if skip != nil && skip(r) {
+			continue
+		}
 		c.resBloom |= idBloom(r.ChildID)
 		for _, s := range r.Siblings {
 			c.resBloom |= idBloom(s) << 16
 		}
 		c.addOther(r.Age)
 		age := tiny(r.Age)
-		f := residentFacts(r)
+		f := residentFacts(*r)
 		if f&hfLiveAlone != 0 {
 			c.props |= pResLiveAlone
 		}
@@ -317,8 +339,30 @@ func prepareUnit(c *Candidate, d *placematch.UnitDetails) {
 	}
 }
 
-// emergencyBit is the bit of an emergency placement.
-var emergencyBit = typeBit(placematch.PlacementEmergency)
+// emergencyBit is the bit of an emergency placement; connectedBit of connected-person care.
+var (
+	emergencyBit = typeBit(placematch.PlacementEmergency)
+	connectedBit = typeBit(placematch.PlacementConnectedPerson)
+)
+
+// kinBit is a one-bit summary of a child id (FNV-1a, low 3 bits): a carer whose kin
+// lacks a member's bit is not connected to that member.
+func kinBit(id string) uint8 {
+	h := uint32(2166136261)
+	for i := 0; i < len(id); i++ {
+		h = (h ^ uint32(id[i])) * 16777619
+	}
+	return 1 << (h & 7)
+}
+
+// offeredBits sets the bit of every placement type p takes.
+func offeredBits(p *placematch.Provider) uint8 {
+	var b uint8
+	for _, t := range p.OfferedTypes() {
+		b |= typeBit(t)
+	}
+	return b
+}
 
 // typeBit returns the bit of a placement type, or 0 for a type outside the list:
 // such a type is never approved and never matches.

@@ -9,9 +9,13 @@ const (
 	CodeUnder16Supported     = "under_16_supported_accommodation"
 	CodeUnitNotRegistered    = "unit_not_registered_for_16_17"
 	CodeOfstedInadequate     = "ofsted_inadequate"
-	CodePlacementType        = "placement_type_not_approved"
+	CodePlacementType        = "placement_type_not_offered"
 	CodeNotApproved          = "not_approved"
 	CodePendingApproval      = "pending_approval"
+	CodeNotConnected         = "not_connected_person"
+	CodeTemporaryExpired     = "temporary_approval_expired"
+	CodeCareLeaverHub        = "care_leaver_childrens_home"
+	CodeNotStayingPut        = "care_leaver_not_staying_put"
 	CodeUnavailable          = "unavailable"
 	CodeAvailableTooLate     = "available_too_late"
 	CodeInsufficientVacancy  = "insufficient_vacancies"
@@ -52,9 +56,13 @@ var ReasonCodes = []ReasonCode{
 	{CodeUnder16Supported, "A child in the group is under 16; supported accommodation is never allowed under 16 (reg 27A)."},
 	{CodeUnitNotRegistered, "A child in the group is 16 or 17 and the unit is neither Ofsted-registered nor has its application accepted."},
 	{CodeOfstedInadequate, "The unit's or hub's latest Ofsted overall rating is inadequate (the rating gateway)."},
-	{CodePlacementType, "The carer's terms of approval do not include the placement type asked for."},
+	{CodePlacementType, "The provider does not take the placement type asked for: a carer's terms of approval, or the types a unit or hub declares (defaults when it declares none), do not include it."},
 	{CodeNotApproved, "The carer is not approved (on hold, suspended or deregistered)."},
 	{CodePendingApproval, "The carer's assessment is in progress (not yet approved): shown only when an officer asks with include_pending, never bookable."},
+	{CodeNotConnected, "The carer is approved as a connected person for named children only, and a child in the group is not one of them."},
+	{CodeTemporaryExpired, "The carer's temporary approval as a connected person (reg 24, extendable under reg 25) ends before the placement is needed."},
+	{CodeCareLeaverHub, "A young person in the group is 18 or over; a hub's beds are children's-home beds, for under-18s."},
+	{CodeNotStayingPut, "A young person in the group is 18 or over and does not live with this carer now: foster care from 18 is only staying put with the carer already lived with."},
 	{CodeUnavailable, "The provider has said it is unavailable."},
 	{CodeAvailableTooLate, "The provider is available only after the date the placement is needed."},
 	{CodeInsufficientVacancy, "Fewer vacant places than the child and the siblings placed together need."},
@@ -87,6 +95,10 @@ const (
 	rPlacementType
 	rNotApproved
 	rPending
+	rNotConnected
+	rTempExpired
+	rCareLeaverHub
+	rNotStayingPut
 	rUnavailable
 	rTooLate
 	rVacancies

@@ -3,6 +3,7 @@ package matching
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"placematch"
 	"placematch/geo"
@@ -31,6 +32,9 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 		// worth failing loudly in tests rather than a score nobody can explain.
 		panic(fmt.Sprintf("matching: score of %s changed from %v to %v", c.P.ID, score, m.Score))
 	}
+	if skm, member := q.farthestSchool(c); member >= 0 {
+		m.SchoolDistanceKM = round4(skm)
+	}
 	if q.home {
 		m.DistanceKM = round4(km)
 		m.DistanceMiles = geo.Miles(km)
@@ -53,8 +57,11 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 			Contribution: round4(q.coef[i] * v[i]), Detail: details[i]}
 	}
 
-	// An uncovered high risk is the first thing the officer must see.
+	m.Band, m.Tier = BandOf(m.Score), q.tier(c)
+	// An uncovered high risk is the first thing the officer must see, then why the
+	// match sits in its tier.
 	m.Reasons = append(m.Reasons, needs.high...)
+	m.Reasons = append(m.Reasons, q.tierText(c, m.Tier)...)
 	m.Reasons = append(m.Reasons, q.approvalText(c))
 	m.Reasons = append(m.Reasons, dist.reason...)
 	m.Reasons = append(m.Reasons, vacancyReason(vac, q.g), needs.reason)
@@ -85,6 +92,50 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 	}
 	m.Flags = append(m.Flags, flags...)
 	return m
+}
+
+// tierText says why a match ranks above or below the usual tier, and names a
+// care leaver staying put.
+func (q *query) tierText(c *Candidate, tier int8) []string {
+	var out []string
+	switch tier {
+	case TierConnected:
+		var who []string
+		for i, m := range q.members {
+			s := q.ref(i)
+			for _, k := range c.P.Carer.ConnectedTo {
+				if k.ChildID == m.ID && k.Relationship != "" {
+					s += " (" + k.Relationship + ")"
+				}
+			}
+			who = append(who, s)
+		}
+		out = append(out, fmt.Sprintf("Connected person for %s: ranked above every provider that is not, because the council must give preference to a relative, friend or other connected person who is a local authority foster parent (Children Act 1989 s22C(7)(a)).", joinAnd(who)))
+		if t := c.P.Carer.TemporaryApproval; t != nil {
+			ext := ""
+			if t.Extended {
+				ext = ", extended under reg 25"
+			}
+			out = append(out, fmt.Sprintf("Temporary approval as a connected person (reg 24%s) until %s.", ext, t.ExpiresOn))
+		}
+	case TierOutsideTerms:
+		s := "Ranked below every provider inside its terms: emergency care is outside this carer's terms of approval, which allows the placement for up to 6 working days only (Care Planning Regulations 2010 reg 23)"
+		start := placematch.DateOf(time.Unix(int64(q.required)*86400, 0).UTC())
+		if end, err := placematch.NthWorkingDay(start, placematch.EmergencyOutsideTermsDays); err == nil {
+			s += fmt.Sprintf(": from %s, until %s at the latest", start, end)
+		}
+		out = append(out, s+".")
+	}
+	if q.adult && c.kind == kindCarer {
+		var who []string
+		for i := range q.members {
+			if q.ages[i] >= placematch.AdultAge {
+				who = append(who, q.ref(i))
+			}
+		}
+		out = append(out, fmt.Sprintf("Staying put: %s, 18 or over, already %s here.", joinAnd(who), plural(len(who), "lives", "live")))
+	}
+	return out
 }
 
 // skillsOf lists a provider's own skills: a carer's or a unit's skills, a hub's
@@ -349,6 +400,9 @@ func (q *query) approvalText(c *Candidate) string {
 			}
 			return fmt.Sprintf("Assessment in progress (%s), not yet approved, for %s: shown for planning only; it cannot be booked until approved.", panel, ages)
 		}
+		if c.types&connectedBit != 0 {
+			return fmt.Sprintf("Approved as a connected person for the named %s, %s.", plural(len(c.P.Carer.ConnectedTo), "child", "children"), ages)
+		}
 		var names, in []string
 		for _, t := range q.typeNames {
 			names = append(names, string(t))
@@ -379,7 +433,8 @@ func (q *query) approvalText(c *Candidate) string {
 	if q.urgent {
 		beds = "emergency beds may be used"
 	}
-	return fmt.Sprintf("New Roads hub for %s; %s.", ages, beds)
+	lo, hi := p.Hub.BedAges()
+	return fmt.Sprintf("New Roads hub, beds for ages %d–%d; %s.", lo, hi, beds)
 }
 
 func vacancyReason(vac, g int16) string {

@@ -138,6 +138,41 @@ func randomOfsted(r *rand.Rand) placematch.OfstedRating {
 	return placematch.OfstedRating{Grade: pick(r, placematch.OfstedGrades), InspectedOn: testToday.AddDays(-300)}
 }
 
+// kinds gives p the facts of the kinship, care-leaver and per-kind placement-type
+// rules: connected children (some of the group's), temporary approvals, a member
+// living there now, types declared by units and hubs, hub bed ages.
+func kinds(r *rand.Rand, p *placematch.Provider, group []*placematch.Child) {
+	switch {
+	case p.Carer != nil:
+		if r.Float64() < 0.3 {
+			p.Carer.PlacementTypes = append(p.Carer.PlacementTypes, placematch.PlacementConnectedPerson)
+		}
+		if p.Carer.ConnectedWith() {
+			for _, m := range some(r, group, 0.7) {
+				p.Carer.ConnectedTo = append(p.Carer.ConnectedTo, placematch.Connection{ChildID: m.ID, Relationship: "aunt"})
+			}
+			if r.Float64() < 0.4 {
+				from := testToday.AddDays(-r.IntN(200))
+				p.Carer.TemporaryApproval = &placematch.TemporaryApproval{ApprovedOn: from, ExpiresOn: from.AddDays(r.IntN(169))}
+			}
+		}
+		if len(p.Residents) > 0 && r.Float64() < 0.3 {
+			p.Residents[0].ChildID = pick(r, group).ID
+		}
+	case p.Unit != nil:
+		if r.Float64() < 0.3 {
+			p.Unit.PlacementTypes = some(r, placematch.PlacementTypes, 0.5)
+		}
+	case p.Hub != nil:
+		if r.Float64() < 0.3 {
+			p.Hub.PlacementTypes = some(r, placematch.PlacementTypes, 0.5)
+		}
+		if r.Float64() < 0.3 {
+			p.Hub.BedAgeMin, p.Hub.BedAgeMax = 10+r.IntN(4), 15+r.IntN(3)
+		}
+	}
+}
+
 // randomResident is a child placed there now, with household needs and risks.
 func randomResident(r *rand.Rand, ref string, age int) placematch.Resident {
 	res := placematch.Resident{Reference: ref, Age: age, Needs: some(r, placematch.Needs, 0.1)}
@@ -213,7 +248,9 @@ func randomWorld(r *rand.Rand, n int) world {
 		}
 	}
 	for i := range n {
-		w.provs = append(w.provs, randomProvider(r, i, norwich, 80))
+		p := randomProvider(r, i, norwich, 80)
+		kinds(r, p, group)
+		w.provs = append(w.provs, p)
 	}
 	if r.Float64() < 0.1 {
 		child.Location = nil
@@ -267,27 +304,55 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 	}
 	anyone := func(f func(m *placematch.Child) bool) bool { return slices.ContainsFunc(group, f) }
 	age := func(m *placematch.Child) int { return m.AgeOn(req.Today) }
+	adult := func(m *placematch.Child) bool { return age(m) >= 18 }
+	lives := func(m *placematch.Child) bool {
+		return slices.ContainsFunc(p.Residents, func(r placematch.Resident) bool { return r.ChildID == m.ID })
+	}
+	// Staying put: a carer every adult member lives with is judged without the
+	// members placed there.
+	stayingPut := p.Carer != nil && anyone(adult) && !anyone(func(m *placematch.Child) bool { return adult(m) && !lives(m) })
+	if stayingPut {
+		rest := *p
+		rest.Residents = slices.DeleteFunc(slices.Clone(p.Residents), func(r placematch.Resident) bool {
+			return slices.ContainsFunc(group, func(m *placematch.Child) bool { return m.ID == r.ChildID })
+		})
+		n := len(p.Residents) - len(rest.Residents)
+		rest.Filled, rest.Vacancies = p.Filled-n, p.Vacancies+n
+		p = &rest
+	}
 	approved := p.Carer == nil || p.Carer.Status == placematch.CarerApproved
-	add(anyone(func(m *placematch.Child) bool { return age(m) < p.AgeMin || age(m) > p.AgeMax }), CodeAgeOutOfRange)
+	lo, hi := p.AgeMin, p.AgeMax
+	if p.Hub != nil {
+		lo, hi = p.Hub.BedAges()
+	}
+	add(anyone(func(m *placematch.Child) bool { return age(m) < lo || age(m) > hi }), CodeAgeOutOfRange)
 	add(p.Unit != nil && anyone(func(m *placematch.Child) bool { return age(m) < 16 }), CodeUnder16Supported)
 	add(p.Unit != nil && p.Unit.RegistrationStatus == placematch.NotRegistered &&
 		anyone(func(m *placematch.Child) bool { return age(m) == 16 || age(m) == 17 }), CodeUnitNotRegistered)
 	_, rating, _ := p.OfstedOf()
 	add(rating.Grade == placematch.OfstedInadequate, CodeOfstedInadequate)
-	add(p.Carer != nil && anyone(func(m *placematch.Child) bool {
+	offered := slices.DeleteFunc(slices.Clone(p.OfferedTypes()), func(t placematch.PlacementType) bool {
+		return p.Carer == nil && t == placematch.PlacementConnectedPerson
+	})
+	add(anyone(func(m *placematch.Child) bool {
 		t := m.PlacementType
-		return t != "" && !slices.Contains(p.Carer.PlacementTypes, t) && !(t == placematch.PlacementEmergency && approved)
+		return t != "" && !slices.Contains(offered, t) && !(t == placematch.PlacementEmergency && approved && p.Carer != nil)
 	}), CodePlacementType)
 	pending := p.Carer != nil && p.Carer.Status == placematch.CarerInAssessment
 	add(!approved && !pending, CodeNotApproved)
 	add(pending && !opt.IncludePending, CodePendingApproval)
-	add(p.Availability.Status == placematch.Unavailable, CodeUnavailable)
 	needed := req.Today
 	for _, m := range group {
 		if m.RequiredFrom.After(needed) {
 			needed = m.RequiredFrom
 		}
 	}
+	connected := p.Carer != nil && p.Carer.ConnectedWith()
+	add(connected && anyone(func(m *placematch.Child) bool { return !p.Carer.IsConnectedTo(m.ID) }), CodeNotConnected)
+	add(connected && p.Carer.TemporaryApproval != nil && p.Carer.TemporaryApproval.ExpiresOn.Before(needed), CodeTemporaryExpired)
+	add(p.Hub != nil && anyone(adult), CodeCareLeaverHub)
+	add(p.Carer != nil && anyone(adult) && !stayingPut, CodeNotStayingPut)
+	add(p.Availability.Status == placematch.Unavailable, CodeUnavailable)
 	add(p.Availability.AvailableFrom.After(needed), CodeAvailableTooLate)
 	vac := p.Vacancies
 	if !approved || p.Availability.Status == placematch.Unavailable {
@@ -323,9 +388,13 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 			}
 		}
 	}
+	// Children counted twice (a member recorded as living there already, not
+	// staying put) are not a family of distinct children.
 	sibHome := len(p.Residents) == p.Filled
+	counted := map[string]bool{}
 	for _, k := range inHome {
-		sibHome = sibHome && k.id != "" && family[k.id]
+		sibHome = sibHome && k.id != "" && family[k.id] && !counted[k.id]
+		counted[k.id] = true
 	}
 	exempt := p.Carer != nil && slices.ContainsFunc(p.Carer.Exemptions, func(e placematch.Exemption) bool {
 		return !e.Legacy && (e.ExpiresOn.IsZero() || !e.ExpiresOn.Before(req.Today)) &&

@@ -5,12 +5,14 @@ import (
 	"slices"
 )
 
-// entry is a ranked candidate: its index, score and distance from home (the first
-// tie-break; 0 when the home is not known).
+// entry is a ranked candidate: its index, tier, score and the distances that break
+// ties between scores within TieMargin (0 when not known).
 type entry struct {
-	idx   int32
-	score float64
-	dist  float64
+	idx    int32
+	tier   int8
+	score  float64
+	dist   float64 // from home
+	school float64 // from the farthest school
 }
 
 // topK keeps the k best entries in a min-heap whose root is the worst kept, so a
@@ -21,15 +23,24 @@ type topK struct {
 	cands []Candidate
 }
 
-// better orders entries: higher score, then nearer, then lower provider id, then
-// kind (ids are unique per kind). The order is total, so the result never depends
-// on the order candidates came in.
+// better orders entries: the lower tier (TierConnected before TierUsual before
+// TierOutsideTerms), then the higher score in whole TieMargin steps, then nearer
+// home, then nearer school, then lower provider id, then kind (ids are unique per
+// kind). The order is total, so the result never depends on the order candidates
+// came in; comparing rounded scores rather than "within a margin of each other"
+// keeps it transitive.
 func (t *topK) better(a, b entry) bool {
-	if a.score != b.score {
-		return a.score > b.score
+	if a.tier != b.tier {
+		return a.tier < b.tier
+	}
+	if sa, sb := tieStep(a.score), tieStep(b.score); sa != sb {
+		return sa > sb
 	}
 	if a.dist != b.dist {
 		return a.dist < b.dist
+	}
+	if a.school != b.school {
+		return a.school < b.school
 	}
 	if c := compareIDs(&t.cands[a.idx], &t.cands[b.idx]); c != 0 {
 		return c < 0

@@ -170,13 +170,18 @@ func (q *query) household(c *Candidate) reason {
 // householdAfter is the home after placement, for Match.Household.
 func (q *query) householdAfter(c *Candidate) Household {
 	p := c.P
-	h := Household{ChildrenAges: []int{}, Residents: len(p.Residents)}
+	h := Household{ChildrenAges: []int{}}
 	if d := p.Carer; d != nil {
 		h.Pets, h.Smoking = d.Household.Pets, d.Household.Smoking
 		h.ChildrenAges = append(h.ChildrenAges, d.Household.OtherChildrenAges...)
 	}
-	for _, r := range p.Residents {
-		h.ChildrenAges = append(h.ChildrenAges, r.Age)
+	for i := range p.Residents {
+		// A member staying put is counted once, as one of the group.
+		if q.adult && q.isMember(&p.Residents[i]) {
+			continue
+		}
+		h.Residents++
+		h.ChildrenAges = append(h.ChildrenAges, p.Residents[i].Age)
 	}
 	for _, a := range q.ages {
 		h.ChildrenAges = append(h.ChildrenAges, int(a))

@@ -50,7 +50,10 @@ func newHubIndex(hubs []Candidate, ages []int16, avoid func(c *Candidate) bool) 
 			continue
 		}
 		r := c.P.Hub.OutreachRadiusKM
-		if !(r > 0) || !slices.ContainsFunc(ages, func(a int16) bool { return a >= c.ageMin && a <= c.ageMax }) ||
+		// The hub's own age range is its outreach team's (12–25); the candidate's
+		// is its beds'.
+		lo, hi := small(c.P.AgeMin), small(c.P.AgeMax)
+		if !(r > 0) || !slices.ContainsFunc(ages, func(a int16) bool { return a >= lo && a <= hi }) ||
 			avoid(c) {
 			continue
 		}
@@ -94,7 +97,7 @@ func newHubIndex(hubs []Candidate, ages []int16, avoid func(c *Candidate) bool) 
 	for i, k := range keep {
 		c := &hubs[k]
 		h.hubs[next[cells[i]]] = outHub{x: c.x, y: c.y, z: c.z, r2: kmChord2(c.P.Hub.OutreachRadiusKM),
-			cover: c.cover, ageMin: c.ageMin, ageMax: c.ageMax, c: c}
+			cover: c.cover, ageMin: small(c.P.AgeMin), ageMax: small(c.P.AgeMax), c: c}
 		next[cells[i]]++
 	}
 	return h

@@ -9,11 +9,12 @@ import (
 
 // DefaultPolicyVersion names the rules as this package declares them: the council's
 // household rules and the hard rules beside them. Change it whenever a rule's meaning
-// changes, so that a recorded match run says which rules made it. household-2: the
-// fostering limit's exemptions are records (named children, expiry), its sibling
-// exception counts the children placed there, the Ofsted gateway, carers in
-// assessment.
-const DefaultPolicyVersion = "2026-12-household-2"
+// changes, so that a recorded match run says which rules made it. household-3: one
+// placement-type rule for every kind, hub bed ages, connected persons for named
+// children only, the care-leaver rules; the fostering limit's exemptions are records
+// (named children, expiry) and its sibling exception counts the children placed
+// there; the Ofsted gateway; carers in assessment.
+const DefaultPolicyVersion = "2026-12-household-3"
 
 // PolicyCodes are the rules a Policy holds, in ReasonCodes order: the council's
 // household-compatibility policy (fostering matching guidance, the RCC "who the

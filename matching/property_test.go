@@ -64,7 +64,8 @@ func TestRulesAgreeWithOracle(t *testing.T) {
 }
 
 // Scores are explained exactly: values in [0,1], contributions add up to the score,
-// scores within 0–100, and matches come in (score, distance, id) order.
+// scores within 0–100, bands as BandOf says, and matches come in (tier, score in
+// TieMargin steps, distance from home, from school, id) order.
 func TestScoresAddUpAndOrder(t *testing.T) {
 	r := seeded(2)
 	for range iterations(t, 300) {
@@ -94,11 +95,17 @@ func TestScoresAddUpAndOrder(t *testing.T) {
 			if m.Rank != i+1 {
 				t.Fatalf("rank %d at %d", m.Rank, i)
 			}
+			if m.Band != BandOf(m.Score) {
+				t.Fatalf("%s: band %s for score %v", m.Provider.ID, m.Band, m.Score)
+			}
 			if i > 0 {
 				a := res.Matches[i-1]
-				if a.Score < m.Score || a.Score == m.Score && (a.DistanceKM > m.DistanceKM ||
-					a.DistanceKM == m.DistanceKM && a.Provider.ID > m.Provider.ID) {
-					t.Fatalf("out of order: %+v before %+v", a.Provider, m.Provider)
+				sa, sm := math.Round(a.Score/TieMargin), math.Round(m.Score/TieMargin)
+				if a.Tier > m.Tier || a.Tier == m.Tier && (sa < sm || sa == sm && (a.DistanceKM > m.DistanceKM ||
+					a.DistanceKM == m.DistanceKM && (a.SchoolDistanceKM > m.SchoolDistanceKM ||
+						a.SchoolDistanceKM == m.SchoolDistanceKM && a.Provider.ID > m.Provider.ID))) {
+					t.Fatalf("out of order: %+v (tier %d, %v, %v km) before %+v (tier %d, %v, %v km)", a.Provider, a.Tier, a.Score,
+						a.DistanceKM, m.Provider, m.Tier, m.Score, m.DistanceKM)
 				}
 			}
 		}

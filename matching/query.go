@@ -25,7 +25,9 @@ type query struct {
 	g          int16 // group size
 	minAge     int16
 	maxAge     int16
-	teen       bool // a member is 16 or 17
+	teen       bool    // a member is 16 or 17
+	adult      bool    // a member is 18 or over: a care leaver
+	kinBits    []uint8 // each member's kinBit, in members' order
 	nonFemale  bool
 	wheelchair bool
 	types      uint8 // the members' placement types other than emergency, as typeBit bits
@@ -261,6 +263,8 @@ func (q *query) group(today placematch.Date) {
 		q.ages = append(q.ages, age)
 		q.minAge, q.maxAge = min(q.minAge, age), max(q.maxAge, age)
 		q.teen = q.teen || age == 16 || age == 17
+		q.adult = q.adult || age >= placematch.AdultAge
+		q.kinBits = append(q.kinBits, kinBit(m.ID))
 		q.nonFemale = q.nonFemale || m.Sex != "female"
 		q.wheelchair = q.wheelchair || m.WheelchairUser
 		q.hh.add(age, householdFacts(m.Needs, m.Risks))

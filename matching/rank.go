@@ -10,8 +10,11 @@ import (
 
 // Rank checks every candidate against the hard rules, scores the rest and returns
 // the best Options.Limit of them, explained. It is deterministic: the same request,
-// candidates (in any order) and weights give the same result; equal scores are
-// ordered by distance from home, then provider id.
+// candidates (in any order) and weights give the same result. Matches are ordered
+// by tier first (a connected person for the group, then the usual, then an
+// emergency outside a carer's terms), then by score in whole TieMargin steps;
+// scores in the same step are ordered by distance from home, then from the
+// farthest school, then provider id.
 //
 // Invalid weights (see Weights.Validate) are replaced by DefaultWeights, and
 // Result.WeightsVersion says so; callers should validate first. A nil Child gives an
@@ -94,7 +97,8 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 		}
 		var v [nFactors]float64
 		q.values(c, vac, km, &v)
-		e := entry{idx: base + int32(i), dist: km}
+		e := entry{idx: base + int32(i), dist: km, tier: q.tier(c)}
+		e.school, _ = q.farthestSchool(c)
 		if open := q.needs &^ c.cover; open&q.hubs.cover != 0 {
 			// Outreach can only add half credits. Score with every open item some
 			// hub could cover credited; if even that cannot enter the top k, the
@@ -114,20 +118,85 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 
 // check applies every hard rule to c and returns the breached ones, the vacancies
 // that count for this request, and the squared chord from home (0 when unknown).
+//
+// A group with a member of 18 or over (a care leaver) may stay in foster care only
+// with the carer every such member lives with now (staying put); that carer is
+// judged as its home would be without the group's members already placed there,
+// who neither need another place nor count twice in the household.
 func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
+	if q.adult && c.kind == kindCarer {
+		if !q.stayingPut(c) {
+			m, vac, c2 = q.rules(c)
+			return m | rNotStayingPut, vac, c2
+		}
+		without := q.withoutMembers(c)
+		return q.rules(&without)
+	}
+	return q.rules(c)
+}
+
+// isMember reports whether a resident is one of the group.
+func (q *query) isMember(r *placematch.Resident) bool {
+	return r.ChildID != "" && slices.ContainsFunc(q.members, func(m *placematch.Child) bool { return m.ID == r.ChildID })
+}
+
+// stayingPut reports whether every member of 18 or over lives with c's provider now.
+func (q *query) stayingPut(c *Candidate) bool {
+	if c.filled == 0 {
+		return false
+	}
+	for i, m := range q.members {
+		if q.ages[i] >= placematch.AdultAge && (m.ID == "" ||
+			!slices.ContainsFunc(c.P.Residents, func(r placematch.Resident) bool { return r.ChildID == m.ID })) {
+			return false
+		}
+	}
+	return true
+}
+
+// withoutMembers is c as its home would be without the group's members placed
+// there now: their places free, their ages and needs gone from the household. It
+// allocates nothing, like the rest of the first pass.
+func (q *query) withoutMembers(c *Candidate) Candidate {
+	out := *c
+	n := int16(0)
+	for i := range c.P.Residents {
+		if q.isMember(&c.P.Residents[i]) {
+			n++
+		}
+	}
+	out.filled, out.vac, out.vacPlan = c.filled-n, c.vac+n, c.vacPlan+n
+	out.props &^= pOthers | pResLiveAlone | pResFire | pResOlder | pResYounger | pResHarm
+	out.hhMin, out.hhMax, out.rOlderMax, out.rYoungerMin, out.rHarmMax = 0, 0, 0, 0, 0
+	if d := c.P.Carer; d != nil {
+		for _, a := range d.Household.OtherChildrenAges {
+			out.addOther(a)
+		}
+	}
+	prepareResidents(&out, c.P.Residents, q.isMember)
+	return out
+}
+
+// rules is check without the staying-put rule. The rules an officer asked to see
+// anyway (q.allowed: carers in assessment) are not breaches.
+func (q *query) rules(c *Candidate) (m reason, vac int16, c2 float64) {
 	m = c.static &^ q.allowed
 	if q.minAge < c.ageMin || q.maxAge > c.ageMax {
 		m |= rAge
 	}
 	vac = c.vac
+	// One rule for every kind: each member's placement type must be one the
+	// provider takes. The exception is emergency care with an approved carer:
+	// reg 23 lets it take a child outside its terms of approval for up to six
+	// working days; ranked below the carers inside their terms and flagged.
+	if q.badType || q.types&^c.types != 0 ||
+		q.emergency && c.types&emergencyBit == 0 && (c.kind != kindCarer || c.static&(rNotApproved|rPending) != 0) {
+		m |= rPlacementType
+	}
 	switch c.kind {
 	case kindCarer:
-		// Every member's placement type must be in the terms of approval, but
-		// emergency: reg 23 lets an approved carer take a child outside the terms
-		// of approval for up to six working days; flagged in the explanation.
-		if q.badType || q.types&^c.types != 0 ||
-			q.emergency && c.types&emergencyBit == 0 && c.static&(rNotApproved|rPending) != 0 {
-			m |= rPlacementType
+		if c.types&connectedBit != 0 {
+			m |= q.kinship(c)
 		}
 		if int(c.filled)+int(q.g) > placematch.FosteringLimit && !q.siblingHome(c) && !q.exempt(c) {
 			m |= rFosterLimit
@@ -145,6 +214,9 @@ func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 	case kindHub:
 		if !q.urgent {
 			vac = c.vacPlan
+		}
+		if q.adult {
+			m |= rCareLeaverHub
 		}
 	}
 	if c.from > q.required {
@@ -195,15 +267,33 @@ func (q *query) siblingHome(c *Candidate) bool {
 	if c.resBloom&0xffff&q.memLinks == 0 && c.resBloom>>16&q.memIDs == 0 {
 		return false
 	}
+	// A member staying put is judged without its own place (withoutMembers), so
+	// the residents counted are the others.
 	rs := c.P.Residents
-	if len(rs) != int(c.filled) {
+	others := 0
+	for i := range rs {
+		if !q.isMember(&rs[i]) {
+			others++
+		}
+	}
+	if others != int(c.filled) {
 		return false
 	}
-	return oneFamily(len(q.members)+len(rs), func(i int) (string, []string) {
+	return oneFamily(len(q.members)+others, func(i int) (string, []string) {
 		if i < len(q.members) {
 			return q.members[i].ID, q.members[i].Siblings
 		}
-		return rs[i-len(q.members)].ChildID, rs[i-len(q.members)].Siblings
+		i -= len(q.members)
+		for j := range rs {
+			if q.isMember(&rs[j]) {
+				continue
+			}
+			if i == 0 {
+				return rs[j].ChildID, rs[j].Siblings
+			}
+			i--
+		}
+		return "", nil // not reached: i < others
 	})
 }
 
@@ -265,6 +355,42 @@ func (q *query) exempt(c *Candidate) bool {
 	}
 	_, ok := placematch.ExemptionFor(c.P.Carer.Exemptions, q.day, q.ids)
 	return ok
+}
+
+// tier is the rank tier of a candidate that passed every hard rule: a connected
+// person for the group first (s22C(7)(a) preference), an approved carer taking an
+// emergency outside its terms of approval last (reg 23: only for 6 working days).
+func (q *query) tier(c *Candidate) int8 {
+	switch {
+	case c.kind != kindCarer:
+		return TierUsual
+	case c.types&connectedBit != 0:
+		// It passed the rules, so the approval names every member.
+		return TierConnected
+	case q.emergency && c.types&emergencyBit == 0:
+		return TierOutsideTerms
+	}
+	return TierUsual
+}
+
+// kinship applies a connected-person approval: it is for the children it names,
+// so every member must be one of them, and a temporary approval (reg 24) must
+// still be in force on the day the placement is needed.
+// The candidate's kin bits settle most children without reading the provider.
+func (q *query) kinship(c *Candidate) reason {
+	var m reason
+	for i, mem := range q.members {
+		if mem.ID == "" || c.kin&q.kinBits[i] == 0 || !c.P.Carer.IsConnectedTo(mem.ID) {
+			m |= rNotConnected
+			break
+		}
+	}
+	if c.props&pTemporary != 0 {
+		if t := c.P.Carer.TemporaryApproval; t != nil && dayNumber(t.ExpiresOn) < q.required {
+			m |= rTempExpired
+		}
+	}
+	return m
 }
 
 // inAreaBox reports whether c may lie in an avoid-area (edges included, as geo does).

@@ -103,11 +103,19 @@ type Match struct {
 	Provider placematch.ProviderRef `json:"provider"`
 	// Score is 0–100: the sum of the factor contributions, rounded to 2 places.
 	Score float64 `json:"score"`
+	// Band is the score in words (BandOf): strong, good or possible.
+	Band string `json:"band"`
+	// Tier orders matches before the score: TierConnected, TierUsual or
+	// TierOutsideTerms, said in Reasons when it is not TierUsual.
+	Tier int8 `json:"tier"`
 	// DistanceKM is the great-circle distance from the child's home; 0 when the
 	// home is not known (see FlagDistanceUnknown).
 	DistanceKM float64 `json:"distance_km"`
 	// DistanceMiles is DistanceKM in miles the way the DfE rounds them.
 	DistanceMiles float64 `json:"distance_miles"`
+	// SchoolDistanceKM is the great-circle distance to the farthest school of the
+	// group (the second tie-break); 0 when no school is recorded.
+	SchoolDistanceKM float64 `json:"school_distance_km"`
 	// Within20Miles is the DfE statistics split; false when distance is unknown.
 	Within20Miles bool `json:"within_20_miles"`
 	// Vacancies are the places the group could take (for a hub and a planned

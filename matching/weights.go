@@ -37,9 +37,11 @@ const (
 	nFactors
 )
 
-// DefaultWeightsVersion names the default weights. Change it whenever the defaults
-// or a factor's formula change, so that recorded matches say which rules made them.
-const DefaultWeightsVersion = "2026-12-default-2"
+// DefaultWeightsVersion names the default weights. Change it whenever the defaults,
+// a factor's formula, the bands' thresholds or the tie margin (bands.go) change, so
+// that recorded matches say which rules made them. default-3: bands and ties in
+// whole points.
+const DefaultWeightsVersion = "2026-12-default-3"
 
 // Weights are the importance of each soft factor. Only ratios matter (the score
 // divides by the sum); the defaults add up to 100 so that a weight reads as the most
@@ -134,7 +136,8 @@ func ParseWeights(s string) (Weights, error) {
 }
 
 // versionOf names a set of weights: the default version when it equals the defaults,
-// otherwise a hash of the canonical "name=value;" list sorted by name.
+// otherwise a hash of the bands' thresholds and the canonical "name=value;" list
+// sorted by name.
 func versionOf(values map[string]float64) string {
 	def := DefaultWeights()
 	same := len(values) == len(def.Values)
@@ -147,6 +150,7 @@ func versionOf(values map[string]float64) string {
 		return def.Version
 	}
 	var b strings.Builder
+	b.WriteString(bandsVersion)
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		b.WriteString(k)
 		b.WriteByte('=')

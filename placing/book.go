@@ -14,10 +14,17 @@ import (
 // provider, judged on the run's typed record. The store books the whole group in one
 // transaction, and the hard rules are judged there, on the rows it has locked, by
 // matching.Check: a provider that breaks one is refused with a *placematch.RuleError.
-// req.Check is set here; a caller's is replaced.
+// A cited allocation must have placed this child's group; booking another
+// provider than it proposed needs the officer's decision_reason. req.Check is set
+// here; a caller's is replaced.
 func (s *Service) Book(ctx context.Context, req store.BookRequest) ([]*placematch.Placement, error) {
 	if req.MatchID != "" || req.MatchRank != 0 { // an empty id cited with a rank names no run
 		if err := s.checkCited(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	if req.AllocationID != "" {
+		if err := s.checkAllocation(ctx, req); err != nil {
 			return nil, err
 		}
 	}
@@ -31,6 +38,26 @@ func (s *Service) Book(ctx context.Context, req store.BookRequest) ([]*placematc
 		return nil
 	}
 	return s.Store.Book(ctx, req)
+}
+
+// checkAllocation makes sure a cited allocation proposed a provider for this
+// child, and that a booking elsewhere says why.
+func (s *Service) checkAllocation(ctx context.Context, req store.BookRequest) error {
+	al, err := s.Store.GetAllocation(ctx, req.AllocationID)
+	if errors.Is(err, placematch.ErrNotFound) {
+		return placematch.Invalid("allocation_id", "no allocation has this id")
+	}
+	if err != nil {
+		return err
+	}
+	as, ok := al.For(req.ChildID)
+	if !ok {
+		return placematch.Invalid("allocation_id", "that allocation proposed no provider for this child")
+	}
+	if (as.Provider.Kind != req.Provider.Kind || as.Provider.ID != req.Provider.ID) && req.DecisionReason == "" {
+		return placematch.Invalid("decision_reason", "is required when the provider is not the one the allocation proposed (%s)", as.Provider.Name)
+	}
+	return nil
 }
 
 // checkCited makes sure a cited match run is this child's and that the rank chosen

@@ -2,7 +2,9 @@
 // that people use (the JSON API, the web pages) and the parts that do the work
 // (store, matching, reports). It owns the in-memory candidate index and its
 // refresh, "match this child" (form the sibling group, rank, store a typed run and
-// the bytes shown), "book" (check a cited rank against the typed run, then let the
+// the bytes shown), "allocate" (rank every group of the queue as its own search
+// does, solve for the whole queue with matching/assign, store the run; book nothing),
+// "book" (check a cited rank against the typed run, then let the
 // store book the group with the hard rules re-checked on the locked rows), and the
 // sufficiency reports. The API and the web pages call it; neither holds a use case
 // of its own.

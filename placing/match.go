@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"placematch"
@@ -85,8 +87,29 @@ func (s *Service) Run(ctx context.Context, id string) (*store.MatchRun, error) {
 // links through other siblings (placematch.Siblings and AwaitingGroup, which the
 // store's booking applies to the locked rows too).
 func (s *Service) group(ctx context.Context, child *placematch.Child) ([]*placematch.Child, error) {
+	return s.groupOf(ctx, child, nil)
+}
+
+// groupOf is group with the children already read (by id) looked up before the
+// store is asked for the others.
+func (s *Service) groupOf(ctx context.Context, child *placematch.Child, known map[string]*placematch.Child) ([]*placematch.Child, error) {
 	sibs, err := placematch.Siblings(child, func(ids []string) ([]*placematch.Child, error) {
-		return s.Store.ChildrenByIDs(ctx, ids)
+		var found []*placematch.Child
+		var missing []string
+		for _, id := range ids {
+			if c, ok := known[id]; ok {
+				found = append(found, c)
+			} else {
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) == 0 {
+			return found, nil
+		}
+		more, err := s.Store.ChildrenByIDs(ctx, missing)
+		found = append(found, more...)
+		slices.SortFunc(found, func(a, b *placematch.Child) int { return strings.Compare(a.ID, b.ID) })
+		return found, err // in id order, as the store gives them
 	})
 	if err != nil {
 		return nil, err
@@ -104,11 +127,7 @@ func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.O
 	if err != nil {
 		return matching.Result{}, err
 	}
-	opt.Hubs, opt.AreaConfigured, opt.StaleAfter, opt.Policy = set.hubs, s.AreaConfigured, s.StaleAfter, s.Policy
-	cands := set.all
-	if home, km, ok := matching.SearchCircle(req, opt); ok {
-		cands = set.within(home, km) // the group's circle, whichever sibling was asked for
-	}
+	cands := s.searchSet(set, req, &opt)
 	res := matching.Rank(req, cands, s.weights(), opt)
 	if len(cands) < len(set.all) {
 		if outside := set.ofKinds(opt.Kinds) - res.Considered; outside > 0 {
@@ -121,6 +140,17 @@ func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.O
 		}
 	}
 	return res, nil
+}
+
+// searchSet sets the service's part of a search's options and returns the
+// candidates the search ranks: the group's circle from the grid when a maximum
+// distance applies, whichever sibling was asked for, or else every live provider.
+func (s *Service) searchSet(set *candidateSet, req matching.Request, opt *matching.Options) []matching.Candidate {
+	opt.Hubs, opt.AreaConfigured, opt.StaleAfter, opt.Policy = set.hubs, s.AreaConfigured, s.StaleAfter, s.Policy
+	if home, km, ok := matching.SearchCircle(req, *opt); ok {
+		return set.within(home, km)
+	}
+	return set.all
 }
 
 // inputHash identifies what a run was computed from: the records (by id and

@@ -158,7 +158,7 @@ func TestBookRejudgesTheHardRulesOnTheLockedRows(t *testing.T) {
 		must(t, err)
 		_, err = svc.Book(ctx, store.BookRequest{ChildID: child.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock),
 			MatchID: run.MatchID, MatchRank: 1})
-		wantRuleRefused(t, db, child.ID, err, "age_out_of_range", "placement_type_not_approved")
+		wantRuleRefused(t, db, child.ID, err, "age_out_of_range", "placement_type_not_offered")
 	})
 }
 

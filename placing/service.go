@@ -30,6 +30,15 @@ type Service struct {
 	// age without a write (reported vacancies going stale) before it reloads every
 	// provider; zero trusts them until the next write.
 	FullReloadAfter time.Duration
+	// AllocationTimeLimit bounds an allocation's search
+	// (PLACEMATCH_ALLOCATION_TIME_LIMIT); zero is DefaultAllocationTimeLimit.
+	AllocationTimeLimit time.Duration
+	// AllocationCandidates is how many of each group's best providers an
+	// allocation chooses among; zero is DefaultAllocationCandidates.
+	AllocationCandidates int
+	// HoldEmergencyPlaces is the places an allocation keeps free per district and
+	// kind when the request does not say (PLACEMATCH_HOLD_EMERGENCY_PLACES).
+	HoldEmergencyPlaces int
 	// Reports makes the sufficiency report and the map layer; nil makes them on
 	// Store and Now without DfE figures or district names.
 	Reports *reports.Service

@@ -121,11 +121,7 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(row.Result))
-	if err != nil {
-		return nil, fmt.Errorf("store: match run %s: %w", id, err)
-	}
-	result, err := io.ReadAll(zr)
+	result, err := decompress(row.Result)
 	if err != nil {
 		return nil, fmt.Errorf("store: match run %s: %w", id, err)
 	}
@@ -155,4 +151,13 @@ func (row *matchRunRow) record(m *MatchRun) error {
 		return err
 	}
 	return json.Unmarshal([]byte(*row.Ranked), &m.Ranked)
+}
+
+// decompress unpacks what a compressor packed.
+func decompress(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
 }

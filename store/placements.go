@@ -23,6 +23,9 @@ type BookRequest struct {
 	MatchID         string
 	MatchRank       int
 	DecisionReason  string
+	// AllocationID cites the allocation run the booking follows or departs from;
+	// the use case checks it before booking.
+	AllocationID string
 	// SplitReason says why the booking leaves siblings awaiting behind. It is
 	// required when the booking splits the group and refused when it splits none
 	// (a ValidationError naming split_reason either way).
@@ -114,8 +117,17 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 				Record:  placematch.Record{ID: newID(), CreatedAt: now, UpdatedAt: now, Version: 1},
 				ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
 				Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
-				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason,
+				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason, AllocationID: req.AllocationID,
 				SiblingsSplit: split, SplitReason: req.SplitReason,
+			}
+			if placematch.OutsideTerms(c, p) {
+				// reg 23: the last permitted day is recorded with the booking, for the
+				// nightly reconcile to flag a placement that runs past it.
+				until, err := placematch.NthWorkingDay(req.StartDate, placematch.EmergencyOutsideTermsDays)
+				if err != nil {
+					return placematch.Errorf(placematch.ErrConflict, "The 6-working-day limit of an emergency placement outside the carer's terms cannot be worked out: %v", err)
+				}
+				pl.OutsideTermsUntil = until
 			}
 			row := toPlacementRow(pl)
 			if err := tx.Create(&row).Error; err != nil {
@@ -333,7 +345,7 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 	r := placementRow{
 		ID: p.ID, ChildID: p.ChildID, ProviderID: p.Provider.ID, ProviderKind: string(p.Provider.Kind),
 		StartDate: p.StartDate.String(), Status: string(p.Status), EndReason: p.EndReason, GroupID: p.GroupID,
-		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason,
+		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, AllocationID: p.AllocationID,
 		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, ArchivedAt: p.ArchivedAt,
 	}
@@ -341,5 +353,33 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 		s := p.EndDate.String()
 		r.EndDate = &s
 	}
+	if !p.OutsideTermsUntil.IsZero() {
+		s := p.OutsideTermsUntil.String()
+		r.OutsideTermsUntil = &s
+	}
 	return r
+}
+
+// PlacementsPastEmergencyLimit returns the active placements whose emergency outside
+// the carer's terms of approval has run past its last permitted day (before today),
+// oldest limit first: the nightly reconcile flags them.
+func (db *DB) PlacementsPastEmergencyLimit(ctx context.Context, today placematch.Date) ([]*placematch.Placement, error) {
+	var rows []placementRow
+	err := db.gorm.WithContext(ctx).Where("status = ? AND outside_terms_until IS NOT NULL AND outside_terms_until < ? AND archived_at IS NULL",
+		string(placematch.PlacementActive), today.String()).Order("outside_terms_until, id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: placements past the emergency limit: %w", translate(err))
+	}
+	out := make([]*placematch.Placement, 0, len(rows))
+	for i := range rows {
+		p, err := rows[i].toPlacement()
+		if err != nil {
+			if skipUnreadable(ctx, err) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

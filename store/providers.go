@@ -43,6 +43,9 @@ func (db *DB) CreateProvider(ctx context.Context, p *placematch.Provider) error 
 		if err := checkExemptionChildren(tx, p); err != nil {
 			return err
 		}
+		if err := checkConnected(tx, p); err != nil {
+			return err
+		}
 		seq, err := db.nextChange(tx)
 		if err != nil {
 			return err
@@ -137,6 +140,9 @@ func (db *DB) UpdateProvider(ctx context.Context, kind placematch.ProviderKind, 
 			return err
 		}
 		if err := fn(p); err != nil {
+			return err
+		}
+		if err := checkConnected(tx, p); err != nil {
 			return err
 		}
 		p.Places = p.ComputePlaces()
@@ -238,6 +244,34 @@ func checkExemptionChildren(tx *gorm.DB, p *placematch.Provider) error {
 		for j, id := range e.Children {
 			if !slices.Contains(found, id) {
 				v.Add(fmt.Sprintf("approval.exemptions[%d].children[%d]", i, j), "no child has this id")
+			}
+		}
+	}
+	return v.Err()
+}
+
+// checkConnected makes sure every child a connected-person carer is connected to
+// exists and is named once. The fields are those of the API's carer body.
+func checkConnected(tx *gorm.DB, p *placematch.Provider) error {
+	if p.Carer == nil || len(p.Carer.ConnectedTo) == 0 {
+		return nil
+	}
+	v := &placematch.ValidationError{}
+	cs := p.Carer.ConnectedTo
+	for i, c := range cs {
+		field := fmt.Sprintf("approval.connected_to[%d]", i)
+		switch {
+		case !ValidID(c.ChildID):
+			v.Add(field, "is not a child id")
+		case slices.IndexFunc(cs, func(o placematch.Connection) bool { return o.ChildID == c.ChildID }) < i:
+			v.Add(field, "names a child listed before")
+		default:
+			var n int64
+			if err := tx.Model(&childRow{}).Where("id = ?", c.ChildID).Count(&n).Error; err != nil {
+				return translate(err)
+			}
+			if n == 0 {
+				v.Add(field, "no child has this id")
 			}
 		}
 	}

@@ -51,6 +51,7 @@ func TestOfficerRecordsRoundTrip(t *testing.T) {
 			AgeMin: 12, AgeMax: 17, Availability: placematch.Availability{Status: placematch.Available},
 			Contact: placematch.Contact{Email: "hub@example.org"},
 			Hub: &placematch.HubDetails{Beds: 4, OfstedURN: "SC065883",
+				PlacementTypes: []placematch.PlacementType{placematch.PlacementEmergency}, BedAgeMin: 13, BedAgeMax: 17,
 				Ofsted: placematch.OfstedRating{Grade: placematch.OfstedGood, InspectedOn: placematch.MustParseDate("2022-11-28")}}}
 		must(t, db.CreateProvider(ctx, h))
 		gh, err := db.GetProvider(ctx, placematch.KindHub, h.ID)

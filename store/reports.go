@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -22,11 +23,13 @@ import (
 // placed, and the report needs it to count them. Each has Kind, Name, Location, District,
 // AgeMin, AgeMax, Places, Filled (the stored count, that is today's), Availability
 // status, reported vacancies and, for carers, Carer.Status and Carer.PlacementTypes;
-// Vacancies is computed at now. Other fields are left empty.
+// Vacancies is computed at now. A hub's AgeMin and AgeMax are its beds' ages (the
+// places it offers), not its outreach team's. Other fields are left empty.
 func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.Time) ([]*placematch.Provider, error) {
 	end := on.AddDays(1).Time()
 	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT id, kind, name, status, lat, lon, district, age_min, age_max,
-		places, filled, placement_types, avail_status, reported_vacancies, reported_at, archived_at FROM providers
+		places, filled, placement_types, avail_status, reported_vacancies, reported_at, archived_at,
+		CASE WHEN kind = 'hub' THEN details ELSE '' END FROM providers
 		WHERE created_at < ? AND (archived_at IS NULL OR archived_at >= ?
 		   OR id IN (SELECT provider_id FROM placements WHERE start_date <= ?
 		             AND (status = 'active' OR (status = 'ended' AND end_date IS NOT NULL AND end_date > ?))))`,
@@ -42,12 +45,20 @@ func (db *DB) ReportProviders(ctx context.Context, on placematch.Date, now time.
 			status, types, avail  string
 			reported              *int64
 			reportedAt, archived  *time.Time
-			kind                  string
+			kind, details         string
 			ageMin, ageMax, pl, f int
 		)
 		if err := rows.Scan(&p.ID, &kind, &p.Name, &status, &p.Location.Lat, &p.Location.Lon, &p.District,
-			&ageMin, &ageMax, &pl, &f, &types, &avail, &reported, &reportedAt, &archived); err != nil {
+			&ageMin, &ageMax, &pl, &f, &types, &avail, &reported, &reportedAt, &archived, &details); err != nil {
 			return nil, fmt.Errorf("store: report providers: %w", translate(err))
+		}
+		if kind == string(placematch.KindHub) {
+			// Only the few hubs' details are decoded: their beds' ages.
+			var d providerDetails
+			if json.Unmarshal([]byte(details), &d) == nil {
+				h := placematch.HubDetails{BedAgeMin: d.BedAgeMin, BedAgeMax: d.BedAgeMax}
+				ageMin, ageMax = h.BedAges()
+			}
 		}
 		p.Kind, p.AgeMin, p.AgeMax, p.Places, p.Filled = placematch.ProviderKind(kind), ageMin, ageMax, pl, f
 		p.Availability.Status = placematch.AvailabilityStatus(avail)

@@ -102,7 +102,7 @@ func readResident(r *placematch.Resident, childID, dob, needs, risks, sibs strin
 		json.Unmarshal([]byte(sibs), &r.Siblings) != nil {
 		return unreadable("child", childID, "details")
 	}
-	r.Age = born.YearsOn(today)
+	r.ChildID, r.Age = childID, born.YearsOn(today)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,9 @@ type providerDetails struct {
 	FeeBand                 string                 `json:"fee_band,omitempty"`
 	Languages               []string               `json:"languages,omitempty"`
 	Household               *placematch.Household  `json:"household,omitempty"`
+	// connected-person carers
+	ConnectedTo       []placematch.Connection       `json:"connected_to,omitempty"`
+	TemporaryApproval *placematch.TemporaryApproval `json:"temporary_approval,omitempty"`
 	// every kind
 	Contact *placematch.Contact `json:"contact,omitempty"`
 	// carers and units
@@ -69,7 +73,9 @@ type providerDetails struct {
 	// units and hubs (OfstedURN above is both kinds')
 	Beds   int                      `json:"beds,omitempty"`
 	Ofsted *placematch.OfstedRating `json:"ofsted,omitempty"`
-	// hubs
+	// hubs; placement_types above holds a unit's or hub's declared types too
+	BedAgeMin        int      `json:"bed_age_min,omitempty"`
+	BedAgeMax        int      `json:"bed_age_max,omitempty"`
 	Services         []string `json:"services,omitempty"`
 	OutreachRadiusKM float64  `json:"outreach_radius_km,omitempty"`
 	EmergencyBeds    int      `json:"emergency_beds,omitempty"`
@@ -105,17 +111,20 @@ func toProviderRow(p *placematch.Provider) providerRow {
 		d = providerDetails{PlacementTypes: c.PlacementTypes, MaxChildren: c.MaxChildren,
 			Exemptions: c.Exemptions, SiblingsOverLimit: c.SiblingsOverLimit, PanelDate: c.PanelDate,
 			SupervisingSocialWorker: c.SupervisingSocialWorker, FeeBand: c.FeeBand,
-			Languages: c.Languages, Household: &hh, Skills: c.Skills}
+			Languages: c.Languages, Household: &hh, Skills: c.Skills,
+			ConnectedTo: c.ConnectedTo, TemporaryApproval: c.TemporaryApproval}
 	case p.Unit != nil:
 		u := p.Unit
 		r.Status = string(u.RegistrationStatus)
 		d = providerDetails{ProviderName: u.ProviderName, OfstedURN: u.OfstedURN,
 			AccommodationType: u.AccommodationType, SupportLevel: u.SupportLevel, Features: u.Features,
-			WeeklyCostPence: u.WeeklyCostPence, Beds: u.Beds, Skills: u.Skills, Ofsted: ofstedPtr(u.Ofsted)}
+			WeeklyCostPence: u.WeeklyCostPence, Beds: u.Beds, Skills: u.Skills, Ofsted: ofstedPtr(u.Ofsted),
+			PlacementTypes: u.PlacementTypes}
 	case p.Hub != nil:
 		h := p.Hub
 		d = providerDetails{Services: h.Services, OutreachRadiusKM: h.OutreachRadiusKM, Beds: h.Beds,
-			EmergencyBeds: h.EmergencyBeds, OfstedURN: h.OfstedURN, Ofsted: ofstedPtr(h.Ofsted)}
+			EmergencyBeds: h.EmergencyBeds, OfstedURN: h.OfstedURN, Ofsted: ofstedPtr(h.Ofsted),
+			PlacementTypes: h.PlacementTypes, BedAgeMin: h.BedAgeMin, BedAgeMax: h.BedAgeMax}
 	}
 	if !p.Contact.IsZero() {
 		d.Contact = &p.Contact
@@ -153,7 +162,7 @@ func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
 		c := &placematch.CarerDetails{Status: placematch.CarerStatus(r.Status), PlacementTypes: d.PlacementTypes,
 			MaxChildren: d.MaxChildren, Exemptions: legacyExemptions(d), SiblingsOverLimit: d.SiblingsOverLimit,
 			PanelDate: d.PanelDate, SupervisingSocialWorker: d.SupervisingSocialWorker, FeeBand: d.FeeBand,
-			Skills: d.Skills, Languages: d.Languages}
+			Skills: d.Skills, Languages: d.Languages, ConnectedTo: d.ConnectedTo, TemporaryApproval: d.TemporaryApproval}
 		if d.Household != nil {
 			c.Household = *d.Household
 		}
@@ -162,14 +171,16 @@ func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
 		p.Unit = &placematch.UnitDetails{ProviderName: d.ProviderName, OfstedURN: d.OfstedURN,
 			RegistrationStatus: placematch.RegistrationStatus(r.Status), AccommodationType: d.AccommodationType,
 			Beds: d.Beds, SupportLevel: d.SupportLevel, Features: d.Features, Skills: d.Skills,
-			WeeklyCostPence: d.WeeklyCostPence, Ofsted: ofstedOf(d.Ofsted)}
+			WeeklyCostPence: d.WeeklyCostPence, Ofsted: ofstedOf(d.Ofsted), PlacementTypes: d.PlacementTypes}
 	case placematch.KindHub:
 		p.Hub = &placematch.HubDetails{Services: d.Services, OutreachRadiusKM: d.OutreachRadiusKM,
-			Beds: d.Beds, EmergencyBeds: d.EmergencyBeds, OfstedURN: d.OfstedURN, Ofsted: ofstedOf(d.Ofsted)}
+			Beds: d.Beds, EmergencyBeds: d.EmergencyBeds, OfstedURN: d.OfstedURN, Ofsted: ofstedOf(d.Ofsted),
+			PlacementTypes: d.PlacementTypes, BedAgeMin: d.BedAgeMin, BedAgeMax: d.BedAgeMax}
 	}
 	if d.Contact != nil {
 		p.Contact = *d.Contact
 	}
+	legacyDefaults(p)
 	p.Vacancies = p.ComputeVacancies(now)
 	return p, bad
 }
@@ -197,6 +208,22 @@ func ofstedOf(r *placematch.OfstedRating) placematch.OfstedRating {
 		return placematch.OfstedRating{}
 	}
 	return *r
+}
+
+// legacyDefaults gives a unit or hub stored before it declared its placement types
+// and bed ages the documented defaults (placematch.DefaultUnitPlacementTypes,
+// DefaultHubPlacementTypes, HubBedAgeMin–HubBedAgeMax), so that every reader sees
+// what matching applies and a record written back states them.
+func legacyDefaults(p *placematch.Provider) {
+	switch {
+	case p.Unit != nil && len(p.Unit.PlacementTypes) == 0:
+		p.Unit.PlacementTypes = slices.Clone(placematch.DefaultUnitPlacementTypes)
+	case p.Hub != nil:
+		if len(p.Hub.PlacementTypes) == 0 {
+			p.Hub.PlacementTypes = slices.Clone(placematch.DefaultHubPlacementTypes)
+		}
+		p.Hub.BedAgeMin, p.Hub.BedAgeMax = p.Hub.BedAges()
+	}
 }
 
 // unreadable is the error of a stored value that cannot be read. The conversions
@@ -326,12 +353,16 @@ type placementRow struct {
 	MatchID        string
 	MatchRank      int
 	DecisionReason string
+	AllocationID   string
 	SiblingsSplit  bool
 	SplitReason    string
-	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
-	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
-	Version        int
-	ArchivedAt     *time.Time
+	// OutsideTermsUntil is NULL unless the placement is an emergency outside the
+	// carer's terms (migration 00011).
+	OutsideTermsUntil *string
+	CreatedAt         time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
+	Version           int
+	ArchivedAt        *time.Time
 	// ProviderName is read with a join for responses; it is not a column.
 	ProviderName string `gorm:"->;-:migration"`
 }
@@ -346,7 +377,7 @@ func (r *placementRow) toPlacement() (*placematch.Placement, error) {
 		Provider: placematch.ProviderRef{Kind: placematch.ProviderKind(r.ProviderKind), ID: r.ProviderID,
 			Name: r.ProviderName},
 		Status: placematch.PlacementStatus(r.Status), EndReason: r.EndReason, GroupID: r.GroupID,
-		MatchID: r.MatchID, MatchRank: r.MatchRank, DecisionReason: r.DecisionReason,
+		MatchID: r.MatchID, MatchRank: r.MatchRank, DecisionReason: r.DecisionReason, AllocationID: r.AllocationID,
 		SiblingsSplit: r.SiblingsSplit, SplitReason: r.SplitReason,
 	}
 	var err, bad error
@@ -356,6 +387,11 @@ func (r *placementRow) toPlacement() (*placematch.Placement, error) {
 	if r.EndDate != nil {
 		if p.EndDate, err = placematch.ParseDate(*r.EndDate); err != nil && bad == nil {
 			bad = unreadable("placement", r.ID, "end_date")
+		}
+	}
+	if r.OutsideTermsUntil != nil {
+		if p.OutsideTermsUntil, err = placematch.ParseDate(*r.OutsideTermsUntil); err != nil && bad == nil {
+			bad = unreadable("placement", r.ID, "outside_terms_until")
 		}
 	}
 	return p, bad

@@ -12,6 +12,7 @@ import (
 
 	"placematch/api"
 	"placematch/matching"
+	"placematch/placing"
 )
 
 // config is every setting, read from the environment once at start.
@@ -28,12 +29,16 @@ type config struct {
 	MatchWeights matching.Weights
 	// RulesOff are the household rules switched off (PLACEMATCH_HOUSEHOLD_RULES_OFF);
 	// Policy is them checked at start.
-	RulesOff        string
-	Policy          matching.Policy
-	StaleAfterDays  int
-	LogLevel        slog.Level
-	ShutdownTimeout time.Duration
-	DemoSeed        uint64
+	RulesOff       string
+	Policy         matching.Policy
+	StaleAfterDays int
+	// AllocationTimeLimit bounds an allocation's search; HoldEmergencyPlaces is
+	// the places an allocation keeps free per district and kind by default.
+	AllocationTimeLimit time.Duration
+	HoldEmergencyPlaces int
+	LogLevel            slog.Level
+	ShutdownTimeout     time.Duration
+	DemoSeed            uint64
 	// JobSchedules maps a job name to its cron spec (Europe/London) or "off".
 	JobSchedules    map[string]string
 	JobsStopTimeout time.Duration
@@ -98,6 +103,8 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_JOB_SNAPSHOT_SUFFICIENCY_SCHEDULE", def: "30 2 * * *", help: "cron spec (Europe/London) of snapshot-sufficiency, or off"},
 	{name: "PLACEMATCH_JOB_PRUNE_MATCH_RUNS_SCHEDULE", def: "40 2 * * *", help: "cron spec (Europe/London) of prune-match-runs, or off"},
 	{name: "PLACEMATCH_MATCH_RUN_RETENTION", def: "90d", help: "how long a match run no placement cites is kept (days as 90d, or a duration such as 2160h)"},
+	{name: "PLACEMATCH_ALLOCATION_TIME_LIMIT", def: "5s", help: "how long an allocation searches for a better answer before reporting its gap to the bound"},
+	{name: "PLACEMATCH_HOLD_EMERGENCY_PLACES", def: "0", help: "places an allocation keeps free per district and kind when the request does not say"},
 	{name: "PLACEMATCH_JOBS_STOP_TIMEOUT", def: "60s", help: "how long shutdown waits for a running job before cancelling it"},
 	{name: "PLACEMATCH_FEED_TIMEOUT", def: "30s", help: "time limit of one attempt to fetch a provider feed"},
 	{name: "PLACEMATCH_FEED_MAX_BYTES", def: "5242880", help: "largest provider feed accepted, in bytes"},
@@ -150,6 +157,14 @@ func loadConfig() (config, error) {
 	}
 	if cfg.StaleAfterDays, err = strconv.Atoi(vals["PLACEMATCH_STALE_AFTER_DAYS"]); err != nil || cfg.StaleAfterDays < 1 {
 		return cfg, fmt.Errorf("PLACEMATCH_STALE_AFTER_DAYS: must be a whole number of days, at least 1")
+	}
+	if cfg.AllocationTimeLimit, err = time.ParseDuration(vals["PLACEMATCH_ALLOCATION_TIME_LIMIT"]); err != nil ||
+		cfg.AllocationTimeLimit <= 0 || cfg.AllocationTimeLimit > 10*time.Minute {
+		return cfg, fmt.Errorf("PLACEMATCH_ALLOCATION_TIME_LIMIT: must be a duration more than 0 and at most 10m, such as 5s")
+	}
+	if cfg.HoldEmergencyPlaces, err = strconv.Atoi(vals["PLACEMATCH_HOLD_EMERGENCY_PLACES"]); err != nil ||
+		cfg.HoldEmergencyPlaces < 0 || cfg.HoldEmergencyPlaces > placing.MaxHoldEmergencyPlaces {
+		return cfg, fmt.Errorf("PLACEMATCH_HOLD_EMERGENCY_PLACES: must be a whole number from 0 to %d", placing.MaxHoldEmergencyPlaces)
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(vals["PLACEMATCH_LOG_LEVEL"])); err != nil {
 		return cfg, fmt.Errorf("PLACEMATCH_LOG_LEVEL: %w", err)

@@ -254,6 +254,19 @@ func TestConfigMasksSecrets(t *testing.T) {
 	if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), "PLACEMATCH_STALE_AFTER_DAYS") {
 		t.Fatalf("bad number accepted: %v", err)
 	}
+	t.Setenv("PLACEMATCH_STALE_AFTER_DAYS", "")
+	for name, bad := range map[string]string{"PLACEMATCH_ALLOCATION_TIME_LIMIT": "0s", "PLACEMATCH_HOLD_EMERGENCY_PLACES": "-1"} {
+		t.Setenv(name, bad)
+		if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Fatalf("%s=%s accepted: %v", name, bad, err)
+		}
+		t.Setenv(name, "")
+	}
+	t.Setenv("PLACEMATCH_ALLOCATION_TIME_LIMIT", "2s")
+	t.Setenv("PLACEMATCH_HOLD_EMERGENCY_PLACES", "1")
+	if cfg, err := loadConfig(); err != nil || cfg.AllocationTimeLimit != 2*time.Second || cfg.HoldEmergencyPlaces != 1 {
+		t.Fatalf("allocation settings: %v %v %d", err, cfg.AllocationTimeLimit, cfg.HoldEmergencyPlaces)
+	}
 }
 
 // The README's configuration table must list every variable the binary reads.

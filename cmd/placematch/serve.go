@@ -80,7 +80,7 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	}
 	uses := &placing.Service{Store: db, Now: db.Now, Reports: rsvc, Weights: cfg.MatchWeights, Policy: cfg.Policy,
 		AreaConfigured: db.Locator != nil, StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour,
-		FullReloadAfter: 5 * time.Minute}
+		FullReloadAfter: 5 * time.Minute, AllocationTimeLimit: cfg.AllocationTimeLimit, HoldEmergencyPlaces: cfg.HoldEmergencyPlaces}
 	srv := &api.Server{Store: db, Placing: uses, OpenAPI: placematch.OpenAPI, Version: version,
 		Jobs: sched, Metrics: reg, Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		FeedNetwork: cfg.feedNetwork(), RateLimit: cfg.RateLimit, RateLimitAnon: cfg.RateLimitAnon}
