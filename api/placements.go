@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"placematch"
+	"placematch/placing"
 	"placematch/store"
 )
 
@@ -35,31 +36,16 @@ type providerRefIn struct {
 	ID   *string                  `json:"id"`
 }
 
-// maxBackdateYears is how far before today a booking may start: placements are recorded
-// late sometimes, but never years late; a start long ago is a typing error that
-// would distort every report of the period.
-const maxBackdateYears = 1
-
+// validate reports the missing fields and the cited rank given without its run (or
+// the other way round); the values are judged by placing.CheckBooking, as every
+// booking is.
 func (in *placementIn) validate(v *placematch.ValidationError, today placematch.Date) {
 	requiredString(v, "child_id", in.ChildID, 36)
 	if required(v, "provider", in.Provider) {
 		requiredEnum(v, "provider.kind", in.Provider.Kind, placematch.ProviderKinds)
 		requiredString(v, "provider.id", in.Provider.ID, 36)
 	}
-	if required(v, "start_date", in.StartDate) {
-		if earliest := placematch.DateOf(today.Time().AddDate(-maxBackdateYears, 0, 0)); in.StartDate.Before(earliest) {
-			v.Add("start_date", "must not be more than %d year before today (%s)", maxBackdateYears, earliest)
-		}
-	}
-	if in.StartDate != nil && in.EndDate != nil && in.EndDate.Before(*in.StartDate) {
-		v.Add("end_date", "must not be before start_date")
-	}
-	if in.DecisionReason != nil {
-		maxLen(v, "decision_reason", *in.DecisionReason, 2000)
-	}
-	if in.SplitReason != nil {
-		maxLen(v, "split_reason", *in.SplitReason, 2000)
-	}
+	required(v, "start_date", in.StartDate)
 	if in.AllocationID != nil && !store.ValidID(*in.AllocationID) {
 		v.Add("allocation_id", "is not an allocation id")
 	}
@@ -69,12 +55,7 @@ func (in *placementIn) validate(v *placematch.ValidationError, today placematch.
 	if in.MatchID != nil && in.MatchRank == nil {
 		v.Add("match_rank", "is required with match_id")
 	}
-	if in.MatchRank != nil && *in.MatchRank < 1 {
-		v.Add("match_rank", "must be at least 1")
-	}
-	if in.MatchRank != nil && *in.MatchRank > 1 && (in.DecisionReason == nil || *in.DecisionReason == "") {
-		v.Add("decision_reason", "is required when the chosen match is not rank 1")
-	}
+	placing.CheckBooking(v, in.values(), today)
 }
 
 // placementOut is a placement as the API shows it.
@@ -138,9 +119,19 @@ func (s *Server) createPlacement(c *gin.Context) error {
 // request is the validated body as a booking request: siblings are included unless
 // include_siblings is false.
 func (in *placementIn) request() store.BookRequest {
-	req := store.BookRequest{ChildID: *in.ChildID, StartDate: *in.StartDate,
-		IncludeSiblings: in.IncludeSiblings == nil || *in.IncludeSiblings,
-		Provider:        placematch.ProviderRef{Kind: *in.Provider.Kind, ID: *in.Provider.ID}}
+	req := in.values()
+	req.ChildID, req.StartDate = *in.ChildID, *in.StartDate
+	req.Provider = placematch.ProviderRef{Kind: *in.Provider.Kind, ID: *in.Provider.ID}
+	return req
+}
+
+// values are the fields of the body given, as a booking request (the required ones
+// left zero when missing).
+func (in *placementIn) values() store.BookRequest {
+	req := store.BookRequest{IncludeSiblings: in.IncludeSiblings == nil || *in.IncludeSiblings}
+	if in.StartDate != nil {
+		req.StartDate = *in.StartDate
+	}
 	if in.EndDate != nil {
 		req.EndDate = *in.EndDate
 	}
@@ -151,7 +142,10 @@ func (in *placementIn) request() store.BookRequest {
 		req.SplitReason = strings.TrimSpace(*in.SplitReason)
 	}
 	if in.MatchID != nil {
-		req.MatchID, req.MatchRank = *in.MatchID, *in.MatchRank
+		req.MatchID = *in.MatchID
+	}
+	if in.MatchRank != nil {
+		req.MatchRank = *in.MatchRank
 	}
 	if in.AllocationID != nil {
 		req.AllocationID = *in.AllocationID
@@ -209,10 +203,7 @@ func (s *Server) patchPlacement(c *gin.Context) error {
 	if err := decodeBody(c.Request, &in); err != nil {
 		return err
 	}
-	change, today := placematch.PlacementChange(in), s.today()
-	p, err := s.Store.UpdatePlacement(c.Request.Context(), c.Param("id"), ifVersion, func(p *placematch.Placement) error {
-		return p.Apply(change, today)
-	})
+	p, err := s.Placing.ChangePlacement(c.Request.Context(), c.Param("id"), ifVersion, placematch.PlacementChange(in))
 	if err != nil {
 		return err
 	}

@@ -60,9 +60,33 @@ type Verifier interface {
 // claims are the token's claims.
 type claims struct {
 	jwt.RegisteredClaims
+	IdentityClaims
+}
+
+// IdentityClaims are the claims that say what someone may do: a role, and for a
+// carer or a provider the records they may act on. Bearer tokens carry them, and so
+// do the ID tokens of the council's identity provider when people sign in to the
+// web pages, mapped to a Principal the same way.
+type IdentityClaims struct {
 	Role    Role     `json:"role"`
 	CarerID string   `json:"carer_id,omitempty"`
 	UnitIDs []string `json:"unit_ids,omitempty"`
+}
+
+// Principal returns the principal these claims make for subject, or an
+// ErrUnauthenticated error when they make none: an unknown role, no subject, or a
+// carer without carer_id.
+func (c IdentityClaims) Principal(subject string) (Principal, error) {
+	if !slices.Contains(Roles, c.Role) {
+		return Principal{}, fmt.Errorf("%w: unknown role %q", ErrUnauthenticated, c.Role)
+	}
+	if subject == "" {
+		return Principal{}, fmt.Errorf("%w: no subject", ErrUnauthenticated)
+	}
+	if c.Role == Carer && c.CarerID == "" {
+		return Principal{}, fmt.Errorf("%w: a carer token needs carer_id", ErrUnauthenticated)
+	}
+	return Principal{Subject: subject, Role: c.Role, CarerID: c.CarerID, UnitIDs: c.UnitIDs}, nil
 }
 
 // Leeway allows for clocks a little apart between the identity provider and us.
@@ -104,16 +128,7 @@ func parse(token string, r rules, keyFor jwt.Keyfunc) (Principal, error) {
 	if err := checkLifetime(c.RegisteredClaims, r.maxLifetime); err != nil {
 		return Principal{}, fmt.Errorf("%w: %v", ErrUnauthenticated, err)
 	}
-	if !slices.Contains(Roles, c.Role) {
-		return Principal{}, fmt.Errorf("%w: unknown role %q", ErrUnauthenticated, c.Role)
-	}
-	if c.Subject == "" {
-		return Principal{}, fmt.Errorf("%w: no subject", ErrUnauthenticated)
-	}
-	if c.Role == Carer && c.CarerID == "" {
-		return Principal{}, fmt.Errorf("%w: a carer token needs carer_id", ErrUnauthenticated)
-	}
-	return Principal{Subject: c.Subject, Role: c.Role, CarerID: c.CarerID, UnitIDs: c.UnitIDs}, nil
+	return c.Principal(c.Subject)
 }
 
 // checkLifetime refuses a token whose issuer let it live longer than max (zero means

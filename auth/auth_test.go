@@ -32,7 +32,7 @@ func officerClaims() claims {
 	return claims{RegisteredClaims: jwt.RegisteredClaims{Subject: "officer-1", Issuer: "placematch",
 		Audience: jwt.ClaimStrings{"placematch-api"}, IssuedAt: jwt.NewNumericDate(now.Add(-time.Minute)),
 		NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)), ExpiresAt: jwt.NewNumericDate(now.Add(time.Hour))},
-		Role: PlacementOfficer}
+		IdentityClaims: IdentityClaims{Role: PlacementOfficer}}
 }
 
 func sign(t *testing.T, m jwt.SigningMethod, key any, c claims, kid string) string {

@@ -61,7 +61,7 @@ func (h *HMAC) Mint(p Principal, ttl time.Duration) (string, error) {
 	c := claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: p.Subject, Issuer: h.Issuer, Audience: jwt.ClaimStrings{h.Audience},
 			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl))},
-		Role: p.Role, CarerID: p.CarerID, UnitIDs: p.UnitIDs,
+		IdentityClaims: IdentityClaims{Role: p.Role, CarerID: p.CarerID, UnitIDs: p.UnitIDs},
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(h.Secret)
 }

@@ -3,6 +3,7 @@ package placing
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"placematch"
 	"placematch/matching"
@@ -15,9 +16,15 @@ import (
 // transaction, and the hard rules are judged there, on the rows it has locked, by
 // matching.Check: a provider that breaks one is refused with a *placematch.RuleError.
 // A cited allocation must have placed this child's group; booking another
-// provider than it proposed needs the officer's decision_reason. req.Check is set
-// here; a caller's is replaced.
+// provider than it proposed needs the officer's decision_reason. The request's
+// values are judged first (CheckBooking). req.Check is set here; a caller's is
+// replaced.
 func (s *Service) Book(ctx context.Context, req store.BookRequest) ([]*placematch.Placement, error) {
+	v := &placematch.ValidationError{}
+	CheckBooking(v, req, placematch.DateOf(s.now()))
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
 	if req.MatchID != "" || req.MatchRank != 0 { // an empty id cited with a rank names no run
 		if err := s.checkCited(ctx, req); err != nil {
 			return nil, err
@@ -81,4 +88,47 @@ func (s *Service) checkCited(ctx context.Context, req store.BookRequest) error {
 		return placematch.Invalid("match_rank", "rank %d of that match run is another provider", req.MatchRank)
 	}
 	return nil
+}
+
+// maxBackdateYears is how far before today a booking may start: placements are
+// recorded late sometimes, but never years late; a start long ago is a typing error
+// that would distort every report of the period.
+const maxBackdateYears = 1
+
+// maxReason is the longest reason an officer may give, in characters.
+const maxReason = 2000
+
+// CheckBooking adds to v what is wrong with a booking request's values: a start more
+// than a year ago, an end before the start, reasons too long, a rank below 1, and no
+// decision reason when the chosen rank is not 1. Missing required fields are the
+// caller's to report (a zero start date is not judged here). Both faces call it, so
+// that a booking is refused for the same reasons whichever is used.
+func CheckBooking(v *placematch.ValidationError, req store.BookRequest, today placematch.Date) {
+	if !req.StartDate.IsZero() {
+		if earliest := placematch.DateOf(today.Time().AddDate(-maxBackdateYears, 0, 0)); req.StartDate.Before(earliest) {
+			v.Add("start_date", "must not be more than %d year before today (%s)", maxBackdateYears, earliest)
+		}
+	}
+	if !req.StartDate.IsZero() && !req.EndDate.IsZero() && req.EndDate.Before(req.StartDate) {
+		v.Add("end_date", "must not be before start_date")
+	}
+	v.CheckMaxLen("decision_reason", req.DecisionReason, maxReason)
+	v.CheckMaxLen("split_reason", req.SplitReason, maxReason)
+	if req.MatchID != "" && req.MatchRank < 1 {
+		v.Add("match_rank", "must be at least 1")
+	}
+	if req.MatchRank > 1 && strings.TrimSpace(req.DecisionReason) == "" {
+		v.Add("decision_reason", "is required when the chosen match is not rank 1")
+	}
+}
+
+// ChangePlacement applies an officer's change to a placement (end it with an SSDA903
+// reason, cancel it before it starts, plan its end, give the reason for the
+// choice) on the locked row, by the domain's rules (Placement.Apply). ifVersion 0
+// skips the version check.
+func (s *Service) ChangePlacement(ctx context.Context, id string, ifVersion int, change placematch.PlacementChange) (*placematch.Placement, error) {
+	today := placematch.DateOf(s.now())
+	return s.Store.UpdatePlacement(ctx, id, ifVersion, func(p *placematch.Placement) error {
+		return p.Apply(change, today)
+	})
 }

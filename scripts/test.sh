@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: makes sure PostgreSQL is installed and
 # running (installing it with apt and starting it when it is not), gives the tests a
-# database of their own, then runs go vet, staticcheck, the OpenAPI linters and
-# go test -race. scripts/contract.sh checks the contract with oapi-codegen,
-# openapi-typescript and Prism. The store and API suites run on SQLite and on PostgreSQL; a
+# database of their own, installs chromium for the web pages' browser tests when
+# it is missing, then runs go vet, staticcheck, the OpenAPI linters, the contract
+# checks with oapi-codegen, openapi-typescript and Prism (scripts/contract.sh) and
+# go test -race. The store, API and web suites run on SQLite and on PostgreSQL; a
 # PostgreSQL they cannot reach fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,9 +44,21 @@ SQL
 	export PLACEMATCH_TEST_DATABASE_URL="postgres://placematch_test:placematch_test@127.0.0.1:${PGPORT:-5432}/placematch_test?sslmode=disable"
 }
 
+# The web pages' tests drive a real browser: Debian's chromium, installed when
+# missing. A browser test that cannot start one fails; it never skips.
+ensure_chromium() {
+	if ! command -v chromium >/dev/null 2>&1; then
+		log "installing chromium"
+		as_root apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+	fi
+	command -v chromium >/dev/null 2>&1 || { log "chromium did not install"; exit 1; }
+}
+
 if [ -z "${PLACEMATCH_TEST_DATABASE_URL:-}" ]; then
 	ensure_postgres
 fi
+ensure_chromium
 log "PostgreSQL for tests: $(mask_url "$PLACEMATCH_TEST_DATABASE_URL")"
 
 log "go mod verify"

@@ -50,28 +50,9 @@ const demoTokenTTL = 8 * time.Hour
 // first demo carer, the provider token for the first two units) and prints them as
 // shell exports, also written to DemoTokensFile.
 func printDemoTokens(ctx context.Context, db *store.DB, keys *auth.HMAC, stdout io.Writer) error {
-	carers, err := db.ListProviders(ctx, store.ProviderFilter{Kind: placematch.KindCarer, Limit: 1})
+	p, err := demoPrincipals(ctx, db)
 	if err != nil {
 		return err
-	}
-	units, err := db.ListProviders(ctx, store.ProviderFilter{Kind: placematch.KindUnit, Limit: 2})
-	if err != nil {
-		return err
-	}
-	p := map[string]auth.Principal{
-		"ADMIN":        {Subject: "demo-admin", Role: auth.Admin},
-		"OFFICER":      {Subject: "demo-officer", Role: auth.PlacementOfficer},
-		"COMMISSIONER": {Subject: "demo-commissioner", Role: auth.Commissioner},
-	}
-	if len(carers.Items) > 0 {
-		p["CARER"] = auth.Principal{Subject: "demo-carer", Role: auth.Carer, CarerID: carers.Items[0].ID}
-	}
-	if len(units.Items) > 0 {
-		u := auth.Principal{Subject: "demo-provider", Role: auth.Provider}
-		for _, it := range units.Items {
-			u.UnitIDs = append(u.UnitIDs, it.ID)
-		}
-		p["PROVIDER"] = u
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Placematch demo tokens, valid for %s; the secret is new at every start.\n", demoTokenTTL)
@@ -88,6 +69,36 @@ func printDemoTokens(ctx context.Context, db *store.DB, keys *auth.HMAC, stdout 
 	}
 	fmt.Fprintf(stdout, "# also written to %s: run `. ./%s` in another shell\n", DemoTokensFile, DemoTokensFile)
 	return nil
+}
+
+// demoPrincipals are the demo's people by role name (the carer is the first demo
+// carer, the provider holds the first two units): the same for the tokens and the
+// web pages' demo sign-in.
+func demoPrincipals(ctx context.Context, db *store.DB) (map[string]auth.Principal, error) {
+	carers, err := db.ListProviders(ctx, store.ProviderFilter{Kind: placematch.KindCarer, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	units, err := db.ListProviders(ctx, store.ProviderFilter{Kind: placematch.KindUnit, Limit: 2})
+	if err != nil {
+		return nil, err
+	}
+	p := map[string]auth.Principal{
+		"ADMIN":        {Subject: "demo-admin", Role: auth.Admin},
+		"OFFICER":      {Subject: "demo-officer", Role: auth.PlacementOfficer},
+		"COMMISSIONER": {Subject: "demo-commissioner", Role: auth.Commissioner},
+	}
+	if len(carers.Items) > 0 {
+		p["CARER"] = auth.Principal{Subject: "demo-carer", Role: auth.Carer, CarerID: carers.Items[0].ID}
+	}
+	if len(units.Items) > 0 {
+		u := auth.Principal{Subject: "demo-provider", Role: auth.Provider}
+		for _, it := range units.Items {
+			u.UnitIDs = append(u.UnitIDs, it.ID)
+		}
+		p["PROVIDER"] = u
+	}
+	return p, nil
 }
 
 // cmdToken mints a development token with the configured secret and prints it alone.

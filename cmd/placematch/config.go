@@ -13,6 +13,7 @@ import (
 	"placematch/api"
 	"placematch/matching"
 	"placematch/placing"
+	"placematch/web"
 )
 
 // config is every setting, read from the environment once at start.
@@ -63,6 +64,14 @@ type config struct {
 	// RateLimit bounds each token subject, RateLimitAnon each client address
 	// without a valid token.
 	RateLimit, RateLimitAnon api.RateLimit
+	// Sign-in to the web pages through the council's identity provider (OpenID
+	// Connect); all four set, or none.
+	OIDCIssuer, OIDCClientID, OIDCClientSecret, OIDCRedirectURL string
+	// SessionIdle and SessionMax end a web session unused for so long, and any
+	// session so long after sign-in.
+	SessionIdle, SessionMax time.Duration
+	// MapTiles adds tiles to the web pages' maps (PLACEMATCH_MAP_TILES).
+	MapTiles web.Tiles
 }
 
 // envSpec documents one variable; the README's configuration table lists the same.
@@ -94,6 +103,13 @@ var envSpecs = []envSpec{
 	// Token buckets: N requests per period on average, in bursts of up to N.
 	{name: "PLACEMATCH_RATE_LIMIT", def: "1200/1m", help: "requests per token subject, as N/period (bursts of N; a bare N is per minute), or off"},
 	{name: "PLACEMATCH_RATE_LIMIT_ANON", def: "300/1m", help: "requests per client address without a valid token, as N/period, or off"},
+	{name: "PLACEMATCH_OIDC_ISSUER", help: "the council's OpenID Connect issuer, for signing in to the web pages"},
+	{name: "PLACEMATCH_OIDC_CLIENT_ID", help: "this service's client id at the identity provider (the ID token's audience)"},
+	{name: "PLACEMATCH_OIDC_CLIENT_SECRET", help: "this service's client secret at the identity provider", secret: true},
+	{name: "PLACEMATCH_OIDC_REDIRECT_URL", help: "the sign-in callback as the identity provider knows it, ending /sign-in/callback"},
+	{name: "PLACEMATCH_MAP_TILES", help: "a tile server for the web pages' maps, as URL template|attribution; none by default"},
+	{name: "PLACEMATCH_SESSION_IDLE_TIMEOUT", def: "30m", help: "a web session not used for this long ends"},
+	{name: "PLACEMATCH_SESSION_MAX_AGE", def: "10h", help: "any web session ends this long after sign-in"},
 	// The nightly jobs are ten minutes apart, in the order their data flows: cron
 	// starts jobs due together at once, and the snapshot must see the day's
 	// reconciled, imported and flagged data.
@@ -191,6 +207,22 @@ func loadConfig() (config, error) {
 	if cfg.RateLimitAnon, err = api.ParseRateLimit(vals["PLACEMATCH_RATE_LIMIT_ANON"]); err != nil {
 		return cfg, fmt.Errorf("PLACEMATCH_RATE_LIMIT_ANON: %w", err)
 	}
+	cfg.OIDCIssuer, cfg.OIDCClientID = vals["PLACEMATCH_OIDC_ISSUER"], vals["PLACEMATCH_OIDC_CLIENT_ID"]
+	cfg.OIDCClientSecret, cfg.OIDCRedirectURL = vals["PLACEMATCH_OIDC_CLIENT_SECRET"], vals["PLACEMATCH_OIDC_REDIRECT_URL"]
+	if set := countSet(cfg.OIDCIssuer, cfg.OIDCClientID, cfg.OIDCClientSecret, cfg.OIDCRedirectURL); set != 0 && set != 4 {
+		return cfg, fmt.Errorf("PLACEMATCH_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _REDIRECT_URL: set all four or none")
+	}
+	if t := vals["PLACEMATCH_MAP_TILES"]; t != "" {
+		if cfg.MapTiles, err = web.ParseTiles(t); err != nil {
+			return cfg, fmt.Errorf("PLACEMATCH_MAP_TILES: %w", err)
+		}
+	}
+	if cfg.SessionIdle, err = time.ParseDuration(vals["PLACEMATCH_SESSION_IDLE_TIMEOUT"]); err != nil || cfg.SessionIdle <= 0 {
+		return cfg, fmt.Errorf("PLACEMATCH_SESSION_IDLE_TIMEOUT: must be a positive duration such as 30m")
+	}
+	if cfg.SessionMax, err = time.ParseDuration(vals["PLACEMATCH_SESSION_MAX_AGE"]); err != nil || cfg.SessionMax < cfg.SessionIdle {
+		return cfg, fmt.Errorf("PLACEMATCH_SESSION_MAX_AGE: must be a duration such as 10h, at least the idle timeout")
+	}
 	if err := checkStartup(&cfg); err != nil {
 		return cfg, err
 	}
@@ -208,7 +240,20 @@ func (c config) logAttrs() []any {
 		"shutdown_timeout", c.ShutdownTimeout.String(), "jwks_url", c.JWKSURL, "jwt_secret", masked(c.JWTSecret),
 		"jwt_issuer", c.JWTIssuer, "jwt_audience", c.JWTAudience, "token_max_lifetime", c.TokenMaxLifetime.String(),
 		"cors_origins", c.CORSOrigins,
-		"trusted_proxies", c.TrustedProxies, "rate_limit", c.RateLimit.String(), "rate_limit_anon", c.RateLimitAnon.String()}
+		"trusted_proxies", c.TrustedProxies, "rate_limit", c.RateLimit.String(), "rate_limit_anon", c.RateLimitAnon.String(),
+		"oidc_issuer", c.OIDCIssuer, "oidc_client_id", c.OIDCClientID, "oidc_client_secret", masked(c.OIDCClientSecret),
+		"oidc_redirect_url", c.OIDCRedirectURL, "session_idle_timeout", c.SessionIdle.String(), "session_max_age", c.SessionMax.String()}
+}
+
+// countSet counts the values that are not empty.
+func countSet(vals ...string) int {
+	n := 0
+	for _, v := range vals {
+		if v != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // masked says whether a secret is set without showing it.

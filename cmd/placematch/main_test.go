@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -126,6 +128,29 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "demo data loaded") {
 		t.Fatalf("serve --demo did not report the demo:\n%s", out.String())
+	}
+	// The officer's desk is at the root: it leads to the demo sign-in, and the demo
+	// officer signed in there sees the children awaiting.
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	res, err := browser.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Request.URL.Path != "/sign-in/demo" {
+		t.Fatalf("GET / ended at %s with %d, want the demo sign-in", res.Request.URL.Path, res.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/sign-in/demo", strings.NewReader("person=officer"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if res, err = browser.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Request.URL.Path != "/queue" || !strings.Contains(string(body), "Children awaiting a placement") {
+		t.Fatalf("after the demo sign-in: %s, %d", res.Request.URL.Path, res.StatusCode)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

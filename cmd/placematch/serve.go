@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,6 +21,7 @@ import (
 	"placematch/geo"
 	"placematch/placing"
 	"placematch/store"
+	"placematch/web"
 )
 
 func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
@@ -53,6 +55,7 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	case *isDemo:
 		db.Locator = demo.Locator()
 	}
+	var people []web.DemoPerson
 	if *isDemo {
 		if err := seedIfEmpty(ctx, db, cfg.DemoSeed, stdout); err != nil {
 			return err
@@ -61,6 +64,9 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 			if err := printDemoTokens(ctx, db, demoKeys, stdout); err != nil {
 				return err
 			}
+		}
+		if people, err = demoPeople(ctx, db); err != nil {
+			return err
 		}
 	}
 
@@ -84,9 +90,23 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	srv := &api.Server{Store: db, Placing: uses, OpenAPI: placematch.OpenAPI, Version: version,
 		Jobs: sched, Metrics: reg, Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		FeedNetwork: cfg.feedNetwork(), RateLimit: cfg.RateLimit, RateLimitAnon: cfg.RateLimitAnon}
+	pages := &web.Server{Placing: uses, Store: db, Demo: people, IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax,
+		Tiles: cfg.MapTiles}
+	if cfg.Boundaries != "" {
+		if pages.Boundaries, err = os.ReadFile(cfg.Boundaries); err != nil { // read above already, so it is there
+			return fmt.Errorf("PLACEMATCH_BOUNDARIES: %w", err)
+		}
+	}
+	if cfg.OIDCIssuer != "" {
+		pages.OIDC = &web.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+			RedirectURL: cfg.OIDCRedirectURL}
+	}
+	if *isDemo {
+		fmt.Fprintf(stdout, "the placement officer's desk: http://%s/ (sign in as a demo person)\n", browseAddr(cfg.Addr))
+	}
 	// Shut down in order: HTTP first (no new manual runs), then the scheduler
 	// waits for running jobs (bounded), then the deferred Close of the database.
-	err = listenAndServe(ctx, cfg, srv.Handler())
+	err = listenAndServe(ctx, cfg, routes(srv.Handler(), pages.Handler()))
 	srv.FlushAudit() // the rate-limit summaries still being counted
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.JobsStopTimeout)
 	defer cancel()
@@ -94,6 +114,52 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		slog.Error("jobs did not stop in time", "error", serr.Error())
 	}
 	return err
+}
+
+// routes serves the JSON API at its own paths (/api/v1/..., the operations
+// endpoints and the problem pages) and the web pages at every other path.
+func routes(apiHandler, pages http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	for _, p := range []string{"/api/", "/healthz", "/readyz", "/openapi.yaml", "/metrics", "/problems/"} {
+		mux.Handle(p, apiHandler)
+	}
+	mux.Handle("/", pages)
+	return mux
+}
+
+// browseAddr is the listen address as a browser on this machine would open it.
+func browseAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// demoPeople are who a demo visitor may sign in as: one person per role, the carer
+// and the provider with the records the demo tokens name.
+func demoPeople(ctx context.Context, db *store.DB) ([]web.DemoPerson, error) {
+	p, err := demoPrincipals(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	all := []web.DemoPerson{
+		{Key: "officer", Label: "Sam Okafor", Hint: "Finds and books homes for children: the officer’s desk.", Principal: p["OFFICER"]},
+		{Key: "admin", Label: "Alex Reed", Hint: "Manages records, jobs and feeds.", Principal: p["ADMIN"]},
+		{Key: "commissioner", Label: "Priya Shah", Hint: "Reads the sufficiency reports; not the officer’s desk.", Principal: p["COMMISSIONER"]},
+		{Key: "carer", Label: "A demo foster carer", Hint: "Says when their household can take a child.", Principal: p["CARER"]},
+		{Key: "provider", Label: "A demo accommodation provider", Hint: "Says when their units have beds.", Principal: p["PROVIDER"]},
+	}
+	var out []web.DemoPerson
+	for _, d := range all {
+		if d.Principal.Subject != "" {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // prepareSchema migrates, or refuses to serve a stale schema when told not to.

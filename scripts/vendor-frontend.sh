@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Refreshes the vendored front-end files from npm at the exact versions below:
+# GOV.UK Frontend and Leaflet (served by the web pages) into web/static/vendor, and
+# axe-core (injected by the browser tests only) into web/testdata/vendor. The files
+# are committed, so `serve --demo` needs no npm; run this only to change a version.
+#   bash scripts/vendor-frontend.sh
+set -euo pipefail
+
+GOVUK_FRONTEND=6.6.0
+LEAFLET=1.9.4
+AXE_CORE=4.14.1
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+unpack() { # name version → $work/name/package
+	(cd "$work" && npm pack --silent "$1@$2" >/dev/null)
+	mkdir -p "$work/$1"
+	tar xzf "$work/$1-$2.tgz" -C "$work/$1"
+}
+
+static=$root/web/static/vendor
+rm -rf "$static" "$root/web/testdata/vendor"
+
+unpack govuk-frontend "$GOVUK_FRONTEND"
+g=$work/govuk-frontend/package/dist/govuk
+dst=$static/govuk-frontend
+mkdir -p "$dst/assets"
+cp "$g/govuk-frontend.min.css" "$g/govuk-frontend.min.js" "$dst/"
+cp -r "$g/assets/fonts" "$g/assets/images" "$g/assets/manifest.json" "$dst/assets/"
+# The npm package carries its licence as a README section and package.json's field.
+{
+	echo "govuk-frontend $GOVUK_FRONTEND (npm), licence: $(node -p "require('$work/govuk-frontend/package/package.json').license")"
+	echo
+	sed -n '/^## Licence/,/^## /p' "$work/govuk-frontend/package/README.md" | sed '$d'
+} >"$dst/LICENCE"
+
+unpack leaflet "$LEAFLET"
+l=$work/leaflet/package
+dst=$static/leaflet
+mkdir -p "$dst"
+cp "$l/dist/leaflet.js" "$l/dist/leaflet.css" "$dst/"
+cp -r "$l/dist/images" "$dst/"
+cp "$l/LICENSE" "$dst/LICENCE"
+
+unpack axe-core "$AXE_CORE"
+a=$work/axe-core/package
+dst=$root/web/testdata/vendor/axe-core
+mkdir -p "$dst"
+cp "$a/axe.min.js" "$dst/"
+cp "$a/LICENSE" "$dst/LICENCE"
+
+cat >"$static/VERSIONS" <<V
+govuk-frontend $GOVUK_FRONTEND
+leaflet $LEAFLET
+axe-core $AXE_CORE (tests only: web/testdata/vendor)
+V
+echo "vendored govuk-frontend $GOVUK_FRONTEND, leaflet $LEAFLET, axe-core $AXE_CORE"
