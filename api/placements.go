@@ -77,13 +77,17 @@ type placementOut struct {
 	// OutsideTermsUntil is the last day of an emergency outside the carer's terms
 	// (null when the placement is within them).
 	OutsideTermsUntil placematch.Date `json:"outside_terms_until"`
+	// WishesAndFeelings are the child's as recorded when the placement was booked;
+	// null when none were.
+	WishesAndFeelings *placematch.Wishes `json:"wishes_and_feelings"`
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
 	out := placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
 		EndDate: p.EndDate, Status: p.Status, EndReason: optString(p.EndReason), GroupID: p.GroupID,
 		MatchID: optString(p.MatchID), DecisionReason: optString(p.DecisionReason), AllocationID: optString(p.AllocationID),
-		SiblingsSplit: p.SiblingsSplit, SplitReason: optString(p.SplitReason), OutsideTermsUntil: p.OutsideTermsUntil}
+		SiblingsSplit: p.SiblingsSplit, SplitReason: optString(p.SplitReason), OutsideTermsUntil: p.OutsideTermsUntil,
+		WishesAndFeelings: p.Wishes}
 	if p.MatchRank > 0 {
 		rank := p.MatchRank
 		out.MatchRank = &rank

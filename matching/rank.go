@@ -20,7 +20,7 @@ import (
 // Result.WeightsVersion says so; callers should validate first. A nil Child gives an
 // empty result.
 func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
-	res := Result{ExcludedSummary: map[string]int{}, Matches: []Match{}, Excluded: []Exclusion{}}
+	res := Result{ExcludedSummary: map[string]int{}, Matches: []Match{}, Excluded: []Exclusion{}, NearMisses: []NearMiss{}}
 	if req.Child == nil {
 		res.WeightsVersion = DefaultWeights().Version
 		_, res.RulesVersion = opt.Policy.compile()
@@ -44,8 +44,9 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 	for i, e := range best {
 		res.Matches[i] = q.explain(&cands[e.idx], i+1, e.score)
 	}
+	res.NearMisses = q.nearMisses(&st.near)
 	if opt.IncludeExcluded {
-		res.Excluded = exclusions(cands, st.excl)
+		res.Excluded = exclusions(cands, st.excl, q.nearMissText)
 	}
 	return res
 }
@@ -58,6 +59,7 @@ type scanState struct {
 	excluded     int
 	listExcluded bool
 	excl         []excluded
+	near         nearTop
 	// want and got are per-member scratch for the outreach lookup.
 	want, got []uint64
 }
@@ -88,6 +90,9 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 			}
 			if st.listExcluded {
 				st.excl = append(st.excl, excluded{c.idKey, base + int32(i), m})
+			}
+			if nearMissable(m) {
+				st.near.offer(nearEntry{c: c, c2: c2, mask: m})
 			}
 			continue
 		}
@@ -485,7 +490,7 @@ func (q *query) freshness(c *Candidate) (float64, bool) {
 // provider's name is a pointer chase per exclusion, so long lists are filled in
 // parallel halves. Each part has one backing array for its code slices, each slice
 // capped so that appending to one never overwrites another.
-func exclusions(cands []Candidate, ex []excluded) []Exclusion {
+func exclusions(cands []Candidate, ex []excluded, nearMiss func(*Candidate, reason) string) []Exclusion {
 	out := make([]Exclusion, len(ex))
 	fill := func(lo, hi int) {
 		n := 0
@@ -493,10 +498,23 @@ func exclusions(cands []Candidate, ex []excluded) []Exclusion {
 			n += onesCount(e.mask)
 		}
 		codes := make([]string, 0, n)
+		said := map[nearKey]string{} // most near misses share their sentence
 		for i := lo; i < hi; i++ {
 			start := len(codes)
 			codes = ex[i].mask.codes(codes)
-			out[i] = Exclusion{Provider: cands[ex[i].idx].P.Ref(), Reasons: codes[start:len(codes):len(codes)]}
+			c := &cands[ex[i].idx]
+			out[i] = Exclusion{Provider: c.P.Ref(), Reasons: codes[start:len(codes):len(codes)]}
+			if nearMissable(ex[i].mask) {
+				k, ok := keyOf(c, ex[i].mask)
+				if s, seen := said[k]; ok && seen {
+					out[i].NearMiss = s
+				} else {
+					out[i].NearMiss = nearMiss(c, ex[i].mask)
+					if ok {
+						said[k] = out[i].NearMiss
+					}
+				}
+			}
 		}
 	}
 	parts := 1

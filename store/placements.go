@@ -118,7 +118,7 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 				ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
 				Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
 				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason, AllocationID: req.AllocationID,
-				SiblingsSplit: split, SplitReason: req.SplitReason,
+				SiblingsSplit: split, SplitReason: req.SplitReason, Wishes: c.Wishes,
 			}
 			if placematch.OutsideTerms(c, p) {
 				// reg 23: the last permitted day is recorded with the booking, for the
@@ -197,7 +197,9 @@ func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placemat
 type PlacementFilter struct {
 	ChildID    string
 	ProviderID string
-	Status     string
+	// MatchID keeps the placements booked citing that match run.
+	MatchID string
+	Status  string
 	// Changes narrows the list to records changed since an instant (and archived
 	// ones, when asked).
 	Changes Changes
@@ -238,7 +240,7 @@ func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*plac
 		Joins("JOIN providers ON providers.id = placements.provider_id")
 	q = f.Changes.live(q, "placements")
 	for col, v := range map[string]string{"placements.child_id": f.ChildID, "placements.provider_id": f.ProviderID,
-		"placements.status": f.Status} {
+		"placements.status": f.Status, "placements.match_id": f.MatchID} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
 		}
@@ -346,7 +348,7 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 		ID: p.ID, ChildID: p.ChildID, ProviderID: p.Provider.ID, ProviderKind: string(p.Provider.Kind),
 		StartDate: p.StartDate.String(), Status: string(p.Status), EndReason: p.EndReason, GroupID: p.GroupID,
 		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, AllocationID: p.AllocationID,
-		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason,
+		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason, Wishes: wishesText(p.Wishes),
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, ArchivedAt: p.ArchivedAt,
 	}
 	if !p.EndDate.IsZero() {
