@@ -364,7 +364,9 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 
 // PlacementsPastEmergencyLimit returns the active placements whose emergency outside
 // the carer's terms of approval has run past its last permitted day (before today),
-// oldest limit first: the nightly reconcile flags them.
+// oldest limit first: the nightly reconcile flags them. A placement whose carer's
+// terms include emergency care now is inside them and is not returned: the limit
+// was the carer's terms at booking, and the terms are read again here.
 func (db *DB) PlacementsPastEmergencyLimit(ctx context.Context, today placematch.Date) ([]*placematch.Placement, error) {
 	var rows []placementRow
 	err := db.gorm.WithContext(ctx).Where("status = ? AND outside_terms_until IS NOT NULL AND outside_terms_until < ? AND archived_at IS NULL",
@@ -381,7 +383,27 @@ func (db *DB) PlacementsPastEmergencyLimit(ctx context.Context, today placematch
 			}
 			return nil, err
 		}
-		out = append(out, p)
+		inside, err := db.emergencyInsideTerms(ctx, p.Provider.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !inside {
+			out = append(out, p)
+		}
 	}
 	return out, nil
+}
+
+// emergencyInsideTerms reports whether the carer's current terms of approval
+// include emergency care. A carer that cannot be read is taken as still outside
+// its terms, so that its placement stays flagged.
+func (db *DB) emergencyInsideTerms(ctx context.Context, carerID string) (bool, error) {
+	c, err := db.GetProvider(ctx, placematch.KindCarer, carerID)
+	switch {
+	case errors.Is(err, placematch.ErrNotFound) || err != nil && skipUnreadable(ctx, err):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("store: the terms of carer %s: %w", carerID, err)
+	}
+	return c.Carer != nil && slices.Contains(c.Carer.PlacementTypes, placematch.PlacementEmergency), nil
 }

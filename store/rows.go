@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -210,18 +209,13 @@ func ofstedOf(r *placematch.OfstedRating) placematch.OfstedRating {
 	return *r
 }
 
-// legacyDefaults gives a unit or hub stored before it declared its placement types
-// and bed ages the documented defaults (placematch.DefaultUnitPlacementTypes,
-// DefaultHubPlacementTypes, HubBedAgeMin–HubBedAgeMax), so that every reader sees
-// what matching applies and a record written back states them.
+// legacyDefaults gives a hub stored before it declared its bed ages the
+// documented defaults (HubBedAgeMin–HubBedAgeMax). Placement types are left as
+// stored: a unit or hub that declares none has none recorded, and takes the
+// documented defaults (placematch.Provider.OfferedTypes) whatever they are when
+// it is read, rather than the defaults of the day it was written back.
 func legacyDefaults(p *placematch.Provider) {
-	switch {
-	case p.Unit != nil && len(p.Unit.PlacementTypes) == 0:
-		p.Unit.PlacementTypes = slices.Clone(placematch.DefaultUnitPlacementTypes)
-	case p.Hub != nil:
-		if len(p.Hub.PlacementTypes) == 0 {
-			p.Hub.PlacementTypes = slices.Clone(placematch.DefaultHubPlacementTypes)
-		}
+	if p.Hub != nil {
 		p.Hub.BedAgeMin, p.Hub.BedAgeMax = p.Hub.BedAges()
 	}
 }
