@@ -159,34 +159,38 @@ func TestContractOperations(t *testing.T) {
 func TestContractEnums(t *testing.T) {
 	doc := loadContract(t)
 	cases := map[string][]string{
-		"ProviderKind":       strs(placematch.ProviderKinds),
-		"PlacementType":      strs(placematch.PlacementTypes),
-		"CarerStatus":        strs(placematch.CarerStatuses),
-		"RegistrationStatus": strs(placematch.RegistrationStatuses),
-		"AccommodationType":  placematch.AccommodationTypes,
-		"SupportLevel":       placematch.SupportLevels,
-		"UnitFeature":        placematch.UnitFeatures,
-		"HubService":         placematch.HubServices,
-		"Sex":                placematch.Sexes,
-		"Urgency":            placematch.Urgencies,
-		"ChildStatus":        strs(placematch.ChildStatuses),
-		"NeedCode":           placematch.Needs,
-		"RiskType":           placematch.RiskTypes,
-		"RiskLevel":          placematch.RiskLevels,
-		"EndReason":          placematch.EndReasons,
-		"AvailabilitySource": placematch.AvailabilitySources,
-		"AvailabilityStatus": {string(placematch.Available), string(placematch.Unavailable), string(placematch.Unconfirmed)},
-		"PlacementStatus":    strs(placematch.PlacementStatuses),
-		"RunStatus":          strs(placematch.RunStatuses),
-		"RunTrigger":         strs(placematch.RunTriggers),
-		"FeedFormat":         placematch.FeedFormats,
-		"FactorName":         matching.FactorNames,
-		"ReasonCode":         reasonCodes(),
-		"ContactAnswer":      strs(placematch.ContactAnswers),
-		"DeclineReason":      strs(placematch.DeclineReasons),
+		"ProviderKind":        strs(placematch.ProviderKinds),
+		"PlacementType":       strs(placematch.PlacementTypes),
+		"CarerStatus":         strs(placematch.CarerStatuses),
+		"RegistrationStatus":  strs(placematch.RegistrationStatuses),
+		"AccommodationType":   placematch.AccommodationTypes,
+		"SupportLevel":        placematch.SupportLevels,
+		"UnitFeature":         placematch.UnitFeatures,
+		"HubService":          placematch.HubServices,
+		"Sex":                 placematch.Sexes,
+		"Urgency":             placematch.Urgencies,
+		"ChildStatus":         strs(placematch.ChildStatuses),
+		"NeedCode":            placematch.Needs,
+		"RiskType":            placematch.RiskTypes,
+		"RiskLevel":           placematch.RiskLevels,
+		"EndReason":           placematch.EndReasons,
+		"Availability.source": placematch.AvailabilitySources,
+		"AvailabilityStatus":  {string(placematch.Available), string(placematch.Unavailable), string(placematch.Unconfirmed)},
+		"PlacementStatus":     strs(placematch.PlacementStatuses),
+		"RunStatus":           strs(placematch.RunStatuses),
+		"RunTrigger":          strs(placematch.RunTriggers),
+		"FeedFormat":          placematch.FeedFormats,
+		"FactorName":          matching.FactorNames,
+		"ReasonCode":          reasonCodes(),
+		"ContactAnswer":       strs(placematch.ContactAnswers),
+		"DeclineReason":       strs(placematch.DeclineReasons),
 	}
 	for name, want := range cases {
-		ref := doc.Components.Schemas[name]
+		schema, prop, _ := strings.Cut(name, ".")
+		ref := doc.Components.Schemas[schema]
+		if ref != nil && prop != "" {
+			ref = ref.Value.Properties[prop]
+		}
 		if ref == nil {
 			t.Errorf("schema %s is missing", name)
 			continue

@@ -59,8 +59,9 @@ func ExemptionFor(es []Exemption, d Date, ids []string) (Exemption, bool) {
 
 // Contact is how an officer reaches a household, a provider or a person.
 type Contact struct {
-	Phone string `json:"phone"`
-	Email string `json:"email"`
+	// Phone and Email are left out of JSON when not recorded (never "").
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
 }
 
 // IsZero reports whether nothing is recorded.
@@ -68,9 +69,10 @@ func (c Contact) IsZero() bool { return c.Phone == "" && c.Email == "" }
 
 // Person is someone an officer may need to call: a supervising social worker.
 type Person struct {
-	Name  string `json:"name"`
-	Phone string `json:"phone"`
-	Email string `json:"email"`
+	Name string `json:"name"`
+	// Phone and Email are left out of JSON when not recorded (never "").
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
 }
 
 // OfstedGrade is an Ofsted overall effectiveness judgement.

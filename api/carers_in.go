@@ -173,7 +173,10 @@ type carerOut struct {
 // (geo.Blur), the postcode cut to its sector.
 func (o carerOut) forCommissioner() any {
 	o.Contact, o.SupervisingSocialWorker, o.FeeBand = nil, nil, nil
-	o.Location, o.Postcode = geo.Blur(o.Location), placematch.PostcodeSector(o.Postcode)
+	o.Location = geo.Blur(o.Location)
+	if o.Postcode != nil {
+		o.Postcode = optString(placematch.PostcodeSector(*o.Postcode))
+	}
 	return o
 }
 

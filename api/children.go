@@ -14,7 +14,8 @@ func (s *Server) listChildren(c *gin.Context) error {
 	f := store.ChildFilter{District: c.Query("district"), Reference: c.Query("reference")}
 	today, ids := s.today(), []string{}
 	err := listPage(c, listing[*placematch.Child]{
-		params: []string{"status", "district", "urgency", "placement_type", "reference"},
+		params:  []string{"status", "district", "urgency", "placement_type", "reference"},
+		changes: &f.Changes,
 		filters: func(v *placematch.ValidationError) {
 			f.Status = queryEnum(c, v, "status", placematch.ChildStatuses)
 			f.Urgency = queryEnum(c, v, "urgency", placematch.Urgencies)

@@ -179,8 +179,8 @@ type childOut struct {
 	Age            int                      `json:"age"`
 	Sex            string                   `json:"sex"`
 	Location       *placematch.Point        `json:"location"`
-	Postcode       string                   `json:"postcode"`
-	District       string                   `json:"district"`
+	Postcode       *string                  `json:"postcode"`
+	District       *string                  `json:"district"`
 	SchoolLocation *placematch.Point        `json:"school_location"`
 	Needs          []string                 `json:"needs"`
 	Risks          []placematch.Risk        `json:"risks"`
@@ -199,7 +199,7 @@ type childOut struct {
 
 func childToOut(c *placematch.Child, today placematch.Date) childOut {
 	return childOut{Record: c.Record, Reference: c.Reference, DateOfBirth: c.DateOfBirth, Age: c.AgeOn(today), Sex: c.Sex,
-		Location: c.Location, Postcode: c.Postcode, District: c.District, SchoolLocation: c.SchoolLocation,
+		Location: c.Location, Postcode: optString(c.Postcode), District: optString(c.District), SchoolLocation: c.SchoolLocation,
 		Needs: nonNil(c.Needs), Risks: nonNil(c.Risks), Languages: nonNil(c.Languages), WheelchairUser: c.WheelchairUser,
 		PlacementType: c.PlacementType, Urgency: c.Urgency, RequiredFrom: c.RequiredFrom, Siblings: nonNil(c.Siblings),
 		AvoidAreas: nonNil(c.AvoidAreas), MaxDistanceKM: c.MaxDistanceKM, Status: c.Status, WishesAndFeelings: c.Wishes}

@@ -49,20 +49,26 @@ type homeContactOut struct {
 	MatchID       string                   `json:"match_id"`
 	ChildID       string                   `json:"child_id"`
 	Provider      placematch.ProviderRef   `json:"provider"`
-	MatchRank     int                      `json:"match_rank"`
+	MatchRank     *int                     `json:"match_rank"`
 	ContactedAt   time.Time                `json:"contacted_at"`
 	Answer        placematch.ContactAnswer `json:"answer"`
 	AnsweredAt    *time.Time               `json:"answered_at"`
-	DeclineReason placematch.DeclineReason `json:"decline_reason"`
-	Note          string                   `json:"note"`
+	DeclineReason placematch.DeclineReason `json:"decline_reason,omitempty"`
+	Note          *string                  `json:"note"`
 	RecordedBy    string                   `json:"recorded_by"`
-	AnsweredBy    string                   `json:"answered_by"`
+	AnsweredBy    *string                  `json:"answered_by"`
 }
 
 func homeContactToOut(c *placematch.HomeContact) homeContactOut {
-	return homeContactOut{Record: c.Record, MatchID: c.MatchID, ChildID: c.ChildID, Provider: c.Provider, MatchRank: c.MatchRank,
-		ContactedAt: c.ContactedAt, Answer: c.Answer, AnsweredAt: c.AnsweredAt, DeclineReason: c.DeclineReason, Note: c.Note,
-		RecordedBy: c.RecordedBy, AnsweredBy: c.AnsweredBy}
+	// None is null or absent, never "" or 0 (API 2.0.0).
+	out := homeContactOut{Record: c.Record, MatchID: c.MatchID, ChildID: c.ChildID, Provider: c.Provider,
+		ContactedAt: c.ContactedAt, Answer: c.Answer, AnsweredAt: c.AnsweredAt, DeclineReason: c.DeclineReason,
+		Note: optString(c.Note), RecordedBy: c.RecordedBy, AnsweredBy: optString(c.AnsweredBy)}
+	if c.MatchRank > 0 {
+		rank := c.MatchRank
+		out.MatchRank = &rank
+	}
+	return out
 }
 
 // createContact records a home contacted from a match run.
@@ -230,7 +236,7 @@ func (s *Server) listContacts(c *gin.Context) error {
 		f.ProviderIDs = ownOnly(f.ProviderIDs, p.UnitIDs)
 	}
 	return listPage(c, listing[*placematch.HomeContact]{
-		params: []string{"provider_id", "answer"},
+		params: []string{"provider_id", "answer"}, since: &f.Since,
 		filters: func(v *placematch.ValidationError) {
 			f.Answer = queryEnum(c, v, "answer", placematch.ContactAnswers)
 		},

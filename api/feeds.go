@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 
 	"placematch"
 	"placematch/jobs"
+	"placematch/store"
 )
 
 // feedIn is the body of POST /api/v1/feeds and, after merging, of a PATCH.
@@ -29,9 +31,9 @@ type feedOut struct {
 	Name       string   `json:"name"`
 	URL        string   `json:"url"`
 	Format     string   `json:"format"`
-	AuthHeader string   `json:"auth_header"`
-	SecretName string   `json:"secret_name"`
-	SecretEnv  string   `json:"secret_env"`
+	AuthHeader *string  `json:"auth_header"`
+	SecretName *string  `json:"secret_name"`
+	SecretEnv  *string  `json:"secret_env"`
 	UnitIDs    []string `json:"unit_ids"`
 }
 
@@ -92,10 +94,10 @@ func feedToIn(f *placematch.Feed) *feedIn {
 }
 
 func feedToOut(f *placematch.Feed) feedOut {
-	out := feedOut{Record: f.Record, Name: f.Name, URL: f.URL, Format: f.Format, AuthHeader: f.AuthHeader,
-		SecretName: f.SecretName, UnitIDs: nonNil(f.UnitIDs)}
+	out := feedOut{Record: f.Record, Name: f.Name, URL: f.URL, Format: f.Format, AuthHeader: optString(f.AuthHeader),
+		SecretName: optString(f.SecretName), UnitIDs: nonNil(f.UnitIDs)}
 	if f.SecretName != "" {
-		out.SecretEnv = jobs.SecretEnvPrefix + f.SecretName
+		out.SecretEnv = optString(jobs.SecretEnvPrefix + f.SecretName)
 	}
 	return out
 }
@@ -108,7 +110,13 @@ func deref(s *string) string {
 }
 
 func (s *Server) listFeeds(c *gin.Context) error {
-	return listPage(c, listing[*placematch.Feed]{fetch: s.Store.ListFeeds, show: func(f *placematch.Feed) any { return feedToOut(f) }})
+	var f store.FeedFilter
+	return listPage(c, listing[*placematch.Feed]{changes: &f.Changes,
+		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.Feed], error) {
+			f.Limit, f.Cursor = limit, cursor
+			return s.Store.ListFeeds(ctx, f)
+		},
+		show: func(f *placematch.Feed) any { return feedToOut(f) }})
 }
 
 func (s *Server) getFeed(c *gin.Context) error {

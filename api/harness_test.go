@@ -62,11 +62,17 @@ func contract(t testing.TB) routers.Router {
 // env is one test's running service: a real store, the real router on a loopback
 // port, and a client that checks every response against the contract.
 type env struct {
-	t     *testing.T
-	db    *store.DB
-	srv   *httptest.Server
-	clock time.Time
-	keys  *auth.HMAC
+	t   *testing.T
+	db  *store.DB
+	srv *httptest.Server
+	// base, when set, is where requests go instead of srv: a validating proxy in
+	// front of it (the Prism journey).
+	base  string
+	calls int // requests sent by do
+	// inspect, when set, is called with every response do receives.
+	inspect func(resp)
+	clock   time.Time
+	keys    *auth.HMAC
 }
 
 func newEnv(t *testing.T, dialect string) *env {
@@ -183,7 +189,11 @@ func (e *env) do(method, path string, body any, headers ...string) resp {
 			e.t.Fatal(err)
 		}
 	}
-	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(raw))
+	base := e.srv.URL
+	if e.base != "" {
+		base = e.base
+	}
+	req, err := http.NewRequest(method, base+path, bytes.NewReader(raw))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -197,6 +207,7 @@ func (e *env) do(method, path string, body any, headers ...string) resp {
 	if req.Header.Get("Authorization") == "" {
 		req.Header.Del("Authorization")
 	}
+	e.calls++
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
@@ -208,6 +219,9 @@ func (e *env) do(method, path string, body any, headers ...string) resp {
 	}
 	r := resp{Status: res.StatusCode, Header: res.Header, Body: out}
 	e.validate(req, r)
+	if e.inspect != nil {
+		e.inspect(r)
+	}
 	return r
 }
 

@@ -108,7 +108,7 @@ type hubOut struct {
 	PlacementTypes   []placematch.PlacementType `json:"placement_types"`
 	BedAgeMin        int                        `json:"bed_age_min"`
 	BedAgeMax        int                        `json:"bed_age_max"`
-	OfstedURN        string                     `json:"ofsted_urn"`
+	OfstedURN        *string                    `json:"ofsted_urn"`
 	Ofsted           ofstedOut                  `json:"ofsted"`
 	placeOut
 	// Contact is for officers, left out for commissioners (forCommissioner).
@@ -126,6 +126,6 @@ func hubToOut(p *placematch.Provider) any {
 	return hubOut{PlacementTypes: typesOr(h.PlacementTypes, placematch.DefaultHubPlacementTypes), BedAgeMin: lo, BedAgeMax: hi,
 		Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Services: nonNil(h.Services),
 		OutreachRadiusKM: h.OutreachRadiusKM, Beds: h.Beds, EmergencyBeds: h.EmergencyBeds, AgeMin: p.AgeMin,
-		AgeMax: p.AgeMax, OfstedURN: h.OfstedURN, Ofsted: ofstedToOut(h.Ofsted), placeOut: toPlaceOut(p),
+		AgeMax: p.AgeMax, OfstedURN: optString(h.OfstedURN), Ofsted: ofstedToOut(h.Ofsted), placeOut: toPlaceOut(p),
 		Contact: contactOut(p.Contact)}
 }

@@ -3,11 +3,13 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"placematch"
+	"placematch/jobs"
 	"placematch/store"
 )
 
@@ -16,7 +18,7 @@ type jobOut struct {
 	Name     string     `json:"name"`
 	Schedule string     `json:"schedule"`
 	NextRun  *time.Time `json:"next_run"`
-	LastRun  *runOut    `json:"last_run"`
+	LastRun  *runOut    `json:"last_run,omitempty"`
 }
 
 // runOut is a recorded job run.
@@ -53,8 +55,15 @@ func (s *Server) noJob(c *gin.Context) error {
 	return nil
 }
 
+// listJobs answers every job; with updated_since, only the jobs whose last run
+// started or ended at or after it, in the order of that change.
 func (s *Server) listJobs(c *gin.Context) error {
-	if err := knownQuery(c); err != nil {
+	if err := knownQuery(c, "updated_since"); err != nil {
+		return err
+	}
+	v := &placematch.ValidationError{}
+	since := queryInstant(c, v, "updated_since")
+	if err := v.Err(); err != nil {
 		return err
 	}
 	items := []any{}
@@ -62,6 +71,12 @@ func (s *Server) listJobs(c *gin.Context) error {
 		sts, err := s.Jobs.Statuses(c.Request.Context())
 		if err != nil {
 			return err
+		}
+		if !since.IsZero() {
+			sts = slices.DeleteFunc(sts, func(st jobs.Status) bool {
+				return st.LastRun == nil || runChanged(st.LastRun).Before(since)
+			})
+			slices.SortStableFunc(sts, func(a, b jobs.Status) int { return runChanged(a.LastRun).Compare(runChanged(b.LastRun)) })
 		}
 		for _, st := range sts {
 			items = append(items, jobOut{Name: st.Name, Schedule: st.Schedule, NextRun: st.NextRun, LastRun: toRunOut(st.LastRun)})
@@ -75,9 +90,10 @@ func (s *Server) listJobRuns(c *gin.Context) error {
 	if err := s.noJob(c); err != nil {
 		return err
 	}
-	return listPage(c, listing[*placematch.JobRun]{
+	var since time.Time
+	return listPage(c, listing[*placematch.JobRun]{since: &since,
 		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.JobRun], error) {
-			return s.Jobs.Runs(ctx, c.Param("name"), limit, cursor)
+			return s.Jobs.Runs(ctx, c.Param("name"), since, limit, cursor)
 		},
 		show: func(r *placematch.JobRun) any { return toRunOut(r) },
 	})
@@ -112,4 +128,13 @@ func (s *Server) getJobRun(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, toRunOut(run))
 	return nil
+}
+
+// runChanged is when a run last changed as far as a job's status shows it: its end,
+// or its start while it runs.
+func runChanged(r *placematch.JobRun) time.Time {
+	if r.FinishedAt != nil {
+		return *r.FinishedAt
+	}
+	return r.StartedAt
 }

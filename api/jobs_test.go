@@ -123,6 +123,25 @@ func TestJobsRunHistoryConflictAndMetrics(t *testing.T) {
 		wantStatus(t, e.do("GET", "/api/v1/jobs/quick/runs?cursor="+pm["next_cursor"].(string), nil), 200)
 		wantProblem(t, e.do("GET", "/api/v1/jobs/quick/runs?limit=0", nil), 422, "limit")
 
+		// Polling: the jobs and runs changed since an instant (the store's clock
+		// stamps both runs at storetest.Clock).
+		at := func(path string) []any {
+			t.Helper()
+			r := e.do("GET", path, nil)
+			wantStatus(t, r, 200)
+			return r.JSON(t)["items"].([]any)
+		}
+		if got := at("/api/v1/jobs?updated_since=2026-11-23T10:00:00Z"); len(got) != 1 || got[0].(map[string]any)["name"] != "quick" {
+			t.Fatalf("jobs changed since: %v", got)
+		}
+		if got := at("/api/v1/jobs?updated_since=2026-11-23T10:00:01Z"); len(got) != 0 {
+			t.Fatalf("jobs changed after every run: %v", got)
+		}
+		if got := at("/api/v1/jobs/quick/runs?updated_since=2026-11-23T10:00:00Z"); len(got) != 2 {
+			t.Fatalf("runs changed since: %v", got)
+		}
+		wantProblem(t, e.do("GET", "/api/v1/jobs?updated_since=soon", nil), 422, "updated_since")
+
 		// A run of manual-only is held open; a second trigger is 409.
 		r := e.do("POST", "/api/v1/jobs/manual-only/runs", nil)
 		wantStatus(t, r, 202)
@@ -141,7 +160,7 @@ func TestJobsRunHistoryConflictAndMetrics(t *testing.T) {
 			`placematch_job_run_duration_seconds_count{job="quick",outcome="succeeded"} 2`,
 			`placematch_job_last_success_timestamp_seconds{job="quick"}`,
 			`placematch_http_requests_total{method="POST",route="/api/v1/jobs/:name/runs",status="409"} `,
-			`placematch_http_request_duration_seconds_bucket{method="GET",route="/api/v1/jobs",status="200",le="+Inf"} 1`,
+			`placematch_http_request_duration_seconds_bucket{method="GET",route="/api/v1/jobs",status="200",le="+Inf"} 3`,
 		} {
 			if !strings.Contains(string(m.Body), series) {
 				t.Errorf("/metrics lacks %s", series)
@@ -176,7 +195,7 @@ func TestFeedsCRUD(t *testing.T) {
 		wantStatus(t, e.do("GET", path, nil), 200)
 		p := e.do("PATCH", path, map[string]any{"format": "json", "auth_header": nil, "secret_name": nil}, "If-Match", `"1"`)
 		wantStatus(t, p, 200)
-		if pm := p.JSON(t); pm["format"] != "json" || pm["secret_env"] != "" || pm["version"] != float64(2) {
+		if pm := p.JSON(t); pm["format"] != "json" || pm["secret_env"] != nil || pm["version"] != float64(2) {
 			t.Fatalf("patched %s", p.Body)
 		}
 		wantProblem(t, e.do("PATCH", path, map[string]any{"url": "nope"}), 422, "url")

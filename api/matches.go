@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,8 +71,26 @@ func (s *Server) getMatch(c *gin.Context) error {
 		return err
 	}
 	auditRecords(c, run.Group)
-	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Result)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", storedRunBody(run.Result))
 	return nil
+}
+
+// needLevelBefore2 is how runs stored before API 2.0.0 wrote a need's level (the
+// level of a need cover that is no risk); 2.0.0 leaves it out.
+var needLevelBefore2 = []byte(`,"level":""`)
+
+// storedRunBody is a stored run's body as the contract shows it. A run is answered
+// byte for byte as it was sent, except that a run stored before API 2.0.0 had a
+// need's level as "": that one member is left out, as 2.0.0 writes it, so that
+// every run validates against the contract of today. The bytes are compact JSON
+// written by encoding/json, in which `,"level":""` can only be a member (a quote
+// inside a string is escaped), level is a key of need covers only, and it follows
+// label, so it is never an object's first member.
+func storedRunBody(b []byte) []byte {
+	if !bytes.Contains(b, needLevelBefore2) {
+		return b
+	}
+	return bytes.ReplaceAll(b, needLevelBefore2, nil)
 }
 
 // replayMatch computes a stored run again from what it recorded and compares it

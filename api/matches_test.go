@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"testing"
+
+	"placematch/store"
 )
 
 func TestMatchesAreRankedExplainedStoredAndCitable(t *testing.T) {
@@ -58,7 +61,7 @@ func TestMatchesAreRankedExplainedStoredAndCitable(t *testing.T) {
 		r = e.do("POST", "/api/v1/placements", book)
 		wantStatus(t, r, 201)
 		pl := r.JSON(t)["placements"].([]any)[0].(map[string]any)
-		if pl["match_id"] != matchID || pl["match_rank"].(float64) != 2 || pl["decision_reason"] == "" {
+		if pl["match_id"] != matchID || pl["match_rank"].(float64) != 2 || pl["decision_reason"] == nil {
 			t.Fatalf("decision not recorded: %v", pl)
 		}
 	})
@@ -123,6 +126,41 @@ func TestRequireHighRiskSkills(t *testing.T) {
 		wantProblem(t, e.do("GET", "/api/v1/children/"+child+"/matches?require_high_risk_skills=yes", nil), 422, "require_high_risk_skills")
 		if e.snapshot(t) != before {
 			t.Fatal("a refused search changed stored data")
+		}
+	})
+}
+
+// A run stored before API 2.0.0 said "" for a need's level; it is answered without
+// it (validated against today's contract), and otherwise byte for byte.
+func TestRunStoredBeforeNullLevelsIsAnsweredInTodaysShape(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		e.do("POST", "/api/v1/carers", carerBody("NEAR"))
+		child := e.do("POST", "/api/v1/children", childBody("A")).JSON(t)["id"].(string)
+		r := e.do("GET", "/api/v1/children/"+child+"/matches", nil)
+		wantStatus(t, r, 200)
+		if !bytes.Contains(r.Body, []byte(`"label":"trauma","covered_by"`)) || bytes.Contains(r.Body, []byte(`"level":""`)) {
+			t.Fatalf("a need's level is not left out of a new run: %s", truncate(r.Body))
+		}
+		run, err := e.db.GetMatchRun(ctx, r.JSON(t)["match_id"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := *run
+		old.ID = store.NewMatchID()
+		old.Replay = nil // an old run, stored before runs recorded what replays them
+		old.Result = bytes.ReplaceAll(bytes.Replace(run.Result, []byte(run.ID), []byte(old.ID), 1),
+			[]byte(`"label":"trauma",`), []byte(`"label":"trauma","level":"",`))
+		if bytes.Equal(old.Result, run.Result) {
+			t.Fatal("no need to write in the old shape")
+		}
+		if err := e.db.SaveMatchRun(ctx, &old); err != nil {
+			t.Fatal(err)
+		}
+		got := e.do("GET", "/api/v1/matches/"+old.ID, nil) // validated against openapi.yaml
+		wantStatus(t, got, 200)
+		want := bytes.Replace(r.Body, []byte(run.ID), []byte(old.ID), 1)
+		if !bytes.Equal(got.Body, want) {
+			t.Fatalf("old run answered as\n%s\nwant\n%s", truncate(got.Body), truncate(want))
 		}
 	})
 }

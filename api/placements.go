@@ -66,15 +66,16 @@ type placementOut struct {
 	StartDate      placematch.Date            `json:"start_date"`
 	EndDate        placematch.Date            `json:"end_date"`
 	Status         placematch.PlacementStatus `json:"status"`
-	EndReason      string                     `json:"end_reason"`
+	EndReason      *string                    `json:"end_reason,omitempty"`
 	GroupID        string                     `json:"group_id"`
-	MatchID        string                     `json:"match_id"`
-	MatchRank      int                        `json:"match_rank"`
-	DecisionReason string                     `json:"decision_reason"`
-	AllocationID   string                     `json:"allocation_id"`
+	MatchID        *string                    `json:"match_id"`
+	MatchRank      *int                       `json:"match_rank"`
+	DecisionReason *string                    `json:"decision_reason"`
+	AllocationID   *string                    `json:"allocation_id"`
 	SiblingsSplit  bool                       `json:"siblings_split"`
-	SplitReason    string                     `json:"split_reason"`
-	// OutsideTermsUntil is the last day of an emergency outside the carer's terms.
+	SplitReason    *string                    `json:"split_reason"`
+	// OutsideTermsUntil is the last day of an emergency outside the carer's terms
+	// (null when the placement is within them).
 	OutsideTermsUntil placematch.Date `json:"outside_terms_until"`
 	// WishesAndFeelings are the child's as recorded when the placement was booked;
 	// null when none were.
@@ -82,10 +83,16 @@ type placementOut struct {
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
-	return placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
-		EndDate: p.EndDate, Status: p.Status, EndReason: p.EndReason, GroupID: p.GroupID, MatchID: p.MatchID,
-		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, AllocationID: p.AllocationID, SiblingsSplit: p.SiblingsSplit,
-		SplitReason: p.SplitReason, OutsideTermsUntil: p.OutsideTermsUntil, WishesAndFeelings: p.Wishes}
+	out := placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
+		EndDate: p.EndDate, Status: p.Status, EndReason: optString(p.EndReason), GroupID: p.GroupID,
+		MatchID: optString(p.MatchID), DecisionReason: optString(p.DecisionReason), AllocationID: optString(p.AllocationID),
+		SiblingsSplit: p.SiblingsSplit, SplitReason: optString(p.SplitReason), OutsideTermsUntil: p.OutsideTermsUntil,
+		WishesAndFeelings: p.Wishes}
+	if p.MatchRank > 0 {
+		rank := p.MatchRank
+		out.MatchRank = &rank
+	}
+	return out
 }
 
 // createPlacement books places for a child or a sibling group at one provider; the
@@ -153,9 +160,14 @@ func (in *placementIn) values() store.BookRequest {
 func (s *Server) listPlacements(c *gin.Context) error {
 	f := store.PlacementFilter{ChildID: c.Query("child_id"), ProviderID: c.Query("provider_id")}
 	return listPage(c, listing[*placematch.Placement]{
-		params: []string{"child_id", "provider_id", "status"},
+		params: []string{"child_id", "provider_id", "status"}, changes: &f.Changes,
 		filters: func(v *placematch.ValidationError) {
 			f.Status = queryEnum(c, v, "status", placematch.PlacementStatuses)
+			for name, id := range map[string]string{"child_id": f.ChildID, "provider_id": f.ProviderID} {
+				if id != "" && !store.ValidID(id) {
+					v.Add(name, "must be an id (a UUID)")
+				}
+			}
 		},
 		fetch: func(ctx context.Context, limit int, cursor string) (store.Page[*placematch.Placement], error) {
 			f.Limit, f.Cursor = limit, cursor

@@ -10,20 +10,21 @@ import (
 // placeOut holds what every provider shows beside its own fields: where it is, what
 // it said about availability, and the places derived by the store.
 type placeOut struct {
-	Location          placematch.Point        `json:"location"`
-	Postcode          string                  `json:"postcode"`
-	District          string                  `json:"district"`
-	Availability      placematch.Availability `json:"availability"`
-	Places            int                     `json:"places"`
-	Filled            int                     `json:"filled"`
-	Vacancies         int                     `json:"vacancies"`
-	ReportedVacancies *int                    `json:"reported_vacancies,omitempty"`
-	ReportedAt        *time.Time              `json:"reported_at,omitempty"`
+	Location          placematch.Point `json:"location"`
+	Postcode          *string          `json:"postcode"`
+	District          *string          `json:"district"`
+	Availability      availabilityOut  `json:"availability"`
+	Places            int              `json:"places"`
+	Filled            int              `json:"filled"`
+	Vacancies         int              `json:"vacancies"`
+	ReportedVacancies *int             `json:"reported_vacancies,omitempty"`
+	ReportedAt        *time.Time       `json:"reported_at,omitempty"`
 }
 
 func toPlaceOut(p *placematch.Provider) placeOut {
-	return placeOut{Location: p.Location, Postcode: p.Postcode, District: p.District, Availability: p.Availability,
-		Places: p.Places, Filled: p.Filled, Vacancies: p.Vacancies, ReportedVacancies: p.ReportedVacancies,
+	return placeOut{Location: p.Location, Postcode: optString(p.Postcode), District: optString(p.District),
+		Availability: toAvailabilityOut(p.Availability),
+		Places:       p.Places, Filled: p.Filled, Vacancies: p.Vacancies, ReportedVacancies: p.ReportedVacancies,
 		ReportedAt: p.ReportedAt}
 }
 
@@ -40,6 +41,23 @@ func validatePlace(v *placematch.ValidationError, loc *pointIn, postcode *string
 	}
 }
 
+// availabilityOut is a provider's availability as the API shows it: a note not
+// recorded is null and a source not recorded absent, never an empty string.
+type availabilityOut struct {
+	Status        placematch.AvailabilityStatus `json:"status"`
+	AvailableFrom placematch.Date               `json:"available_from"`
+	Note          *string                       `json:"note"`
+	ConfirmedAt   *time.Time                    `json:"confirmed_at"`
+	Source        *string                       `json:"source,omitempty"`
+}
+
+func toAvailabilityOut(a placematch.Availability) availabilityOut {
+	return availabilityOut{Status: a.Status, AvailableFrom: a.AvailableFrom, Note: optString(a.Note),
+		ConfirmedAt: a.ConfirmedAt, Source: optString(a.Source)}
+}
+
+// optString is s, or nil (null in JSON) when s is empty: responses say null for
+// none, never an empty string.
 func optString(s string) *string {
 	if s == "" {
 		return nil

@@ -104,7 +104,7 @@ func (s *Server) listProviders(r providerResource) handler {
 			f.IDs = append([]string{}, p.UnitIDs...) // a provider lists its own units only
 		}
 		return listPage(c, listing[*placematch.Provider]{
-			params: params,
+			params: params, changes: &f.Changes,
 			filters: func(v *placematch.ValidationError) {
 				for name, spec := range r.filters {
 					if val := c.Query(name); val != "" {

@@ -203,14 +203,19 @@ func exemptionsToIn(es []placematch.Exemption) []exemptionIn {
 // exemptionOut is an exemption as the API shows it, legacy always said.
 type exemptionOut struct {
 	placematch.Exemption
-	Legacy bool `json:"legacy"`
+	// GrantedBy and Conditions are null when not recorded (a legacy exemption, none
+	// given), never empty strings.
+	GrantedBy  *string `json:"granted_by"`
+	Conditions *string `json:"conditions"`
+	Legacy     bool    `json:"legacy"`
 }
 
 func exemptionsToOut(es []placematch.Exemption) []exemptionOut {
 	out := []exemptionOut{}
 	for _, e := range es {
 		e.Children = nonNil(e.Children)
-		out = append(out, exemptionOut{Exemption: e, Legacy: e.Legacy})
+		out = append(out, exemptionOut{Exemption: e, GrantedBy: optString(e.GrantedBy), Conditions: optString(e.Conditions),
+			Legacy: e.Legacy})
 	}
 	return out
 }
@@ -249,9 +254,10 @@ func ofstedToIn(r placematch.OfstedRating) *ofstedIn {
 	return &ofstedIn{Rating: &r.Grade, InspectionDate: &r.InspectedOn}
 }
 
-// ofstedOut is the rating as shown: null rating and date when not yet inspected.
+// ofstedOut is the rating as shown: no rating and a null date when not yet
+// inspected (an enumerated value not recorded is absent).
 type ofstedOut struct {
-	Rating         *placematch.OfstedGrade `json:"rating"`
+	Rating         *placematch.OfstedGrade `json:"rating,omitempty"`
 	InspectionDate *placematch.Date        `json:"inspection_date"`
 }
 

@@ -143,7 +143,11 @@ type listOut struct {
 // parameters it takes (besides limit and cursor), how it reads its filters (adding
 // to v what is wrong), how it fetches one page, and how it shows an item.
 type listing[T any] struct {
-	params  []string
+	params []string
+	// changes, when set, makes the list take updated_since and include_archived
+	// (a list of records); since alone, updated_since only (the audit trail).
+	changes *store.Changes
+	since   *time.Time
 	filters func(v *placematch.ValidationError)
 	fetch   func(ctx context.Context, limit int, cursor string) (store.Page[T], error)
 	show    func(T) any
@@ -152,11 +156,25 @@ type listing[T any] struct {
 // listPage answers a paged list: unknown parameters are refused, limit, cursor and the
 // filters are checked together, and the page goes out as a listOut.
 func listPage[T any](c *gin.Context, l listing[T]) error {
-	if err := knownQuery(c, append(slices.Clone(pageQuery), l.params...)...); err != nil {
+	names := append(slices.Clone(pageQuery), l.params...)
+	if l.changes != nil {
+		l.since = &l.changes.Since
+		names = append(names, "updated_since", "include_archived")
+	}
+	if l.since != nil {
+		names = append(names, "updated_since")
+	}
+	if err := knownQuery(c, names...); err != nil {
 		return err
 	}
 	v := &placematch.ValidationError{}
 	limit, cursor := pageParams(c, v)
+	if l.since != nil {
+		*l.since = queryInstant(c, v, "updated_since")
+	}
+	if l.changes != nil {
+		l.changes.IncludeArchived = queryBool(c, v, "include_archived", false)
+	}
 	if l.filters != nil {
 		l.filters(v)
 	}
@@ -173,6 +191,21 @@ func listPage[T any](c *gin.Context, l listing[T]) error {
 	}
 	c.JSON(http.StatusOK, listOut{Items: items, NextCursor: page.NextCursor})
 	return nil
+}
+
+// queryInstant reads an optional RFC 3339 date-time query parameter (zero when
+// absent), within the years every stored instant lies in.
+func queryInstant(c *gin.Context, v *placematch.ValidationError, name string) time.Time {
+	q := c.Query(name)
+	if q == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, q)
+	if err != nil || t.Year() < 1900 || t.Year() > 2100 {
+		v.Add(name, "must be an RFC 3339 date-time such as 2026-11-23T09:00:00Z, between 1900 and 2100")
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 // pageParams reads limit and cursor.

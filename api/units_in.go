@@ -101,7 +101,7 @@ type unitOut struct {
 	Reference          string                        `json:"reference"`
 	ProviderName       string                        `json:"provider_name"`
 	Name               string                        `json:"name"`
-	OfstedURN          string                        `json:"ofsted_urn"`
+	OfstedURN          *string                       `json:"ofsted_urn"`
 	RegistrationStatus placematch.RegistrationStatus `json:"registration_status"`
 	AccommodationType  string                        `json:"accommodation_type"`
 	AgeMin             int                           `json:"age_min"`
@@ -135,7 +135,7 @@ func contactOut(c placematch.Contact) *placematch.Contact {
 func unitToOut(p *placematch.Provider) any {
 	u := p.Unit
 	return unitOut{Record: p.Record, Kind: p.Kind, Reference: p.Reference, ProviderName: u.ProviderName, Name: p.Name,
-		OfstedURN: u.OfstedURN, RegistrationStatus: u.RegistrationStatus, AccommodationType: u.AccommodationType,
+		OfstedURN: optString(u.OfstedURN), RegistrationStatus: u.RegistrationStatus, AccommodationType: u.AccommodationType,
 		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Beds: u.Beds, SupportLevel: u.SupportLevel, Features: nonNil(u.Features),
 		Skills: nonNil(u.Skills), WeeklyCostPence: &u.WeeklyCostPence, Ofsted: ofstedToOut(u.Ofsted),
 		PlacementTypes: typesOr(u.PlacementTypes, placematch.DefaultUnitPlacementTypes),

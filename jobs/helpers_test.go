@@ -50,7 +50,7 @@ func newScheduler(t *testing.T, db *store.DB, jobs ...Job) *Scheduler {
 // runs lists every recorded run of job, newest first.
 func runs(t *testing.T, db *store.DB, job string) []*placematch.JobRun {
 	t.Helper()
-	page, err := db.ListJobRuns(ctx, job, 100, "")
+	page, err := db.ListJobRuns(ctx, job, time.Time{}, 100, "")
 	must(t, err)
 	return page.Items
 }

@@ -47,10 +47,11 @@ func (s *Scheduler) Statuses(ctx context.Context) ([]Status, error) {
 	return out, nil
 }
 
-// Runs returns one page of name's runs, newest first; ErrNotFound for an unknown job.
-func (s *Scheduler) Runs(ctx context.Context, name string, limit int, cursor string) (store.Page[*placematch.JobRun], error) {
+// Runs returns one page of name's runs, newest first (with since, those changed at
+// or after it, in the order of their change); ErrNotFound for an unknown job.
+func (s *Scheduler) Runs(ctx context.Context, name string, since time.Time, limit int, cursor string) (store.Page[*placematch.JobRun], error) {
 	if !s.Has(name) {
 		return store.Page[*placematch.JobRun]{}, placematch.Errorf(placematch.ErrNotFound, "No job is called %q", name)
 	}
-	return s.store.ListJobRuns(ctx, name, limit, cursor)
+	return s.store.ListJobRuns(ctx, name, since, limit, cursor)
 }

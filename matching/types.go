@@ -159,10 +159,10 @@ type Act struct {
 }
 
 // OfstedSeen is a unit's or hub's Ofsted registration as a match shows it. Rating
-// and InspectionDate are null when it has not yet been inspected.
+// is absent and InspectionDate null when it has not yet been inspected.
 type OfstedSeen struct {
 	URN            *string                 `json:"urn"`
-	Rating         *placematch.OfstedGrade `json:"rating"`
+	Rating         *placematch.OfstedGrade `json:"rating,omitempty"`
 	InspectionDate *placematch.Date        `json:"inspection_date"`
 }
 
@@ -192,8 +192,9 @@ type NeedCover struct {
 	Code  string `json:"code"`
 	// Label is the code in words ("fire setting").
 	Label string `json:"label"`
-	// Level is "" for a need, "low" or "high" for a risk.
-	Level string `json:"level"`
+	// Level is "low" or "high" for a risk; "" for a need, which JSON leaves out
+	// (the API never answers an empty string for none).
+	Level string `json:"level,omitempty"`
 	// CoveredBy is CoveredByProvider (full credit), CoveredByOutreach (half credit)
 	// or CoveredByNone.
 	CoveredBy string `json:"covered_by"`

@@ -145,13 +145,16 @@ func (o orderedRow) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
 	for i, c := range o.cells {
-		if i > 0 {
+		if c.Kind == Text && c.S == "" {
+			continue // none (the TOTAL row's kind, a unit's placement type): the key is left out
+		}
+		if b.Len() > 1 {
 			b.WriteByte(',')
 		}
 		k, _ := json.Marshal(o.cols[i])
 		b.Write(k)
 		b.WriteByte(':')
-		var v any
+		var v any // null: a Null cell
 		switch c.Kind {
 		case Text:
 			v = c.S

@@ -2,7 +2,8 @@
 # The whole test suite on a fresh machine: makes sure PostgreSQL is installed and
 # running (installing it with apt and starting it when it is not), gives the tests a
 # database of their own, installs chromium for the web pages' browser tests when
-# it is missing, then runs go vet, staticcheck, the OpenAPI linters and
+# it is missing, then runs go vet, staticcheck, the OpenAPI linters, the contract
+# checks with oapi-codegen, openapi-typescript and Prism (scripts/contract.sh) and
 # go test -race. The store, API and web suites run on SQLite and on PostgreSQL; a
 # PostgreSQL they cannot reach fails the run.
 set -euo pipefail
@@ -75,6 +76,9 @@ go tool staticcheck ./...
 
 log "OpenAPI lint"
 bash scripts/lint-openapi.sh
+
+log "OpenAPI contract with integrators' tools (oapi-codegen, openapi-typescript + tsc, Prism)"
+bash scripts/contract.sh
 
 log "CGO_ENABLED=0 go build"
 CGO_ENABLED=0 go build -o /dev/null ./...

@@ -82,8 +82,11 @@ type AuditFilter struct {
 	Subject  string
 	Resource string
 	From, To time.Time
-	Limit    int
-	Cursor   string
+	// Since, when set, keeps events at or after it ordered by (at, id), for a
+	// client that polls the trail (an event never changes once written).
+	Since  time.Time
+	Limit  int
+	Cursor string
 }
 
 // ListAudit returns one page of audit events, oldest first.
@@ -102,7 +105,8 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (Page[AuditEvent], e
 	if !f.To.IsZero() {
 		q = q.Where("at < ?", f.To.UTC())
 	}
-	q, limit, err := paginate(q, f.Cursor, f.Limit)
+	ch := Changes{Since: f.Since}
+	q, limit, err := ch.page(q, "audit_events", "at", f.Cursor, f.Limit)
 	if err != nil {
 		return Page[AuditEvent]{}, err
 	}
@@ -119,7 +123,7 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (Page[AuditEvent], e
 			out[i].ResourceIDs = strings.Fields(r.ResourceIDs)
 		}
 	}
-	return cut(out, limit, func(e AuditEvent) string { return e.ID }), nil
+	return cut(out, limit, func(e AuditEvent) string { return ch.cursor(e.ID, e.At) }), nil
 }
 
 // escapeLike makes s match itself only in a LIKE pattern with ESCAPE '\'.

@@ -21,8 +21,11 @@ type ChildFilter struct {
 	Urgency       string
 	PlacementType string
 	Reference     string
-	Limit         int
-	Cursor        string
+	// Changes narrows the list to records changed since an instant (and archived
+	// ones, when asked).
+	Changes Changes
+	Limit   int
+	Cursor  string
 }
 
 // CreateChild stores a new referral. Siblings must name existing children (a
@@ -86,9 +89,10 @@ func (db *DB) getChild(tx *gorm.DB, id string, lock bool) (*placematch.Child, er
 	return row.toChild()
 }
 
-// ListChildren returns one page of live children in id order.
+// ListChildren returns one page of live children in id order, or the page of
+// changes f.Changes asks for.
 func (db *DB) ListChildren(ctx context.Context, f ChildFilter) (Page[*placematch.Child], error) {
-	q := db.gorm.WithContext(ctx).Model(&childRow{}).Where("archived_at IS NULL")
+	q := f.Changes.live(db.gorm.WithContext(ctx).Model(&childRow{}), "children")
 	for col, v := range map[string]string{"status": f.Status, "urgency": f.Urgency, "placement_type": f.PlacementType} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
@@ -99,7 +103,7 @@ func (db *DB) ListChildren(ctx context.Context, f ChildFilter) (Page[*placematch
 			q = q.Where(db.foldedEq(col), asciiLower(v))
 		}
 	}
-	q, limit, err := paginate(q, f.Cursor, f.Limit)
+	q, limit, err := f.Changes.page(q, "children", "updated_at", f.Cursor, f.Limit)
 	if err != nil {
 		return Page[*placematch.Child]{}, err
 	}
@@ -107,7 +111,7 @@ func (db *DB) ListChildren(ctx context.Context, f ChildFilter) (Page[*placematch
 	if err := q.Find(&rows).Error; err != nil {
 		return Page[*placematch.Child]{}, translate(err)
 	}
-	return readPage(ctx, rows, limit, func(r *childRow) string { return r.ID }, (*childRow).toChild)
+	return readPage(ctx, rows, limit, func(r *childRow) string { return f.Changes.cursor(r.ID, r.UpdatedAt) }, (*childRow).toChild)
 }
 
 // ChildrenByIDs returns the live children among ids, in id order.

@@ -193,8 +193,11 @@ func (db *DB) ContactsOfRun(ctx context.Context, matchID string) ([]*placematch.
 type ContactFilter struct {
 	ProviderIDs []string
 	Answer      string
-	Limit       int
-	Cursor      string
+	// Since, when set, keeps the contacts changed (recorded or answered) at or
+	// after it, ordered by that change.
+	Since  time.Time
+	Limit  int
+	Cursor string
 }
 
 // ListContacts returns one page of contacts in id order (the order they were
@@ -207,26 +210,18 @@ func (db *DB) ListContacts(ctx context.Context, f ContactFilter) (Page[*placemat
 	if f.Answer != "" {
 		q = q.Where("contacts.answer = ?", f.Answer)
 	}
-	if f.Limit <= 0 {
-		f.Limit = DefaultLimit
-	}
-	if f.Limit > MaxLimit {
-		return Page[*placematch.HomeContact]{}, placematch.Invalid("limit", "must be between 1 and %d", MaxLimit)
-	}
-	if f.Cursor != "" {
-		after, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return Page[*placematch.HomeContact]{}, err
-		}
-		q = q.Where("contacts.id > ?", after)
+	ch := Changes{Since: f.Since}
+	q, limit, err := ch.page(q, "contacts", "updated_at", f.Cursor, f.Limit)
+	if err != nil {
+		return Page[*placematch.HomeContact]{}, err
 	}
 	var rows []contactRow
-	if err := q.Order("contacts.id").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return Page[*placematch.HomeContact]{}, translate(err)
 	}
 	items := make([]*placematch.HomeContact, len(rows))
 	for i := range rows {
 		items[i] = rows[i].toContact()
 	}
-	return cut(items, f.Limit, func(c *placematch.HomeContact) string { return c.ID }), nil
+	return cut(items, limit, func(c *placematch.HomeContact) string { return ch.cursor(c.ID, c.UpdatedAt) }), nil
 }

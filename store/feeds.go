@@ -107,9 +107,20 @@ func (db *DB) GetFeed(ctx context.Context, id string) (*placematch.Feed, error) 
 	return row.toFeed()
 }
 
-// ListFeeds returns one page of live feeds in id order.
-func (db *DB) ListFeeds(ctx context.Context, limit int, cursor string) (Page[*placematch.Feed], error) {
-	q, limit, err := paginate(db.gorm.WithContext(ctx).Model(&feedRow{}).Where("archived_at IS NULL"), cursor, limit)
+// FeedFilter selects feeds for a list.
+type FeedFilter struct {
+	// Changes narrows the list to feeds changed since an instant (and archived
+	// ones, when asked).
+	Changes Changes
+	Limit   int
+	Cursor  string
+}
+
+// ListFeeds returns one page of live feeds in id order, or the page of changes
+// f.Changes asks for.
+func (db *DB) ListFeeds(ctx context.Context, f FeedFilter) (Page[*placematch.Feed], error) {
+	q, limit, err := f.Changes.page(f.Changes.live(db.gorm.WithContext(ctx).Model(&feedRow{}), "feeds"), "feeds",
+		"updated_at", f.Cursor, f.Limit)
 	if err != nil {
 		return Page[*placematch.Feed]{}, err
 	}
@@ -125,7 +136,7 @@ func (db *DB) ListFeeds(ctx context.Context, limit int, cursor string) (Page[*pl
 		}
 		out = append(out, f)
 	}
-	return cut(out, limit, func(f *placematch.Feed) string { return f.ID }), nil
+	return cut(out, limit, func(fd *placematch.Feed) string { return f.Changes.cursor(fd.ID, fd.UpdatedAt) }), nil
 }
 
 // LiveFeeds returns every live feed in id order, for the import job.
@@ -133,7 +144,7 @@ func (db *DB) LiveFeeds(ctx context.Context) ([]*placematch.Feed, error) {
 	var out []*placematch.Feed
 	cursor := ""
 	for {
-		page, err := db.ListFeeds(ctx, MaxLimit, cursor)
+		page, err := db.ListFeeds(ctx, FeedFilter{Limit: MaxLimit, Cursor: cursor})
 		if err != nil {
 			return nil, err
 		}

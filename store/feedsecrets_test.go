@@ -33,7 +33,7 @@ func TestFeedSecretIsBoundToItsHost(t *testing.T) {
 		if got.URL != first.URL || got.Version != 1 {
 			t.Fatalf("refused change stored: %+v", got)
 		}
-		page, err := db.ListFeeds(ctx, 10, "")
+		page, err := db.ListFeeds(ctx, store.FeedFilter{Limit: 10})
 		must(t, err)
 		if len(page.Items) != 2 {
 			t.Fatalf("%d feeds stored, want 2", len(page.Items))

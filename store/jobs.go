@@ -26,6 +26,9 @@ type jobRunRow struct {
 	Counts       string
 	Errors       string
 	Instance     string
+	// UpdatedAt is the instant of the run's last change (its start, progress or
+	// end), for lists of the runs changed since.
+	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
 }
 
 func (jobRunRow) TableName() string { return "job_runs" }
@@ -56,7 +59,8 @@ func (db *DB) StartJobRun(ctx context.Context, r *placematch.JobRun) error {
 		r.ScheduledFor = &s
 	}
 	row := jobRunRow{ID: r.ID, Job: r.Job, Status: string(r.Status), TriggeredBy: string(r.Trigger),
-		ScheduledFor: r.ScheduledFor, StartedAt: r.StartedAt, Counts: "{}", Errors: "[]", Instance: r.Instance}
+		ScheduledFor: r.ScheduledFor, StartedAt: r.StartedAt, Counts: "{}", Errors: "[]", Instance: r.Instance,
+		UpdatedAt: r.StartedAt}
 	err := translate(db.gorm.WithContext(ctx).Create(&row).Error)
 	if err == nil || !errors.Is(err, placematch.ErrConflict) {
 		return err
@@ -86,7 +90,8 @@ func (db *DB) FinishJobRun(ctx context.Context, r *placematch.JobRun) error {
 		return err
 	}
 	res := db.gorm.WithContext(ctx).Model(&jobRunRow{}).Where("id = ? AND status = ?", r.ID, string(placematch.RunRunning)).
-		Updates(map[string]any{"status": string(r.Status), "finished_at": now, "counts": string(counts), "errors": string(issues)})
+		Updates(map[string]any{"status": string(r.Status), "finished_at": now, "counts": string(counts), "errors": string(issues),
+			"updated_at": now})
 	if res.Error != nil {
 		return translate(res.Error)
 	}
@@ -106,8 +111,9 @@ func nonNilIssues(in []placematch.RunIssue) []placematch.RunIssue {
 // MarkInterrupted marks every run of job still recorded as running as interrupted.
 // Call it only while holding the job's lock, when no live process can be running it.
 func (db *DB) MarkInterrupted(ctx context.Context, job string) (int, error) {
+	now := db.now()
 	res := db.gorm.WithContext(ctx).Model(&jobRunRow{}).Where("job = ? AND status = ?", job, string(placematch.RunRunning)).
-		Updates(map[string]any{"status": string(placematch.RunInterrupted), "finished_at": db.now()})
+		Updates(map[string]any{"status": string(placematch.RunInterrupted), "finished_at": now, "updated_at": now})
 	return int(res.RowsAffected), translate(res.Error)
 }
 
@@ -137,8 +143,12 @@ func (db *DB) GetJobRun(ctx context.Context, id string) (*placematch.JobRun, err
 	return row.toRun()
 }
 
-// ListJobRuns returns one page of job's runs, newest first.
-func (db *DB) ListJobRuns(ctx context.Context, job string, limit int, cursor string) (Page[*placematch.JobRun], error) {
+// ListJobRuns returns one page of job's runs, newest first; with since, the runs
+// changed at or after it, in the order of their last change (updated_at, id).
+func (db *DB) ListJobRuns(ctx context.Context, job string, since time.Time, limit int, cursor string) (Page[*placematch.JobRun], error) {
+	if !since.IsZero() {
+		return db.jobRunChanges(ctx, job, since, limit, cursor)
+	}
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
@@ -165,7 +175,7 @@ func (db *DB) ListJobRuns(ctx context.Context, job string, limit int, cursor str
 		}
 		out = append(out, r)
 	}
-	return cut(out, limit, func(r *placematch.JobRun) string { return r.ID }), nil
+	return cut(out, limit, func(r *placematch.JobRun) string { return encodeCursor(r.ID) }), nil
 }
 
 func strs[T ~string](in []T) []string {
@@ -189,6 +199,20 @@ func (db *DB) RecordJobProgress(ctx context.Context, id string, counts map[strin
 		return err
 	}
 	res := db.gorm.WithContext(ctx).Model(&jobRunRow{}).Where("id = ? AND status = ?", id, string(placematch.RunRunning)).
-		Updates(map[string]any{"counts": string(c), "errors": string(is)})
+		Updates(map[string]any{"counts": string(c), "errors": string(is), "updated_at": db.now()})
 	return translate(res.Error)
+}
+
+// jobRunChanges is ListJobRuns with since: the runs changed at or after since.
+func (db *DB) jobRunChanges(ctx context.Context, job string, since time.Time, limit int, cursor string) (Page[*placematch.JobRun], error) {
+	ch := Changes{Since: since}
+	q, limit, err := ch.page(db.gorm.WithContext(ctx).Model(&jobRunRow{}).Where("job = ?", job), "job_runs", "updated_at", cursor, limit)
+	if err != nil {
+		return Page[*placematch.JobRun]{}, err
+	}
+	var rows []jobRunRow
+	if err := q.Find(&rows).Error; err != nil {
+		return Page[*placematch.JobRun]{}, translate(err)
+	}
+	return readPage(ctx, rows, limit, func(r *jobRunRow) string { return ch.cursor(r.ID, r.UpdatedAt.UTC()) }, (*jobRunRow).toRun)
 }

@@ -38,12 +38,12 @@ func TestJobRunsRecordOnceAndInterrupt(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("interrupted %d", n)
 		}
-		page, err := db.ListJobRuns(ctx, "j", 1, "")
+		page, err := db.ListJobRuns(ctx, "j", time.Time{}, 1, "")
 		must(t, err)
 		if len(page.Items) != 1 || page.Items[0].ID != dead.ID || page.Items[0].Status != placematch.RunInterrupted || page.NextCursor == "" {
 			t.Fatalf("newest first: %+v", page)
 		}
-		page, err = db.ListJobRuns(ctx, "j", 5, page.NextCursor)
+		page, err = db.ListJobRuns(ctx, "j", time.Time{}, 5, page.NextCursor)
 		must(t, err)
 		if len(page.Items) != 1 || page.Items[0].ID != r.ID {
 			t.Fatalf("second page %+v", page)

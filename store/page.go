@@ -4,8 +4,6 @@ import (
 	"encoding/base64"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"placematch"
 )
 
@@ -37,30 +35,11 @@ func decodeCursor(c string) (string, error) {
 	return string(b[len(cursorPrefix):]), nil
 }
 
-// paginate applies cursor and limit to q ordered by id; it fetches one extra row to
-// know whether there is a next page.
-func paginate(q *gorm.DB, cursor string, limit int) (*gorm.DB, int, error) {
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	if limit > MaxLimit {
-		return nil, 0, placematch.Invalid("limit", "must be between 1 and %d", MaxLimit)
-	}
-	if cursor != "" {
-		after, err := decodeCursor(cursor)
-		if err != nil {
-			return nil, 0, err
-		}
-		q = q.Where("id > ?", after)
-	}
-	return q.Order("id").Limit(limit + 1), limit, nil
-}
-
-// cut trims the extra row and sets the next cursor.
-func cut[T any](items []T, limit int, id func(T) string) Page[T] {
+// cut trims the extra row and sets the next cursor, cursor of the last item kept.
+func cut[T any](items []T, limit int, cursor func(T) string) Page[T] {
 	if len(items) <= limit {
 		return Page[T]{Items: items}
 	}
 	items = items[:limit]
-	return Page[T]{Items: items, NextCursor: encodeCursor(id(items[limit-1]))}
+	return Page[T]{Items: items, NextCursor: cursor(items[limit-1])}
 }

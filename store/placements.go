@@ -200,6 +200,9 @@ type PlacementFilter struct {
 	// MatchID keeps the placements booked citing that match run.
 	MatchID string
 	Status  string
+	// Changes narrows the list to records changed since an instant (and archived
+	// ones, when asked).
+	Changes Changes
 	Limit   int
 	Cursor  string
 }
@@ -230,34 +233,28 @@ func (db *DB) getPlacement(tx *gorm.DB, id string, lock bool) (*placematch.Place
 	return row.toPlacement()
 }
 
-// ListPlacements returns one page of live placements in id order.
+// ListPlacements returns one page of live placements in id order, or the page of
+// changes f.Changes asks for.
 func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*placematch.Placement], error) {
 	q := db.gorm.WithContext(ctx).Table("placements").Select("placements.*, providers.name AS provider_name").
-		Joins("JOIN providers ON providers.id = placements.provider_id").Where("placements.archived_at IS NULL")
+		Joins("JOIN providers ON providers.id = placements.provider_id")
+	q = f.Changes.live(q, "placements")
 	for col, v := range map[string]string{"placements.child_id": f.ChildID, "placements.provider_id": f.ProviderID,
 		"placements.status": f.Status, "placements.match_id": f.MatchID} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
 		}
 	}
-	if f.Limit <= 0 {
-		f.Limit = DefaultLimit
-	}
-	if f.Limit > MaxLimit {
-		return Page[*placematch.Placement]{}, placematch.Invalid("limit", "must be between 1 and %d", MaxLimit)
-	}
-	if f.Cursor != "" {
-		after, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return Page[*placematch.Placement]{}, err
-		}
-		q = q.Where("placements.id > ?", after)
+	q, limit, err := f.Changes.page(q, "placements", "updated_at", f.Cursor, f.Limit)
+	if err != nil {
+		return Page[*placematch.Placement]{}, err
 	}
 	var rows []placementRow
-	if err := q.Order("placements.id").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return Page[*placematch.Placement]{}, translate(err)
 	}
-	return readPage(ctx, rows, f.Limit, func(r *placementRow) string { return r.ID }, (*placementRow).toPlacement)
+	return readPage(ctx, rows, limit, func(r *placementRow) string { return f.Changes.cursor(r.ID, r.UpdatedAt) },
+		(*placementRow).toPlacement)
 }
 
 // UpdatePlacement reads the placement in a transaction, lets fn change it, and writes

@@ -22,9 +22,12 @@ type ProviderFilter struct {
 	AvailabilityStatus string
 	Reference          string
 	// IDs, when not nil, restricts the list to these providers (a provider's own units).
-	IDs    []string
-	Limit  int
-	Cursor string
+	IDs []string
+	// Changes narrows the list to records changed since an instant (and archived
+	// ones, when asked).
+	Changes Changes
+	Limit   int
+	Cursor  string
 }
 
 // CreateProvider stores a new provider. It sets the id, bookkeeping, district,
@@ -76,9 +79,10 @@ func (db *DB) GetProvider(ctx context.Context, kind placematch.ProviderKind, id 
 	return p, nil
 }
 
-// ListProviders returns one page of live (not archived) providers in id order.
+// ListProviders returns one page of live (not archived) providers in id order, or
+// the page of changes f.Changes asks for.
 func (db *DB) ListProviders(ctx context.Context, f ProviderFilter) (Page[*placematch.Provider], error) {
-	q := db.gorm.WithContext(ctx).Model(&providerRow{}).Where("kind = ? AND archived_at IS NULL", string(f.Kind))
+	q := f.Changes.live(db.gorm.WithContext(ctx).Model(&providerRow{}).Where("kind = ?", string(f.Kind)), "providers")
 	for col, v := range map[string]string{"status": f.Status, "avail_status": f.AvailabilityStatus} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
@@ -95,7 +99,7 @@ func (db *DB) ListProviders(ctx context.Context, f ProviderFilter) (Page[*placem
 	if f.IDs != nil {
 		q = q.Where("id IN ?", f.IDs)
 	}
-	q, limit, err := paginate(q, f.Cursor, f.Limit)
+	q, limit, err := f.Changes.page(q, "providers", "updated_at", f.Cursor, f.Limit)
 	if err != nil {
 		return Page[*placematch.Provider]{}, err
 	}
@@ -104,7 +108,7 @@ func (db *DB) ListProviders(ctx context.Context, f ProviderFilter) (Page[*placem
 		return Page[*placematch.Provider]{}, translate(err)
 	}
 	now := db.now()
-	return readPage(ctx, rows, limit, func(r *providerRow) string { return r.ID },
+	return readPage(ctx, rows, limit, func(r *providerRow) string { return f.Changes.cursor(r.ID, r.UpdatedAt) },
 		func(r *providerRow) (*placematch.Provider, error) { return r.toProvider(now) })
 }
 

@@ -31,7 +31,7 @@ func skipUnreadable(ctx context.Context, err error) bool {
 // readPage converts one page of rows fetched with one extra row (see paginate),
 // leaving out unreadable records. The next cursor comes from the rows, not from the
 // records kept, so a record left out never ends a list early.
-func readPage[R, T any](ctx context.Context, rows []R, limit int, id func(*R) string, conv func(*R) (T, error)) (Page[T], error) {
+func readPage[R, T any](ctx context.Context, rows []R, limit int, cursor func(*R) string, conv func(*R) (T, error)) (Page[T], error) {
 	more := len(rows) > limit
 	if more {
 		rows = rows[:limit]
@@ -49,7 +49,7 @@ func readPage[R, T any](ctx context.Context, rows []R, limit int, id func(*R) st
 	}
 	page := Page[T]{Items: out}
 	if more && len(rows) > 0 {
-		page.NextCursor = encodeCursor(id(&rows[len(rows)-1]))
+		page.NextCursor = cursor(&rows[len(rows)-1])
 	}
 	return page, nil
 }
