@@ -8,6 +8,7 @@ import (
 	"placematch"
 	"placematch/matching"
 	"placematch/placing"
+	"placematch/store"
 	"placematch/store/storetest"
 )
 
@@ -62,4 +63,37 @@ func TestWhyNotNamesAHomeOutsideTheMaximumDistance(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The distance to school each ranked home has is shown in its facts, in the map's
+// table and when homes are compared, in miles.
+func TestMatchesShowTheDistanceToSchool(t *testing.T) {
+	s := newSite(t, store.SQLite)
+	c := s.client(t)
+	s.signIn(t, c, "officer")
+	q, err := s.Uses.Queue(ctx, placing.QueueFilter{})
+	must(t, err)
+	for _, ch := range q {
+		run, err := s.Uses.Match(ctx, matchAll(ch.ID))
+		must(t, err)
+		if len(run.Matches) < 2 || run.Matches[0].SchoolDistanceKM == 0 || run.Matches[1].SchoolDistanceKM == 0 {
+			continue
+		}
+		want := func(m matching.Match) string { return strconv.FormatFloat(m.SchoolDistanceKM/1.609344, 'f', 1, 64) }
+		body := s.get(t, c, "/matches/"+run.MatchID).Body
+		for _, m := range run.Matches {
+			if m.SchoolDistanceKM == 0 {
+				continue
+			}
+			if !strings.Contains(body, `data-school-miles>`+want(m)+` miles</dd>`) || !strings.Contains(body, `data-school-miles>`+want(m)+`</td>`) {
+				t.Errorf("rank %d: %s miles to school not shown in the facts and the map's table", m.Rank, want(m))
+			}
+		}
+		cmp := s.get(t, c, "/matches/"+run.MatchID+"/compare?rank=1&rank=2").Body
+		if !strings.Contains(cmp, "Distance to school") || !strings.Contains(cmp, ">"+want(run.Matches[1])+" miles<") {
+			t.Errorf("compare does not show %s miles to school", want(run.Matches[1]))
+		}
+		return
+	}
+	t.Fatal("the demo has no child with a school and two ranked homes")
 }
