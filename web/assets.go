@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -95,6 +96,9 @@ func loadAssets() (*assets, error) {
 	return a, nil
 }
 
+// fontFace is an @font-face rule of a minified stylesheet.
+var fontFace = regexp.MustCompile(`@font-face\{[^}]*\}`)
+
 // refers says whether a file names other static files.
 func refers(name string) bool {
 	return strings.HasSuffix(name, ".css") || strings.HasPrefix(name, "app/")
@@ -105,6 +109,11 @@ func refers(name string) bool {
 // Leaflet's its images as images/…, and the service's own files name the others by their logical path after "static:".
 func (a *assets) rewrite(name string, body []byte) []byte {
 	if strings.HasPrefix(name, "vendor/govuk-frontend/") {
+		// The GDS Transport fonts and the crest are for GOV.UK services only: they
+		// are not vendored, so the stylesheet loses the rules naming them (app.css
+		// sets Arial; the pages show no crest).
+		body = fontFace.ReplaceAll(body, nil)
+		body = bytes.ReplaceAll(body, []byte("url(/assets/images/govuk-crest.svg)"), []byte("none"))
 		for logical, u := range a.url {
 			if rest, ok := strings.CutPrefix(logical, "vendor/govuk-frontend/"); ok && strings.HasPrefix(rest, "assets/") {
 				body = bytes.ReplaceAll(body, []byte("url(/"+rest+")"), []byte("url("+u+")"))
