@@ -646,6 +646,9 @@ type endData struct {
 	Reason  string
 	EndDate string
 	Today   string
+	// Seen is the placement's version the form was made from, carried in the form
+	// so that a change made meanwhile is a conflict, not a lost update.
+	Seen int
 }
 
 func (s *Server) renderEnd(w http.ResponseWriter, r *http.Request, status int, errs []fieldError, d endData) {
@@ -659,7 +662,7 @@ func (s *Server) endForm(w http.ResponseWriter, r *http.Request, _ *Person) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderEnd(w, r, http.StatusOK, nil, endData{placementRow: row, EndDate: s.today().String()})
+	s.renderEnd(w, r, http.StatusOK, nil, endData{placementRow: row, EndDate: s.today().String(), Seen: row.Version})
 }
 
 var endFieldIDs = map[string]string{"": "end-form", "end_reason": "end_reason", "end_date": "end_date", "status": "end-form"}
@@ -672,6 +675,14 @@ func (s *Server) end(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	d := endData{placementRow: row, Reason: r.PostFormValue("end_reason"), EndDate: strings.TrimSpace(r.PostFormValue("end_date"))}
+	seen, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || seen < 1 {
+		d.Seen = row.Version
+		s.renderEnd(w, r, http.StatusBadRequest, []fieldError{{Field: "version", ID: "end-form",
+			Message: "The form was not sent from this page; check the placement and try again."}}, d)
+		return
+	}
+	d.Seen = seen
 	v := &placematch.ValidationError{}
 	if d.Reason == "" {
 		v.Add("end_reason", "Select why the placement ended")
@@ -688,7 +699,7 @@ func (s *Server) end(w http.ResponseWriter, r *http.Request, p *Person) {
 	}
 	err = v.Err()
 	if err == nil {
-		_, err = s.Placing.ChangePlacement(r.Context(), row.ID, row.Version, change)
+		_, err = s.Placing.ChangePlacement(r.Context(), row.ID, seen, change)
 	}
 	if err != nil {
 		if errs, status, ok := formErrors(err, endFieldIDs); ok {
@@ -697,8 +708,9 @@ func (s *Server) end(w http.ResponseWriter, r *http.Request, p *Person) {
 			return
 		}
 		if errors.Is(err, placematch.ErrVersionMismatch) {
+			d.Seen = row.Version // the form now shows, and carries, the placement as it is
 			s.renderEnd(w, r, http.StatusConflict, []fieldError{{ID: "end-form",
-				Message: "The placement changed while you were working; check it and try again."}}, d)
+				Message: "Someone changed this placement after you opened this page, so it was not ended; check it as it is now and try again."}}, d)
 			return
 		}
 		s.fail(w, r, err)

@@ -373,7 +373,7 @@ func TestPagesWriteTheAuditTrail(t *testing.T) {
 		t.Fatalf("booking: %d", p.StatusCode)
 	}
 	placement := strings.TrimSuffix(strings.TrimPrefix(p.Header.Get("Location"), "/placements/"), "?booked=1")
-	if p := s.post(t, c, "/placements/"+placement+"/end", url.Values{"end_reason": {"CHILD"}}, nil); p.StatusCode != http.StatusSeeOther {
+	if p := s.post(t, c, "/placements/"+placement+"/end", url.Values{"end_reason": {"CHILD"}, "version": {"1"}}, nil); p.StatusCode != http.StatusSeeOther {
 		t.Fatalf("ending: %d", p.StatusCode)
 	}
 	page, err := s.DB.ListAudit(ctx, store.AuditFilter{Subject: "demo-officer", Limit: 100})
