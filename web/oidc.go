@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -92,6 +94,18 @@ func randomToken() (string, error) {
 // oidcStart sends the browser to the identity provider with a new state, nonce and
 // PKCE challenge, kept server-side under a cookie of their own.
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
+	if s.AllowSignIn != nil {
+		addr, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			addr = r.RemoteAddr
+		}
+		if ok, wait := s.AllowSignIn(addr, s.now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Seconds()+0.999))))
+			s.renderError(w, r, http.StatusTooManyRequests, "Too many sign-ins",
+				"Too many sign-ins were started from this address. Wait a minute and try again.")
+			return
+		}
+	}
 	p, err := s.OIDC.discover(r.Context())
 	if err != nil {
 		slog.ErrorContext(r.Context(), "sign-in unavailable", "error", err.Error())
