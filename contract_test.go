@@ -52,6 +52,12 @@ func TestContractRoutes(t *testing.T) {
 		"/api/v1/jobs/{name}/runs/{id}": {"GET"},
 		"/api/v1/feeds":                 {"GET", "POST"},
 		"/api/v1/feeds/{id}":            {"DELETE", "GET", "PATCH"},
+		"/api/v1/matches/{id}/replay":   {"POST"},
+		"/api/v1/matches/{id}/contacts": {"POST"},
+		"/api/v1/matches/{id}/decision": {"GET"},
+		"/api/v1/contacts":              {"GET"},
+		"/api/v1/contacts/{id}":         {"GET"},
+		"/api/v1/contacts/{id}/answer":  {"PUT"},
 	}
 	for _, kind := range []string{"carers", "units", "hubs"} {
 		want["/api/v1/"+kind] = []string{"GET", "POST"}
@@ -125,7 +131,12 @@ func TestContractOperations(t *testing.T) {
 					}
 				}
 			}
-			if method == "POST" {
+			if method == "POST" && strings.HasSuffix(path, "/replay") {
+				// A replay computes a stored run again and stores nothing: 200.
+				if op.Responses.Status(200) == nil || op.Responses.Status(201) != nil {
+					t.Errorf("%s: a replay answers 200 and creates nothing", name)
+				}
+			} else if method == "POST" {
 				// 202 for work started in the background (a job run), 201 otherwise.
 				created := op.Responses.Status(201)
 				if created == nil {
@@ -170,6 +181,8 @@ func TestContractEnums(t *testing.T) {
 		"FeedFormat":         placematch.FeedFormats,
 		"FactorName":         matching.FactorNames,
 		"ReasonCode":         reasonCodes(),
+		"ContactAnswer":      strs(placematch.ContactAnswers),
+		"DeclineReason":      strs(placematch.DeclineReasons),
 	}
 	for name, want := range cases {
 		ref := doc.Components.Schemas[name]

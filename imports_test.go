@@ -46,7 +46,8 @@ var allowedImports = map[string][]string{
 var useCaseOnly = map[string][]string{
 	"matching": {"Rank", "Shortlist", "Prepare", "Check", "Candidate"},
 	"geo":      {"NewGrid", "Grid"},
-	"store":    {"SaveMatchRun", "GetMatchRun", "SaveAllocation", "GetAllocation", "ProviderChanges", "ChangeCursor", "Book", "UpdatePlacement"},
+	"store": {"SaveMatchRun", "GetMatchRun", "SaveAllocation", "GetAllocation", "ProviderChanges", "ChangeCursor", "Book",
+		"UpdatePlacement", "SaveProviderStates", "ProviderStates", "SaveManifest", "GetManifest", "CreateContact", "AnswerContact"},
 }
 
 // faces are the packages people use; they must reach the use cases through placing.

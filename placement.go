@@ -29,6 +29,9 @@ type Placement struct {
 	// approval do not include emergency care, the last day it may last (the sixth
 	// working day, reg 23); zero for every other placement.
 	OutsideTermsUntil Date
+	// Wishes are the child's wishes and feelings as recorded when the placement was
+	// booked: the decision is kept with what the child said.
+	Wishes *Wishes
 }
 
 // CheckTransition says whether the placement may have moved from status was to its

@@ -191,6 +191,17 @@ func NormalisePostcode(s string) (string, bool) {
 	return out + " " + in, true
 }
 
+// PostcodeSector returns the sector of a postcode: its outward code and the first
+// digit of its inward code ("NR1 3" of "NR1 3QU"), some thousands of addresses,
+// so that a home is not pointed at. It returns "" for what is not a postcode.
+func PostcodeSector(s string) string {
+	pc, ok := NormalisePostcode(s)
+	if !ok {
+		return ""
+	}
+	return pc[:len(pc)-2]
+}
+
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // Record is the bookkeeping every stored record carries.

@@ -63,3 +63,15 @@ func TestPointValidateRefusesNaN(t *testing.T) {
 		t.Fatalf("errors %v", v.Errors)
 	}
 }
+
+// A postcode's sector is its outward code and the inward code's first digit,
+// however the postcode was written; what is not a postcode has none.
+func TestPostcodeSector(t *testing.T) {
+	for in, want := range map[string]string{
+		"NR1 3QU": "NR1 3", "nr13qu": "NR1 3", "PE30 1EX": "PE30 1", "SW1A 1AA": "SW1A 1", "hello": "", "": "",
+	} {
+		if got := PostcodeSector(in); got != want {
+			t.Errorf("PostcodeSector(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -92,13 +92,14 @@ func (s *Server) authorize(pol policy) gin.HandlerFunc {
 
 var errNoToken = errors.New("no bearer token")
 
-// heldActions show a child's record (its needs, risks and home): their answer is
+// heldActions show a child's record (its needs, risks and home, its wishes and
+// feelings, the decision made for it): their answer is
 // held until the audit row is written, and refused with 503 when it cannot be.
 // Changes (create, update, archive, placements) are already made when the row is
 // written; it is written whatever the client does, and a failure is logged and
 // counted in placematch_audit_write_failures_total.
 var heldActions = map[string]bool{"child.list": true, "child.read": true, "match.run": true, "match.read": true,
-	"allocation.run": true, "allocation.read": true}
+	"match.replay": true, "decision.read": true, "allocation.run": true, "allocation.read": true}
 
 func (s *Server) authenticate(c *gin.Context) (auth.Principal, error) {
 	h := c.GetHeader("Authorization")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"placematch"
+	"placematch/geo"
 )
 
 // carerIn is a foster household as a client writes it; derived fields (id, district,
@@ -77,6 +78,11 @@ func (in *carerIn) validate(v *placematch.ValidationError, allowUnconfirmed bool
 		}
 		validateExemptions(v, "approval.exemptions", a.Exemptions, today(now))
 		a.validateKinship(v)
+		// A reg 24 temporary approval makes the connected person an approved
+		// foster carer, however short: it cannot be in assessment at once.
+		if a.TemporaryApproval != nil && in.Status != nil && *in.Status == placematch.CarerInAssessment {
+			v.Add("approval.temporary_approval", "is only for an approved carer: a temporary approval (reg 24) approves the connected person, so status cannot be in_assessment")
+		}
 	}
 	in.Contact.validate(v, "contact")
 	in.SupervisingSocialWorker.validate(v, "supervising_social_worker")
@@ -162,8 +168,12 @@ type carerOut struct {
 	FeeBand                 *string             `json:"fee_band,omitempty"`
 }
 
+// forCommissioner leaves out how to reach the household and who supervises it,
+// and shows its home as the map layer does: the centre of its ~1 km square
+// (geo.Blur), the postcode cut to its sector.
 func (o carerOut) forCommissioner() any {
 	o.Contact, o.SupervisingSocialWorker, o.FeeBand = nil, nil, nil
+	o.Location, o.Postcode = geo.Blur(o.Location), placematch.PostcodeSector(o.Postcode)
 	return o
 }
 

@@ -3,6 +3,8 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"strings"
+	"time"
 
 	"placematch"
 	"placematch/geo"
@@ -28,6 +30,28 @@ type childIn struct {
 	AvoidAreas     []json.RawMessage         `json:"avoid_areas"`
 	MaxDistanceKM  *float64                  `json:"max_distance_km,omitempty"`
 	Status         *placematch.ChildStatus   `json:"status,omitempty"`
+	// WishesAndFeelings are the child's wishes and feelings as ascertained: never
+	// scored, shown beside every ranking and booking.
+	WishesAndFeelings *wishesIn `json:"wishes_and_feelings,omitempty"`
+}
+
+// wishesIn is a record of the child's wishes and feelings.
+type wishesIn struct {
+	Text       *string    `json:"text" input:"text"`
+	RecordedBy *string    `json:"recorded_by"`
+	RecordedAt *time.Time `json:"recorded_at"`
+}
+
+func (w *wishesIn) validate(v *placematch.ValidationError, today placematch.Date) {
+	if w == nil {
+		return
+	}
+	const f = "wishes_and_feelings"
+	requiredString(v, f+".text", w.Text, placematch.MaxWishesText)
+	requiredString(v, f+".recorded_by", w.RecordedBy, 200)
+	if required(v, f+".recorded_at", w.RecordedAt) && placematch.DateOf(*w.RecordedAt).After(today) {
+		v.Add(f+".recorded_at", "must not be in the future")
+	}
 }
 
 type riskIn struct {
@@ -96,6 +120,7 @@ func (in *childIn) validate(v *placematch.ValidationError, today placematch.Date
 		}
 		enum(v, "status", *in.Status, allowed)
 	}
+	in.WishesAndFeelings.validate(v, today)
 }
 
 func (in *childIn) apply(c *placematch.Child) {
@@ -119,6 +144,11 @@ func (in *childIn) apply(c *placematch.Child) {
 	if in.Status != nil {
 		c.Status = *in.Status
 	}
+	c.Wishes = nil
+	if w := in.WishesAndFeelings; w != nil {
+		c.Wishes = &placematch.Wishes{Text: strings.TrimSpace(*w.Text), RecordedBy: strings.TrimSpace(*w.RecordedBy),
+			RecordedAt: w.RecordedAt.UTC()}
+	}
 }
 
 func childToIn(c *placematch.Child) *childIn {
@@ -134,6 +164,9 @@ func childToIn(c *placematch.Child) *childIn {
 	}
 	for _, r := range c.Risks {
 		in.Risks = append(in.Risks, riskIn{Type: ptr(r.Type), Level: ptr(r.Level)})
+	}
+	if w := c.Wishes; w != nil {
+		in.WishesAndFeelings = &wishesIn{Text: ptr(w.Text), RecordedBy: ptr(w.RecordedBy), RecordedAt: ptr(w.RecordedAt)}
 	}
 	return in
 }
@@ -160,6 +193,8 @@ type childOut struct {
 	AvoidAreas     []json.RawMessage        `json:"avoid_areas"`
 	MaxDistanceKM  *float64                 `json:"max_distance_km"`
 	Status         placematch.ChildStatus   `json:"status"`
+	// WishesAndFeelings is null when none are recorded.
+	WishesAndFeelings *placematch.Wishes `json:"wishes_and_feelings"`
 }
 
 func childToOut(c *placematch.Child, today placematch.Date) childOut {
@@ -167,5 +202,5 @@ func childToOut(c *placematch.Child, today placematch.Date) childOut {
 		Location: c.Location, Postcode: c.Postcode, District: c.District, SchoolLocation: c.SchoolLocation,
 		Needs: nonNil(c.Needs), Risks: nonNil(c.Risks), Languages: nonNil(c.Languages), WheelchairUser: c.WheelchairUser,
 		PlacementType: c.PlacementType, Urgency: c.Urgency, RequiredFrom: c.RequiredFrom, Siblings: nonNil(c.Siblings),
-		AvoidAreas: nonNil(c.AvoidAreas), MaxDistanceKM: c.MaxDistanceKM, Status: c.Status}
+		AvoidAreas: nonNil(c.AvoidAreas), MaxDistanceKM: c.MaxDistanceKM, Status: c.Status, WishesAndFeelings: c.Wishes}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -82,7 +83,42 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 		Placing: &placing.Service{Store: db, Now: func() time.Time { return e.clock }}, Verifier: e.keys}
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
+	t.Cleanup(e.replayEveryRun)
 	return e
+}
+
+// replayEveryRun replays, through the API, every match run the test stored, and
+// fails when one does not replay identically. It runs when the test ends, before
+// the server closes.
+func (e *env) replayEveryRun() {
+	e.t.Helper()
+	ids, err := e.db.MatchRunIDs(ctx)
+	if errors.Is(err, placematch.ErrUnavailable) {
+		return // the test took the database away
+	}
+	if err != nil {
+		e.t.Errorf("replay: list runs: %v", err)
+		return
+	}
+	for _, id := range ids {
+		r := e.do(http.MethodPost, "/api/v1/matches/"+id+"/replay", nil)
+		if r.Status == http.StatusConflict {
+			if m, err := e.db.GetMatchRun(ctx, id); err == nil && m.Replay == nil {
+				continue // stored by the test itself, without a replay record
+			}
+		}
+		if r.Status != http.StatusOK {
+			e.t.Errorf("replay run %s: %d %s", id, r.Status, truncate(r.Body))
+			continue
+		}
+		var got struct {
+			Identical       bool `json:"identical"`
+			RankedIdentical bool `json:"ranked_identical"`
+		}
+		if err := json.Unmarshal(r.Body, &got); err != nil || !got.Identical || !got.RankedIdentical {
+			e.t.Errorf("run %s does not replay identically: %s", id, truncate(r.Body))
+		}
+	}
 }
 
 // testKeys signs and verifies the env's tokens, on the env's clock. Every test

@@ -51,9 +51,8 @@ func (in *hubIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, 
 		}
 	}
 	ageOrder(v, "bed_age_min", "bed_age_max", in.BedAgeMin, in.BedAgeMax)
-	if in.BedAgeMin != nil && in.BedAgeMax == nil && *in.BedAgeMin > placematch.HubBedAgeMax {
-		v.Add("bed_age_min", "must not be greater than bed_age_max (%d by default)", placematch.HubBedAgeMax)
-	}
+	// bed_age_min alone cannot pass the default maximum: the range above stops it
+	// at 17, the default. bed_age_max alone can fall below the default minimum.
 	if in.BedAgeMax != nil && in.BedAgeMin == nil && *in.BedAgeMax < placematch.HubBedAgeMin {
 		v.Add("bed_age_max", "must not be less than bed_age_min (%d by default)", placematch.HubBedAgeMin)
 	}
@@ -73,7 +72,7 @@ func (in *hubIn) apply(p *placematch.Provider) {
 	p.AgeMin, p.AgeMax = *in.AgeMin, *in.AgeMax
 	p.Hub = &placematch.HubDetails{Services: in.Services, OutreachRadiusKM: *in.OutreachRadiusKM, Beds: *in.Beds,
 		EmergencyBeds: *in.EmergencyBeds, OfstedURN: deref(in.OfstedURN), Ofsted: in.Ofsted.rating(),
-		PlacementTypes: typesOr(in.PlacementTypes, placematch.DefaultHubPlacementTypes),
+		PlacementTypes: in.PlacementTypes,
 		BedAgeMin:      placematch.HubBedAgeMin, BedAgeMax: placematch.HubBedAgeMax}
 	p.Contact = in.Contact.contact()
 	if in.BedAgeMin != nil {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"placematch"
 )
 
 // Every new field of the kinds of home is validated: 422 naming the field, and
@@ -47,7 +49,12 @@ func TestKindsFieldsRefusedAndNothingStored(t *testing.T) {
 			{"hub offering connected person", "/api/v1/hubs", with(hubBody("NEW"), "placement_types", []string{"connected_person"}), "placement_types[0]"},
 			{"hub bed for an 18-year-old", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_max", 18), "bed_age_max"},
 			{"hub bed ages reversed", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", 16, "bed_age_max", 14), "bed_age_min"},
-			{"hub bed age min above the default max", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", 17.5), "bed_age_min"},
+			{"hub bed age not a whole number", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", 14.5), "bed_age_min"},
+			{"hub bed for an 18-year-old, minimum alone", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", 18), "bed_age_min"},
+			{"hub bed age max alone below the default min", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_max", 10), "bed_age_max"},
+			{"hub bed age negative", "/api/v1/hubs", with(hubBody("NEW"), "bed_age_min", -1), "bed_age_min"},
+			{"temporary approval while in assessment", "/api/v1/carers", with(kin("temporary_approval",
+				map[string]any{"approved_on": "2026-11-01", "expires_on": "2026-12-01"}), "status", "in_assessment"), "approval.temporary_approval"},
 		}
 		before := e.snapshot(t)
 		for _, tc := range cases {
@@ -63,6 +70,14 @@ func TestKindsFieldsRefusedAndNothingStored(t *testing.T) {
 		before = e.snapshot(t)
 		wantProblem(t, e.do("PATCH", "/api/v1/carers/"+id, map[string]any{"approval": map[string]any{"connected_to": []any{unknown}}}),
 			422, "approval.connected_to[0]")
+		if e.snapshot(t) != before {
+			t.Fatal("a refused change was stored")
+		}
+		temp := e.do("POST", "/api/v1/carers", with(kin("temporary_approval", map[string]any{"approved_on": "2026-11-01", "expires_on": "2026-12-01"}), "reference", "TEMP"))
+		wantStatus(t, temp, 201)
+		before = e.snapshot(t)
+		wantProblem(t, e.do("PATCH", "/api/v1/carers/"+temp.JSON(t)["id"].(string), map[string]any{"status": "in_assessment"}),
+			422, "approval.temporary_approval")
 		if e.snapshot(t) != before {
 			t.Fatal("a refused change was stored")
 		}
@@ -193,6 +208,64 @@ func TestEmergencyInsideTermsFirst(t *testing.T) {
 		wantStatus(t, r, 201)
 		if pl := r.JSON(t)["placements"].([]any)[0].(map[string]any); pl["outside_terms_until"] != "2026-11-30" {
 			t.Fatalf("outside_terms_until %v", pl["outside_terms_until"])
+		}
+	})
+}
+
+// A unit or hub that declares no placement types has none recorded: it shows,
+// and is matched with, the documented defaults of the day it is read, through a
+// change of another field too; declared types are stored as written.
+func TestDefaultPlacementTypesNotStored(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		for _, tc := range []struct {
+			kind     placematch.ProviderKind
+			path     string
+			body     map[string]any
+			defaults []placematch.PlacementType
+		}{
+			{placematch.KindUnit, "/api/v1/units", unitBody("U"), placematch.DefaultUnitPlacementTypes},
+			{placematch.KindHub, "/api/v1/hubs", hubBody("H"), placematch.DefaultHubPlacementTypes},
+		} {
+			r := e.do("POST", tc.path, tc.body)
+			wantStatus(t, r, 201)
+			id := r.JSON(t)["id"].(string)
+			stored := func() []placematch.PlacementType {
+				p, err := e.db.GetProvider(ctx, tc.kind, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Unit != nil {
+					return p.Unit.PlacementTypes
+				}
+				return p.Hub.PlacementTypes
+			}
+			shown := func(r resp) []string {
+				var out []string
+				for _, x := range r.JSON(t)["placement_types"].([]any) {
+					out = append(out, x.(string))
+				}
+				return out
+			}
+			want := make([]string, len(tc.defaults))
+			for i, d := range tc.defaults {
+				want[i] = string(d)
+			}
+			if got := stored(); got != nil {
+				t.Errorf("%s: the defaults were stored: %v", tc.kind, got)
+			}
+			if got := shown(r); !slices.Equal(got, want) {
+				t.Errorf("%s shows %v, want the defaults %v", tc.kind, got, want)
+			}
+			r = e.do("PATCH", tc.path+"/"+id, map[string]any{"name": "Renamed"})
+			wantStatus(t, r, 200)
+			if got := stored(); got != nil || !slices.Equal(shown(r), want) {
+				t.Errorf("%s after a change: stored %v, shown %v", tc.kind, got, shown(r))
+			}
+			r = e.do("PATCH", tc.path+"/"+id, map[string]any{"placement_types": []string{"emergency"}})
+			wantStatus(t, r, 200)
+			if got := stored(); !slices.Equal(got, []placematch.PlacementType{placematch.PlacementEmergency}) || !slices.Equal(shown(r), []string{"emergency"}) {
+				t.Errorf("%s declared: stored %v, shown %v", tc.kind, got, shown(r))
+			}
 		}
 	})
 }

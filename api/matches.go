@@ -74,6 +74,18 @@ func (s *Server) getMatch(c *gin.Context) error {
 	return nil
 }
 
+// replayMatch computes a stored run again from what it recorded and compares it
+// with the same search on today's data.
+func (s *Server) replayMatch(c *gin.Context) error {
+	r, err := s.Placing.Replay(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	auditRecords(c, r.Group) // it names the group's children, as the run does
+	c.JSON(http.StatusOK, r)
+	return nil
+}
+
 // queryBool reads a true/false query parameter, def when it is absent (present but
 // empty is invalid).
 func queryBool(c *gin.Context, v *placematch.ValidationError, name string, def bool) bool {

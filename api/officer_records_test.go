@@ -8,6 +8,7 @@ import (
 
 	"placematch"
 	"placematch/auth"
+	"placematch/geo"
 )
 
 // exemption is an exemption body naming children, granted last month, expiring
@@ -140,9 +141,12 @@ func TestOfficerRecordsRoundTrip(t *testing.T) {
 // never bookable.
 func TestOfficerDetailsStayWithOfficers(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
+		pc := e.loadPostcodes(t, 1)[0] // the carer's home, from the real directory
+		sector := pc.Postcode[:len(pc.Postcode)-2]
 		secrets := []string{"01632 960111", "home@example.org", "Sam Social", "01632 960222", "level_3", "intake@example.org", "hub@example.org"}
 		carer := e.do("POST", "/api/v1/carers", with(carerBody("C1"), "contact", map[string]any{"phone": "01632 960111", "email": "home@example.org"},
-			"supervising_social_worker", map[string]any{"name": "Sam Social", "phone": "01632 960222"}, "fee_band", "level_3")).JSON(t)
+			"supervising_social_worker", map[string]any{"name": "Sam Social", "phone": "01632 960222"}, "fee_band", "level_3",
+			"location", nil, "postcode", pc.Postcode)).JSON(t)
 		carerID := carer["id"].(string)
 		unitID := e.do("POST", "/api/v1/units", with(unitBody("U1"), "contact", map[string]any{"email": "intake@example.org"})).JSON(t)["id"].(string)
 		hubID := e.do("POST", "/api/v1/hubs", with(hubBody("H1"), "contact", map[string]any{"email": "hub@example.org"},
@@ -157,7 +161,7 @@ func TestOfficerDetailsStayWithOfficers(t *testing.T) {
 		for _, path := range paths {
 			r := e.do("GET", path, nil, "Authorization", comm)
 			wantStatus(t, r, 200)
-			for _, s := range append(secrets, `"contact"`, `"supervising_social_worker"`, `"fee_band"`) {
+			for _, s := range append(secrets, `"contact"`, `"supervising_social_worker"`, `"fee_band"`, `"weekly_cost_pence"`, `"`+pc.Postcode+`"`) {
 				if bytes.Contains(r.Body, []byte(s)) {
 					t.Errorf("commissioner's %s shows %s", path, s)
 				}
@@ -167,6 +171,49 @@ func TestOfficerDetailsStayWithOfficers(t *testing.T) {
 			r := e.do("GET", path, nil, "Authorization", officer)
 			if !bytes.Contains(r.Body, []byte(`"contact"`)) {
 				t.Errorf("officer's %s has no contact: %s", path, truncate(r.Body))
+			}
+		}
+		for _, path := range paths[2:4] {
+			if r := e.do("GET", path, nil, "Authorization", officer); !bytes.Contains(r.Body, []byte(`"weekly_cost_pence":120000`)) {
+				t.Errorf("officer's %s has no weekly cost: %s", path, truncate(r.Body))
+			}
+		}
+		// The carer's home in its record and in the list: exact for officers; for
+		// commissioners the map layer's ~1 km square and the postcode's sector.
+		type home struct {
+			ID       string
+			Location placematch.Point
+			Postcode string
+		}
+		homeOf := func(path, auth string) home {
+			r := e.do("GET", path, nil, "Authorization", auth)
+			wantStatus(t, r, 200)
+			var list struct{ Items []home }
+			if strings.HasSuffix(path, "/carers") {
+				if err := json.Unmarshal(r.Body, &list); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				var one home
+				if err := json.Unmarshal(r.Body, &one); err != nil {
+					t.Fatal(err)
+				}
+				list.Items = []home{one}
+			}
+			for _, h := range list.Items {
+				if h.ID == carerID {
+					return h
+				}
+			}
+			t.Fatalf("%s: carer %s not found in %s", path, carerID, truncate(r.Body))
+			return home{}
+		}
+		for _, path := range paths[:2] {
+			if h := homeOf(path, officer); h.Location != pc.Point || h.Postcode != pc.Postcode {
+				t.Errorf("officer's %s: %+v, want %v %s", path, h, pc.Point, pc.Postcode)
+			}
+			if h := homeOf(path, comm); h.Location != geo.Blur(pc.Point) || h.Location == pc.Point || h.Postcode != sector {
+				t.Errorf("commissioner's %s: %+v, want %v and %s", path, h, geo.Blur(pc.Point), sector)
 			}
 		}
 		// The map: the carer is blurred for commissioners, exact for officers.
@@ -192,10 +239,10 @@ func TestOfficerDetailsStayWithOfficers(t *testing.T) {
 			t.Fatalf("carer not on the map")
 			return nil, ""
 		}
-		if at, p := where(officer); p != "exact" || at[0] != 1.30 || at[1] != 52.63 {
+		if at, p := where(officer); p != "exact" || at[0] != pc.Point.Lon || at[1] != pc.Point.Lat {
 			t.Errorf("officer's map: %v %s", at, p)
 		}
-		if at, p := where(comm); p != "1km" || (at[0] == 1.30 && at[1] == 52.63) {
+		if at, p := where(comm); p != "1km" || (at[0] == pc.Point.Lon && at[1] == pc.Point.Lat) {
 			t.Errorf("commissioner's map: %v %s", at, p)
 		}
 		// The match: officers get what they need to act, per match.

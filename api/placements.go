@@ -76,13 +76,16 @@ type placementOut struct {
 	SplitReason    string                     `json:"split_reason"`
 	// OutsideTermsUntil is the last day of an emergency outside the carer's terms.
 	OutsideTermsUntil placematch.Date `json:"outside_terms_until"`
+	// WishesAndFeelings are the child's as recorded when the placement was booked;
+	// null when none were.
+	WishesAndFeelings *placematch.Wishes `json:"wishes_and_feelings"`
 }
 
 func placementToOut(p *placematch.Placement) placementOut {
 	return placementOut{Record: p.Record, ChildID: p.ChildID, Provider: p.Provider, StartDate: p.StartDate,
 		EndDate: p.EndDate, Status: p.Status, EndReason: p.EndReason, GroupID: p.GroupID, MatchID: p.MatchID,
 		MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, AllocationID: p.AllocationID, SiblingsSplit: p.SiblingsSplit,
-		SplitReason: p.SplitReason, OutsideTermsUntil: p.OutsideTermsUntil}
+		SplitReason: p.SplitReason, OutsideTermsUntil: p.OutsideTermsUntil, WishesAndFeelings: p.Wishes}
 }
 
 // createPlacement books places for a child or a sibling group at one provider; the

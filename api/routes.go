@@ -31,6 +31,7 @@ var (
 	public        = policy{public: true}
 	readProviders = []auth.Role{auth.PlacementOfficer, auth.Commissioner}
 	officers      = []auth.Role{auth.PlacementOfficer}
+	answerers     = []auth.Role{auth.PlacementOfficer, auth.Carer, auth.Provider}
 	commissioners = []auth.Role{auth.Commissioner}
 	// adminOnly is a policy that names no role: only admin may call the route.
 	adminOnly = []auth.Role{}
@@ -39,7 +40,7 @@ var (
 // routes is the map of the API: every route, each with its policy. Handler registers
 // these and nothing else (a test compares the router with this table).
 func (s *Server) routes(metrics gin.HandlerFunc) []route {
-	const get, post, patch, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete
+	const get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
 	rs := []route{
 		{get, "/healthz", s.healthz, public},
 		{get, "/readyz", s.readyz, public},
@@ -58,6 +59,13 @@ func (s *Server) routes(metrics gin.HandlerFunc) []route {
 		{del, "/api/v1/children/:id", s.archiveChild, policy{roles: officers, action: "child.archive", resource: "child"}},
 		{get, "/api/v1/children/:id/matches", s.matchChild, policy{roles: officers, action: "match.run", resource: "child"}},
 		{get, "/api/v1/matches/:id", s.getMatch, policy{roles: officers, action: "match.read", resource: "match"}},
+		{post, "/api/v1/matches/:id/replay", s.replayMatch, policy{roles: officers, action: "match.replay", resource: "match"}},
+		{post, "/api/v1/matches/:id/contacts", s.createContact, policy{roles: officers, action: "contact.create", resource: "match"}},
+		{get, "/api/v1/matches/:id/decision", s.getDecision, policy{roles: officers, action: "decision.read", resource: "match"}},
+		// A carer or provider reads and answers a contact about its own home (ownContact).
+		{get, "/api/v1/contacts", s.listContacts, policy{roles: answerers, action: "contact.list", resource: "contact"}},
+		{get, "/api/v1/contacts/:id", s.getContact, policy{roles: answerers, action: "contact.read", resource: "contact"}},
+		{put, "/api/v1/contacts/:id/answer", s.answerContact, policy{roles: answerers, action: "contact.answer", resource: "contact"}},
 		{post, "/api/v1/allocations", s.createAllocation, policy{roles: officers, action: "allocation.run", resource: "allocation"}},
 		{get, "/api/v1/allocations/:id", s.getAllocation, policy{roles: officers, action: "allocation.read", resource: "allocation"}},
 

@@ -70,7 +70,7 @@ func (in *unitIn) apply(p *placematch.Provider) {
 	u := &placematch.UnitDetails{ProviderName: *in.ProviderName, RegistrationStatus: *in.RegistrationStatus,
 		AccommodationType: *in.AccommodationType, Beds: *in.Beds, SupportLevel: *in.SupportLevel,
 		Features: in.Features, Skills: in.Skills,
-		PlacementTypes: typesOr(in.PlacementTypes, placematch.DefaultUnitPlacementTypes)}
+		PlacementTypes: in.PlacementTypes}
 	if in.OfstedURN != nil {
 		u.OfstedURN = *in.OfstedURN
 	}
@@ -110,16 +110,17 @@ type unitOut struct {
 	SupportLevel       string                        `json:"support_level"`
 	Features           []string                      `json:"features"`
 	Skills             []string                      `json:"skills"`
-	WeeklyCostPence    int64                         `json:"weekly_cost_pence"`
-	Ofsted             ofstedOut                     `json:"ofsted"`
-	PlacementTypes     []placematch.PlacementType    `json:"placement_types"`
+	// WeeklyCostPence is for officers and admins, left out for commissioners.
+	WeeklyCostPence *int64                     `json:"weekly_cost_pence,omitempty"`
+	Ofsted          ofstedOut                  `json:"ofsted"`
+	PlacementTypes  []placematch.PlacementType `json:"placement_types"`
 	placeOut
 	// Contact is for officers, left out for commissioners (forCommissioner).
 	Contact *placematch.Contact `json:"contact,omitempty"`
 }
 
 func (o unitOut) forCommissioner() any {
-	o.Contact = nil
+	o.Contact, o.WeeklyCostPence = nil, nil
 	return o
 }
 
@@ -136,7 +137,7 @@ func unitToOut(p *placematch.Provider) any {
 	return unitOut{Record: p.Record, Kind: p.Kind, Reference: p.Reference, ProviderName: u.ProviderName, Name: p.Name,
 		OfstedURN: u.OfstedURN, RegistrationStatus: u.RegistrationStatus, AccommodationType: u.AccommodationType,
 		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Beds: u.Beds, SupportLevel: u.SupportLevel, Features: nonNil(u.Features),
-		Skills: nonNil(u.Skills), WeeklyCostPence: u.WeeklyCostPence, Ofsted: ofstedToOut(u.Ofsted),
+		Skills: nonNil(u.Skills), WeeklyCostPence: &u.WeeklyCostPence, Ofsted: ofstedToOut(u.Ofsted),
 		PlacementTypes: typesOr(u.PlacementTypes, placematch.DefaultUnitPlacementTypes),
 		placeOut:       toPlaceOut(p), Contact: contactOut(p.Contact)}
 }

@@ -61,5 +61,21 @@ func TestReconcileFlagsEmergenciesPastTheLimit(t *testing.T) {
 		if res.Counts["placements_past_emergency_limit"] != 0 {
 			t.Fatalf("after ending: %v", res.Counts)
 		}
+		// Once the carer's terms include emergency care, its placement is inside
+		// them and no longer flagged.
+		again := book("AGAIN", outside, "2026-11-13")
+		if res, err = (Reconcile{Store: db, Now: fixed}).Run(ctx); err != nil || res.Counts["placements_past_emergency_limit"] != 1 {
+			t.Fatalf("before the terms change: %v %v", res.Counts, err)
+		}
+		_, err = db.UpdateProvider(ctx, placematch.KindCarer, again.Provider.ID, 0, func(p *placematch.Provider) error {
+			p.Carer.PlacementTypes = append(p.Carer.PlacementTypes, placematch.PlacementEmergency)
+			return nil
+		})
+		must(t, err)
+		res, err = Reconcile{Store: db, Now: fixed}.Run(ctx)
+		must(t, err)
+		if res.Counts["placements_past_emergency_limit"] != 0 {
+			t.Fatalf("after the carer's terms include emergency: %v %v", res.Counts, res.Issues)
+		}
 	})
 }

@@ -18,6 +18,10 @@ const (
 	// TierOutsideTerms: an approved carer taking an emergency placement outside
 	// its terms of approval, allowed for 6 working days only (reg 23).
 	TierOutsideTerms
+	// TierPending: a carer whose assessment is in progress, shown only when the
+	// officer asks (include_pending) and never bookable, so below every provider
+	// that can be booked, whatever its score or connection to the child.
+	TierPending
 )
 
 // Bands are coarse, honest words for a score, so that an officer is never asked to
@@ -31,9 +35,12 @@ const (
 	// 100); below BandGoodFrom a match is possible.
 	BandStrongFrom = 75.0
 	BandGoodFrom   = 50.0
-	// TieMargin is the score step matches are compared in: scores that round to
-	// the same multiple of it are equal, and such ties are ordered by distance from
-	// home, then from the farthest school, then provider id.
+	// TieMargin is the score step matches are compared in within a band: scores
+	// of one band that round to the same multiple of it are equal, and such ties
+	// are ordered by distance from home, then from the farthest school, then
+	// provider id. Rounding puts a .5 in the step above, so 73.5 and 74.49 tie
+	// while 74.49 and 74.5 do not; at a band's threshold the band decides first
+	// (75.4 strong above 74.6 good, though both round to 75).
 	TieMargin = 1.0
 )
 
@@ -41,14 +48,18 @@ const (
 var Bands = []string{BandStrong, BandGood, BandPossible}
 
 // BandOf returns the band of a score.
-func BandOf(score float64) string {
+func BandOf(score float64) string { return Bands[bandIndex(score)] }
+
+// bandIndex is the index in Bands of a score's band, the order ranking compares
+// before the score's whole steps.
+func bandIndex(score float64) int8 {
 	switch {
 	case score >= BandStrongFrom:
-		return BandStrong
+		return 0
 	case score >= BandGoodFrom:
-		return BandGood
+		return 1
 	}
-	return BandPossible
+	return 2
 }
 
 // tieStep is the score in whole TieMargin steps, the unit ranking compares.

@@ -50,6 +50,9 @@ type Candidate struct {
 	rOlderMax   int8 // eldest resident who may live only with older children (pResOlder)
 	rYoungerMin int8 // youngest resident who may live only with younger children (pResYounger)
 	rHarmMax    int8 // eldest resident with a high risk of harm to others (pResHarm)
+	// adults counts the residents of 18 or over: young people staying put, who
+	// live there but are not fostered children under the fostering limit.
+	adults int16
 }
 
 const noConfirm = math.MinInt64
@@ -270,6 +273,9 @@ func prepareResidents(c *Candidate, rs []placematch.Resident, skip func(*placema
 			c.resBloom |= idBloom(s) << 16
 		}
 		c.addOther(r.Age)
+		if r.Age >= placematch.AdultAge {
+			c.adults++
+		}
 		age := tiny(r.Age)
 		f := residentFacts(*r)
 		if f&hfLiveAlone != 0 {

@@ -72,7 +72,9 @@ func (q *query) explain(c *Candidate, rank int, score float64) Match {
 	if s := householdText(m.Household, q.g); s != "" {
 		m.Reasons = append(m.Reasons, s)
 	}
-	flags, said := q.ruleFlags(c)
+	// The exceptions are read off the home as the rules judged it: for a care
+	// leaver staying put, without the group's members placed there now.
+	flags, said := q.ruleFlags(q.judged(c))
 	m.Reasons = append(m.Reasons, said...)
 
 	if q.highUncovered(c.cover) {
@@ -118,13 +120,15 @@ func (q *query) tierText(c *Candidate, tier int8) []string {
 			}
 			out = append(out, fmt.Sprintf("Temporary approval as a connected person (reg 24%s) until %s.", ext, t.ExpiresOn))
 		}
-	case TierOutsideTerms:
-		s := "Ranked below every provider inside its terms: emergency care is outside this carer's terms of approval, which allows the placement for up to 6 working days only (Care Planning Regulations 2010 reg 23)"
-		start := placematch.DateOf(time.Unix(int64(q.required)*86400, 0).UTC())
-		if end, err := placematch.NthWorkingDay(start, placematch.EmergencyOutsideTermsDays); err == nil {
-			s += fmt.Sprintf(": from %s, until %s at the latest", start, end)
+		// The preference does not lift reg 23's limit on an emergency outside the
+		// carer's terms.
+		if q.emergency && c.types&emergencyBit == 0 {
+			out = append(out, q.reg23Text("Emergency care is outside this connected person's terms of approval"))
 		}
-		out = append(out, s+".")
+	case TierOutsideTerms:
+		out = append(out, q.reg23Text("Ranked below every provider inside its terms: emergency care is outside this carer's terms of approval"))
+	case TierPending:
+		out = append(out, "Ranked below every provider that can be booked: the carer's assessment is in progress.")
 	}
 	if q.adult && c.kind == kindCarer {
 		var who []string
@@ -133,9 +137,20 @@ func (q *query) tierText(c *Candidate, tier int8) []string {
 				who = append(who, q.ref(i))
 			}
 		}
-		out = append(out, fmt.Sprintf("Staying put: %s, 18 or over, already %s here.", joinAnd(who), plural(len(who), "lives", "live")))
+		out = append(out, fmt.Sprintf("Staying put: %s, 18 or over, already %s here; staying put is arranged with the carer, not booked here.", joinAnd(who), plural(len(who), "lives", "live")))
 	}
 	return out
+}
+
+// reg23Text completes lead with the reg 23 limit and the last permitted day of an
+// emergency placement outside a carer's terms of approval.
+func (q *query) reg23Text(lead string) string {
+	s := lead + ", which allows the placement for up to 6 working days only (Care Planning Regulations 2010 reg 23)"
+	start := placematch.DateOf(time.Unix(int64(q.required)*86400, 0).UTC())
+	if end, err := placematch.NthWorkingDay(start, placematch.EmergencyOutsideTermsDays); err == nil {
+		s += fmt.Sprintf(": from %s, until %s at the latest", start, end)
+	}
+	return s + "."
 }
 
 // skillsOf lists a provider's own skills: a carer's or a unit's skills, a hub's
@@ -187,7 +202,7 @@ func (q *query) ruleFlags(c *Candidate) (flags, reasons []string) {
 		if q.emergency && c.types&emergencyBit == 0 {
 			flags = append(flags, FlagEmergencyOutsideTerms)
 		}
-		if after := int(c.filled) + int(q.g); after > placematch.FosteringLimit {
+		if after := q.fosteredAfter(c); after > placematch.FosteringLimit {
 			switch {
 			case q.siblingHome(c) && c.filled == 0:
 				flags = append(flags, FlagSiblingGroupOverLimit)

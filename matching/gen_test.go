@@ -325,7 +325,11 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 	if p.Hub != nil {
 		lo, hi = p.Hub.BedAges()
 	}
-	add(anyone(func(m *placematch.Child) bool { return age(m) < lo || age(m) > hi }), CodeAgeOutOfRange)
+	// A young person staying put is not a fostered child: the carer's approved
+	// ages apply to the other members only.
+	add(anyone(func(m *placematch.Child) bool {
+		return !(stayingPut && adult(m)) && (age(m) < lo || age(m) > hi)
+	}), CodeAgeOutOfRange)
 	add(p.Unit != nil && anyone(func(m *placematch.Child) bool { return age(m) < 16 }), CodeUnder16Supported)
 	add(p.Unit != nil && p.Unit.RegistrationStatus == placematch.NotRegistered &&
 		anyone(func(m *placematch.Child) bool { return age(m) == 16 || age(m) == 17 }), CodeUnitNotRegistered)
@@ -400,7 +404,19 @@ func refReasons(req Request, opt Options, p *placematch.Provider) []string {
 		return !e.Legacy && (e.ExpiresOn.IsZero() || !e.ExpiresOn.Before(req.Today)) &&
 			!anyone(func(m *placematch.Child) bool { return !slices.Contains(e.Children, m.ID) })
 	})
-	add(p.Carer != nil && p.Filled+len(group) > 3 && !exempt && !sibHome, CodeFosteringLimit)
+	// The limit counts foster children: residents and members under 18.
+	fostered := p.Filled
+	for _, res := range p.Residents {
+		if res.Age >= 18 {
+			fostered--
+		}
+	}
+	for _, m := range group {
+		if !adult(m) {
+			fostered++
+		}
+	}
+	add(p.Carer != nil && fostered > 3 && !exempt && !sibHome, CodeFosteringLimit)
 	add(p.Unit != nil && slices.Contains(p.Unit.Features, placematch.FeatureFemaleOnly) &&
 		anyone(func(m *placematch.Child) bool { return m.Sex != "female" }), CodeFemaleOnlyUnit)
 	accessible := p.Carer != nil && p.Carer.Household.WheelchairAccessible ||

@@ -10,6 +10,7 @@ import (
 type entry struct {
 	idx    int32
 	tier   int8
+	band   int8 // index in Bands: 0 strong, 1 good, 2 possible
 	score  float64
 	dist   float64 // from home
 	school float64 // from the farthest school
@@ -24,7 +25,8 @@ type topK struct {
 }
 
 // better orders entries: the lower tier (TierConnected before TierUsual before
-// TierOutsideTerms), then the higher score in whole TieMargin steps, then nearer
+// TierOutsideTerms before TierPending), then the better band, then the higher
+// score in whole TieMargin steps within the band, then nearer
 // home, then nearer school, then lower provider id, then kind (ids are unique per
 // kind). The order is total, so the result never depends on the order candidates
 // came in; comparing rounded scores rather than "within a margin of each other"
@@ -32,6 +34,11 @@ type topK struct {
 func (t *topK) better(a, b entry) bool {
 	if a.tier != b.tier {
 		return a.tier < b.tier
+	}
+	// The band first: 75.4 (strong) and 74.6 (good) round to the same whole point,
+	// and a good match must never rank above a strong one.
+	if a.band != b.band {
+		return a.band < b.band
 	}
 	if sa, sb := tieStep(a.score), tieStep(b.score); sa != sb {
 		return sa > sb

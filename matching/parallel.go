@@ -58,6 +58,9 @@ func (q *query) scanAll(cands []Candidate, listExcluded bool) *scanState {
 		for _, e := range o.top.e {
 			st.top.offer(e)
 		}
+		for _, e := range o.near.e {
+			st.near.offer(e)
+		}
 		if listExcluded {
 			st.excl = mergeExcluded(cands, st.excl, o.excl)
 		}

@@ -22,27 +22,29 @@ type query struct {
 	kinds   uint8
 	limit   int
 
-	g          int16 // group size
-	minAge     int16
-	maxAge     int16
-	teen       bool    // a member is 16 or 17
-	adult      bool    // a member is 18 or over: a care leaver
-	kinBits    []uint8 // each member's kinBit, in members' order
-	nonFemale  bool
-	wheelchair bool
-	types      uint8 // the members' placement types other than emergency, as typeBit bits
-	badType    bool  // a member's placement type is outside the list: never approved
-	emergency  bool  // a member's placement type is emergency: reg 23 allows any approved carer
-	typeNames  []placematch.PlacementType
-	urgent     bool // a member's urgency is emergency: hubs' emergency beds may be used
-	required   int32
-	today      int32
-	day        placematch.Date // the search date, for exemptions' expiry
-	ids        []string        // the members' ids, for the exemptions that must name them
-	family     bool            // the members alone are one family (see oneFamily)
-	memIDs     uint32          // blooms of the members' ids and of their sibling links (idBloom)
-	memLinks   uint32
-	allowed    reason // static rules the options let pass (IncludePending)
+	g           int16 // group size
+	minAge      int16
+	maxAge      int16
+	minors      int16   // members under 18: the fostered children of the group
+	maxMinorAge int16   // the eldest of them
+	teen        bool    // a member is 16 or 17
+	adult       bool    // a member is 18 or over: a care leaver
+	kinBits     []uint8 // each member's kinBit, in members' order
+	nonFemale   bool
+	wheelchair  bool
+	types       uint8 // the members' placement types other than emergency, as typeBit bits
+	badType     bool  // a member's placement type is outside the list: never approved
+	emergency   bool  // a member's placement type is emergency: reg 23 allows any approved carer
+	typeNames   []placematch.PlacementType
+	urgent      bool // a member's urgency is emergency: hubs' emergency beds may be used
+	required    int32
+	today       int32
+	day         placematch.Date // the search date, for exemptions' expiry
+	ids         []string        // the members' ids, for the exemptions that must name them
+	family      bool            // the members alone are one family (see oneFamily)
+	memIDs      uint32          // blooms of the members' ids and of their sibling links (idBloom)
+	memLinks    uint32
+	allowed     reason // static rules the options let pass (IncludePending)
 
 	home       bool
 	hx, hy, hz float64
@@ -264,6 +266,10 @@ func (q *query) group(today placematch.Date) {
 		q.minAge, q.maxAge = min(q.minAge, age), max(q.maxAge, age)
 		q.teen = q.teen || age == 16 || age == 17
 		q.adult = q.adult || age >= placematch.AdultAge
+		if age < placematch.AdultAge {
+			q.minors++
+			q.maxMinorAge = max(q.maxMinorAge, age)
+		}
 		q.kinBits = append(q.kinBits, kinBit(m.ID))
 		q.nonFemale = q.nonFemale || m.Sex != "female"
 		q.wheelchair = q.wheelchair || m.WheelchairUser

@@ -20,7 +20,7 @@ import (
 // Result.WeightsVersion says so; callers should validate first. A nil Child gives an
 // empty result.
 func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
-	res := Result{ExcludedSummary: map[string]int{}, Matches: []Match{}, Excluded: []Exclusion{}}
+	res := Result{ExcludedSummary: map[string]int{}, Matches: []Match{}, Excluded: []Exclusion{}, NearMisses: []NearMiss{}}
 	if req.Child == nil {
 		res.WeightsVersion = DefaultWeights().Version
 		_, res.RulesVersion = opt.Policy.compile()
@@ -44,8 +44,9 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 	for i, e := range best {
 		res.Matches[i] = q.explain(&cands[e.idx], i+1, e.score)
 	}
+	res.NearMisses = q.nearMisses(&st.near)
 	if opt.IncludeExcluded {
-		res.Excluded = exclusions(cands, st.excl)
+		res.Excluded = exclusions(cands, st.excl, q.nearMissText)
 	}
 	return res
 }
@@ -58,6 +59,7 @@ type scanState struct {
 	excluded     int
 	listExcluded bool
 	excl         []excluded
+	near         nearTop
 	// want and got are per-member scratch for the outreach lookup.
 	want, got []uint64
 }
@@ -89,6 +91,9 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 			if st.listExcluded {
 				st.excl = append(st.excl, excluded{c.idKey, base + int32(i), m})
 			}
+			if nearMissable(m) {
+				st.near.offer(nearEntry{c: c, c2: c2, mask: m})
+			}
 			continue
 		}
 		km := 0.0
@@ -106,12 +111,14 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 			own := q.weightOf(c.cover)
 			v[fNeeds] = needsValue(own, q.weightOf(open&q.hubs.cover), q.totalW)
 			e.score = q.score(&v)
+			e.band = bandIndex(e.score)
 			if !st.top.wants(e) {
 				continue
 			}
 			v[fNeeds] = needsValue(own, q.outreachWeight(c, st.want, st.got), q.totalW)
 		}
 		e.score = q.score(&v)
+		e.band = bandIndex(e.score)
 		st.top.offer(e)
 	}
 }
@@ -126,13 +133,32 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 func (q *query) check(c *Candidate) (m reason, vac int16, c2 float64) {
 	if q.adult && c.kind == kindCarer {
 		if !q.stayingPut(c) {
-			m, vac, c2 = q.rules(c)
+			m, vac, c2 = q.rules(c, false)
 			return m | rNotStayingPut, vac, c2
 		}
 		without := q.withoutMembers(c)
-		return q.rules(&without)
+		return q.rules(&without, true)
 	}
-	return q.rules(c)
+	return q.rules(c, false)
+}
+
+// judged is the candidate the hard rules judged for this group: c itself, or, for
+// a carer a care leaver stays put with, c without the group's members (see check).
+// The explanations read the same one, so that nobody is counted twice.
+func (q *query) judged(c *Candidate) *Candidate {
+	if q.adult && c.kind == kindCarer && q.stayingPut(c) {
+		w := q.withoutMembers(c)
+		return &w
+	}
+	return c
+}
+
+// fosteredAfter is the number of foster children in c's home after placement, the
+// number the fostering limit (Children Act 1989 Schedule 7) counts: the residents
+// and the members under 18. A young person of 18 or over staying put is no longer
+// a fostered child.
+func (q *query) fosteredAfter(c *Candidate) int {
+	return int(c.filled-c.adults) + int(q.minors)
 }
 
 // isMember reports whether a resident is one of the group.
@@ -167,7 +193,7 @@ func (q *query) withoutMembers(c *Candidate) Candidate {
 	}
 	out.filled, out.vac, out.vacPlan = c.filled-n, c.vac+n, c.vacPlan+n
 	out.props &^= pOthers | pResLiveAlone | pResFire | pResOlder | pResYounger | pResHarm
-	out.hhMin, out.hhMax, out.rOlderMax, out.rYoungerMin, out.rHarmMax = 0, 0, 0, 0, 0
+	out.hhMin, out.hhMax, out.rOlderMax, out.rYoungerMin, out.rHarmMax, out.adults = 0, 0, 0, 0, 0, 0
 	if d := c.P.Carer; d != nil {
 		for _, a := range d.Household.OtherChildrenAges {
 			out.addOther(a)
@@ -178,11 +204,20 @@ func (q *query) withoutMembers(c *Candidate) Candidate {
 }
 
 // rules is check without the staying-put rule. The rules an officer asked to see
-// anyway (q.allowed: carers in assessment) are not breaches.
-func (q *query) rules(c *Candidate) (m reason, vac int16, c2 float64) {
+// anyway (q.allowed: carers in assessment) are not breaches. With stayingPut (a
+// carer every member of 18 or over lives with now), the approved age range applies
+// to the members under 18 only: a young person staying put is not fostered.
+func (q *query) rules(c *Candidate, stayingPut bool) (m reason, vac int16, c2 float64) {
 	m = c.static &^ q.allowed
-	if q.minAge < c.ageMin || q.maxAge > c.ageMax {
-		m |= rAge
+	switch {
+	case !stayingPut:
+		if q.minAge < c.ageMin || q.maxAge > c.ageMax {
+			m |= rAge
+		}
+	case q.minors > 0:
+		if q.minAge < c.ageMin || q.maxMinorAge > c.ageMax {
+			m |= rAge
+		}
 	}
 	vac = c.vac
 	// One rule for every kind: each member's placement type must be one the
@@ -198,7 +233,7 @@ func (q *query) rules(c *Candidate) (m reason, vac int16, c2 float64) {
 		if c.types&connectedBit != 0 {
 			m |= q.kinship(c)
 		}
-		if int(c.filled)+int(q.g) > placematch.FosteringLimit && !q.siblingHome(c) && !q.exempt(c) {
+		if q.fosteredAfter(c) > placematch.FosteringLimit && !q.siblingHome(c) && !q.exempt(c) {
 			m |= rFosterLimit
 		}
 	case kindUnit:
@@ -359,11 +394,15 @@ func (q *query) exempt(c *Candidate) bool {
 
 // tier is the rank tier of a candidate that passed every hard rule: a connected
 // person for the group first (s22C(7)(a) preference), an approved carer taking an
-// emergency outside its terms of approval last (reg 23: only for 6 working days).
+// emergency outside its terms of approval after the usual (reg 23: only for 6
+// working days), and a carer still in assessment (shown with IncludePending, never
+// bookable) below every provider that can be booked.
 func (q *query) tier(c *Candidate) int8 {
 	switch {
 	case c.kind != kindCarer:
 		return TierUsual
+	case c.static&rPending != 0:
+		return TierPending
 	case c.types&connectedBit != 0:
 		// It passed the rules, so the approval names every member.
 		return TierConnected
@@ -485,7 +524,7 @@ func (q *query) freshness(c *Candidate) (float64, bool) {
 // provider's name is a pointer chase per exclusion, so long lists are filled in
 // parallel halves. Each part has one backing array for its code slices, each slice
 // capped so that appending to one never overwrites another.
-func exclusions(cands []Candidate, ex []excluded) []Exclusion {
+func exclusions(cands []Candidate, ex []excluded, nearMiss func(*Candidate, reason) string) []Exclusion {
 	out := make([]Exclusion, len(ex))
 	fill := func(lo, hi int) {
 		n := 0
@@ -493,10 +532,23 @@ func exclusions(cands []Candidate, ex []excluded) []Exclusion {
 			n += onesCount(e.mask)
 		}
 		codes := make([]string, 0, n)
+		said := map[nearKey]string{} // most near misses share their sentence
 		for i := lo; i < hi; i++ {
 			start := len(codes)
 			codes = ex[i].mask.codes(codes)
-			out[i] = Exclusion{Provider: cands[ex[i].idx].P.Ref(), Reasons: codes[start:len(codes):len(codes)]}
+			c := &cands[ex[i].idx]
+			out[i] = Exclusion{Provider: c.P.Ref(), Reasons: codes[start:len(codes):len(codes)]}
+			if nearMissable(ex[i].mask) {
+				k, ok := keyOf(c, ex[i].mask)
+				if s, seen := said[k]; ok && seen {
+					out[i].NearMiss = s
+				} else {
+					out[i].NearMiss = nearMiss(c, ex[i].mask)
+					if ok {
+						said[k] = out[i].NearMiss
+					}
+				}
+			}
 		}
 	}
 	parts := 1

@@ -11,6 +11,8 @@ type Eligible struct {
 	Score float64
 	// Candidate is the provider's position in the candidates given.
 	Candidate int
+	// Tier is Rank's tier (TierConnected, TierUsual, TierOutsideTerms, TierPending).
+	Tier int8
 }
 
 // Shortlist is Rank without the explanations: the best opt.Limit providers for the
@@ -29,7 +31,7 @@ func Shortlist(req Request, cands []Candidate, w Weights, opt Options) (list []E
 	best := st.top.sorted()
 	list = make([]Eligible, len(best))
 	for i, e := range best {
-		list[i] = Eligible{Rank: i + 1, Provider: cands[e.idx].P.Ref(), Score: e.score, Candidate: int(e.idx)}
+		list[i] = Eligible{Rank: i + 1, Provider: cands[e.idx].P.Ref(), Score: e.score, Candidate: int(e.idx), Tier: e.tier}
 	}
 	return list, q.version, q.rulesVersion
 }

@@ -94,6 +94,10 @@ type Result struct {
 	WeightsVersion string `json:"weights_version"`
 	// RulesVersion names the household rule set (Policy) the search applied.
 	RulesVersion string `json:"rules_version"`
+	// NearMisses are the excluded providers nearest home that break exactly one
+	// rule a change could meet, at most NearMissLimit, each with what would have
+	// to change. Never ranked.
+	NearMisses []NearMiss `json:"near_misses"`
 }
 
 // Match is one provider that passed every hard rule, with its score explained.
@@ -210,4 +214,7 @@ type Factor struct {
 type Exclusion struct {
 	Provider placematch.ProviderRef `json:"provider"`
 	Reasons  []string               `json:"reasons"`
+	// NearMiss, when it breaks exactly one rule a change could meet, says what
+	// would have to change (see NearMiss).
+	NearMiss string `json:"near_miss,omitempty"`
 }

@@ -35,7 +35,9 @@ const (
 // Objective states what an allocation maximises; every run says it.
 const Objective = "placed_children first, then objective: the sum of the scores of the groups placed " +
 	"(the solver maximises M × children placed + total score, M being more than any total score, " +
-	"so that no score ever pays for a child left unplaced)"
+	"so that no score ever pays for a child left unplaced); a group with an eligible connected person " +
+	"(s22C(7)(a)) goes only to one of its connected persons or stays unplaced; an emergency with a carer " +
+	"outside its terms of approval (reg 23) counts 0 in the objective, below every option inside terms"
 
 // Reasons a group is left unplaced.
 const (
@@ -263,6 +265,7 @@ func (s *Service) shortlists(set *candidateSet, groups []*queued, kinds []placem
 				for i := range g.options {
 					g.options[i].Candidate = set.index[g.options[i].Provider.ID] // positions in set.all
 				}
+				g.options = connectedFirst(g.options)
 			}
 		})
 	}
@@ -419,11 +422,39 @@ func problemOf(set *candidateSet, groups []*queued, hold int) *assign.Problem {
 				prob.Providers = append(prob.Providers, assign.Provider{Places: p.Vacancies,
 					OneGroup: p.Kind != placematch.KindUnit, Pool: pool})
 			}
-			ag.Options = append(ag.Options, assign.Option{Provider: pi, Score: int64(math.Round(e.Score * 100))})
+			ag.Options = append(ag.Options, assign.Option{Provider: pi, Score: solverScore(e)})
 		}
 		prob.Groups = append(prob.Groups, ag)
 	}
 	return prob
+}
+
+// connectedFirst keeps only a group's connected-person options when it has any:
+// Children Act 1989 s22C(7)(a) requires preference for a connected person who is
+// a local authority foster parent, so an allocation may not pass over one to make
+// room for another group or to score more. Rank puts them first, so a shortlist
+// holds every one there is before any other.
+func connectedFirst(options []matching.Eligible) []matching.Eligible {
+	n := 0
+	for n < len(options) && options[n].Tier == matching.TierConnected {
+		n++
+	}
+	if n == 0 {
+		return options
+	}
+	return options[:n]
+}
+
+// solverScore is an option's score as the solver weighs it, in hundredths. An
+// emergency with a carer outside its terms of approval (reg 23: six working days
+// at most) counts no score: below every option inside terms, so the allocation
+// takes one only when it places more children, or when it frees a home that gives
+// another group more than the option inside terms would have given this one.
+func solverScore(e matching.Eligible) int64 {
+	if e.Tier == matching.TierOutsideTerms {
+		return 0
+	}
+	return int64(math.Round(e.Score * 100))
 }
 
 // fill writes the solver's answer as shown.

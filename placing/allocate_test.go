@@ -212,3 +212,111 @@ func TestAllocationRefusesBadInput(t *testing.T) {
 		}
 	})
 }
+
+// The tiers carry into the allocation: a child with an eligible connected person
+// goes to it even when another home scores more (s22C(7)(a)), and an emergency
+// goes to a carer inside its terms before a better-scoring one outside them,
+// unless only the one outside its terms can take the child.
+func TestAllocationKeepsTheTiers(t *testing.T) {
+	each(t, func(t *testing.T, db, _ *store.DB) {
+		// Two groups, so that each chooses among two homes (an allocation
+		// shortlists as many homes per group as there are groups).
+		a, b := storetest.Child("A"), storetest.Child("B")
+		must(t, db.CreateChild(ctx, a))
+		must(t, db.CreateChild(ctx, b))
+		near := storetest.Carer("NEAR") // at the child's home: the better score
+		kin := storetest.Carer("KIN", farFromNorwich(30), func(p *placematch.Provider) {
+			p.Carer.PlacementTypes = []placematch.PlacementType{placematch.PlacementConnectedPerson, placematch.PlacementShortTerm}
+			p.Carer.ConnectedTo = []placematch.Connection{{ChildID: a.ID, Relationship: "aunt"}}
+			p.Carer.Skills = nil
+		})
+		other := storetest.Carer("OTHER") // a carer takes one group: B's other home
+		must(t, db.CreateProvider(ctx, near))
+		must(t, db.CreateProvider(ctx, kin))
+		must(t, db.CreateProvider(ctx, other))
+		svc := service(db)
+		al, err := svc.Allocate(ctx, placing.AllocateRequest{ChildIDs: []string{a.ID, b.ID}})
+		must(t, err)
+		as, ok := assignedTo(al, a.ID)
+		if !ok || as.Provider.ID != kin.ID || as.Rank != 1 {
+			t.Fatalf("A at %+v (placed %v), want the connected person; %+v", as, ok, al)
+		}
+		run, err := svc.Match(ctx, placing.MatchRequest{ChildID: a.ID, Options: optsAll()})
+		must(t, err)
+		if len(run.Matches) < 2 || run.Matches[0].Score >= run.Matches[1].Score {
+			t.Fatalf("the setup needs the connected person to score less: %+v", run.Matches)
+		}
+		if !strings.Contains(al.ObjectiveIs, "s22C(7)(a)") || !strings.Contains(al.ObjectiveIs, "reg 23") {
+			t.Errorf("objective_definition %q", al.ObjectiveIs)
+		}
+
+		// NEAR and OTHER are taken out of the second part: unavailable.
+		for _, id := range []string{near.ID, other.ID} {
+			_, err = db.UpdateProvider(ctx, placematch.KindCarer, id, 0, func(p *placematch.Provider) error {
+				p.Availability.Status = placematch.Unavailable
+				return nil
+			})
+			must(t, err)
+		}
+		e := storetest.Child("E", func(c *placematch.Child) {
+			c.PlacementType, c.Urgency = placematch.PlacementEmergency, "emergency"
+		})
+		must(t, db.CreateChild(ctx, e))
+		outside := storetest.Carer("OUT", func(p *placematch.Provider) {
+			p.Carer.PlacementTypes = []placematch.PlacementType{placematch.PlacementShortTerm}
+		})
+		inside := storetest.Carer("IN", farFromNorwich(25))
+		must(t, db.CreateProvider(ctx, outside))
+		must(t, db.CreateProvider(ctx, inside))
+		// Another group that only a unit can take, so that E chooses between
+		// its two carers.
+		g := storetest.Child("G", func(c *placematch.Child) {
+			c.DateOfBirth, c.WheelchairUser = placematch.DateOf(storetest.Clock).AddDays(-17*365-30), true
+		})
+		must(t, db.CreateChild(ctx, g))
+		must(t, db.CreateProvider(ctx, storetest.Unit("GU", func(p *placematch.Provider) {
+			p.Unit.Features = append(p.Unit.Features, placematch.FeatureWheelchairAccessible)
+		})))
+		al, err = svc.Allocate(ctx, placing.AllocateRequest{ChildIDs: []string{e.ID, g.ID}})
+		must(t, err)
+		var outScore, inScore float64
+		for _, x := range al.Unplaced {
+			t.Fatalf("unplaced %+v", x)
+		}
+		run, err = svc.Match(ctx, placing.MatchRequest{ChildID: e.ID, Options: optsAll()})
+		must(t, err)
+		for _, m := range run.Matches {
+			switch m.Provider.ID {
+			case outside.ID:
+				outScore = m.Score
+			case inside.ID:
+				inScore = m.Score
+			}
+		}
+		if outScore <= inScore {
+			t.Fatalf("the setup needs the carer outside its terms to score more: %v vs %v", outScore, inScore)
+		}
+		if as, _ := assignedTo(al, e.ID); as.Provider.ID != inside.ID {
+			t.Fatalf("the emergency went to %s, not the carer inside its terms", as.Provider.Name)
+		}
+		// With the carer inside its terms taken by another emergency, the child
+		// still goes to the one outside them: children placed come first.
+		f := storetest.Child("F", func(c *placematch.Child) {
+			c.PlacementType, c.Urgency = placematch.PlacementEmergency, "emergency"
+			c.WheelchairUser = true
+		})
+		must(t, db.CreateChild(ctx, f))
+		_, err = db.UpdateProvider(ctx, placematch.KindCarer, inside.ID, 0, func(p *placematch.Provider) error {
+			p.Carer.Household.WheelchairAccessible, p.Carer.MaxChildren = true, 1
+			return nil
+		})
+		must(t, err)
+		al, err = svc.Allocate(ctx, placing.AllocateRequest{ChildIDs: []string{e.ID, f.ID}})
+		must(t, err)
+		asE, _ := assignedTo(al, e.ID)
+		asF, _ := assignedTo(al, f.ID)
+		if al.PlacedChildren != 2 || asE.Provider.ID != outside.ID || asF.Provider.ID != inside.ID {
+			t.Fatalf("placed %d: E at %s, F at %s", al.PlacedChildren, asE.Provider.Name, asF.Provider.Name)
+		}
+	})
+}

@@ -24,6 +24,7 @@ func TestDemoGroupsSearchAsOneAndTopMatchesFitTheHousehold(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
 			db := storetest.Open(t, d)
+			replayEveryRun(t, db)
 			if _, err := demo.Seed(ctx, db, 1, storetest.Clock); err != nil {
 				t.Fatal(err)
 			}

@@ -24,6 +24,13 @@ type index struct {
 	byID     map[string]*placematch.Provider
 	cursor   store.ChangeCursor
 	loadedAt time.Time
+	// hashes is the state hash of every provider held, as the last manifest
+	// recorded it; manifest is that manifest's id and depth its distance from the
+	// last full one (record.go).
+	hashes   map[string]string
+	manifest string
+	depth    int
+	maxDepth int // 0: maxManifestDepth
 }
 
 // candidateSet is an immutable view of the providers; searches read it without locks.
@@ -33,6 +40,9 @@ type candidateSet struct {
 	grid   *geo.Grid
 	index  map[string]int // id → position in all
 	byKind map[placematch.ProviderKind]int
+	// manifest names the providers' states this set holds, so that a run ranked on
+	// it can be replayed.
+	manifest string
 }
 
 // current returns a current view of the providers. fullAfter bounds how long derived
@@ -51,21 +61,43 @@ func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Durati
 	if err != nil {
 		return nil, err
 	}
-	if reload {
-		x.byID, x.loadedAt = map[string]*placematch.Provider{}, now
-	} else if len(changed) == 0 {
+	if !reload && len(changed) == 0 {
 		x.cursor = next
 		return x.snapshot, nil
 	}
+	byID := x.byID
+	if reload {
+		byID = map[string]*placematch.Provider{}
+	} else {
+		byID = maps.Clone(byID)
+	}
+	live, removed := make([]*placematch.Provider, 0, len(changed)), []string{}
 	for _, p := range changed {
 		if p.ArchivedAt != nil {
-			delete(x.byID, p.ID)
+			delete(byID, p.ID)
+			removed = append(removed, p.ID)
 		} else {
-			x.byID[p.ID] = p
+			byID[p.ID] = p
+			live = append(live, p)
 		}
 	}
-	x.cursor = next
-	x.snapshot = buildSet(x.byID)
+	if reload {
+		for id := range x.hashes {
+			if _, ok := byID[id]; !ok {
+				removed = append(removed, id)
+			}
+		}
+	}
+	manifest, err := x.record(ctx, db, live, removed)
+	if err != nil {
+		return nil, err
+	}
+	if reload {
+		x.loadedAt = now
+	}
+	x.byID, x.cursor = byID, next
+	x.snapshot = buildSet(byID)
+	x.snapshot.manifest = manifest
 	return x.snapshot, nil
 }
 

@@ -34,9 +34,20 @@ type Run struct {
 	GeneratedAt time.Time          `json:"generated_at"`
 	Weights     map[string]float64 `json:"weights"`
 	InputHash   string             `json:"input_hash"`
+	// WishesAndFeelings are each child's of the group, beside the ranking: matching
+	// never reads them; the officer's reason can address them.
+	WishesAndFeelings []MemberWishes `json:"wishes_and_feelings"`
 	matching.Result
 	// Body is the run encoded as JSON, as stored and shown.
 	Body []byte `json:"-"`
+}
+
+// MemberWishes are one child's wishes and feelings as recorded when the run was
+// made; Wishes is nil when none were, which the officer should see too.
+type MemberWishes struct {
+	ChildID   string             `json:"child_id"`
+	Reference string             `json:"reference"`
+	Wishes    *placematch.Wishes `json:"wishes"`
 }
 
 // Match ranks the providers for a child and its siblings still awaiting, and stores
@@ -55,20 +66,31 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 		return nil, err
 	}
 	now := s.now()
-	res, err := s.rank(ctx, matching.Request{Child: child, Group: group, Today: placematch.DateOf(now), Now: now}, req.Options)
+	mreq := matching.Request{Child: child, Group: group, Today: placematch.DateOf(now), Now: now}
+	set, err := s.index.current(ctx, s.Store, s.FullReloadAfter, now)
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: s.weights().Values, Result: res}
+	opt := s.options(req.Options)
+	w := s.weights()
+	res := rankOn(set, mreq, w, opt)
+	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: w.Values}
 	for _, g := range group {
 		run.Group = append(run.Group, g.ID)
 	}
 	run.InputHash = inputHash(group, req.Query, res.WeightsVersion+";"+res.RulesVersion, now)
-	if run.Body, err = json.Marshal(run); err != nil {
+	if err := run.fill(group, res); err != nil {
+		return nil, err
+	}
+	rec := replayRecord{Manifest: set.manifest, Now: now, Today: mreq.Today, Child: child.ID, Group: group,
+		Options: opt, Weights: recordedWeights{Version: w.Version, Values: w.Values}, Query: req.Query}
+	replay, err := json.Marshal(rec)
+	if err != nil {
 		return nil, err
 	}
 	stored := &store.MatchRun{ID: run.MatchID, ChildID: child.ID, Group: run.Group, InputHash: run.InputHash,
-		WeightsVersion: res.WeightsVersion, Ranked: make([]store.RankedProvider, len(res.Matches)), Result: run.Body}
+		WeightsVersion: res.WeightsVersion, Ranked: make([]store.RankedProvider, len(res.Matches)), Result: run.Body,
+		Replay: replay}
 	for i, m := range res.Matches {
 		stored.Ranked[i] = store.RankedProvider{Rank: m.Rank, Provider: m.Provider, Score: m.Score}
 	}
@@ -76,6 +98,19 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 		return nil, err
 	}
 	return run, nil
+}
+
+// fill sets the run's result, and what is shown beside it, and encodes it: the
+// same for a run and for its replay, so that both give the same bytes.
+func (r *Run) fill(group []*placematch.Child, res matching.Result) error {
+	r.Result = res
+	r.WishesAndFeelings = make([]MemberWishes, len(group))
+	for i, c := range group {
+		r.WishesAndFeelings[i] = MemberWishes{ChildID: c.ID, Reference: c.Reference, Wishes: c.Wishes}
+	}
+	var err error
+	r.Body, err = json.Marshal(r)
+	return err
 }
 
 // Run returns a stored match run: its typed record and the bytes shown.
@@ -117,18 +152,22 @@ func (s *Service) groupOf(ctx context.Context, child *placematch.Child, known ma
 	return placematch.AwaitingGroup(child, sibs), nil
 }
 
-// rank ranks the index's providers for a group. When a maximum distance applies,
-// only the providers inside it are taken from the grid; the others of the requested
-// kinds are counted as considered and excluded (outside_search_radius) without being
-// listed, so that considered = eligible + excluded_count whether or not the grid
-// narrowed the search.
-func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.Options) (matching.Result, error) {
-	set, err := s.index.current(ctx, s.Store, s.FullReloadAfter, s.now())
-	if err != nil {
-		return matching.Result{}, err
-	}
-	cands := s.searchSet(set, req, &opt)
-	res := matching.Rank(req, cands, s.weights(), opt)
+// options are the caller's search options with the service's own in force (the
+// household rules, staleness, the council's area). Hubs are the set's, added by
+// rankOn.
+func (s *Service) options(opt matching.Options) matching.Options {
+	opt.Hubs, opt.AreaConfigured, opt.StaleAfter, opt.Policy = nil, s.AreaConfigured, s.StaleAfter, s.Policy
+	return opt
+}
+
+// rankOn ranks a candidate set's providers for a group. When a maximum distance
+// applies, only the providers inside it are taken from the grid; the others of the
+// requested kinds are counted as considered and excluded (outside_search_radius)
+// without being listed, so that considered = eligible + excluded_count whether or
+// not the grid narrowed the search. A run and its replay both rank here.
+func rankOn(set *candidateSet, req matching.Request, w matching.Weights, opt matching.Options) matching.Result {
+	cands := set.candidates(req, &opt)
+	res := matching.Rank(req, cands, w, opt)
 	if len(cands) < len(set.all) {
 		if outside := set.ofKinds(opt.Kinds) - res.Considered; outside > 0 {
 			if res.ExcludedSummary == nil {
@@ -139,14 +178,21 @@ func (s *Service) rank(ctx context.Context, req matching.Request, opt matching.O
 			res.Considered += outside
 		}
 	}
-	return res, nil
+	return res
 }
 
-// searchSet sets the service's part of a search's options and returns the
-// candidates the search ranks: the group's circle from the grid when a maximum
-// distance applies, whichever sibling was asked for, or else every live provider.
+// searchSet sets the service's part of a search's options (options) and the set's
+// hubs, and returns the candidates the search ranks: the group's circle from the
+// grid when a maximum distance applies, whichever sibling was asked for, or else
+// every live provider. A run, its replay (rankOn) and an allocation take the same.
 func (s *Service) searchSet(set *candidateSet, req matching.Request, opt *matching.Options) []matching.Candidate {
-	opt.Hubs, opt.AreaConfigured, opt.StaleAfter, opt.Policy = set.hubs, s.AreaConfigured, s.StaleAfter, s.Policy
+	*opt = s.options(*opt)
+	return set.candidates(req, opt)
+}
+
+// candidates sets the set's hubs in opt and returns the candidates a search ranks.
+func (set *candidateSet) candidates(req matching.Request, opt *matching.Options) []matching.Candidate {
+	opt.Hubs = set.hubs
 	if home, km, ok := matching.SearchCircle(req, *opt); ok {
 		return set.within(home, km)
 	}

@@ -35,6 +35,7 @@ func replicas(t *testing.T, dialect string) (a, b *store.DB) {
 	for _, db := range []*store.DB{a, b} {
 		db.Now = func() time.Time { return storetest.Clock }
 	}
+	replayEveryRun(t, a)
 	return a, b
 }
 

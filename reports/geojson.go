@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placematch"
+	"placematch/geo"
 )
 
 // MapFilter selects the providers of the map layer.
@@ -21,26 +21,9 @@ type MapFilter struct {
 	// district); empty keeps all.
 	District string
 	// Exact keeps carers' homes at their recorded point (placement officers);
-	// otherwise each is moved to the centre of its ~1 km square (BlurKM), so the
+	// otherwise each is moved to the centre of its ~1 km square (geo.BlurKM), so the
 	// layer shows where households are without pointing at a house.
 	Exact bool
-}
-
-// BlurKM is the side of the squares carers' homes are moved to the centres of when
-// the map layer is not exact.
-const BlurKM = 1.0
-
-// blur returns the centre of the ~BlurKM square p lies in: latitude in steps of
-// BlurKM of arc, longitude in steps as wide at the square's latitude. Every point
-// of a square gives the same centre, so nearby homes cannot be told apart.
-func blur(p placematch.Point) placematch.Point {
-	const kmPerDeg = 111.195 // one degree of a great circle on the 6371 km sphere
-	dLat := BlurKM / kmPerDeg
-	row := math.Floor(p.Lat / dLat)
-	lat := (row + 0.5) * dLat
-	dLon := dLat / math.Cos(lat*math.Pi/180)
-	lon := (math.Floor(p.Lon/dLon) + 0.5) * dLon
-	return placematch.Point{Lat: lat, Lon: lon}
 }
 
 // ParseMapFilter reads the query parameters kinds (a comma list of provider kinds)
@@ -112,7 +95,7 @@ func (s *Service) ProvidersGeoJSON(ctx context.Context, f MapFilter) (*geojson.F
 		}
 		at, precision := p.Location, "exact"
 		if p.Kind == placematch.KindCarer && !f.Exact {
-			at, precision = blur(at), "1km"
+			at, precision = geo.Blur(at), "1km"
 		}
 		ft := geojson.NewFeature(orb.Point{at.Lon, at.Lat})
 		ft.ID = p.ID

@@ -24,12 +24,12 @@ func TestLegacyProvidersReadWithDefaults(t *testing.T) {
 			`{"services":["clinical_psychology"],"outreach_radius_km":25,"beds":4,"emergency_beds":2}`, hub.ID))
 		u, err := db.GetProvider(ctx, placematch.KindUnit, unit.ID)
 		must(t, err)
-		if !slices.Equal(u.Unit.PlacementTypes, placematch.DefaultUnitPlacementTypes) {
-			t.Errorf("legacy unit types %v", u.Unit.PlacementTypes)
+		if u.Unit.PlacementTypes != nil || !slices.Equal(u.OfferedTypes(), placematch.DefaultUnitPlacementTypes) {
+			t.Errorf("legacy unit types %v, offered %v", u.Unit.PlacementTypes, u.OfferedTypes())
 		}
 		h, err := db.GetProvider(ctx, placematch.KindHub, hub.ID)
 		must(t, err)
-		if !slices.Equal(h.Hub.PlacementTypes, placematch.DefaultHubPlacementTypes) || h.Hub.BedAgeMin != 12 || h.Hub.BedAgeMax != 17 {
+		if h.Hub.PlacementTypes != nil || !slices.Equal(h.OfferedTypes(), placematch.DefaultHubPlacementTypes) || h.Hub.BedAgeMin != 12 || h.Hub.BedAgeMax != 17 {
 			t.Errorf("legacy hub %+v", h.Hub)
 		}
 		if h.AgeMin != 12 || h.AgeMax != 25 {
@@ -39,7 +39,7 @@ func TestLegacyProvidersReadWithDefaults(t *testing.T) {
 		changes, _, err := db.ProviderChanges(ctx, store.ChangeCursor{})
 		must(t, err)
 		for _, p := range changes {
-			if p.Hub != nil && (p.Hub.BedAgeMax != 17 || len(p.Hub.PlacementTypes) == 0) {
+			if p.Hub != nil && (p.Hub.BedAgeMax != 17 || len(p.OfferedTypes()) == 0) {
 				t.Errorf("index reads hub %+v", p.Hub)
 			}
 		}

@@ -25,8 +25,11 @@ type MatchRun struct {
 	InputHash      string
 	WeightsVersion string
 	// Ranked are the providers the run ranked, best first.
-	Ranked    []RankedProvider
-	Result    []byte
+	Ranked []RankedProvider
+	Result []byte
+	// Replay is what the run ranked, as the use cases recorded it for replaying
+	// the run (JSON); nil for runs stored before runs recorded it.
+	Replay    []byte
 	CreatedAt time.Time
 }
 
@@ -55,6 +58,7 @@ type matchRunRow struct {
 	WeightsVersion string
 	Ranked         *string
 	Result         []byte
+	Replay         []byte
 	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
 }
 
@@ -76,9 +80,15 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 	if err != nil {
 		return err
 	}
+	var replay []byte
+	if m.Replay != nil {
+		if replay, err = gzipped(m.Replay); err != nil {
+			return err
+		}
+	}
 	group, ranked := jsonText(m.Group), jsonText(m.Ranked) // strings and plain numbers cannot fail
 	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, GroupIDs: &group, InputHash: m.InputHash,
-		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: compressed, CreatedAt: m.CreatedAt}
+		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: compressed, Replay: replay, CreatedAt: m.CreatedAt}
 	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("store: save match run: %w", translate(err))
 	}
@@ -127,6 +137,11 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 	}
 	m := &MatchRun{ID: row.ID, ChildID: row.ChildID, InputHash: row.InputHash, WeightsVersion: row.WeightsVersion,
 		Result: result, CreatedAt: row.CreatedAt.UTC()}
+	if row.Replay != nil {
+		if m.Replay, err = gunzipped(row.Replay); err != nil {
+			return nil, fmt.Errorf("store: match run %s: %w", id, err)
+		}
+	}
 	if err := row.record(m); err != nil {
 		return nil, fmt.Errorf("store: match run %s: %w", id, err)
 	}

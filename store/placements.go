@@ -118,7 +118,7 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 				ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
 				Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
 				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason, AllocationID: req.AllocationID,
-				SiblingsSplit: split, SplitReason: req.SplitReason,
+				SiblingsSplit: split, SplitReason: req.SplitReason, Wishes: c.Wishes,
 			}
 			if placematch.OutsideTerms(c, p) {
 				// reg 23: the last permitted day is recorded with the booking, for the
@@ -197,9 +197,11 @@ func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placemat
 type PlacementFilter struct {
 	ChildID    string
 	ProviderID string
-	Status     string
-	Limit      int
-	Cursor     string
+	// MatchID keeps the placements booked citing that match run.
+	MatchID string
+	Status  string
+	Limit   int
+	Cursor  string
 }
 
 // GetPlacement returns a placement; ErrNotFound when there is none, and a
@@ -233,7 +235,7 @@ func (db *DB) ListPlacements(ctx context.Context, f PlacementFilter) (Page[*plac
 	q := db.gorm.WithContext(ctx).Table("placements").Select("placements.*, providers.name AS provider_name").
 		Joins("JOIN providers ON providers.id = placements.provider_id").Where("placements.archived_at IS NULL")
 	for col, v := range map[string]string{"placements.child_id": f.ChildID, "placements.provider_id": f.ProviderID,
-		"placements.status": f.Status} {
+		"placements.status": f.Status, "placements.match_id": f.MatchID} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
 		}
@@ -349,7 +351,7 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 		ID: p.ID, ChildID: p.ChildID, ProviderID: p.Provider.ID, ProviderKind: string(p.Provider.Kind),
 		StartDate: p.StartDate.String(), Status: string(p.Status), EndReason: p.EndReason, GroupID: p.GroupID,
 		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, AllocationID: p.AllocationID,
-		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason,
+		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason, Wishes: wishesText(p.Wishes),
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, ArchivedAt: p.ArchivedAt,
 	}
 	if !p.EndDate.IsZero() {
@@ -365,7 +367,9 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 
 // PlacementsPastEmergencyLimit returns the active placements whose emergency outside
 // the carer's terms of approval has run past its last permitted day (before today),
-// oldest limit first: the nightly reconcile flags them.
+// oldest limit first: the nightly reconcile flags them. A placement whose carer's
+// terms include emergency care now is inside them and is not returned: the limit
+// was the carer's terms at booking, and the terms are read again here.
 func (db *DB) PlacementsPastEmergencyLimit(ctx context.Context, today placematch.Date) ([]*placematch.Placement, error) {
 	var rows []placementRow
 	err := db.gorm.WithContext(ctx).Where("status = ? AND outside_terms_until IS NOT NULL AND outside_terms_until < ? AND archived_at IS NULL",
@@ -382,7 +386,27 @@ func (db *DB) PlacementsPastEmergencyLimit(ctx context.Context, today placematch
 			}
 			return nil, err
 		}
-		out = append(out, p)
+		inside, err := db.emergencyInsideTerms(ctx, p.Provider.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !inside {
+			out = append(out, p)
+		}
 	}
 	return out, nil
+}
+
+// emergencyInsideTerms reports whether the carer's current terms of approval
+// include emergency care. A carer that cannot be read is taken as still outside
+// its terms, so that its placement stays flagged.
+func (db *DB) emergencyInsideTerms(ctx context.Context, carerID string) (bool, error) {
+	c, err := db.GetProvider(ctx, placematch.KindCarer, carerID)
+	switch {
+	case errors.Is(err, placematch.ErrNotFound) || err != nil && skipUnreadable(ctx, err):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("store: the terms of carer %s: %w", carerID, err)
+	}
+	return c.Carer != nil && slices.Contains(c.Carer.PlacementTypes, placematch.PlacementEmergency), nil
 }

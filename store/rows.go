@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -210,18 +209,13 @@ func ofstedOf(r *placematch.OfstedRating) placematch.OfstedRating {
 	return *r
 }
 
-// legacyDefaults gives a unit or hub stored before it declared its placement types
-// and bed ages the documented defaults (placematch.DefaultUnitPlacementTypes,
-// DefaultHubPlacementTypes, HubBedAgeMin–HubBedAgeMax), so that every reader sees
-// what matching applies and a record written back states them.
+// legacyDefaults gives a hub stored before it declared its bed ages the
+// documented defaults (HubBedAgeMin–HubBedAgeMax). Placement types are left as
+// stored: a unit or hub that declares none has none recorded, and takes the
+// documented defaults (placematch.Provider.OfferedTypes) whatever they are when
+// it is read, rather than the defaults of the day it was written back.
 func legacyDefaults(p *placematch.Provider) {
-	switch {
-	case p.Unit != nil && len(p.Unit.PlacementTypes) == 0:
-		p.Unit.PlacementTypes = slices.Clone(placematch.DefaultUnitPlacementTypes)
-	case p.Hub != nil:
-		if len(p.Hub.PlacementTypes) == 0 {
-			p.Hub.PlacementTypes = slices.Clone(placematch.DefaultHubPlacementTypes)
-		}
+	if p.Hub != nil {
 		p.Hub.BedAgeMin, p.Hub.BedAgeMax = p.Hub.BedAges()
 	}
 }
@@ -269,6 +263,7 @@ type childRow struct {
 	AvoidAreas           string
 	MaxDistanceKM        *float64 `gorm:"column:max_distance_km"`
 	Status               string
+	Wishes               *string
 	CreatedAt            time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt            time.Time `gorm:"autoUpdateTime:false"`
 	Version              int
@@ -285,7 +280,7 @@ func toChildRow(c *placematch.Child) childRow {
 		PlacementType: string(c.PlacementType), Urgency: c.Urgency, RequiredFrom: c.RequiredFrom.String(),
 		Siblings: jsonText(c.Siblings), AvoidAreas: jsonText(c.AvoidAreas), MaxDistanceKM: c.MaxDistanceKM,
 		Status: string(c.Status), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
-		ArchivedAt: c.ArchivedAt,
+		ArchivedAt: c.ArchivedAt, Wishes: wishesText(c.Wishes),
 	}
 	if c.Location != nil {
 		r.Lat, r.Lon = &c.Location.Lat, &c.Location.Lon
@@ -326,6 +321,9 @@ func (r *childRow) toChild() (*placematch.Child, error) {
 			return nil, unreadable("child", r.ID, "details")
 		}
 	}
+	if c.Wishes, err = readWishes(r.Wishes); err != nil {
+		return nil, unreadable("child", r.ID, "wishes_and_feelings")
+	}
 	return c, bad
 }
 
@@ -359,6 +357,7 @@ type placementRow struct {
 	// OutsideTermsUntil is NULL unless the placement is an emergency outside the
 	// carer's terms (migration 00011).
 	OutsideTermsUntil *string
+	Wishes            *string
 	CreatedAt         time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
 	Version           int
@@ -394,5 +393,31 @@ func (r *placementRow) toPlacement() (*placematch.Placement, error) {
 			bad = unreadable("placement", r.ID, "outside_terms_until")
 		}
 	}
+	if p.Wishes, err = readWishes(r.Wishes); err != nil && bad == nil {
+		bad = unreadable("placement", r.ID, "wishes_and_feelings")
+	}
 	return p, bad
+}
+
+// wishesText is a record of wishes and feelings as stored (JSON), nil for none.
+func wishesText(w *placematch.Wishes) *string {
+	if w == nil {
+		return nil
+	}
+	b, _ := json.Marshal(w) // strings and a time cannot fail
+	s := string(b)
+	return &s
+}
+
+// readWishes reads a stored record of wishes and feelings.
+func readWishes(s *string) (*placematch.Wishes, error) {
+	if s == nil {
+		return nil, nil
+	}
+	w := new(placematch.Wishes)
+	if err := json.Unmarshal([]byte(*s), w); err != nil {
+		return nil, err
+	}
+	w.RecordedAt = w.RecordedAt.UTC()
+	return w, nil
 }

@@ -95,7 +95,24 @@ func newSite(t testing.TB, d string, opts ...siteOption) *site {
 	}
 	srv := httptest.NewServer(pages.Handler())
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() { replayEveryRun(t, db) })
 	return &site{Server: srv, DB: db, Uses: uses, Clock: clk, Pages: pages}
+}
+
+// replayEveryRun replays every match run the pages stored, with a service of its
+// own, and fails when one does not replay identically.
+func replayEveryRun(t testing.TB, db *store.DB) {
+	ids, err := db.MatchRunIDs(ctx)
+	if err != nil {
+		t.Errorf("replay: %v", err)
+		return
+	}
+	svc := &placing.Service{Store: db, Now: db.Now}
+	for _, id := range ids {
+		if r, err := svc.Replay(ctx, id); err != nil || !r.Identical {
+			t.Errorf("run %s does not replay identically: %+v, %v", id, r, err)
+		}
+	}
 }
 
 // client is a browser-like HTTP client with its own cookies that does not follow

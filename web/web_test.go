@@ -463,3 +463,27 @@ func TestMatchesPageShowsWhatTheOfficerActsOn(t *testing.T) {
 		t.Fatalf("only %d facts checked for %d matches: the demo records no contacts?", shown, len(run.Matches))
 	}
 }
+
+// The officer's page of a run shows the child's wishes and feelings beside the
+// ranking, as recorded when the run was made, and its near misses.
+func TestMatchPageShowsWishesAndNearMisses(t *testing.T) {
+	s := newSite(t, store.SQLite)
+	c := s.client(t)
+	s.signIn(t, c, "officer")
+	child, _ := s.rankedChild(t)
+	said := "Wants to stay at her school & near her nan."
+	_, err := s.DB.UpdateChild(ctx, child.ID, 0, func(ch *placematch.Child) error {
+		ch.Wishes = &placematch.Wishes{Text: said, RecordedBy: "social worker SW-1", RecordedAt: storetest.Clock.Add(-time.Hour)}
+		return nil
+	})
+	must(t, err)
+	run, err := s.Uses.Match(ctx, matchAll(child.ID))
+	must(t, err)
+	p := s.get(t, c, "/matches/"+run.MatchID)
+	if !strings.Contains(p.Body, "Wants to stay at her school &amp; near her nan.") || !strings.Contains(p.Body, "recorded by social worker SW-1") {
+		t.Fatalf("wishes not shown:\n%s", p.Body)
+	}
+	if len(run.NearMisses) == 0 || !strings.Contains(p.Body, template.HTMLEscapeString(run.NearMisses[0].Change)) {
+		t.Fatalf("near misses %+v not shown", run.NearMisses)
+	}
+}
