@@ -50,6 +50,14 @@ func ParseRateLimit(s string) (RateLimit, error) {
 	return RateLimit{Requests: req, Per: d}, nil
 }
 
+// PerClient returns l as a budget per client key (such as an address), bounded
+// like the API's own: allow takes one request from key's bucket at now, or says
+// how long until one would be allowed. The web pages cap their sign-ins with it.
+// An Off limit allows everything.
+func (l RateLimit) PerClient() func(key string, now time.Time) (bool, time.Duration) {
+	return newLimiters(l, maxClients).allow
+}
+
 // maxClients bounds how many clients' buckets are held. Past it the least recently
 // seen client is forgotten (it starts again with a full bucket), so a flood of
 // invented addresses or subjects costs at most this many entries (a few MB).

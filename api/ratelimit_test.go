@@ -153,3 +153,24 @@ func TestRateLimitAddressHonoursTrustedProxies(t *testing.T) {
 		wantStatus(t, e.do("GET", "/api/v1/children", nil, "Authorization", "", "X-Forwarded-For", "203.0.113.2"), tc.second)
 	}
 }
+
+// PerClient is the API's bucket per key: a burst of Requests, then refused with the
+// wait, each key on its own; Off allows everything.
+func TestPerClientLimit(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	allow := api.RateLimit{Requests: 2, Per: time.Minute}.PerClient()
+	for i, want := range []bool{true, true, false} {
+		if ok, _ := allow("a", now); ok != want {
+			t.Fatalf("request %d: %v", i, ok)
+		}
+	}
+	if ok, wait := allow("a", now); ok || wait <= 0 {
+		t.Fatalf("refused without a wait: %v %v", ok, wait)
+	}
+	if ok, _ := allow("b", now); !ok {
+		t.Fatal("another key was refused")
+	}
+	if ok, _ := (api.RateLimit{}).PerClient()("a", now); !ok {
+		t.Fatal("off refused")
+	}
+}

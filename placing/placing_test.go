@@ -399,3 +399,40 @@ func matcher(t *testing.T, svc *placing.Service, childID string) func() *placing
 		return run
 	}
 }
+
+// A search by name over a run with a maximum distance names a carer the run only
+// counted, with how far it is, while the run's counts stay as they were.
+func TestOutsideRadiusNamesTheFarCarer(t *testing.T) {
+	each(t, func(t *testing.T, db, _ *store.DB) {
+		must(t, db.CreateProvider(ctx, storetest.Carer("NEAR")))
+		far := storetest.Carer("FAR", func(p *placematch.Provider) {
+			p.Name = "Household Faraway"
+			p.Location = placematch.Point{Lat: 52.2053, Lon: 0.1218} // Cambridge, ~85 km
+		})
+		must(t, db.CreateProvider(ctx, far))
+		km := 40.0
+		child := storetest.Child("K1", func(c *placematch.Child) { c.MaxDistanceKM = &km })
+		must(t, db.CreateChild(ctx, child))
+
+		svc := service(db)
+		run, err := svc.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
+		must(t, err)
+		if run.Considered != 2 || run.ExcludedSummary[matching.CodeOutsideSearchRadius] != 1 || len(run.Excluded) != 0 {
+			t.Fatalf("considered %d, summary %v, listed %v", run.Considered, run.ExcludedSummary, run.Excluded)
+		}
+		for _, q := range []string{"faraway", "far"} { // by name and by reference
+			found, maxKM, err := svc.OutsideRadius(ctx, []*placematch.Child{child}, q, 10)
+			must(t, err)
+			if maxKM != km || len(found) != 1 || found[0].Provider.ID != far.ID || found[0].DistanceKM < 70 || found[0].DistanceKM > 100 {
+				t.Fatalf("%q: max %v, found %+v", q, maxKM, found)
+			}
+		}
+		if found, _, err := svc.OutsideRadius(ctx, []*placematch.Child{child}, "near", 10); err != nil || len(found) != 0 {
+			t.Fatalf("the near carer is not outside: %+v %v", found, err)
+		}
+		child.MaxDistanceKM = nil
+		if found, maxKM, err := svc.OutsideRadius(ctx, []*placematch.Child{child}, "far", 10); err != nil || len(found) != 0 || maxKM != 0 {
+			t.Fatalf("no maximum, nothing outside: %+v %v %v", found, maxKM, err)
+		}
+	})
+}

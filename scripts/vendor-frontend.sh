@@ -26,14 +26,42 @@ rm -rf "$static" "$root/web/testdata/vendor"
 unpack govuk-frontend "$GOVUK_FRONTEND"
 g=$work/govuk-frontend/package/dist/govuk
 dst=$static/govuk-frontend
-mkdir -p "$dst/assets"
+mkdir -p "$dst"
 cp "$g/govuk-frontend.min.css" "$g/govuk-frontend.min.js" "$dst/"
-cp -r "$g/assets/fonts" "$g/assets/images" "$g/assets/manifest.json" "$dst/assets/"
-# The npm package carries its licence as a README section and package.json's field.
+# Not copied: the GDS Transport fonts, the crest and the GOV.UK icons are licensed
+# for GOV.UK services only; app.css sets Arial and the pages serve neither.
+# The npm package carries its licence as a README section and package.json's field;
+# the MIT text and copyright line are upstream's LICENSE.txt, which npm leaves out.
 {
 	echo "govuk-frontend $GOVUK_FRONTEND (npm), licence: $(node -p "require('$work/govuk-frontend/package/package.json').license")"
 	echo
 	sed -n '/^## Licence/,/^## /p' "$work/govuk-frontend/package/README.md" | sed '$d'
+	echo
+	echo "## LICENSE.txt (github.com/alphagov/govuk-frontend)"
+	echo
+	cat <<'MIT'
+The MIT License (MIT)
+
+Copyright (C) 2017 Crown Copyright (Government Digital Service)
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of
+this software and associated documentation files (the "Software"), to deal in
+the Software without restriction, including without limitation the rights to
+use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies
+of the Software, and to permit persons to whom the Software is furnished to do
+so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+MIT
 } >"$dst/LICENCE"
 
 unpack leaflet "$LEAFLET"

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -26,6 +28,9 @@ var static embed.FS
 type asset struct {
 	body        []byte
 	contentType string
+	// gz is body gzip-compressed once at start, for the text files (stylesheets,
+	// scripts, SVG, JSON); nil for the others, which compress no further.
+	gz []byte
 }
 
 // assets maps the files' logical paths ("vendor/govuk-frontend/govuk-frontend.min.css")
@@ -90,10 +95,19 @@ func loadAssets() (*assets, error) {
 			ct = "application/octet-stream"
 		}
 		a.url[n] = u
-		a.served[u] = asset{body: body, contentType: ct}
+		f := asset{body: body, contentType: ct}
+		if compressible(n) {
+			if f.gz, err = gzipped(body); err != nil {
+				return nil, err
+			}
+		}
+		a.served[u] = f
 	}
 	return a, nil
 }
+
+// fontFace is an @font-face rule of a minified stylesheet.
+var fontFace = regexp.MustCompile(`@font-face\{[^}]*\}`)
 
 // refers says whether a file names other static files.
 func refers(name string) bool {
@@ -105,6 +119,11 @@ func refers(name string) bool {
 // Leaflet's its images as images/…, and the service's own files name the others by their logical path after "static:".
 func (a *assets) rewrite(name string, body []byte) []byte {
 	if strings.HasPrefix(name, "vendor/govuk-frontend/") {
+		// The GDS Transport fonts and the crest are for GOV.UK services only: they
+		// are not vendored, so the stylesheet loses the rules naming them (app.css
+		// sets Arial; the pages show no crest).
+		body = fontFace.ReplaceAll(body, nil)
+		body = bytes.ReplaceAll(body, []byte("url(/assets/images/govuk-crest.svg)"), []byte("none"))
 		for logical, u := range a.url {
 			if rest, ok := strings.CutPrefix(logical, "vendor/govuk-frontend/"); ok && strings.HasPrefix(rest, "assets/") {
 				body = bytes.ReplaceAll(body, []byte("url(/"+rest+")"), []byte("url("+u+")"))
@@ -145,5 +164,50 @@ func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
+	body := f.body
+	if f.gz != nil {
+		h.Set("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			h.Set("Content-Encoding", "gzip")
+			body = f.gz
+		}
+	}
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// compressible says whether a static file is text that gzip makes smaller.
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".css", ".js", ".mjs", ".svg", ".json":
+		return true
+	}
+	return false
+}
+
+func gzipped(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// acceptsGzip says whether the request's Accept-Encoding takes gzip (and does not
+// refuse it with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") || strings.TrimSpace(coding) == "*" {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -57,12 +58,34 @@ func newBrowser(t *testing.T, js bool) context.Context {
 	if err := chromedp.Do(tctx); err != nil {
 		t.Fatalf("chromium did not start: %v", err)
 	}
+	if _, err := chromedp.Call(tctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: cspRecorder}); err != nil {
+		t.Fatalf("recording CSP violations: %v", err)
+	}
 	if !js {
 		if _, err := chromedp.Call(tctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatalf("turning JavaScript off: %v", err)
 		}
 	}
 	return tctx
+}
+
+// cspRecorder runs before any script of every document and records each
+// Content-Security-Policy violation the page causes, as "directive blocked-URI".
+const cspRecorder = `window.__pmCSP = []; document.addEventListener("securitypolicyviolation",
+	e => window.__pmCSP.push(e.violatedDirective + " " + e.blockedURI + " " + e.sourceFile + ":" + e.lineNumber));`
+
+// cspViolations returns the violations recorded on the page shown; ok is false when
+// the recorder did not run on it (scripts off when the document was made).
+func cspViolations(t *testing.T, ctx context.Context) (found []string, ok bool) {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[*[]string](`window.__pmCSP === undefined ? null : window.__pmCSP`))
+	if err != nil {
+		t.Fatalf("reading CSP violations: %v", err)
+	}
+	if got == nil {
+		return nil, false
+	}
+	return *got, true
 }
 
 // journey drives one browser through the officer's pages.
@@ -105,6 +128,9 @@ func (j *journey) check(name string, at ...string) {
 	}
 	if cls := j.attr("body", "class"); j.js && !strings.Contains(cls, "govuk-frontend-supported") {
 		j.t.Fatalf("%s: the page's scripts did not run (body class %q): blocked by the CSP?", name, cls)
+	}
+	if v, ok := cspViolations(j.t, j.ctx); len(v) > 0 || (j.js && !ok) {
+		j.t.Errorf("%s (%s, JavaScript %v): Content-Security-Policy violations %v (recorded: %v)", name, loc, j.js, v, ok)
 	}
 	for _, v := range axeRun(j.t, j.ctx) {
 		j.t.Errorf("%s (%s, JavaScript %v): axe %s (%s): %s at %v", name, loc, j.js, v.ID, v.Impact, v.Help, v.Nodes)
@@ -159,6 +185,23 @@ func TestAxeFindsViolations(t *testing.T) {
 		if !slices.Contains(ids, want) {
 			t.Errorf("axe-core found %v on a bad page, not %s", ids, want)
 		}
+	}
+}
+
+// The CSP check can fail: an inline script and an inline style refused by the
+// policy are recorded.
+func TestCSPViolationsAreRecorded(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'")
+		fmt.Fprint(w, `<!DOCTYPE html><html lang="en"><head><title>Inline</title><script>document.title = "ran"</script></head><body style="color: red"><p>x</p></body></html>`)
+	}))
+	defer srv.Close()
+	bctx := newBrowser(t, true)
+	must(t, chromedp.Do(bctx, chromedp.Navigate(srv.URL)))
+	got, ok := cspViolations(t, bctx)
+	if !ok || len(got) < 2 || !strings.HasPrefix(got[0], "script-src") && !strings.HasPrefix(got[1], "script-src") {
+		t.Fatalf("recorded %v (recorder ran: %v), want the inline script and style", got, ok)
 	}
 }
 

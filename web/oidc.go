@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -31,8 +33,9 @@ type OIDC struct {
 	// Client reaches the identity provider; nil is http.DefaultClient.
 	Client *http.Client
 
-	once     sync.Once
-	err      error
+	// mu guards provider: discovery runs at most once at a time, and a failure is
+	// not kept, so that the next sign-in tries again.
+	mu       sync.Mutex
 	provider *oidc.Provider
 }
 
@@ -59,16 +62,20 @@ func (o *OIDC) ctx(ctx context.Context) context.Context {
 	return ctx
 }
 
-// discover reads the identity provider's configuration once; a failure is kept
-// and retried on the next sign-in.
+// discover reads the identity provider's configuration once it succeeds; a
+// failure is retried on the next sign-in.
 func (o *OIDC) discover(ctx context.Context) (*oidc.Provider, error) {
-	o.once.Do(func() { o.provider, o.err = oidc.NewProvider(o.ctx(ctx), o.Issuer) })
-	if o.err != nil {
-		err := o.err
-		o.once = sync.Once{}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.provider != nil {
+		return o.provider, nil
+	}
+	p, err := oidc.NewProvider(o.ctx(ctx), o.Issuer)
+	if err != nil {
 		return nil, fmt.Errorf("identity provider %s: %w", o.Issuer, err)
 	}
-	return o.provider, nil
+	o.provider = p
+	return p, nil
 }
 
 func (o *OIDC) config(p *oidc.Provider) *oauth2.Config {
@@ -87,6 +94,18 @@ func randomToken() (string, error) {
 // oidcStart sends the browser to the identity provider with a new state, nonce and
 // PKCE challenge, kept server-side under a cookie of their own.
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
+	if s.AllowSignIn != nil {
+		addr, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			addr = r.RemoteAddr
+		}
+		if ok, wait := s.AllowSignIn(addr, s.now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Seconds()+0.999))))
+			s.renderError(w, r, http.StatusTooManyRequests, "Too many sign-ins",
+				"Too many sign-ins were started from this address. Wait a minute and try again.")
+			return
+		}
+	}
 	p, err := s.OIDC.discover(r.Context())
 	if err != nil {
 		slog.ErrorContext(r.Context(), "sign-in unavailable", "error", err.Error())

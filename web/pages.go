@@ -175,6 +175,9 @@ type reasonGroup struct {
 	// spatial search never loaded are counted only).
 	Count int
 	Open  bool
+	// Far are the homes named like the search that the run counted under
+	// outside_search_radius without listing them, found in the current providers.
+	Far []placing.Outside
 }
 
 type matchesData struct {
@@ -257,6 +260,33 @@ func whyNot(res matching.Result, q string) ([]reasonGroup, int) {
 	return out, found
 }
 
+// maxFarShown bounds the homes outside the search radius a search by name lists.
+const maxFarShown = 50
+
+// withFar adds the homes outside the search radius that a search by name found to
+// their reason's group, opening it, in the engine's order of reasons.
+func withFar(groups []reasonGroup, far []placing.Outside) []reasonGroup {
+	if len(far) == 0 {
+		return groups
+	}
+	code := matching.CodeOutsideSearchRadius
+	i := slices.IndexFunc(groups, func(g reasonGroup) bool { return g.Code == code })
+	if i < 0 {
+		groups = append(groups, reasonGroup{Code: code, Label: reasonLabel(code), Hint: reasonHint(code)})
+		i = len(groups) - 1
+	}
+	groups[i].Far, groups[i].Open = far, true
+	groups[i].Count = len(groups[i].Providers) + len(far)
+	order := func(c string) int {
+		if j := slices.IndexFunc(matching.ReasonCodes, func(rc matching.ReasonCode) bool { return rc.Code == c }); j >= 0 {
+			return j
+		}
+		return len(matching.ReasonCodes)
+	}
+	slices.SortStableFunc(groups, func(a, b reasonGroup) int { return order(a.Code) - order(b.Code) })
+	return groups
+}
+
 // matches shows a stored run: the ranked homes and, for every other provider,
 // why not.
 func (s *Server) matches(w http.ResponseWriter, r *http.Request, p *Person) {
@@ -268,6 +298,14 @@ func (s *Server) matches(w http.ResponseWriter, r *http.Request, p *Person) {
 	q := r.URL.Query().Get("q")
 	groups, found := whyNot(run.Result, q)
 	d := matchesData{Run: run, WhyNot: groups, Query: strings.TrimSpace(q), Found: found, Ranked: run.Matches, Excluded: run.ExcludedCount}
+	if d.Query != "" && run.ExcludedSummary[matching.CodeOutsideSearchRadius] > 0 {
+		far, _, err := s.Placing.OutsideRadius(r.Context(), run.Group, d.Query, maxFarShown)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.WhyNot, d.Found = withFar(d.WhyNot, far), d.Found+len(far)
+	}
 	if d.Query != "" {
 		for _, m := range run.Matches {
 			if strings.Contains(strings.ToLower(m.Provider.Name), strings.ToLower(d.Query)) {
@@ -608,6 +646,9 @@ type endData struct {
 	Reason  string
 	EndDate string
 	Today   string
+	// Seen is the placement's version the form was made from, carried in the form
+	// so that a change made meanwhile is a conflict, not a lost update.
+	Seen int
 }
 
 func (s *Server) renderEnd(w http.ResponseWriter, r *http.Request, status int, errs []fieldError, d endData) {
@@ -621,7 +662,7 @@ func (s *Server) endForm(w http.ResponseWriter, r *http.Request, _ *Person) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderEnd(w, r, http.StatusOK, nil, endData{placementRow: row, EndDate: s.today().String()})
+	s.renderEnd(w, r, http.StatusOK, nil, endData{placementRow: row, EndDate: s.today().String(), Seen: row.Version})
 }
 
 var endFieldIDs = map[string]string{"": "end-form", "end_reason": "end_reason", "end_date": "end_date", "status": "end-form"}
@@ -634,6 +675,14 @@ func (s *Server) end(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	d := endData{placementRow: row, Reason: r.PostFormValue("end_reason"), EndDate: strings.TrimSpace(r.PostFormValue("end_date"))}
+	seen, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || seen < 1 {
+		d.Seen = row.Version
+		s.renderEnd(w, r, http.StatusBadRequest, []fieldError{{Field: "version", ID: "end-form",
+			Message: "The form was not sent from this page; check the placement and try again."}}, d)
+		return
+	}
+	d.Seen = seen
 	v := &placematch.ValidationError{}
 	if d.Reason == "" {
 		v.Add("end_reason", "Select why the placement ended")
@@ -650,7 +699,7 @@ func (s *Server) end(w http.ResponseWriter, r *http.Request, p *Person) {
 	}
 	err = v.Err()
 	if err == nil {
-		_, err = s.Placing.ChangePlacement(r.Context(), row.ID, row.Version, change)
+		_, err = s.Placing.ChangePlacement(r.Context(), row.ID, seen, change)
 	}
 	if err != nil {
 		if errs, status, ok := formErrors(err, endFieldIDs); ok {
@@ -659,8 +708,9 @@ func (s *Server) end(w http.ResponseWriter, r *http.Request, p *Person) {
 			return
 		}
 		if errors.Is(err, placematch.ErrVersionMismatch) {
+			d.Seen = row.Version // the form now shows, and carries, the placement as it is
 			s.renderEnd(w, r, http.StatusConflict, []fieldError{{ID: "end-form",
-				Message: "The placement changed while you were working; check it and try again."}}, d)
+				Message: "Someone changed this placement after you opened this page, so it was not ended; check it as it is now and try again."}}, d)
 			return
 		}
 		s.fail(w, r, err)

@@ -39,6 +39,11 @@ type Server struct {
 	// IdleTimeout ends a session not used for this long; AbsoluteTimeout ends any
 	// session this long after sign-in. Zero is 30 minutes and 10 hours.
 	IdleTimeout, AbsoluteTimeout time.Duration
+	// AllowSignIn caps the sign-ins started per client address (each stores a
+	// sign-in under way until it expires): it takes one from the address's budget
+	// at now, or says how long until one is allowed. cmd wires the API's
+	// anonymous limit (PLACEMATCH_RATE_LIMIT_ANON); nil is no cap.
+	AllowSignIn func(addr string, now time.Time) (bool, time.Duration)
 
 	assets *assets
 	pages  map[string]*template.Template

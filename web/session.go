@@ -84,7 +84,11 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		}
 		var p Person
 		if err := json.Unmarshal(sess.Data, &p); err != nil || p.Role == "" || p.Subject == "" { // a sign-in under way is no session
-			slog.ErrorContext(r.Context(), "session unreadable", "error", err.Error())
+			why := "no role or subject"
+			if err != nil {
+				why = err.Error()
+			}
+			slog.ErrorContext(r.Context(), "session unreadable", "error", why)
 			_ = s.Store.DeleteSession(r.Context(), sess.ID)
 			s.clearCookie(w, r)
 			next.ServeHTTP(w, r)

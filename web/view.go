@@ -77,6 +77,7 @@ func (s *Server) parsePages() (map[string]*template.Template, error) {
 		"endReason":     endReasonLabel,
 		"roleLabel":     roleLabel,
 		"miles":         func(f float64) string { return fmt.Sprintf("%.1f", f) },
+		"kmAsMiles":     func(km float64) string { return fmt.Sprintf("%.1f", km/kmPerMile) },
 		"score":         func(f float64) string { return fmt.Sprintf("%.1f", f) },
 		"add":           func(a, b int) int { return a + b },
 		"pounds":        func(p *int64) string { return fmt.Sprintf("£%d.%02d", *p/100, *p%100) },
@@ -372,3 +373,6 @@ func endReasonLabel(code string) string {
 	}
 	return code
 }
+
+// kmPerMile converts the engine's kilometres to the miles officers read.
+const kmPerMile = 1.609344

@@ -118,6 +118,7 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_JOB_FLAG_STALE_AVAILABILITY_SCHEDULE", def: "20 2 * * *", help: "cron spec (Europe/London) of flag-stale-availability, or off"},
 	{name: "PLACEMATCH_JOB_SNAPSHOT_SUFFICIENCY_SCHEDULE", def: "30 2 * * *", help: "cron spec (Europe/London) of snapshot-sufficiency, or off"},
 	{name: "PLACEMATCH_JOB_PRUNE_MATCH_RUNS_SCHEDULE", def: "40 2 * * *", help: "cron spec (Europe/London) of prune-match-runs, or off"},
+	{name: "PLACEMATCH_JOB_PURGE_EXPIRED_SESSIONS_SCHEDULE", def: "50 2 * * *", help: "cron spec (Europe/London) of purge-expired-sessions, or off"},
 	{name: "PLACEMATCH_MATCH_RUN_RETENTION", def: "90d", help: "how long a match run no placement cites is kept (days as 90d, or a duration such as 2160h)"},
 	{name: "PLACEMATCH_ALLOCATION_TIME_LIMIT", def: "5s", help: "how long an allocation searches for a better answer before reporting its gap to the bound"},
 	{name: "PLACEMATCH_HOLD_EMERGENCY_PLACES", def: "0", help: "places an allocation keeps free per district and kind when the request does not say"},

@@ -29,7 +29,7 @@ func jobScheduleVar(job string) string {
 }
 
 // jobNames lists the nightly jobs, in the order they run when due together.
-var jobNames = []string{jobs.NameReconcile, jobs.NameFeeds, jobs.NameStale, jobs.NameSnapshot, jobs.NamePrune}
+var jobNames = []string{jobs.NameReconcile, jobs.NameFeeds, jobs.NameStale, jobs.NameSnapshot, jobs.NamePrune, jobs.NameSessions}
 
 // newScheduler wires the nightly jobs to db with the configured schedules.
 func newScheduler(cfg config, db *store.DB, reg prometheus.Registerer) (*jobs.Scheduler, error) {
@@ -49,6 +49,7 @@ func newScheduler(cfg config, db *store.DB, reg prometheus.Registerer) (*jobs.Sc
 		jobs.FlagStale{Store: db, Now: db.Now, After: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour},
 		jobs.Snapshot{Store: db, Now: db.Now, Location: loc},
 		jobs.PruneMatchRuns{Store: db, Now: db.Now, Retention: cfg.MatchRunRetention},
+		jobs.PurgeSessions{Store: db, Now: db.Now},
 	}
 	var m *jobs.Metrics
 	if reg != nil {
