@@ -3,8 +3,10 @@ package api_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -18,10 +20,13 @@ import (
 // response is validated against openapi.yaml by the harness.
 func TestRecommendationsReportAPI(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
+		carers := map[string]string{}
 		for _, ref := range []string{"C1", "C2"} {
-			if err := e.db.CreateProvider(ctx, storetest.Carer(ref)); err != nil {
+			c := storetest.Carer(ref)
+			if err := e.db.CreateProvider(ctx, c); err != nil {
 				t.Fatal(err)
 			}
+			carers[ref] = c.ID
 		}
 		onHold := storetest.Carer("C3", func(p *placematch.Provider) { p.Carer.Status = placematch.CarerOnHold })
 		if err := e.db.CreateProvider(ctx, onHold); err != nil {
@@ -34,13 +39,54 @@ func TestRecommendationsReportAPI(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		var runs []string
 		for _, id := range []string{k1.ID, k1.ID, k2.ID} {
-			wantStatus(t, e.do("GET", "/api/v1/children/"+id+"/matches", nil), 200)
+			r := e.do("GET", "/api/v1/children/"+id+"/matches", nil)
+			wantStatus(t, r, 200)
+			runs = append(runs, r.JSON(t)["match_id"].(string))
+		}
+		// Declines: K1's first run contacted C1 (declined, no vacancy) and C2
+		// (declined, cannot meet needs); its second run C1 again (accepted). So 3
+		// homes contacted, 2 declines, one per reason; C1 contacted twice, declined
+		// once; C2 contacted once, declined once (C1 listed after C2: the same
+		// declines, more contacts).
+		officer := e.bearer(auth.Principal{Subject: "officer-calls", Role: auth.PlacementOfficer})
+		c1, c2 := carers["C1"], carers["C2"]
+		for _, c := range []struct {
+			run, provider string
+			answer        map[string]any
+		}{
+			{runs[0], c1, map[string]any{"answer": "declined", "decline_reason": "no_vacancy"}},
+			{runs[0], c2, map[string]any{"answer": "declined", "decline_reason": "cannot_meet_needs"}},
+			{runs[1], c1, map[string]any{"answer": "accepted"}},
+		} {
+			body := map[string]any{"provider": map[string]any{"kind": "foster_carer", "id": c.provider},
+				"contacted_at": e.clock.Format(time.RFC3339)}
+			for k, v := range c.answer {
+				body[k] = v
+			}
+			wantStatus(t, e.do("POST", "/api/v1/matches/"+c.run+"/contacts", body, "Authorization", officer), 201)
 		}
 		commissioner := e.bearer(auth.Principal{Subject: "commissioner-1", Role: auth.Commissioner})
 		r := e.do("GET", "/api/v1/reports/recommendations?suppress=false", nil, "Authorization", commissioner)
 		wantStatus(t, r, 200)
 		m := r.JSON(t)
+		decl := m["declines"].(map[string]any)
+		if decl["homes_contacted"] != 3.0 || decl["declined"] != 2.0 {
+			t.Fatalf("declines %v", decl)
+		}
+		if got := fmt.Sprint(decl["by_reason"]); got != "[map[declines:1 reason:cannot_meet_needs] map[declines:1 reason:no_vacancy]]" {
+			t.Errorf("declines by reason %s", got)
+		}
+		provs := decl["providers"].([]any)
+		if len(provs) != 2 {
+			t.Fatalf("decliners %v", provs)
+		}
+		first, second := provs[0].(map[string]any), provs[1].(map[string]any)
+		if first["provider"].(map[string]any)["id"] != c2 || first["contacted"] != 1.0 || first["declined"] != 1.0 ||
+			second["provider"].(map[string]any)["id"] != c1 || second["contacted"] != 2.0 || second["declined"] != 1.0 {
+			t.Errorf("decliners %v", provs)
+		}
 		// Two runs for K1 with C1 and C2 (4 top-3 slots, 2 each), one for K2 with
 		// none; three providers, so the top 10% is one holding 2 of 4 top-3 slots.
 		if m["runs"] != 3.0 || m["providers"] != 3.0 || m["providers_recommended"] != 2.0 || m["top10pct_share_top3"] != 0.5 {

@@ -47,6 +47,9 @@ type RecInput struct {
 	Reasons      map[string]map[string]int
 	GroupsJudged int
 	Suppress     bool
+	// Contacts are the homes contacted about a match run in the period (by
+	// ContactedAt), with their answers.
+	Contacts []*placematch.HomeContact
 }
 
 // Reasons a provider never recommended was passed over, beside the hard rules'
@@ -81,6 +84,26 @@ type Recommendations struct {
 	Gaps                       []DistanceGap
 	GroupsJudged               int
 	Suppress                   bool
+	// Contacted and Declined count the contacts in the period and those declined;
+	// DeclineReasons count the declines by reason, commonest first; Decliners are
+	// the providers that declined at least once, most declines first.
+	Contacted, Declined int
+	DeclineReasons      []DeclineCount
+	Decliners           []Decliner
+}
+
+// DeclineCount is a decline reason and how many declines gave it.
+type DeclineCount struct {
+	Reason   string
+	Declines int
+}
+
+// Decliner is a provider that declined at least one referral in the period: how
+// often it was contacted, how often it declined, and why.
+type Decliner struct {
+	Provider            placematch.ProviderRef
+	Contacted, Declined int
+	Reasons             []DeclineCount
 }
 
 // NeverRecommended is a live provider no run listed and no allocation proposed,
@@ -197,7 +220,55 @@ func Recommend(in RecInput) *Recommendations {
 			strings.Compare(a.Provider.Name, b.Provider.Name), strings.Compare(a.Provider.ID, b.Provider.ID))
 	})
 	r.NoMatch, r.Gaps = noMatch(in.Runs, in.Suppress)
+	r.Contacted, r.Declined, r.DeclineReasons, r.Decliners = declines(in.Contacts)
 	return r
+}
+
+// declines counts the contacts' answers: declines by reason over all, and per
+// provider that declined at least once.
+func declines(cs []*placematch.HomeContact) (contacted, declined int, reasons []DeclineCount, out []Decliner) {
+	all := map[string]int{}
+	type acc struct {
+		ref                 placematch.ProviderRef
+		contacted, declined int
+		reasons             map[string]int
+	}
+	by := map[string]*acc{}
+	for _, c := range cs {
+		a := by[c.Provider.ID]
+		if a == nil {
+			a = &acc{ref: c.Provider, reasons: map[string]int{}}
+			by[c.Provider.ID] = a
+		}
+		a.contacted++
+		if c.Answer == placematch.AnswerDeclined {
+			a.declined++
+			a.reasons[string(c.DeclineReason)]++
+			all[string(c.DeclineReason)]++
+			declined++
+		}
+	}
+	counts := func(m map[string]int) []DeclineCount {
+		out := []DeclineCount{}
+		for r, n := range m {
+			out = append(out, DeclineCount{r, n})
+		}
+		slices.SortFunc(out, func(a, b DeclineCount) int {
+			return cmp.Or(cmp.Compare(b.Declines, a.Declines), strings.Compare(a.Reason, b.Reason))
+		})
+		return out
+	}
+	out = []Decliner{}
+	for _, a := range by {
+		if a.declined > 0 {
+			out = append(out, Decliner{Provider: a.ref, Contacted: a.contacted, Declined: a.declined, Reasons: counts(a.reasons)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Decliner) int {
+		return cmp.Or(cmp.Compare(b.Declined, a.Declined), cmp.Compare(a.Contacted, b.Contacted),
+			strings.Compare(a.Provider.ID, b.Provider.ID))
+	})
+	return len(cs), declined, counts(all), out
 }
 
 // gini is the Gini coefficient of the counts: Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² mean),

@@ -84,7 +84,30 @@ func (s *Service) Recommendations(ctx context.Context, o RecOptions, passedOver 
 			return nil, err
 		}
 	}
+	if in.Contacts, err = s.contactsBetween(ctx, from, to); err != nil {
+		return nil, err
+	}
 	return &RecReport{Options: o, GeneratedAt: now.Truncate(time.Second), Recommendations: Recommend(in)}, nil
+}
+
+// contactsBetween reads the contacts made from from (included) to to (excluded):
+// every contact made in the period was recorded, so changed, at or after from.
+func (s *Service) contactsBetween(ctx context.Context, from, to time.Time) ([]*placematch.HomeContact, error) {
+	var out []*placematch.HomeContact
+	for cursor := ""; ; {
+		page, err := s.Store.ListContacts(ctx, store.ContactFilter{Since: from, Limit: store.MaxLimit, Cursor: cursor})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range page.Items {
+			if !c.ContactedAt.Before(from) && c.ContactedAt.Before(to) {
+				out = append(out, c)
+			}
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			return out, nil
+		}
+	}
 }
 
 // childrenByID reads the live children among ids, a thousand at a time.

@@ -104,6 +104,7 @@ func (r *RecReport) Notes() []string {
 		"providers_recommended counts the providers any run listed (at any rank shown) or any allocation proposed. A provider never recommended is live and was neither; its commonest reasons are judged now, on the current records, for each group searched in the period with the search's default options: a hard rule's code, availability_stale (eligible, lowered by stale availability) or eligible_ranked_below_others.",
 		"No match: each group searched in the period counts once, by its latest run; its children count in the eldest member's age band on that run's day, its size, wheelchair_user yes when any member uses one, and urgency emergency when any member's referral is. children_no_match are those whose latest run listed no provider; median_distance_miles is the median distance from home to rank 1 of the others (DfE miles), over those with a home recorded.",
 		"Distance gap: for each dimension, the largest median less the smallest, over the groups whose median is shown.",
+		"Declines: homes_contacted counts the homes an officer recorded contacting about a match run in the period (by the time of the contact), declines those that declined; by reason and, for each provider that declined at least once, how often it was contacted and declined, most declines first. They count homes' answers, not children, and are not suppressed.",
 	}
 	if r.Options.Suppress {
 		n = append(n, "Counts of children of 1 to 4 are shown as c, with the percentage made from them; when one count of a dimension's column is hidden the next smallest is hidden too, so it cannot be worked back from the dimension's sum; a median over 1 to 4 children is not shown.")
@@ -131,9 +132,30 @@ func (r *RecReport) Tables() []Table {
 	add("top10pct_share_top3", num(r.Share3, r.Share3OK))
 	add("gini_top3", num(r.Gini, r.GiniOK))
 	add("groups_judged", Cell{Kind: Int, I: r.GroupsJudged})
-	// A table of declines (offers a provider refused) belongs after the never
-	// recommended table, once declines are recorded, with its own JSON section.
-	return []Table{sum, r.noMatchTable(), r.gapTable(), r.neverTable()}
+	add("homes_contacted", Cell{Kind: Int, I: r.Contacted})
+	add("declines", Cell{Kind: Int, I: r.Declined})
+	return []Table{sum, r.noMatchTable(), r.gapTable(), r.neverTable(), r.declineReasonTable(), r.declinerTable()}
+}
+
+func (r *RecReport) declineReasonTable() Table {
+	t := Table{Name: "Decline reasons", Columns: []string{"reason", "declines"}}
+	for _, d := range r.DeclineReasons {
+		t.Rows = append(t.Rows, []Cell{text(d.Reason), {Kind: Int, I: d.Declines}})
+	}
+	return t
+}
+
+func (r *RecReport) declinerTable() Table {
+	t := Table{Name: "Declines", Columns: []string{"provider_kind", "provider_id", "provider_name", "contacted", "declined", "reasons"}}
+	for _, d := range r.Decliners {
+		var rs []string
+		for _, c := range d.Reasons {
+			rs = append(rs, fmt.Sprintf("%s (%d)", c.Reason, c.Declines))
+		}
+		t.Rows = append(t.Rows, []Cell{text(string(d.Provider.Kind)), text(d.Provider.ID), text(d.Provider.Name),
+			{Kind: Int, I: d.Contacted}, {Kind: Int, I: d.Declined}, text(strings.Join(rs, "; "))})
+	}
+	return t
 }
 
 func (r *RecReport) noMatchTable() Table {
@@ -227,7 +249,7 @@ func (r *RecReport) WriteCSV(w io.Writer) error {
 	if err := cw.Write([]string{"section", "dimension", "group", "measure", "value"}); err != nil {
 		return err
 	}
-	keys := map[string]int{"Summary": 0, "No match": 2, "Distance gap": 1, "Never recommended": 2}
+	keys := map[string]int{"Summary": 0, "No match": 2, "Distance gap": 1, "Never recommended": 2, "Decline reasons": 1, "Declines": 2}
 	for _, t := range r.Tables() {
 		section := strings.ReplaceAll(strings.ToLower(t.Name), " ", "_")
 		k := keys[t.Name]
@@ -305,7 +327,27 @@ type jsonRecReport struct {
 	NoMatch              jsonRows    `json:"no_match"`
 	DistanceGap          jsonRows    `json:"distance_gap"`
 	NeverRecommended     []jsonNever `json:"never_recommended"`
+	Declines             jsonDecl    `json:"declines"`
 	Notes                []string    `json:"notes"`
+}
+
+type jsonDecl struct {
+	Contacted int            `json:"homes_contacted"`
+	Declined  int            `json:"declined"`
+	ByReason  []jsonDecCount `json:"by_reason"`
+	Providers []jsonDecliner `json:"providers"`
+}
+
+type jsonDecCount struct {
+	Reason   string `json:"reason"`
+	Declines int    `json:"declines"`
+}
+
+type jsonDecliner struct {
+	Provider  placematch.ProviderRef `json:"provider"`
+	Contacted int                    `json:"contacted"`
+	Declined  int                    `json:"declined"`
+	Reasons   []jsonDecCount         `json:"reasons"`
 }
 
 type jsonRows struct {
@@ -338,6 +380,18 @@ func (r *RecReport) WriteJSON(w io.Writer) error {
 		Share1: opt(r.Share1, r.Share1OK), Share3: opt(r.Share3, r.Share3OK), Gini: opt(r.Gini, r.GiniOK),
 		GroupsJudged: r.GroupsJudged, NoMatch: jsonRows{nm.Columns, rowsOf(nm)}, DistanceGap: jsonRows{gap.Columns, rowsOf(gap)},
 		NeverRecommended: []jsonNever{}, Notes: r.Notes()}
+	decl := func(ds []DeclineCount) []jsonDecCount {
+		out := []jsonDecCount{}
+		for _, d := range ds {
+			out = append(out, jsonDecCount(d))
+		}
+		return out
+	}
+	out.Declines = jsonDecl{Contacted: r.Contacted, Declined: r.Declined, ByReason: decl(r.DeclineReasons), Providers: []jsonDecliner{}}
+	for _, d := range r.Decliners {
+		out.Declines.Providers = append(out.Declines.Providers,
+			jsonDecliner{Provider: d.Provider, Contacted: d.Contacted, Declined: d.Declined, Reasons: decl(d.Reasons)})
+	}
 	for _, n := range r.Never {
 		jn := jsonNever{Provider: n.Provider, Reasons: []jsonReason{}}
 		for _, c := range n.Reasons {
