@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -26,18 +27,23 @@ func (s *Server) sufficiencyReport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	// The report is written whole before the status goes out, so a writer error can
-	// still be answered with a problem.
+	return sendReport(c, o.Format, rep.FileName(), rep.Write)
+}
+
+// sendReport writes a report whole before the status goes out, so that a writer
+// error can still be answered with a problem, and offers it as a file: inline for
+// JSON, an attachment otherwise.
+func sendReport(c *gin.Context, format reports.Format, name string, write func(io.Writer) error) error {
 	var buf bytes.Buffer
-	if err := rep.Write(&buf); err != nil {
+	if err := write(&buf); err != nil {
 		return err
 	}
 	disposition := "attachment"
-	if o.Format == reports.FormatJSON {
+	if format == reports.FormatJSON {
 		disposition = "inline"
 	}
-	c.Header("Content-Disposition", fmt.Sprintf("%s; filename=%q", disposition, rep.FileName()))
-	c.Data(http.StatusOK, o.Format.ContentType(), buf.Bytes())
+	c.Header("Content-Disposition", fmt.Sprintf("%s; filename=%q", disposition, name))
+	c.Data(http.StatusOK, format.ContentType(), buf.Bytes())
 	return nil
 }
 
@@ -81,15 +87,5 @@ func (s *Server) recommendationsReport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := rep.Write(&buf); err != nil {
-		return err
-	}
-	disposition := "attachment"
-	if o.Format == reports.FormatJSON {
-		disposition = "inline"
-	}
-	c.Header("Content-Disposition", fmt.Sprintf("%s; filename=%q", disposition, rep.FileName()))
-	c.Data(http.StatusOK, o.Format.ContentType(), buf.Bytes())
-	return nil
+	return sendReport(c, o.Format, rep.FileName(), rep.Write)
 }
