@@ -14,7 +14,8 @@ import (
 // including where two separate aggregations used to disagree: a carer with no
 // placement types (the report counted it, the snapshot did not), providers outside
 // every district and a child whose home is not known (labelled "outside area" and
-// "not known" by the report, blank by the snapshot).
+// "home not known" by the report, blank by the snapshot). The snapshot's TOTAL row
+// is the report's TOTAL: each provider, child and group once.
 func TestSnapshotAgreesWithReport(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *store.DB) {
 		must(t, db.CreateProvider(ctx, storetest.Carer("C1")))
@@ -29,15 +30,15 @@ func TestSnapshotAgreesWithReport(t *testing.T) {
 		rep, err := (&reports.Service{Store: db, Now: fixed}).Sufficiency(ctx,
 			reports.Options{AsOf: placematch.DateOf(storetest.Clock), PlacementType: true})
 		must(t, err)
-		type measures struct{ providers, places, filled, vacant, unavailable, awaiting int }
+		type measures struct{ providers, places, filled, vacant, unavailable, awaiting, groups int }
 		want := map[reports.Key]measures{}
-		for _, r := range rep.Rows {
-			want[r.Key] = measures{r.Providers, r.Places, r.Filled, r.Vacant, r.Unavailable, r.ChildrenAwaiting}
+		for _, r := range append(rep.Rows, rep.Total) {
+			want[r.Key] = measures{r.Providers, r.Places, r.Filled, r.Vacant, r.Unavailable, r.ChildrenAwaiting, r.GroupsAwaiting}
 		}
 		got := map[reports.Key]measures{}
 		for _, s := range snaps {
 			got[reports.Key{District: s.District, Kind: s.Kind, PlacementType: s.PlacementType}] =
-				measures{s.Providers, s.Places, s.Filled, s.Vacant, s.Unavailable, s.ChildrenAwaiting}
+				measures{s.Providers, s.Places, s.Filled, s.Vacant, s.Unavailable, s.ChildrenAwaiting, s.GroupsAwaiting}
 		}
 		for k, w := range want {
 			if got[k] != w {
@@ -53,9 +54,13 @@ func TestSnapshotAgreesWithReport(t *testing.T) {
 		if got[untyped].providers != 1 {
 			t.Errorf("carer with no placement types: snapshot %+v", got[untyped])
 		}
-		notKnown := reports.Key{District: reports.HomeNotKnown, Kind: placematch.KindUnit}
+		// B is 10: demand for a foster carer (short_term) only.
+		notKnown := reports.Key{District: reports.HomeNotKnown, Kind: placematch.KindCarer, PlacementType: placematch.PlacementShortTerm}
 		if got[notKnown].awaiting != 1 {
 			t.Errorf("child whose home is not known: snapshot %+v", got[notKnown])
+		}
+		if total := got[reports.Key{District: reports.TotalLabel}]; total.providers != 3 || total.awaiting != 2 || total.groups != 2 {
+			t.Errorf("snapshot total %+v, want 3 providers and 2 children in 2 groups", total)
 		}
 	})
 }

@@ -13,10 +13,12 @@ import (
 
 // District labels for rows whose place is not a district of the council's area.
 const (
-	// OutsideArea labels providers, and children's homes, outside every district.
+	// OutsideArea labels providers, and children's homes, outside every district of
+	// the council's area: the place is known, and it is not in the area.
 	OutsideArea = "outside area"
-	// HomeNotKnown labels children awaiting whose home is not recorded.
-	HomeNotKnown = "not known"
+	// HomeNotKnown labels children awaiting whose home is not recorded: where they
+	// are from is not known, which is not the same as outside the area.
+	HomeNotKnown = "home not known"
 	// TotalLabel is the district of the total row.
 	TotalLabel = "TOTAL"
 )
@@ -33,23 +35,52 @@ type Key struct {
 // Row holds the measures of one group. Places = Filled + Vacant + Unavailable for
 // each provider, so for each row too. The placement counts are of active placements
 // with the group's providers; Within + Over + Unknown = InArea + OutOfArea.
+//
+// ChildrenAwaiting are the places needed by the groups awaiting (a child alone, or a
+// sibling group to be placed together) that a home of the row's kind could lawfully
+// take, and GroupsAwaiting those groups: a group of N siblings is one group needing N
+// places, in the row of its eldest member's placement type and age band.
 type Row struct {
 	Key
 	Providers, Places, Filled, Vacant, Unavailable int
 	ChildrenAwaiting                               int
-	Within, Over, Unknown                          int
-	InArea, OutOfArea                              int
+	GroupsAwaiting                                 int
+	// NoLawfulKind (TOTAL row only) counts the children awaiting whose group no kind
+	// of home could lawfully take: they are in the TOTAL's ChildrenAwaiting and in no
+	// other row.
+	NoLawfulKind          int
+	Within, Over, Unknown int
+	InArea, OutOfArea     int
 	// SiblingSplits counts the placements whose booking split a sibling group.
 	SiblingSplits int
 	// milesSum adds the DfE-rounded miles of the placements with a known distance.
 	milesSum float64
+	// summed marks a TOTAL row, whose shortfall is the sum of its rows' (shortfallSum).
+	summed       bool
+	shortfallSum int
 }
 
 // Placements returns the active placements counted in the row.
 func (r *Row) Placements() int { return r.Within + r.Over + r.Unknown }
 
-// Shortfall is children awaiting less vacant places, never below zero.
-func (r *Row) Shortfall() int { return max(r.ChildrenAwaiting-r.Vacant, 0) }
+// Shortfall is the places a row's homes cannot meet: children awaiting less vacant
+// places, never below zero. On a TOTAL row it is the sum of the shortfalls of the
+// rows it totals (the places short kind by kind, at the report's grouping), so that
+// the column adds up; see Report.Notes.
+func (r *Row) Shortfall() int {
+	if r.summed {
+		return r.shortfallSum
+	}
+	return max(r.ChildrenAwaiting-r.Vacant, 0)
+}
+
+// sumShortfalls makes total's shortfall the sum of the rows'.
+func sumShortfalls(total *Row, rows []Row) {
+	total.summed, total.shortfallSum = true, 0
+	for i := range rows {
+		total.shortfallSum += rows[i].Shortfall()
+	}
+}
 
 // OccupancyRate is filled / places as a percentage to one decimal; ok is false when
 // there are no places.
@@ -94,7 +125,7 @@ type Input struct {
 // every row its approval covers: a carer approved for two placement types, or a
 // provider whose age range spans two bands, adds its places to both. The total row
 // counts each provider, placement and child once, so it reconciles with the records
-// rather than with the column sums. Archived providers are not supply: they add no
+// rather than with the column sums; its shortfall is the sum of the rows'. Archived providers are not supply: they add no
 // providers, places, filled or vacancies, while the placements they still hold count. Filled and vacancies are
 // counted on in.AsOf on copies of the providers; in.Providers is left unchanged.
 func Aggregate(in Input) (rows []Row, total Row) {
@@ -152,30 +183,37 @@ func Aggregate(in Input) (rows []Row, total Row) {
 		}
 		countProvider(&total, p)
 	}
-	for _, c := range in.Awaiting {
-		d := label(c.District)
-		if !c.HomeKnown {
-			d = HomeNotKnown
-		}
-		// Every kind of home in the district meets the same demand, as in the
-		// nightly snapshots, so each kind's row shows its own shortfall.
-		for _, kind := range placematch.ProviderKinds {
-			k := Key{District: d, Kind: kind}
+	// Demand: each group awaiting counts against every kind of home that could
+	// lawfully take it (matching's hard rules, see lawfulHomes), in the row of its
+	// home district and its eldest member's placement type and age band.
+	lawful := newLawfulHomes(own, in.AsOf, in.At)
+	for _, g := range groupsAwaiting(in.Awaiting) {
+		eldest, n := g.Members[0], len(g.Members)
+		kinds := lawful.kinds(g)
+		for _, kind := range kinds {
+			k := Key{District: g.District, Kind: kind}
 			if in.PlacementType && kind == placematch.KindCarer {
-				k.PlacementType = c.PlacementType
+				k.PlacementType = eldest.PlacementType
 			}
 			if in.AgeBand {
-				k.AgeBand = AgeBandOf(c.DateOfBirth.YearsOn(in.AsOf))
+				k.AgeBand = AgeBandOf(eldest.DateOfBirth.YearsOn(in.AsOf))
 			}
-			get(k).ChildrenAwaiting++
+			r := get(k)
+			r.ChildrenAwaiting += n
+			r.GroupsAwaiting++
 		}
-		total.ChildrenAwaiting++
+		if len(kinds) == 0 {
+			total.NoLawfulKind += n
+		}
+		total.ChildrenAwaiting += n
+		total.GroupsAwaiting++
 	}
 	rows = make([]Row, 0, len(groups))
 	for _, r := range groups {
 		rows = append(rows, *r)
 	}
 	slices.SortFunc(rows, compareKeys)
+	sumShortfalls(&total, rows)
 	return rows, total
 }
 

@@ -125,15 +125,23 @@ func (r *Report) Notes() []string {
 	n := []string{
 		"Providers, places and availability are the providers' current records; filled and the placement measures count placements active on " + r.Options.AsOf.String() + "; children awaiting are those awaiting now.",
 		"A provider counts in every row its approval covers (each placement type of a carer, each age band of its age range); the TOTAL row counts each provider, placement and child once.",
-		"Children awaiting are counted by home district against every provider kind; shortfall = children awaiting - vacant, never below 0.",
+		"Demand: children awaiting are counted in the district of their home, as groups: a child alone, or siblings awaiting together (linked as siblings, directly or through one another), who need one home with a place for each. A group counts only against the kinds of home that could lawfully take all of it, judged by the matching engine's hard rules (age, under 16 never in supported accommodation, 18 or over never in a children's home and in foster care only staying put, the placement type a kind of home takes, connected-person care only with a connected carer, wheelchair access), not against a home's state today (its vacancies, availability or approval). children_awaiting are the places the groups need (one per child) and groups_awaiting the groups; a group counts in the row of its eldest member's placement type and age band. A group several kinds could take counts in each of their rows; the TOTAL row counts each child and group once.",
+		"shortfall = children_awaiting - vacant, never below 0: the places a row's homes alone cannot meet. The TOTAL row's shortfall is the sum of the rows' shortfalls (so the column adds up); a group that more than one kind could take is short in each kind that cannot meet it, so the TOTAL shortfall counts places short kind by kind and can exceed the children awaiting.",
 		"Distances are straight lines from the child's home to the placement in miles (km / 1.6093, to 0.1, as the DfE measures them); distance is unknown when the home is not recorded. Percentages are of all active placements.",
 		"In area means the provider lies in one of the council's districts.",
 	}
 	if r.Options.Suppress {
-		n = append(n, "Counts of 1 to 4, rates made from them, and the cells they could be worked back from (the rest of their row's sums, the same district's children awaiting, and the TOTAL of their column) are shown as c.")
+		n = append(n, "Counts of 1 to 4 are shown as c, with the rates made from them. So is whatever else would let a reader work one back: wherever the identities the table exposes (places = filled + vacant + unavailable; the placements split by distance and again by area; shortfall = children awaiting - vacant; a TOTAL that is the sum of its column) would determine a hidden count, a further count of the same identity is hidden, the smallest, a row's before a TOTAL's. A TOTAL is therefore shown whenever no hidden count can be worked back from it.")
 	}
 	if r.Trend != nil {
-		n = append(n, "The trend shows the nightly snapshots at their stored grain (district, provider kind, and placement type for carers) with the placements active on each date; its rows overlap and are not summed.")
+		n = append(n, "The trend shows the nightly snapshots at their stored grain (district, provider kind, and placement type for carers) with the placements active on each date, and for each date a TOTAL row stored with the snapshot that counts each provider, child and group once (snapshots taken before totals were stored have none). Providers outside every district are \"outside area\"; children whose home is not recorded are \""+HomeNotKnown+"\".")
+	}
+	if k := r.Total.NoLawfulKind; k > 0 {
+		shown := fmt.Sprint(k)
+		if r.Options.Suppress && k <= 4 {
+			shown = Suppressed
+		}
+		n = append(n, "Children awaiting whose group no kind of home could lawfully take (counted in the TOTAL row only): "+shown+".")
 	}
 	if r.Comparison != nil {
 		n = append(n, fmt.Sprintf("Comparison: Department for Education, Children looked after in England, %d (%s), Open Government Licence v3.0.", r.Comparison.Year, r.Comparison.Source))

@@ -13,7 +13,10 @@ import (
 // the report does: a carer with no placement types counts, under no type, and
 // districts carry the report's labels (OutsideArea, HomeNotKnown). Rows with neither
 // supply nor demand (placements only, which the trend takes from placement history)
-// are left out. The store only writes what this returns.
+// are left out. The last row is the date's total (District TotalLabel, no kind),
+// counting each provider, child and group once, so that the trend has a total per
+// date that does not count a carer approved for several placement types twice. The
+// store only writes what this returns.
 func (s *Service) SnapshotRows(ctx context.Context, date placematch.Date) ([]store.Snapshot, error) {
 	at := judgedAt(s.now(), date)
 	providers, err := s.Store.ReportProviders(ctx, date, at)
@@ -28,7 +31,7 @@ func (s *Service) SnapshotRows(ctx context.Context, date placematch.Date) ([]sto
 	if err != nil {
 		return nil, err
 	}
-	rows, _ := Aggregate(Input{AsOf: date, At: at, Providers: providers, Placements: placements,
+	rows, total := Aggregate(Input{AsOf: date, At: at, Providers: providers, Placements: placements,
 		Awaiting: awaiting, PlacementType: true})
 	out := make([]store.Snapshot, 0, len(rows))
 	for _, r := range rows {
@@ -37,7 +40,10 @@ func (s *Service) SnapshotRows(ctx context.Context, date placematch.Date) ([]sto
 		}
 		out = append(out, store.Snapshot{Date: date, District: r.District, Kind: r.Kind, PlacementType: r.PlacementType,
 			Providers: r.Providers, Places: r.Places, Filled: r.Filled, Vacant: r.Vacant, Unavailable: r.Unavailable,
-			ChildrenAwaiting: r.ChildrenAwaiting})
+			ChildrenAwaiting: r.ChildrenAwaiting, GroupsAwaiting: r.GroupsAwaiting})
 	}
+	out = append(out, store.Snapshot{Date: date, District: TotalLabel, Providers: total.Providers, Places: total.Places,
+		Filled: total.Filled, Vacant: total.Vacant, Unavailable: total.Unavailable,
+		ChildrenAwaiting: total.ChildrenAwaiting, GroupsAwaiting: total.GroupsAwaiting})
 	return out, nil
 }

@@ -43,7 +43,7 @@ func wantTable(t *testing.T, got reports.Table, cols string, want [][]string) {
 }
 
 const defaultColumns = "district,provider_kind,providers,places,filled,vacant,unavailable,occupancy_rate," +
-	"children_awaiting,shortfall,placements_within_20_miles,placements_over_20_miles,placements_distance_unknown," +
+	"children_awaiting,groups_awaiting,shortfall,placements_within_20_miles,placements_over_20_miles,placements_distance_unknown," +
 	"pct_within_20_miles,mean_distance_miles,placements_in_area,placements_out_of_area,placements_splitting_siblings"
 
 // Mean distances of the fixture: King's Lynn → Norwich is 38.8 DfE miles (straight
@@ -66,15 +66,15 @@ func TestSufficiencyEveryCell(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantTable(t, rep.Tables()[0], defaultColumns, [][]string{
-				{"King's Lynn and West Norfolk", "foster_carer", "1", "1", "1", "0", "0", "100", "0", "0", "0", "0", "1", "0", "", "1", "0", "0"},
-				{"Norwich", "foster_carer", "2", "5", "3", "1", "1", "60", "3", "2", "2", "1", "0", "66.7", norwichCarerMean, "3", "0", "0"},
-				{"Norwich", "supported_accommodation", "1", "4", "1", "0", "3", "25", "3", "3", "1", "0", "0", "100", "0", "1", "0", "0"},
-				{"Norwich", "hub", "0", "0", "0", "0", "0", "", "3", "3", "0", "0", "0", "", "", "0", "0", "0"},
-				{"outside area", "hub", "1", "6", "1", "5", "0", "16.7", "0", "0", "0", "1", "0", "0", hubMean, "0", "1", "0"},
-				{"not known", "foster_carer", "0", "0", "0", "0", "0", "", "1", "1", "0", "0", "0", "", "", "0", "0", "0"},
-				{"not known", "supported_accommodation", "0", "0", "0", "0", "0", "", "1", "1", "0", "0", "0", "", "", "0", "0", "0"},
-				{"not known", "hub", "0", "0", "0", "0", "0", "", "1", "1", "0", "0", "0", "", "", "0", "0", "0"},
-				{"TOTAL", "", "5", "16", "6", "6", "4", "37.5", "4", "0", "3", "2", "1", "50", totalMean, "5", "1", "0"},
+				{"King's Lynn and West Norfolk", "foster_carer", "1", "1", "1", "0", "0", "100", "0", "0", "0", "0", "0", "1", "0", "", "1", "0", "0"},
+				// A1 (10), A2 (3) and K7 (8) await from Norwich: under 12, so only a
+				// foster carer could take them; no unit or hub row shows them.
+				{"Norwich", "foster_carer", "2", "5", "3", "1", "1", "60", "3", "3", "2", "2", "1", "0", "66.7", norwichCarerMean, "3", "0", "0"},
+				{"Norwich", "supported_accommodation", "1", "4", "1", "0", "3", "25", "0", "0", "0", "1", "0", "0", "100", "0", "1", "0", "0"},
+				{"outside area", "hub", "1", "6", "1", "5", "0", "16.7", "0", "0", "0", "0", "1", "0", "0", hubMean, "0", "1", "0"},
+				{"home not known", "foster_carer", "0", "0", "0", "0", "0", "", "1", "1", "1", "0", "0", "0", "", "", "0", "0", "0"},
+				// Shortfall of the TOTAL = 2 + 1, the sum of the rows'.
+				{"TOTAL", "", "5", "16", "6", "6", "4", "37.5", "4", "4", "3", "3", "2", "1", "50", totalMean, "5", "1", "0"},
 			})
 			reconcile(t, k, rep.Total)
 		})
@@ -133,14 +133,16 @@ func TestSufficiencyGroupedByTypeAndBand(t *testing.T) {
 	// C1 (0-17, emergency and short_term) counts in both types and all four bands;
 	// K1 (10, short_term) and K2 (12, short_term) sit in short_term 10-15.
 	for key, want := range map[string]string{
-		"Norwich|foster_carer|short_term|10-15": "1,3,2,1,0,66.7,1,0,1,1,0,50,19.4,2,0,0",
-		"Norwich|foster_carer|emergency|0-4":    "1,3,2,1,0,66.7,1,0,0,0,0,,,0,0,0",
+		"Norwich|foster_carer|short_term|10-15": "1,3,2,1,0,66.7,1,1,0,1,1,0,50,19.4,2,0,0",
+		"Norwich|foster_carer|emergency|0-4":    "1,3,2,1,0,66.7,1,1,0,0,0,0,,,0,0,0",
 		// A placement is grouped by the type the child was referred for: K6
 		// (short_term, 6) is with C2 (long_term only).
-		"Norwich|foster_carer|long_term|5-9":     "1,2,1,0,1,50,0,0,0,0,0,,,0,0,0",
-		"Norwich|foster_carer|short_term|5-9":    "1,3,2,1,0,66.7,1,0,1,0,0,100,0,1,0,0",
-		"Norwich|supported_accommodation||16-17": "1,4,1,0,3,25,0,0,1,0,0,100,0,1,0,0",
-		"TOTAL|||":                               "5,16,6,6,4,37.5,4,0,3,2,1,50," + totalMean + ",5,1,0",
+		"Norwich|foster_carer|long_term|5-9":     "1,2,1,0,1,50,0,0,0,0,0,0,,,0,0,0",
+		"Norwich|foster_carer|short_term|5-9":    "1,3,2,1,0,66.7,1,1,0,1,0,0,100,0,1,0,0",
+		"Norwich|supported_accommodation||16-17": "1,4,1,0,3,25,0,0,0,1,0,0,100,0,1,0,0",
+		// The one shortfall is A3's (home not known, short_term 10-15).
+		"home not known|foster_carer|short_term|10-15": "0,0,0,0,0,,1,1,1,0,0,0,,,0,0,0",
+		"TOTAL|||": "5,16,6,6,4,37.5,4,4,1,3,2,1,50," + totalMean + ",5,1,0",
 	} {
 		if got := strings.Join(rows[key], ","); got != want {
 			t.Errorf("%s:\n got %s\nwant %s", key, got, want)

@@ -1,6 +1,9 @@
 package reports
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // CellKind says what a cell holds.
 type CellKind uint8
@@ -56,66 +59,171 @@ func (c cells) small(n int) bool { return c.suppress && n >= 1 && n <= 4 }
 
 // Measure columns of the sufficiency table, after the grouping columns.
 var measureColumns = []string{
-	"providers", "places", "filled", "vacant", "unavailable", "occupancy_rate", "children_awaiting", "shortfall",
-	"placements_within_20_miles", "placements_over_20_miles", "placements_distance_unknown",
+	"providers", "places", "filled", "vacant", "unavailable", "occupancy_rate", "children_awaiting", "groups_awaiting",
+	"shortfall", "placements_within_20_miles", "placements_over_20_miles", "placements_distance_unknown",
 	"pct_within_20_miles", "mean_distance_miles", "placements_in_area", "placements_out_of_area",
 	"placements_splitting_siblings",
 }
 
-// hiding records which counts of one row are hidden. Suppressing a small count alone
-// is not enough: the columns add up (places = filled + vacant + unavailable; the
-// placements split by distance and again by area; shortfall = awaiting − vacant), so a
-// hidden count could be worked back from its neighbours, or from the total row.
-// Secondary suppression hides whole groups and total cells so that it cannot.
-type hiding struct {
-	places, filled, vacant, unavailable, awaiting, shortfall bool
-	within, over, unknown, inArea, outArea                   bool
-	providers, splits                                        bool
+// The counts of a row, as the suppression grid holds them.
+const (
+	cProviders = iota
+	cPlaces
+	cFilled
+	cVacant
+	cUnavailable
+	cAwaiting
+	cGroups
+	cShortfall
+	cWithin
+	cOver
+	cUnknown
+	cInArea
+	cOutArea
+	cSplits
+	nCounts
+)
+
+func countsOf(r Row) []int {
+	return []int{cProviders: r.Providers, cPlaces: r.Places, cFilled: r.Filled, cVacant: r.Vacant,
+		cUnavailable: r.Unavailable, cAwaiting: r.ChildrenAwaiting, cGroups: r.GroupsAwaiting,
+		cShortfall: r.Shortfall(), cWithin: r.Within, cOver: r.Over, cUnknown: r.Unknown, cInArea: r.InArea,
+		cOutArea: r.OutOfArea, cSplits: r.SiblingSplits}
 }
 
-func (c cells) hideRow(r Row) hiding {
-	h := hiding{providers: c.small(r.Providers), places: c.small(r.Places), splits: c.small(r.SiblingSplits)}
-	if c.small(r.Filled) || c.small(r.Vacant) || c.small(r.Unavailable) {
-		h.filled, h.vacant, h.unavailable = true, true, true
+// hiddenCounts decides which counts of rows (the last a TOTAL when withTotal) are
+// shown as c: none without suppression; otherwise see suppress.go.
+func hiddenCounts(rows []Row, withTotal, suppress bool) [][]bool {
+	g := grid{total: withTotal}
+	for _, r := range rows {
+		g.vals = append(g.vals, countsOf(r))
 	}
-	if c.small(r.ChildrenAwaiting) || c.small(r.Shortfall()) || (h.vacant && r.Shortfall() > 0) {
-		h.awaiting, h.shortfall = true, true
+	if !suppress {
+		g.hidden = make([][]bool, len(rows))
+		for i := range g.hidden {
+			g.hidden[i] = make([]bool, nCounts)
+		}
+		return g.hidden
 	}
-	if h.vacant {
-		h.shortfall = true
+	g.primary()
+	placed := []int{cWithin, cOver, cUnknown}
+	for i := range rows {
+		g.addRowSum(i, cPlaces, cFilled, cVacant, cUnavailable)
+		g.addSplit(i, placed, []int{cInArea, cOutArea})
+		g.addSplit(i, []int{cFilled}, placed)
+		g.addSplit(i, []int{cFilled}, []int{cInArea, cOutArea})
+		g.addSplit(i, []int{cAwaiting}, []int{cGroups})
+		if g.vals[i][cShortfall] > 0 {
+			g.addSplit(i, []int{cShortfall, cVacant}, []int{cAwaiting})
+		}
 	}
-	if c.small(r.Within) || c.small(r.Over) || c.small(r.Unknown) || c.small(r.InArea) || c.small(r.OutOfArea) {
-		h.within, h.over, h.unknown, h.inArea, h.outArea = true, true, true, true, true
-	}
-	return h
+	g.addColumnSums(nCounts)
+	g.pairUp()
+	g.protect()
+	return g.hidden
 }
 
-// hideAcross extends row hiding across rows: a total cell is hidden when any row
-// of its column is (else the hidden value is the total less the others), and in a
-// district whose awaiting count is hidden in one row it is hidden in every row (the
-// rows of one district share its children awaiting).
-func hideAcross(rows []Row, hs []hiding) {
-	n := len(hs) - 1 // the last is the total
-	byDistrict := map[string]bool{}
-	for i := range n {
-		if hs[i].awaiting {
-			byDistrict[rows[i].District] = true
+// The counts of a row hidden together: a hidden one among them is hidden with the
+// rest, so that the row's own sums (places = filled + vacant + unavailable; the
+// placements by distance and by area; shortfall = awaiting − vacant) have more than
+// one unknown.
+var (
+	placesGroup    = []int{cFilled, cVacant, cUnavailable}
+	placementGroup = []int{cWithin, cOver, cUnknown, cInArea, cOutArea}
+	demandGroup    = []int{cAwaiting, cGroups, cShortfall}
+)
+
+// closeRow hides, in row r, the rest of every group with a hidden count, and the
+// groups a hidden group is tied to by an identity that holds (filled = the
+// placements; shortfall = awaiting − vacant when there is a shortfall).
+func (g *grid) closeRow(r int) {
+	v, h := g.vals[r], g.hidden[r]
+	for changed := true; changed; {
+		changed = false
+		hideAll := func(cols []int) {
+			for _, c := range cols {
+				if !h[c] {
+					h[c], changed = true, true
+				}
+			}
+		}
+		anyOf := func(cols []int) bool { return slices.ContainsFunc(cols, func(c int) bool { return h[c] }) }
+		if h[cPlaces] || anyOf(placesGroup) {
+			hideAll(placesGroup)
+		}
+		if anyOf(placementGroup) {
+			hideAll(placementGroup)
+		}
+		if anyOf(demandGroup) {
+			hideAll(demandGroup)
+		}
+		if h[cVacant] && v[cShortfall] > 0 {
+			hideAll(demandGroup)
+		}
+		if v[cFilled] == v[cWithin]+v[cOver]+v[cUnknown] && (h[cFilled] || anyOf(placementGroup)) {
+			hideAll(placesGroup)
+			hideAll(placementGroup)
 		}
 	}
-	for i := range n {
-		if byDistrict[rows[i].District] {
-			hs[i].awaiting, hs[i].shortfall = true, true
+}
+
+// pairUp is the usual secondary suppression, before the exact check: each row's
+// groups are closed, and a column whose TOTAL is its sum and which has one hidden
+// row gets a second: in the row with the most counts hidden already (so that hidden
+// counts form rectangles, whose row and column sums each hold two of them), the
+// smallest count above zero. The TOTAL is hidden only when the column has no other
+// row.
+func (g *grid) pairUp() {
+	n := len(g.vals)
+	if g.total {
+		n--
+	}
+	for r := range g.vals {
+		g.closeRow(r)
+	}
+	colSum := make([]bool, nCounts)
+	for _, id := range g.ids {
+		if len(id) > 1 && id[0].row != id[1].row {
+			colSum[id[0].col] = true
 		}
 	}
-	t := &hs[n]
-	for _, h := range hs[:n] {
-		t.providers = t.providers || h.providers
-		t.splits = t.splits || h.splits
-		t.places = t.places || h.places
-		t.filled, t.vacant, t.unavailable = t.filled || h.filled, t.vacant || h.vacant, t.unavailable || h.unavailable
-		t.awaiting, t.shortfall = t.awaiting || h.awaiting, t.shortfall || h.shortfall
-		t.within, t.over, t.unknown = t.within || h.within, t.over || h.over, t.unknown || h.unknown
-		t.inArea, t.outArea = t.inArea || h.inArea, t.outArea || h.outArea
+	for changed := true; changed; {
+		changed = false
+		for c := range nCounts {
+			if !colSum[c] {
+				continue
+			}
+			var hid []int
+			for r := range n {
+				if g.hidden[r][c] {
+					hid = append(hid, r)
+				}
+			}
+			if len(hid) != 1 || g.hidden[n][c] {
+				continue
+			}
+			best := -1
+			score := func(r int) []int {
+				k := 0
+				for _, x := range g.hidden[r] {
+					if x {
+						k++
+					}
+				}
+				return []int{-k, b2i(g.vals[r][c] == 0), g.vals[r][c]}
+			}
+			for r := range n {
+				if r != hid[0] && (best < 0 || slices.Compare(score(r), score(best)) < 0) {
+					best = r
+				}
+			}
+			if best < 0 {
+				best = n // the column has one row: its TOTAL would give it away
+			}
+			g.hidden[best][c] = true
+			g.closeRow(best)
+			changed = true
+		}
 	}
 }
 
@@ -140,20 +248,33 @@ func showRate(v float64, ok bool, hidden ...bool) Cell {
 	return Cell{Kind: Float, F: v}
 }
 
+// measureCells lays out a row's measures under measureColumns (without the sibling
+// splits when splits is false, as the trend has none).
+func measureCells(r Row, h []bool, splits bool) []Cell {
+	occ, occOK := r.OccupancyRate()
+	pct, pctOK := r.PctWithin20Miles()
+	mean, meanOK := r.MeanDistanceMiles()
+	out := []Cell{
+		show(r.Providers, h[cProviders]), show(r.Places, h[cPlaces]), show(r.Filled, h[cFilled]),
+		show(r.Vacant, h[cVacant]), show(r.Unavailable, h[cUnavailable]),
+		showRate(occ, occOK, h[cFilled], h[cPlaces]), show(r.ChildrenAwaiting, h[cAwaiting]),
+		show(r.GroupsAwaiting, h[cGroups]), show(r.Shortfall(), h[cShortfall]),
+		show(r.Within, h[cWithin]), show(r.Over, h[cOver]), show(r.Unknown, h[cUnknown]),
+		showRate(pct, pctOK, h[cWithin], h[cOver], h[cUnknown]), showRate(mean, meanOK, h[cWithin], h[cOver]),
+		show(r.InArea, h[cInArea]), show(r.OutOfArea, h[cOutArea]),
+	}
+	if splits {
+		out = append(out, show(r.SiblingSplits, h[cSplits]))
+	}
+	return out
+}
+
 // sufficiencyTable lays out the rows and the total row under the report's columns.
 func sufficiencyTable(rows []Row, total Row, o Options) Table {
 	t := Table{Name: "Sufficiency", Columns: append(o.GroupBy(), measureColumns...)}
-	c := cells{suppress: o.Suppress}
 	all := append(append([]Row{}, rows...), total)
-	hs := make([]hiding, len(all))
+	hs := hiddenCounts(all, true, o.Suppress)
 	for i, r := range all {
-		hs[i] = c.hideRow(r)
-	}
-	if o.Suppress {
-		hideAcross(all, hs)
-	}
-	for i, r := range all {
-		h := hs[i]
 		line := []Cell{text(r.District), text(string(r.Kind))}
 		if o.PlacementType {
 			line = append(line, text(string(r.PlacementType)))
@@ -161,18 +282,7 @@ func sufficiencyTable(rows []Row, total Row, o Options) Table {
 		if o.AgeBand {
 			line = append(line, text(r.AgeBand))
 		}
-		occ, occOK := r.OccupancyRate()
-		pct, pctOK := r.PctWithin20Miles()
-		mean, meanOK := r.MeanDistanceMiles()
-		line = append(line,
-			show(r.Providers, h.providers), show(r.Places, h.places), show(r.Filled, h.filled),
-			show(r.Vacant, h.vacant), show(r.Unavailable, h.unavailable),
-			showRate(occ, occOK, h.filled, h.places), show(r.ChildrenAwaiting, h.awaiting),
-			show(r.Shortfall(), h.shortfall),
-			show(r.Within, h.within), show(r.Over, h.over), show(r.Unknown, h.unknown),
-			showRate(pct, pctOK, h.within, h.over, h.unknown), showRate(mean, meanOK, h.within, h.over),
-			show(r.InArea, h.inArea), show(r.OutOfArea, h.outArea), show(r.SiblingSplits, h.splits))
-		t.Rows = append(t.Rows, line)
+		t.Rows = append(t.Rows, append(line, measureCells(r, hs[i], true)...))
 	}
 	return t
 }

@@ -59,15 +59,21 @@ func TestTrendThreeDays(t *testing.T) {
 			}
 			// Supply and demand come from each day's snapshot; the placement
 			// measures from the placements active that day (the booking starts on d3).
+			// K1 (17, short_term) could go to a carer, a unit or a hub's bed, so it is
+			// demand in each kind's row; each date ends with its stored TOTAL, whose
+			// shortfall is the rows' sum (1 + 0 + 1 on d2).
 			wantTable(t, trend, "snapshot_date,district,provider_kind,placement_type,providers,places,filled,vacant,"+
-				"unavailable,occupancy_rate,children_awaiting,shortfall,placements_within_20_miles,"+
+				"unavailable,occupancy_rate,children_awaiting,groups_awaiting,shortfall,placements_within_20_miles,"+
 				"placements_over_20_miles,placements_distance_unknown,pct_within_20_miles,mean_distance_miles,"+
 				"placements_in_area,placements_out_of_area", [][]string{
-				{"2026-11-21", "Norwich", "supported_accommodation", "", "1", "4", "0", "4", "0", "0", "0", "0", "0", "0", "0", "", "", "0", "0"},
-				{"2026-11-22", "Norwich", "foster_carer", "short_term", "0", "0", "0", "0", "0", "", "1", "1", "0", "0", "0", "", "", "0", "0"},
-				{"2026-11-22", "Norwich", "hub", "", "0", "0", "0", "0", "0", "", "1", "1", "0", "0", "0", "", "", "0", "0"},
-				{"2026-11-22", "Norwich", "supported_accommodation", "", "1", "4", "0", "4", "0", "0", "1", "0", "0", "0", "0", "", "", "0", "0"},
-				{"2026-11-23", "Norwich", "supported_accommodation", "", "1", "4", "1", "3", "0", "25", "0", "0", "1", "0", "0", "100", "0", "1", "0"},
+				{"2026-11-21", "Norwich", "supported_accommodation", "", "1", "4", "0", "4", "0", "0", "0", "0", "0", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-21", "TOTAL", "", "", "1", "4", "0", "4", "0", "0", "0", "0", "0", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-22", "Norwich", "foster_carer", "short_term", "0", "0", "0", "0", "0", "", "1", "1", "1", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-22", "Norwich", "supported_accommodation", "", "1", "4", "0", "4", "0", "0", "1", "1", "0", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-22", "Norwich", "hub", "", "0", "0", "0", "0", "0", "", "1", "1", "1", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-22", "TOTAL", "", "", "1", "4", "0", "4", "0", "0", "1", "1", "2", "0", "0", "0", "", "", "0", "0"},
+				{"2026-11-23", "Norwich", "supported_accommodation", "", "1", "4", "1", "3", "0", "25", "0", "0", "0", "1", "0", "0", "100", "0", "1", "0"},
+				{"2026-11-23", "TOTAL", "", "", "1", "4", "1", "3", "0", "25", "0", "0", "0", "1", "0", "0", "100", "0", "1", "0"},
 			})
 		})
 	}

@@ -150,42 +150,50 @@ func (db *DB) PlacementsActiveOn(ctx context.Context, on placematch.Date) ([]Rep
 
 // AwaitingChild is what the sufficiency report needs of a child awaiting a placement:
 // the home district (empty when outside every district or not known), whether the
-// home is known at all, the date of birth and the placement type asked for.
+// home is known at all, the date of birth and the placement type asked for. Child is
+// the whole record, so that the report can judge which kinds of home could lawfully
+// take the child and form sibling groups; it is nil when the record's details cannot
+// be read (the child still counts, alone, on the fields above). The report keeps no
+// child's id or reference in anything it writes.
 type AwaitingChild struct {
 	District      string
 	HomeKnown     bool
 	DateOfBirth   placematch.Date
 	PlacementType placematch.PlacementType
+	Child         *placematch.Child
 }
 
 // ChildrenAwaiting returns the live children now awaiting a placement. The store keeps
 // no history of a child's status, so this is today's demand whatever date a report
-// is for.
+// is for. A child whose date of birth cannot be read is left out (and logged).
 func (db *DB) ChildrenAwaiting(ctx context.Context) ([]AwaitingChild, error) {
-	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT id, district, lat IS NOT NULL, date_of_birth, placement_type
-		FROM children WHERE status = ? AND archived_at IS NULL`, string(placematch.ChildAwaiting)).Rows()
+	var rows []childRow
+	err := db.gorm.WithContext(ctx).Where("status = ? AND archived_at IS NULL", string(placematch.ChildAwaiting)).
+		Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: children awaiting: %w", translate(err))
 	}
-	defer rows.Close()
-	var out []AwaitingChild
-	for rows.Next() {
-		var (
-			c           AwaitingChild
-			id, dob, pt string
-		)
-		if err := rows.Scan(&id, &c.District, &c.HomeKnown, &dob, &pt); err != nil {
-			return nil, fmt.Errorf("store: children awaiting: %w", translate(err))
-		}
-		if c.DateOfBirth, err = placematch.ParseDate(dob); err != nil {
-			skipUnreadable(ctx, unreadable("child", id, "date_of_birth"))
+	out := make([]AwaitingChild, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		dob, err := placematch.ParseDate(r.DateOfBirth)
+		if err != nil {
+			skipUnreadable(ctx, unreadable("child", r.ID, "date_of_birth"))
 			continue
 		}
-		c.PlacementType = placematch.PlacementType(pt)
+		c := AwaitingChild{District: r.District, HomeKnown: r.Lat != nil && r.Lon != nil, DateOfBirth: dob,
+			PlacementType: placematch.PlacementType(r.PlacementType)}
+		full, err := r.toChild()
+		switch {
+		case err == nil:
+			c.Child = full
+		case full != nil && repairable(err):
+			// Only a date the report does not read (required_from) is unreadable.
+			c.Child = full
+		default:
+			skipUnreadable(ctx, err) // counted on its plain fields, alone
+		}
 		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: children awaiting: %w", translate(err))
 	}
 	return out, nil
 }
@@ -207,7 +215,8 @@ func (db *DB) SnapshotsBetween(ctx context.Context, from, to placematch.Date) ([
 		}
 		out[i] = Snapshot{Date: d, District: r.District, Kind: placematch.ProviderKind(r.ProviderKind),
 			PlacementType: placematch.PlacementType(r.PlacementType), Providers: r.Providers, Places: r.Places,
-			Filled: r.Filled, Vacant: r.Vacant, Unavailable: r.Unavailable, ChildrenAwaiting: r.ChildrenAwaiting}
+			Filled: r.Filled, Vacant: r.Vacant, Unavailable: r.Unavailable, ChildrenAwaiting: r.ChildrenAwaiting,
+			GroupsAwaiting: r.GroupsAwaiting}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]

@@ -17,6 +17,10 @@ import (
 // = Filled + Vacant + Unavailable, where Unavailable are free places that cannot be
 // offered (provider unavailable or not approved, or fewer free beds reported by its
 // feed). A carer approved for several placement types counts under each of them.
+// ChildrenAwaiting are the places needed by the children awaiting (a sibling group
+// needs one per child) and GroupsAwaiting the groups they form (a child alone is a
+// group of one). The row whose District is the report's TOTAL label and whose Kind is
+// empty is the day's total, counting each provider, child and group once.
 type Snapshot struct {
 	Date             placematch.Date
 	District         string
@@ -28,6 +32,7 @@ type Snapshot struct {
 	Vacant           int
 	Unavailable      int
 	ChildrenAwaiting int
+	GroupsAwaiting   int
 }
 
 type snapshotRow struct {
@@ -41,6 +46,7 @@ type snapshotRow struct {
 	Vacant           int
 	Unavailable      int
 	ChildrenAwaiting int
+	GroupsAwaiting   int
 	CreatedAt        time.Time
 }
 
@@ -63,7 +69,8 @@ func (db *DB) ReplaceSnapshot(ctx context.Context, date placematch.Date, rows []
 		for i, r := range rows {
 			out[i] = snapshotRow{SnapshotDate: date.String(), District: r.District, ProviderKind: string(r.Kind),
 				PlacementType: string(r.PlacementType), Providers: r.Providers, Places: r.Places, Filled: r.Filled,
-				Vacant: r.Vacant, Unavailable: r.Unavailable, ChildrenAwaiting: r.ChildrenAwaiting, CreatedAt: now}
+				Vacant: r.Vacant, Unavailable: r.Unavailable, ChildrenAwaiting: r.ChildrenAwaiting,
+				GroupsAwaiting: r.GroupsAwaiting, CreatedAt: now}
 		}
 		return translate(tx.CreateInBatches(out, 200).Error)
 	})
@@ -84,7 +91,8 @@ func (db *DB) Snapshots(ctx context.Context, date placematch.Date) ([]Snapshot, 
 	for i, r := range rows {
 		out[i] = Snapshot{Date: date, District: r.District, Kind: placematch.ProviderKind(r.ProviderKind),
 			PlacementType: placematch.PlacementType(r.PlacementType), Providers: r.Providers, Places: r.Places,
-			Filled: r.Filled, Vacant: r.Vacant, Unavailable: r.Unavailable, ChildrenAwaiting: r.ChildrenAwaiting}
+			Filled: r.Filled, Vacant: r.Vacant, Unavailable: r.Unavailable, ChildrenAwaiting: r.ChildrenAwaiting,
+			GroupsAwaiting: r.GroupsAwaiting}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
