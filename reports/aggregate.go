@@ -285,10 +285,16 @@ func providerKeys(p *placematch.Provider, byType, byBand bool) []Key {
 	if !byBand {
 		return keys
 	}
+	lo, hi := p.AgeMin, p.AgeMax
+	if p.Hub != nil {
+		// A hub's beds take their own ages (children's-home beds, under 18); its
+		// AgeMin and AgeMax are its outreach team's.
+		lo, hi = p.Hub.BedAges()
+	}
 	var out []Key
 	for _, k := range keys {
 		for _, b := range AgeBands {
-			if b.Min <= p.AgeMax && p.AgeMin <= b.Max {
+			if b.Min <= hi && lo <= b.Max {
 				k.AgeBand = b.Name
 				out = append(out, k)
 			}
