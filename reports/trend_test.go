@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -75,6 +76,78 @@ func TestTrendThreeDays(t *testing.T) {
 				{"2026-11-23", "Norwich", "supported_accommodation", "", "1", "4", "1", "3", "0", "25", "0", "0", "0", "1", "0", "0", "100", "0", "1", "0"},
 				{"2026-11-23", "TOTAL", "", "", "1", "4", "1", "3", "0", "25", "0", "0", "0", "1", "0", "0", "100", "0", "1", "0"},
 			})
+		})
+	}
+}
+
+// TestTrendTotalPerDate: each date of the trend ends with the TOTAL stored with its
+// snapshot, which counts a carer approved for two placement types once (the rows
+// count it under each), and children whose home is not recorded are labelled apart
+// from places outside the area, in snapshots stored before the label was renamed too.
+func TestTrendTotalPerDate(t *testing.T) {
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			db := storetest.Open(t, dialect)
+			db.Locator = norfolk(t)
+			// C1: emergency and short_term, 3 places, in Norwich; U1 in Cambridge.
+			for _, p := range []*placematch.Provider{storetest.Carer("C1"),
+				storetest.Unit("U1", func(p *placematch.Provider) { p.Location = cambridge })} {
+				if err := db.CreateProvider(ctx, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, c := range []*placematch.Child{
+				storetest.Child("A1", func(c *placematch.Child) { c.Location = nil }),
+				storetest.Child("A2", func(c *placematch.Child) { c.Location = &cambridge }),
+			} {
+				if err := db.CreateChild(ctx, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d1, d2 := asOf.AddDays(-1), asOf
+			rows, err := (&reports.Service{Store: db, Now: db.Now}).SnapshotRows(ctx, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ReplaceSnapshot(ctx, d2, rows); err != nil {
+				t.Fatal(err)
+			}
+			// d1 as an older snapshot stored it: "not known", and no TOTAL row.
+			if _, err := db.ReplaceSnapshot(ctx, d1, []store.Snapshot{{District: "not known",
+				Kind: placematch.KindCarer, PlacementType: placematch.PlacementShortTerm, ChildrenAwaiting: 1}}); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := (&reports.Service{Store: db, Now: db.Now}).Sufficiency(ctx, reports.Options{AsOf: asOf, From: d1, To: d2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var trend reports.Table
+			for _, tb := range rep.Tables() {
+				if tb.Name == "Trend" {
+					trend = tb
+				}
+			}
+			var got []string
+			for _, r := range cellsOf(trend) {
+				got = append(got, strings.Join(r[:13], ","))
+			}
+			// Columns: date, district, kind, type, providers, places, filled, vacant,
+			// unavailable, occupancy, awaiting, groups, shortfall. Both children are
+			// 10: demand for a foster carer only.
+			want := []string{
+				"2026-11-22,home not known,foster_carer,short_term,0,0,0,0,0,,1,0,1",
+				"2026-11-23,Norwich,foster_carer,emergency,1,3,0,3,0,0,0,0,0",
+				"2026-11-23,Norwich,foster_carer,short_term,1,3,0,3,0,0,0,0,0",
+				"2026-11-23,outside area,foster_carer,short_term,0,0,0,0,0,,1,1,1",
+				"2026-11-23,outside area,supported_accommodation,,1,4,0,4,0,0,0,0,0",
+				"2026-11-23,home not known,foster_carer,short_term,0,0,0,0,0,,1,1,1",
+				// C1 once: 2 providers, 3 + 4 places; shortfall 1 + 1.
+				"2026-11-23,TOTAL,,,2,7,0,7,0,0,2,2,2",
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("trend:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
 		})
 	}
 }
