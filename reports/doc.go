@@ -6,8 +6,12 @@
 //
 // Reports hold counts and rates only: no child's id, reference or date of birth
 // leaves this package, and with suppression on, counts of 1 to 4 (and the rates made
-// from them) are shown as "c", the DfE convention, so a published table cannot
-// identify a child.
+// from them) are shown as "c", the DfE convention, with whatever else would let a
+// reader work one back (suppress.go), so a published table cannot identify a child
+// while totals that identify nobody stay shown.
+//
+// Demand (demand.go) counts each group awaiting only against the kinds of home that
+// could lawfully take it, judged by matching's hard rules.
 //
 // Rows are read through narrow store methods and aggregated in Go: one pass over the
 // providers and one over the active placements, each a map update, is far cheaper
