@@ -21,6 +21,8 @@ type ProviderFilter struct {
 	PlacementType      string
 	AvailabilityStatus string
 	Reference          string
+	// Sector, when set, keeps the providers of that sector.
+	Sector placematch.Sector
 	// IDs, when not nil, restricts the list to these providers (a provider's own units).
 	IDs []string
 	// Changes narrows the list to records changed since an instant (and archived
@@ -95,6 +97,9 @@ func (db *DB) ListProviders(ctx context.Context, f ProviderFilter) (Page[*placem
 	}
 	if f.PlacementType != "" {
 		q = q.Where(`placement_types LIKE ? ESCAPE '\'`, "%,"+likeEscape(f.PlacementType)+",%")
+	}
+	if f.Sector != "" {
+		q = q.Where("sector = ?", string(f.Sector))
 	}
 	if f.IDs != nil {
 		q = q.Where("id IN ?", f.IDs)
