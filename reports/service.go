@@ -53,6 +53,8 @@ type Report struct {
 	// snapshots keep supply and demand, and placement history gives the rest.
 	TrendPlacements map[placematch.Date]map[Key]Row
 	Comparison      *Comparison
+	// Sectors splits supply and placements by who runs the homes (sector.go).
+	Sectors *SectorSplit
 }
 
 // Sufficiency builds the report for o. Supply (providers, places, availability) is
@@ -77,6 +79,9 @@ func (s *Service) Sufficiency(ctx context.Context, o Options) (*Report, error) {
 	rows, total := Aggregate(Input{AsOf: o.AsOf, At: at, Providers: providers, Placements: placements,
 		Awaiting: awaiting, PlacementType: o.PlacementType, AgeBand: o.AgeBand})
 	r := &Report{Options: o, GeneratedAt: now.Truncate(time.Second), Rows: rows, Total: total, Comparison: s.Comparison}
+	if r.Sectors, err = s.sectors(ctx, o, at, providers, placements); err != nil {
+		return nil, err
+	}
 	if !o.From.IsZero() {
 		if r.Trend, err = s.Store.SnapshotsBetween(ctx, o.From, o.To); err != nil {
 			return nil, err
@@ -111,6 +116,9 @@ func (r *Report) Tables() []Table {
 	if r.Comparison != nil {
 		out = append(out, r.Comparison.table())
 	}
+	if r.Sectors != nil {
+		out = append(out, sectorTable(r.Sectors.Rows, r.Sectors.Total, r.Options.Suppress))
+	}
 	return out
 }
 
@@ -134,6 +142,12 @@ func (r *Report) Notes() []string {
 	}
 	if r.Trend != nil {
 		n = append(n, "The trend shows the nightly snapshots at their stored grain (district, provider kind, and placement type for carers) with the placements active on each date; its rows overlap and are not summed.")
+	}
+	if r.Sectors != nil {
+		n = append(n, sectorNotes...)
+		if r.Options.Suppress {
+			n = append(n, sectorSuppressionNote)
+		}
 	}
 	if r.Comparison != nil {
 		n = append(n, fmt.Sprintf("Comparison: Department for Education, Children looked after in England, %d (%s), Open Government Licence v3.0.", r.Comparison.Year, r.Comparison.Source))
