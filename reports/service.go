@@ -55,6 +55,9 @@ type Report struct {
 	Comparison      *Comparison
 	// Sectors splits supply and placements by who runs the homes (sector.go).
 	Sectors *SectorSplit
+	// Council is what the service measures on the DfE's definitions, beside the
+	// council's published figures; nil unless Comparison has them (dfe_council.go).
+	Council *CouncilMeasure
 }
 
 // Sufficiency builds the report for o. Supply (providers, places, availability) is
@@ -81,6 +84,10 @@ func (s *Service) Sufficiency(ctx context.Context, o Options) (*Report, error) {
 	r := &Report{Options: o, GeneratedAt: now.Truncate(time.Second), Rows: rows, Total: total, Comparison: s.Comparison}
 	if r.Sectors, err = s.sectors(ctx, o, at, providers, placements); err != nil {
 		return nil, err
+	}
+	if s.Comparison != nil && s.Comparison.Council != nil {
+		m := MeasureCouncil(o.AsOf, providers, placements)
+		r.Council = &m
 	}
 	if !o.From.IsZero() {
 		if r.Trend, err = s.Store.SnapshotsBetween(ctx, o.From, o.To); err != nil {
@@ -119,6 +126,9 @@ func (r *Report) Tables() []Table {
 	if r.Sectors != nil {
 		out = append(out, sectorTable(r.Sectors.Rows, r.Sectors.Total, r.Options.Suppress))
 	}
+	if r.Comparison != nil && r.Comparison.Council != nil {
+		out = append(out, councilTable(r.Comparison.Council, r.Council, r.Options.Suppress))
+	}
 	return out
 }
 
@@ -151,6 +161,9 @@ func (r *Report) Notes() []string {
 	}
 	if r.Comparison != nil {
 		n = append(n, fmt.Sprintf("Comparison: Department for Education, Children looked after in England, %d (%s), Open Government Licence v3.0.", r.Comparison.Year, r.Comparison.Source))
+		if r.Comparison.Council != nil {
+			n = append(n, councilNotes(r.Comparison, r.Council)...)
+		}
 	}
 	return n
 }

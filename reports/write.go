@@ -118,6 +118,7 @@ type jsonReport struct {
 	Trend       *jsonTable      `json:"trend,omitempty"`
 	Comparison  *jsonComparison `json:"comparison,omitempty"`
 	Sectors     *jsonSection    `json:"sectors,omitempty"`
+	Council     *jsonSection    `json:"council,omitempty"`
 	Notes       []string        `json:"notes"`
 }
 
@@ -203,6 +204,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 				Columns: t.Columns, Rows: rowsOf(t)}
 		case "Sectors":
 			out.Sectors = &jsonSection{Columns: t.Columns, Rows: rowsOf(t)}
+		case "Council":
+			out.Council = &jsonSection{Columns: t.Columns, Rows: rowsOf(t)}
 		}
 	}
 	enc := json.NewEncoder(w)
