@@ -54,7 +54,13 @@ func (db *DB) CreateProvider(ctx context.Context, p *placematch.Provider) error 
 		}
 		row := toProviderRow(p)
 		row.ChangeSeq = seq
-		return translate(tx.Create(&row).Error)
+		q := tx
+		if row.Sector == nil {
+			// Written without the column, as a release before sectors wrote a
+			// provider: the migration tests write records that way on older schemas.
+			q = tx.Omit("sector")
+		}
+		return translate(q.Create(&row).Error)
 	})
 	if err != nil {
 		return fmt.Errorf("store: create provider: %w", err)
