@@ -13,7 +13,7 @@ import (
 
 // Comparison holds the DfE's published figures for children looked after placed more
 // than 20 miles from home, for England and each region, in the latest year of the
-// file it was read from.
+// file it was read from, and, when read for a council, that council's figures.
 type Comparison struct {
 	// Source is the file's base name, shown with the figures.
 	Source string
@@ -28,7 +28,8 @@ type Comparison struct {
 // did not publish (c, k, x, z, u) is nil.
 type ComparisonArea struct {
 	Area string
-	// Level is "National" or "Regional", as published.
+	// Level is "National" or "Regional", as published, or "Local authority" for
+	// the council's own row (CouncilYear.area).
 	Level                 string
 	PlacedOver20Miles     *int
 	PctOver20Miles        *float64
