@@ -65,6 +65,9 @@ type Provider struct {
 	// and admins only; see records.go).
 	Contact Contact
 
+	// Sector says who runs the home (sector.go); empty when not recorded.
+	Sector Sector
+
 	Carer *CarerDetails
 	Unit  *UnitDetails
 	Hub   *HubDetails

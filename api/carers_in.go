@@ -26,6 +26,9 @@ type carerIn struct {
 	SupervisingSocialWorker *personIn        `json:"supervising_social_worker,omitempty"`
 	FeeBand                 *string          `json:"fee_band,omitempty"`
 	PanelDate               *placematch.Date `json:"panel_date,omitempty"`
+
+	// Sector is who runs the home (placematch.Sector); absent when not recorded.
+	Sector *placematch.Sector `json:"sector,omitempty"`
 }
 
 // approvalIn is a carer's terms of approval.
@@ -106,6 +109,7 @@ func (in *carerIn) validate(v *placematch.ValidationError, allowUnconfirmed bool
 	}
 	validatePlace(v, in.Location, in.Postcode, true)
 	in.Availability.validate("availability", v, allowUnconfirmed, now)
+	placematch.CheckSector(v, "sector", sectorOf(in.Sector))
 }
 
 func (in *carerIn) place() (*pointIn, *string)    { return in.Location, in.Postcode }
@@ -123,6 +127,7 @@ func (in *carerIn) apply(p *placematch.Provider) {
 		SupervisingSocialWorker: in.SupervisingSocialWorker.person(), FeeBand: deref(in.FeeBand),
 		Skills: in.Skills, Languages: in.Languages, Household: hh,
 		ConnectedTo: a.connections(), TemporaryApproval: a.TemporaryApproval.approval()}
+	p.Sector = sectorOf(in.Sector)
 	if in.PanelDate != nil {
 		p.Carer.PanelDate = *in.PanelDate
 	}
@@ -140,7 +145,7 @@ func carerToIn(p *placematch.Provider) *carerIn {
 		Skills: c.Skills, Languages: c.Languages, Household: &hh,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
 		Contact: contactToIn(p.Contact), SupervisingSocialWorker: personToIn(c.SupervisingSocialWorker),
-		FeeBand: optString(c.FeeBand),
+		FeeBand: optString(c.FeeBand), Sector: sectorToIn(p.Sector),
 	}
 	if !c.PanelDate.IsZero() {
 		in.PanelDate = &c.PanelDate
@@ -162,6 +167,7 @@ type carerOut struct {
 	// PanelDate is set for a carer in assessment when a panel is booked.
 	PanelDate *placematch.Date `json:"panel_date,omitempty"`
 	placeOut
+	sectorOut
 	// Officers' fields, left out for commissioners (forCommissioner).
 	Contact                 *placematch.Contact `json:"contact,omitempty"`
 	SupervisingSocialWorker *placematch.Person  `json:"supervising_social_worker,omitempty"`
@@ -203,6 +209,7 @@ func carerToOut(p *placematch.Provider) any {
 			SiblingsOverLimit: c.SiblingsOverLimit, ConnectedTo: nonNil(c.ConnectedTo),
 			TemporaryApproval: c.TemporaryApproval},
 		Skills: nonNil(c.Skills), Languages: nonNil(c.Languages), Household: hh, placeOut: toPlaceOut(p),
+		sectorOut:               toSectorOut(p.Sector),
 		SupervisingSocialWorker: c.SupervisingSocialWorker, FeeBand: optString(c.FeeBand),
 	}
 	out.Contact = contactOut(p.Contact)

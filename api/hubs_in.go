@@ -26,6 +26,9 @@ type hubIn struct {
 	OfstedURN      *string                    `json:"ofsted_urn,omitempty"`
 	Ofsted         *ofstedIn                  `json:"ofsted,omitempty"`
 	Contact        *contactIn                 `json:"contact,omitempty"`
+
+	// Sector is who runs the hub (placematch.Sector); absent when not recorded.
+	Sector *placematch.Sector `json:"sector,omitempty"`
 }
 
 func (in *hubIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, now time.Time) {
@@ -63,6 +66,7 @@ func (in *hubIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, 
 	}
 	in.Ofsted.validate(v, "ofsted", in.OfstedURN, today(now))
 	in.Contact.validate(v, "contact")
+	placematch.CheckSector(v, "sector", sectorOf(in.Sector))
 }
 
 func (in *hubIn) place() (*pointIn, *string)    { return in.Location, in.Postcode }
@@ -75,6 +79,7 @@ func (in *hubIn) apply(p *placematch.Provider) {
 		PlacementTypes: in.PlacementTypes,
 		BedAgeMin:      placematch.HubBedAgeMin, BedAgeMax: placematch.HubBedAgeMax}
 	p.Contact = in.Contact.contact()
+	p.Sector = sectorOf(in.Sector)
 	if in.BedAgeMin != nil {
 		p.Hub.BedAgeMin = *in.BedAgeMin
 	}
@@ -90,7 +95,8 @@ func hubToIn(p *placematch.Provider) *hubIn {
 		Beds: &h.Beds, EmergencyBeds: &h.EmergencyBeds, AgeMin: &p.AgeMin, AgeMax: &p.AgeMax,
 		PlacementTypes: h.PlacementTypes, BedAgeMin: &lo, BedAgeMax: &hi,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
-		OfstedURN: optString(h.OfstedURN), Ofsted: ofstedToIn(h.Ofsted), Contact: contactToIn(p.Contact)}
+		OfstedURN: optString(h.OfstedURN), Ofsted: ofstedToIn(h.Ofsted), Contact: contactToIn(p.Contact),
+		Sector: sectorToIn(p.Sector)}
 }
 
 // hubOut is a hub as the API shows it.
@@ -111,6 +117,7 @@ type hubOut struct {
 	OfstedURN        *string                    `json:"ofsted_urn"`
 	Ofsted           ofstedOut                  `json:"ofsted"`
 	placeOut
+	sectorOut
 	// Contact is for officers, left out for commissioners (forCommissioner).
 	Contact *placematch.Contact `json:"contact,omitempty"`
 }
@@ -127,5 +134,5 @@ func hubToOut(p *placematch.Provider) any {
 		Record: p.Record, Kind: p.Kind, Reference: p.Reference, Name: p.Name, Services: nonNil(h.Services),
 		OutreachRadiusKM: h.OutreachRadiusKM, Beds: h.Beds, EmergencyBeds: h.EmergencyBeds, AgeMin: p.AgeMin,
 		AgeMax: p.AgeMax, OfstedURN: optString(h.OfstedURN), Ofsted: ofstedToOut(h.Ofsted), placeOut: toPlaceOut(p),
-		Contact: contactOut(p.Contact)}
+		Contact: contactOut(p.Contact), sectorOut: toSectorOut(p.Sector)}
 }

@@ -46,6 +46,8 @@ var (
 	filterReference    = filterSpec{set: func(f *store.ProviderFilter, v string) { f.Reference = v }}
 	filterAvailability = filterSpec{allowed: []string{"available", "unavailable", "unconfirmed"},
 		set: func(f *store.ProviderFilter, v string) { f.AvailabilityStatus = v }}
+	filterSector = filterSpec{allowed: strs(placematch.Sectors),
+		set: func(f *store.ProviderFilter, v string) { f.Sector = placematch.Sector(v) }}
 )
 
 var carers = providerResource{
@@ -56,8 +58,8 @@ var carers = providerResource{
 	// carers have no list of their own, only their record
 	listRoles: readProviders, readRoles: withRole(readProviders, auth.Carer), selfRoles: []auth.Role{auth.Carer},
 	filters: map[string]filterSpec{"district": filterDistrict, "reference": filterReference,
-		"availability_status": filterAvailability,
-		"status":              {allowed: strs(placematch.CarerStatuses), set: func(f *store.ProviderFilter, v string) { f.Status = v }},
+		"availability_status": filterAvailability, "sector": filterSector,
+		"status": {allowed: strs(placematch.CarerStatuses), set: func(f *store.ProviderFilter, v string) { f.Status = v }},
 		"placement_type": {allowed: strs(placematch.PlacementTypes),
 			set: func(f *store.ProviderFilter, v string) { f.PlacementType = v }}},
 }
@@ -71,7 +73,7 @@ var units = providerResource{
 	listRoles: withRole(readProviders, auth.Provider), readRoles: withRole(readProviders, auth.Provider),
 	selfRoles: []auth.Role{auth.Provider},
 	filters: map[string]filterSpec{"district": filterDistrict, "reference": filterReference,
-		"availability_status": filterAvailability,
+		"availability_status": filterAvailability, "sector": filterSector,
 		"registration_status": {allowed: strs(placematch.RegistrationStatuses),
 			set: func(f *store.ProviderFilter, v string) { f.Status = v }}},
 }
@@ -83,7 +85,7 @@ var hubs = providerResource{
 	toOut:     hubToOut,
 	listRoles: readProviders, readRoles: readProviders, selfRoles: adminOnly,
 	filters: map[string]filterSpec{"district": filterDistrict, "reference": filterReference,
-		"availability_status": filterAvailability},
+		"availability_status": filterAvailability, "sector": filterSector},
 }
 
 func withRole(roles []auth.Role, r auth.Role) []auth.Role { return append(slices.Clone(roles), r) }

@@ -20,10 +20,11 @@ import (
 )
 
 // withReports restarts the env's server with a report service that has the DfE
-// figures (read from the shared data in place) and the Norfolk district names.
+// figures with Norfolk's own (read from the shared data in place) and the Norfolk
+// district names.
 func withReports(t *testing.T, e *env) {
 	t.Helper()
-	cmp, err := reports.LoadComparisonFile("../../shared/data/dfe/dfe_cla_31march_placement_type_and_distance_by_la_2021_2025.csv")
+	cmp, err := reports.LoadComparisonFileFor("../../shared/data/dfe/dfe_cla_31march_placement_type_and_distance_by_la_2021_2025.csv", "Norfolk")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,8 +80,8 @@ func TestSufficiencyReportAPI(t *testing.T) {
 			m := r.JSON(t)
 			rows := m["rows"].([]any)
 			total := rows[len(rows)-1].(map[string]any)
-			if total["district"] != "TOTAL" || m["comparison"] == nil {
-				t.Errorf("%s: total %v", q, total)
+			if total["district"] != "TOTAL" || m["comparison"] == nil || m["council"] == nil || m["sectors"] == nil {
+				t.Errorf("%s: total %v, comparison, council or sectors missing", q, total)
 			}
 			if q == "" && (total["providers"] != 3.0 || total["filled"] != 2.0 || total["children_awaiting"] != 1.0) {
 				t.Errorf("total %v", total)

@@ -27,6 +27,9 @@ type unitIn struct {
 	Availability       *availabilityIn                `json:"availability,omitempty"`
 	Ofsted             *ofstedIn                      `json:"ofsted,omitempty"`
 	Contact            *contactIn                     `json:"contact,omitempty"`
+
+	// Sector is who runs the unit (placematch.Sector); absent when not recorded.
+	Sector *placematch.Sector `json:"sector,omitempty"`
 }
 
 func (in *unitIn) validate(v *placematch.ValidationError, allowUnconfirmed bool, now time.Time) {
@@ -57,6 +60,7 @@ func (in *unitIn) validate(v *placematch.ValidationError, allowUnconfirmed bool,
 	in.Availability.validate("availability", v, allowUnconfirmed, now)
 	in.Ofsted.validate(v, "ofsted", in.OfstedURN, today(now))
 	in.Contact.validate(v, "contact")
+	placematch.CheckSector(v, "sector", sectorOf(in.Sector))
 }
 
 // isURN accepts Ofsted unique reference numbers (placematch.ValidURN).
@@ -80,6 +84,7 @@ func (in *unitIn) apply(p *placematch.Provider) {
 	u.Ofsted = in.Ofsted.rating()
 	p.Unit = u
 	p.Contact = in.Contact.contact()
+	p.Sector = sectorOf(in.Sector)
 }
 
 func unitToIn(p *placematch.Provider) *unitIn {
@@ -90,7 +95,7 @@ func unitToIn(p *placematch.Provider) *unitIn {
 		AgeMin: &p.AgeMin, AgeMax: &p.AgeMax, Beds: &u.Beds, SupportLevel: &u.SupportLevel,
 		Features: u.Features, Skills: u.Skills, WeeklyCostPence: &u.WeeklyCostPence, PlacementTypes: u.PlacementTypes,
 		Location: pointToIn(p.Location), Postcode: optString(p.Postcode), Availability: availabilityToIn(p.Availability),
-		Ofsted: ofstedToIn(u.Ofsted), Contact: contactToIn(p.Contact),
+		Ofsted: ofstedToIn(u.Ofsted), Contact: contactToIn(p.Contact), Sector: sectorToIn(p.Sector),
 	}
 }
 
@@ -115,6 +120,7 @@ type unitOut struct {
 	Ofsted          ofstedOut                  `json:"ofsted"`
 	PlacementTypes  []placematch.PlacementType `json:"placement_types"`
 	placeOut
+	sectorOut
 	// Contact is for officers, left out for commissioners (forCommissioner).
 	Contact *placematch.Contact `json:"contact,omitempty"`
 }
@@ -139,5 +145,5 @@ func unitToOut(p *placematch.Provider) any {
 		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Beds: u.Beds, SupportLevel: u.SupportLevel, Features: nonNil(u.Features),
 		Skills: nonNil(u.Skills), WeeklyCostPence: &u.WeeklyCostPence, Ofsted: ofstedToOut(u.Ofsted),
 		PlacementTypes: typesOr(u.PlacementTypes, placematch.DefaultUnitPlacementTypes),
-		placeOut:       toPlaceOut(p), Contact: contactOut(p.Contact)}
+		placeOut:       toPlaceOut(p), Contact: contactOut(p.Contact), sectorOut: toSectorOut(p.Sector)}
 }

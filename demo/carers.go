@@ -194,6 +194,7 @@ func (g *gen) carer(i int, exempt, fresh, unavailable bool, oi int) *placematch.
 		Availability: a,
 		Contact:      demoContact(i, fmt.Sprintf("fc-%04d", i+1)),
 		Carer:        d,
+		Sector:       carerSector(i, oi >= 0),
 	}
 }
 

@@ -98,6 +98,7 @@ func checkSeed(t *testing.T, dialect string, seed uint64) {
 	checkAges(t, w)
 	checkHouseholds(t, w)
 	checkSiblingGroups(t, w)
+	checkSectors(t, w)
 	if _, err := Seed(ctx, db, seed, storetest.Clock); err == nil {
 		t.Error("seeding a non-empty database twice succeeded")
 	}

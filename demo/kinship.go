@@ -71,6 +71,7 @@ func kinCarers(seed uint64, now time.Time, refs []referral, first int) []*placem
 			AgeMin:    0, AgeMax: 17,
 			Availability: g.availability(false, []opt[string]{{placematch.SourceOfficer, 1}}, carerNotes),
 			Carer:        d,
+			Sector:       placematch.SectorInHouse,
 		})
 	}
 	return out

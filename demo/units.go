@@ -132,6 +132,7 @@ func (g *gen) unit(i int, urns map[string]bool, unavailable bool, oi int) *place
 			{placematch.SourceProvider, 40}, {placematch.SourceOfficer, 20}}, unitNotes),
 		Contact: demoContact(200+i, fmt.Sprintf("sa-%03d", i+1)),
 		Unit:    u,
+		Sector:  unitSector(i),
 	}
 }
 
@@ -160,6 +161,7 @@ func (g *gen) hubs() []*placematch.Provider {
 		confirmed := g.ago(0, 3)
 		return &placematch.Provider{
 			Kind: placematch.KindHub, Reference: ref, Name: name, Location: at, AgeMin: 12, AgeMax: 25,
+			Sector: placematch.SectorInHouse,
 			Availability: placematch.Availability{Status: placematch.Available, ConfirmedAt: &confirmed,
 				Source: placematch.SourceOfficer},
 			// Ofcom's numbers for drama (01632 960xxx) and example.org: never real.

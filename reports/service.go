@@ -53,6 +53,11 @@ type Report struct {
 	// snapshots keep supply and demand, and placement history gives the rest.
 	TrendPlacements map[placematch.Date]map[Key]Row
 	Comparison      *Comparison
+	// Sectors splits supply and placements by who runs the homes (sector.go).
+	Sectors *SectorSplit
+	// Council is what the service measures on the DfE's definitions, beside the
+	// council's published figures; nil unless Comparison has them (dfe_council.go).
+	Council *CouncilMeasure
 }
 
 // Sufficiency builds the report for o. Supply (providers, places, availability) is
@@ -77,6 +82,13 @@ func (s *Service) Sufficiency(ctx context.Context, o Options) (*Report, error) {
 	rows, total := Aggregate(Input{AsOf: o.AsOf, At: at, Providers: providers, Placements: placements,
 		Awaiting: awaiting, PlacementType: o.PlacementType, AgeBand: o.AgeBand})
 	r := &Report{Options: o, GeneratedAt: now.Truncate(time.Second), Rows: rows, Total: total, Comparison: s.Comparison}
+	if r.Sectors, err = s.sectors(ctx, o, at, providers, placements); err != nil {
+		return nil, err
+	}
+	if s.Comparison != nil && s.Comparison.Council != nil {
+		m := MeasureCouncil(o.AsOf, providers, placements)
+		r.Council = &m
+	}
 	if !o.From.IsZero() {
 		if r.Trend, err = s.Store.SnapshotsBetween(ctx, o.From, o.To); err != nil {
 			return nil, err
@@ -111,6 +123,12 @@ func (r *Report) Tables() []Table {
 	if r.Comparison != nil {
 		out = append(out, r.Comparison.table())
 	}
+	if r.Sectors != nil {
+		out = append(out, sectorTable(r.Sectors.Rows, r.Sectors.Total, r.Options.Suppress))
+	}
+	if r.Comparison != nil && r.Comparison.Council != nil {
+		out = append(out, councilTable(r.Comparison.Council, r.Council, r.Options.Suppress))
+	}
 	return out
 }
 
@@ -143,8 +161,17 @@ func (r *Report) Notes() []string {
 		}
 		n = append(n, "Children awaiting whose group no kind of home could lawfully take (counted in the TOTAL row only): "+shown+".")
 	}
+	if r.Sectors != nil {
+		n = append(n, sectorNotes...)
+		if r.Options.Suppress {
+			n = append(n, sectorSuppressionNote)
+		}
+	}
 	if r.Comparison != nil {
 		n = append(n, fmt.Sprintf("Comparison: Department for Education, Children looked after in England, %d (%s), Open Government Licence v3.0.", r.Comparison.Year, r.Comparison.Source))
+		if r.Comparison.Council != nil {
+			n = append(n, councilNotes(r.Comparison, r.Council)...)
+		}
 	}
 	return n
 }

@@ -117,6 +117,8 @@ type jsonReport struct {
 	Rows        []orderedRow    `json:"rows"`
 	Trend       *jsonTable      `json:"trend,omitempty"`
 	Comparison  *jsonComparison `json:"comparison,omitempty"`
+	Sectors     *jsonSection    `json:"sectors,omitempty"`
+	Council     *jsonSection    `json:"council,omitempty"`
 	Notes       []string        `json:"notes"`
 }
 
@@ -200,6 +202,10 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		case "Comparison":
 			out.Comparison = &jsonComparison{Source: r.Comparison.Source, Year: r.Comparison.Year,
 				Columns: t.Columns, Rows: rowsOf(t)}
+		case "Sectors":
+			out.Sectors = &jsonSection{Columns: t.Columns, Rows: rowsOf(t)}
+		case "Council":
+			out.Council = &jsonSection{Columns: t.Columns, Rows: rowsOf(t)}
 		}
 	}
 	enc := json.NewEncoder(w)

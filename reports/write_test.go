@@ -69,7 +69,7 @@ func TestWriteXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); !slices.Equal(got, []string{"Sufficiency", "Trend", "Comparison", "Notes"}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"Sufficiency", "Trend", "Comparison", "Sectors", "Notes"}) {
 		t.Errorf("sheets %v", got)
 	}
 	rows, err := f.GetRows("Sufficiency")

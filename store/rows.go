@@ -35,6 +35,8 @@ type providerRow struct {
 	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
 	Version           int
 	ArchivedAt        *time.Time
+	// Sector is NULL when not recorded (migration 00022).
+	Sector *string
 }
 
 func (providerRow) TableName() string { return "providers" }
@@ -94,6 +96,10 @@ func toProviderRow(p *placematch.Provider) providerRow {
 		s := p.Availability.AvailableFrom.String()
 		r.AvailFrom = &s
 	}
+	if p.Sector != "" {
+		s := string(p.Sector)
+		r.Sector = &s
+	}
 	var d providerDetails
 	switch {
 	case p.Carer != nil:
@@ -143,6 +149,9 @@ func (r *providerRow) toProvider(now time.Time) (*placematch.Provider, error) {
 		Availability: placematch.Availability{Status: placematch.AvailabilityStatus(r.AvailStatus),
 			Note: r.AvailNote, ConfirmedAt: utcPtr(r.AvailConfirmedAt), Source: r.AvailSource},
 		ReportedVacancies: r.ReportedVacancies, ReportedAt: utcPtr(r.ReportedAt),
+	}
+	if r.Sector != nil {
+		p.Sector = placematch.Sector(*r.Sector)
 	}
 	var bad error
 	if r.AvailFrom != nil {

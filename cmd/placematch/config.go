@@ -25,7 +25,9 @@ type config struct {
 	Boundaries     string
 	// DfECLACSV is the DfE "children looked after" CSV the reports compare with.
 	DfECLACSV string
-	Weights   string
+	// LACode names the council in that file (LA code or name), for its own figures.
+	LACode  string
+	Weights string
 	// MatchWeights are Weights parsed, checked at start.
 	MatchWeights matching.Weights
 	// RulesOff are the household rules switched off (PLACEMATCH_HOUSEHOLD_RULES_OFF);
@@ -87,6 +89,7 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_MIGRATE_ON_START", def: "true", help: "apply pending migrations when serve starts"},
 	{name: "PLACEMATCH_BOUNDARIES", help: "GeoJSON of the council's districts; sets district and in_area"},
 	{name: "PLACEMATCH_DFE_CLA_CSV", help: "DfE children looked after CSV (placement type and distance); adds England and regional figures to reports"},
+	{name: "PLACEMATCH_LA_CODE", help: "the council in PLACEMATCH_DFE_CLA_CSV, by LA code (E10000020 or 926) or name (Norfolk); adds its own published figures to reports"},
 	{name: "PLACEMATCH_WEIGHTS", help: "matching weight overrides, e.g. needs=4,distance=2"},
 	{name: "PLACEMATCH_HOUSEHOLD_RULES_OFF", help: "household rules switched off, by code, comma-separated (e.g. household_smoking_under_5); default none"},
 	{name: "PLACEMATCH_STALE_AFTER_DAYS", def: "14", help: "days after which availability counts as stale"},
@@ -167,7 +170,10 @@ func loadConfig() (config, error) {
 	}
 	cfg := config{Addr: vals["PLACEMATCH_ADDR"], DatabaseURL: vals["DATABASE_URL"], SQLitePath: vals["PLACEMATCH_SQLITE_PATH"],
 		Boundaries: vals["PLACEMATCH_BOUNDARIES"], Weights: vals["PLACEMATCH_WEIGHTS"], DfECLACSV: vals["PLACEMATCH_DFE_CLA_CSV"],
-		RulesOff: vals["PLACEMATCH_HOUSEHOLD_RULES_OFF"]}
+		RulesOff: vals["PLACEMATCH_HOUSEHOLD_RULES_OFF"], LACode: strings.TrimSpace(vals["PLACEMATCH_LA_CODE"])}
+	if cfg.LACode != "" && cfg.DfECLACSV == "" {
+		return cfg, fmt.Errorf("PLACEMATCH_LA_CODE: needs PLACEMATCH_DFE_CLA_CSV, the DfE file the council's figures are read from")
+	}
 	var err error
 	if cfg.MigrateOnStart, err = strconv.ParseBool(vals["PLACEMATCH_MIGRATE_ON_START"]); err != nil {
 		return cfg, fmt.Errorf("PLACEMATCH_MIGRATE_ON_START: must be true or false")

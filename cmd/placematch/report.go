@@ -16,12 +16,16 @@ import (
 )
 
 // reportService wires the report service from the configuration: the DfE figures
-// when PLACEMATCH_DFE_CLA_CSV names them (read once, so a wrong file stops start-up)
-// and the district names of PLACEMATCH_BOUNDARIES.
+// when PLACEMATCH_DFE_CLA_CSV names them, with the council's own when
+// PLACEMATCH_LA_CODE names it (read once, so a wrong file or an unknown council
+// stops start-up) and the district names of PLACEMATCH_BOUNDARIES.
 func reportService(cfg config, db *store.DB, districts *geo.Districts) (*reports.Service, error) {
 	svc := &reports.Service{Store: db, Now: db.Now}
 	if cfg.DfECLACSV != "" {
-		cmp, err := reports.LoadComparisonFile(cfg.DfECLACSV)
+		cmp, err := reports.LoadComparisonFileFor(cfg.DfECLACSV, cfg.LACode)
+		if errors.Is(err, reports.ErrUnknownLA) {
+			return nil, fmt.Errorf("PLACEMATCH_LA_CODE: %w", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("PLACEMATCH_DFE_CLA_CSV: %w", err)
 		}

@@ -37,7 +37,7 @@ func TestReportSufficiencyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if sheets := strings.Join(f.GetSheetList(), ","); sheets != "Sufficiency,Comparison,Notes" {
+	if sheets := strings.Join(f.GetSheetList(), ","); sheets != "Sufficiency,Comparison,Sectors,Notes" {
 		t.Errorf("sheets %s", sheets)
 	}
 	rows, err := f.GetRows("Sufficiency")
