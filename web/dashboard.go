@@ -123,15 +123,16 @@ type dashboardData struct {
 type figure struct{ Label, Value string }
 
 // dateField is one of the form's date inputs, with its error.
-type dateField struct{ Name, Label, Hint, Value, Error string }
+type dateField struct{ Name, Label, Hint, Value, Error, Example string }
 
 // newDashboardData is the page's form, before any figures.
 func (s *Server) newDashboardData(form dashboardForm) (dashboardData, error) {
 	d := dashboardData{Form: form, Groupings: groupings, Shadings: shadings, Boundaries: s.Boundaries != nil}
 	// Labelled by the report's parameters, as the error messages name them.
-	d.Dates.AsOf = dateField{"as_of", "As of", "The date of the figures. ", form.AsOf, ""}
-	d.Dates.From = dateField{"from", "From", "", form.From, ""}
-	d.Dates.To = dateField{"to", "To", "", form.To, ""}
+	today := s.today().String()
+	d.Dates.AsOf = dateField{Name: "as_of", Label: "As of", Hint: "The date of the figures. ", Value: form.AsOf, Example: today}
+	d.Dates.From = dateField{Name: "from", Label: "From", Value: form.From, Example: today}
+	d.Dates.To = dateField{Name: "to", Label: "To", Value: form.To, Example: today}
 	var err error
 	if d.Script, err = s.assets.URL("app/dashboard.js"); err == nil {
 		d.Style, err = s.assets.URL("app/dashboard.css")

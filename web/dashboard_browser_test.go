@@ -76,7 +76,7 @@ func (j *journey) commission() {
 	}
 	j.wantText("#sufficiency-table thead", "Placement type")
 	j.wantText(`[data-figure="Providers"]`, "4")
-	j.check("17-dashboard-filtered")
+	j.check("17-dashboard-filtered", "#sufficiency")
 
 	// The map.
 	j.wantText("#districts", "Vacancy rate by district")
@@ -122,7 +122,7 @@ func (j *journey) commission() {
 		t.Fatalf("the form led to %s", loc)
 	}
 	j.wantText(`[data-figure="Providers"]`, "c")
-	j.check("20-dashboard-suppressed")
+	j.check("20-dashboard-suppressed", "#headline")
 
 	// Download the XLSX the page links to, with the browser's session.
 	href := j.attr(`#download-links a[data-format="xlsx"]`, "href")
