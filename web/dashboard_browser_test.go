@@ -13,8 +13,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
+	"placematch/auth"
 	"placematch/store"
 	"placematch/store/storetest"
+	"placematch/web"
 )
 
 // The commissioner's journey in a real browser, with JavaScript on and off, on
@@ -169,4 +171,33 @@ func (j *journey) commission() {
 	if len(j.pages) != 6 {
 		t.Fatalf("pages checked: %v", j.pages)
 	}
+}
+
+// On the Norfolk demo data with neither boundaries nor the DfE's figures
+// configured, the dashboard says so instead of the map and the comparison, keeps
+// the district table, and passes axe-core; an admin may open it too.
+func TestDashboardUnconfiguredInChromium(t *testing.T) {
+	s := newSite(t, store.SQLite, withEveryRole, func(p *web.Server) {
+		p.Demo = append(p.Demo, web.DemoPerson{Key: "admin", Label: "Alex Reed", Hint: "Runs the service.",
+			Principal: auth.Principal{Subject: "demo-admin", Role: auth.Admin}})
+	})
+	j := &journey{t: t, ctx: newBrowser(t, true), site: s, js: true}
+	j.open("/sign-in/demo")
+	j.click("#person-commissioner")
+	j.follow(`form[action="/sign-in/demo"] button[type=submit]`, http.StatusOK)
+	j.wantText("#map-none", "district boundaries are not configured")
+	j.wantText("#comparison-none", "not configured")
+	if j.count("#pm-dashboard-map") != 0 || j.count("#district-table tbody tr") < 7 {
+		t.Fatalf("without boundaries: %d maps, %d districts in the table", j.count("#pm-dashboard-map"), j.count("#district-table tbody tr"))
+	}
+	j.check("dashboard-unconfigured")
+	j.follow(`form[action="/sign-out"] button`, http.StatusOK)
+
+	j.open("/sign-in/demo")
+	j.click("#person-admin")
+	j.follow(`form[action="/sign-in/demo"] button[type=submit]`, http.StatusOK)
+	j.open("/dashboard")
+	j.wantText("h1", "Sufficiency of homes")
+	j.wantText(".govuk-service-navigation", "Children awaiting")
+	j.check("dashboard-admin")
 }
