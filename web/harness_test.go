@@ -123,11 +123,16 @@ func (s *site) client(t testing.TB) *http.Client {
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// signIn signs c in as the demo person key.
+// signIn signs c in as the demo person key: a commissioner starts on the
+// dashboard, anyone else on the queue.
 func (s *site) signIn(t testing.TB, c *http.Client, key string) {
 	t.Helper()
 	res := s.post(t, c, "/sign-in/demo", url.Values{"person": {key}}, nil)
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/queue" {
+	start := "/queue"
+	if key == "commissioner" {
+		start = "/dashboard"
+	}
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != start {
 		t.Fatalf("demo sign-in: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 }

@@ -52,7 +52,9 @@ func TestEveryOtherPagePassesAxe(t *testing.T) {
 	j.check("demo-sign-in-error")
 
 	j.click("#person-commissioner")
-	j.follow(`form[action="/sign-in/demo"] button[type=submit]`, http.StatusForbidden)
+	j.follow(`form[action="/sign-in/demo"] button[type=submit]`, http.StatusOK)
+	j.wantText("h1", "Sufficiency of homes")
+	j.openStatus("/queue", http.StatusForbidden)
 	j.check("error-403")
 	j.follow(`form[action="/sign-out"] button`, 200)
 

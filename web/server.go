@@ -133,7 +133,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /matches/{id}/compare", officer(s.compare))
 	mux.Handle("GET /matches/{id}/map.geojson", officer(s.runMap))
 	if s.Boundaries != nil {
-		mux.Handle("GET /map/boundaries.geojson", officer(s.boundaries))
+		mux.Handle("GET /map/boundaries.geojson", s.mapReaders(s.boundaries))
 	}
 	mux.Handle("GET /matches/{id}/book", officer(s.bookForm))
 	mux.Handle("POST /matches/{id}/book", officer(s.book))
@@ -141,6 +141,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /placements/{id}", officer(s.placement))
 	mux.Handle("GET /placements/{id}/end", officer(s.endForm))
 	mux.Handle("POST /placements/{id}/end", officer(s.end))
+	mux.Handle("GET /dashboard", s.commissioners(s.dashboard))
+	mux.Handle("GET /dashboard/download", s.commissioners(s.dashboardDownload))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
 
 	cop := http.NewCrossOriginProtection()
@@ -196,11 +198,12 @@ func (s *Server) officers(h func(w http.ResponseWriter, r *http.Request, p *Pers
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if personOf(r) == nil {
+	p := personOf(r)
+	if p == nil {
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/queue", http.StatusSeeOther)
+	http.Redirect(w, r, landing(p.Role), http.StatusSeeOther)
 }
 
 // fail answers an error that stops a page: a record not found, the database

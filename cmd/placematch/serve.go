@@ -149,7 +149,7 @@ func demoPeople(ctx context.Context, db *store.DB) ([]web.DemoPerson, error) {
 	all := []web.DemoPerson{
 		{Key: "officer", Label: "Sam Okafor", Hint: "Finds and books homes for children: the officer’s desk.", Principal: p["OFFICER"]},
 		{Key: "admin", Label: "Alex Reed", Hint: "Manages records, jobs and feeds.", Principal: p["ADMIN"]},
-		{Key: "commissioner", Label: "Priya Shah", Hint: "Reads the sufficiency reports; not the officer’s desk.", Principal: p["COMMISSIONER"]},
+		{Key: "commissioner", Label: "Priya Shah", Hint: "Reads the sufficiency reports on the commissioners’ dashboard; not the officer’s desk.", Principal: p["COMMISSIONER"]},
 		{Key: "carer", Label: "A demo foster carer", Hint: "Says when their household can take a child.", Principal: p["CARER"]},
 		{Key: "provider", Label: "A demo accommodation provider", Hint: "Says when their units have beds.", Principal: p["PROVIDER"]},
 	}
