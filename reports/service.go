@@ -53,6 +53,9 @@ type Report struct {
 	// snapshots keep supply and demand, and placement history gives the rest.
 	TrendPlacements map[placematch.Date]map[Key]Row
 	Comparison      *Comparison
+	// Sections are the report's further sections (gaps by need, unmet demand,
+	// forecast), each present when made.
+	Sections
 }
 
 // Sufficiency builds the report for o. Supply (providers, places, availability) is
@@ -111,7 +114,7 @@ func (r *Report) Tables() []Table {
 	if r.Comparison != nil {
 		out = append(out, r.Comparison.table())
 	}
-	return out
+	return append(out, r.Sections.tables(r.Options.Suppress)...)
 }
 
 // FileName is the name a download of the report is offered under, dated by the
@@ -138,5 +141,5 @@ func (r *Report) Notes() []string {
 	if r.Comparison != nil {
 		n = append(n, fmt.Sprintf("Comparison: Department for Education, Children looked after in England, %d (%s), Open Government Licence v3.0.", r.Comparison.Year, r.Comparison.Source))
 	}
-	return n
+	return append(n, r.Sections.notes()...)
 }

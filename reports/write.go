@@ -117,7 +117,8 @@ type jsonReport struct {
 	Rows        []orderedRow    `json:"rows"`
 	Trend       *jsonTable      `json:"trend,omitempty"`
 	Comparison  *jsonComparison `json:"comparison,omitempty"`
-	Notes       []string        `json:"notes"`
+	jsonSections
+	Notes []string `json:"notes"`
 }
 
 type jsonTable struct {
@@ -200,6 +201,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		case "Comparison":
 			out.Comparison = &jsonComparison{Source: r.Comparison.Source, Year: r.Comparison.Year,
 				Columns: t.Columns, Rows: rowsOf(t)}
+		default:
+			r.Sections.putJSON(&out.jsonSections, t)
 		}
 	}
 	enc := json.NewEncoder(w)
