@@ -14,6 +14,9 @@ type Sections struct {
 	// and the homes eligible now); Gaps is nil without a HomesFor.
 	GapsOn placematch.Date
 	Gaps   []NeedRow
+	// Unmet covers the months UnmetFrom to the report's date.
+	UnmetFrom, UnmetTo placematch.Date
+	Unmet              *Unmet
 }
 
 // SufficiencyWith is Sufficiency with the sections that need the hard rules:
@@ -32,6 +35,20 @@ func (s *Service) SufficiencyWith(ctx context.Context, o Options, homes HomesFor
 		}
 		r.GapsOn, r.Gaps = today, Gaps(groups, today)
 	}
+	months := unmetMonths(o.AsOf)
+	from, to := months[0].Time(), o.AsOf.AddDays(1).Time()
+	runs, err := s.Store.MatchRunsBetween(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	bookings, err := s.Store.BookingsBetween(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	if r.Unmet, err = MakeUnmet(UnmetInput{Months: months, Runs: runs, Bookings: bookings}); err != nil {
+		return nil, err
+	}
+	r.UnmetFrom, r.UnmetTo = months[0], o.AsOf
 	return r, nil
 }
 
@@ -39,6 +56,9 @@ func (x *Sections) tables(suppress bool) []Table {
 	var out []Table
 	if x.Gaps != nil {
 		out = append(out, needsTable(x.Gaps, suppress))
+	}
+	if x.Unmet != nil {
+		out = append(out, x.Unmet.tables(suppress)...)
 	}
 	return out
 }
@@ -52,12 +72,32 @@ func (x *Sections) notes() []string {
 			"referred for parent and child, or an emergency by urgency or placement type), so the rows overlap and are not summed. "+
 			"The median distance is of each group's nearest eligible home, over the groups with a known home and at least one.", x.GapsOn))
 	}
+	if x.Unmet != nil {
+		n = append(n, fmt.Sprintf("Unmet demand covers %s to %s by calendar month (UTC). A search counts in its month for every child of its group, "+
+			"and a child's last search of a month decides whether it found an eligible home that month; the exclusion reasons are those of these searches with none, "+
+			"with the searches each code excluded a provider in and the providers it excluded. "+
+			"Time to place runs from the referral to the booking, in days: the referral is when the child's record was created (the service keeps no other referral date), "+
+			"or, for a child placed again, the day its previous placement ended when later; cancelled bookings are left out. "+
+			"The median is the middle value (the mean of the two middle ones), the 90th percentile the nearest rank; by urgency (emergency, else planned) and by age band on the day of booking. "+
+			"A booking is over 20 miles when the child's home is recorded and the home booked lies more than 20 DfE miles from it, and out of area when the home booked is in no district of the council; "+
+			"the distance reasons are those given at booking for either, not_recorded for bookings made before the reason was required.", x.UnmetFrom, x.UnmetTo))
+	}
 	return n
 }
 
 // jsonSections are the sections in the JSON form.
 type jsonSections struct {
-	Gaps *jsonGaps `json:"gaps_by_need,omitempty"`
+	Gaps  *jsonGaps  `json:"gaps_by_need,omitempty"`
+	Unmet *jsonUnmet `json:"unmet_demand,omitempty"`
+}
+
+type jsonUnmet struct {
+	From             string   `json:"from"`
+	To               string   `json:"to"`
+	ByMonth          jsonRows `json:"by_month"`
+	ExclusionReasons jsonRows `json:"exclusion_reasons"`
+	TimeToPlace      jsonRows `json:"time_to_place"`
+	DistanceReasons  jsonRows `json:"distance_reasons"`
 }
 
 type jsonGaps struct {
@@ -71,5 +111,23 @@ func (x *Sections) putJSON(out *jsonSections, t Table) {
 	switch t.Name {
 	case gapsSheet:
 		out.Gaps = &jsonGaps{On: x.GapsOn.String(), Columns: t.Columns, Rows: rowsOf(t)}
+	case unmetSheet, unmetReasonsSheet, timeToPlaceSheet, distanceSheet:
+		if out.Unmet == nil {
+			out.Unmet = &jsonUnmet{From: x.UnmetFrom.String(), To: x.UnmetTo.String()}
+		}
+		rows := jsonRows{Columns: t.Columns, Rows: rowsOf(t)}
+		if rows.Rows == nil {
+			rows.Rows = []orderedRow{}
+		}
+		switch t.Name {
+		case unmetSheet:
+			out.Unmet.ByMonth = rows
+		case unmetReasonsSheet:
+			out.Unmet.ExclusionReasons = rows
+		case timeToPlaceSheet:
+			out.Unmet.TimeToPlace = rows
+		default:
+			out.Unmet.DistanceReasons = rows
+		}
 	}
 }
