@@ -17,6 +17,10 @@ type Sections struct {
 	// Unmet covers the months UnmetFrom to the report's date.
 	UnmetFrom, UnmetTo placematch.Date
 	Unmet              *Unmet
+	// Forecast looks ForecastMonths months ahead of the report's date, fitted on
+	// ForecastFrom to ForecastTo.
+	ForecastFrom, ForecastTo placematch.Date
+	Forecast                 *Forecast
 }
 
 // SufficiencyWith is Sufficiency with the sections that need the hard rules:
@@ -49,7 +53,30 @@ func (s *Service) SufficiencyWith(ctx context.Context, o Options, homes HomesFor
 		return nil, err
 	}
 	r.UnmetFrom, r.UnmetTo = months[0], o.AsOf
+	if r.Forecast, err = s.forecast(ctx, o.AsOf); err != nil {
+		return nil, err
+	}
+	r.ForecastFrom, r.ForecastTo = placematch.DateOf(o.AsOf.Time().AddDate(0, -ForecastMonths, 1)), o.AsOf
 	return r, nil
+}
+
+// forecast fits the forecast on the placements of the ForecastMonths months to
+// asOf and compares it with the places of each district and kind now.
+func (s *Service) forecast(ctx context.Context, asOf placematch.Date) (*Forecast, error) {
+	stays, err := s.Store.StaysSince(ctx, placematch.DateOf(asOf.Time().AddDate(0, -ForecastMonths, 1)))
+	if err != nil {
+		return nil, err
+	}
+	providers, err := s.Store.ReportProviders(ctx, asOf, judgedAt(s.now(), asOf))
+	if err != nil {
+		return nil, err
+	}
+	rows, _ := Aggregate(Input{AsOf: asOf, At: judgedAt(s.now(), asOf), Providers: providers})
+	places := map[FlowKey]int{}
+	for _, r := range rows {
+		places[FlowKey{District: r.District, Kind: r.Kind}] += r.Places
+	}
+	return MakeForecast(stays, asOf, places), nil
 }
 
 func (x *Sections) tables(suppress bool) []Table {
@@ -59,6 +86,9 @@ func (x *Sections) tables(suppress bool) []Table {
 	}
 	if x.Unmet != nil {
 		out = append(out, x.Unmet.tables(suppress)...)
+	}
+	if x.Forecast != nil {
+		out = append(out, x.Forecast.tables(suppress)...)
 	}
 	return out
 }
@@ -82,13 +112,28 @@ func (x *Sections) notes() []string {
 			"A booking is over 20 miles when the child's home is recorded and the home booked lies more than 20 DfE miles from it, and out of area when the home booked is in no district of the council; "+
 			"the distance reasons are those given at booking for either, not_recorded for bookings made before the reason was required.", x.UnmetFrom, x.UnmetTo))
 	}
+	if x.Forecast != nil {
+		n = append(n, "Forecast: for each placement type and age band (demand) and each district and provider kind (shortfall), arrivals are placements started "+
+			"in the 12 months to the report's date, taken as a Poisson rate per month; each month the same share of active placements ends as ended per placement-month in those "+
+			"12 months; the active placements are projected 12 months ahead from those active now. Intervals are 95% (normal approximation). The projected shortfall is the "+
+			"projected active placements (and the interval's top) less today's places, never below 0. The model is simple: see docs/forecast.md for its backtest on Norfolk's published series and its limits.")
+	}
 	return n
 }
 
 // jsonSections are the sections in the JSON form.
 type jsonSections struct {
-	Gaps  *jsonGaps  `json:"gaps_by_need,omitempty"`
-	Unmet *jsonUnmet `json:"unmet_demand,omitempty"`
+	Gaps     *jsonGaps     `json:"gaps_by_need,omitempty"`
+	Unmet    *jsonUnmet    `json:"unmet_demand,omitempty"`
+	Forecast *jsonForecast `json:"forecast,omitempty"`
+}
+
+type jsonForecast struct {
+	From      string   `json:"fitted_from"`
+	To        string   `json:"fitted_to"`
+	Months    int      `json:"months_ahead"`
+	Demand    jsonRows `json:"demand"`
+	Shortfall jsonRows `json:"shortfall"`
 }
 
 type jsonUnmet struct {
@@ -111,6 +156,19 @@ func (x *Sections) putJSON(out *jsonSections, t Table) {
 	switch t.Name {
 	case gapsSheet:
 		out.Gaps = &jsonGaps{On: x.GapsOn.String(), Columns: t.Columns, Rows: rowsOf(t)}
+	case forecastSheet, shortfallSheet:
+		if out.Forecast == nil {
+			out.Forecast = &jsonForecast{From: x.ForecastFrom.String(), To: x.ForecastTo.String(), Months: ForecastMonths}
+		}
+		rows := jsonRows{Columns: t.Columns, Rows: rowsOf(t)}
+		if rows.Rows == nil {
+			rows.Rows = []orderedRow{}
+		}
+		if t.Name == forecastSheet {
+			out.Forecast.Demand = rows
+		} else {
+			out.Forecast.Shortfall = rows
+		}
 	case unmetSheet, unmetReasonsSheet, timeToPlaceSheet, distanceSheet:
 		if out.Unmet == nil {
 			out.Unmet = &jsonUnmet{From: x.UnmetFrom.String(), To: x.UnmetTo.String()}

@@ -75,3 +75,59 @@ func (db *DB) BookingsBetween(ctx context.Context, from, to time.Time) ([]Report
 	}
 	return out, nil
 }
+
+// ReportStay is one placement as the forecast counts it: when it started and, if
+// it has, ended, the child's date of birth and the placement type referred for,
+// and the kind and district of the home.
+type ReportStay struct {
+	Start, End       placematch.Date
+	DateOfBirth      placematch.Date
+	PlacementType    placematch.PlacementType
+	ProviderKind     placematch.ProviderKind
+	ProviderDistrict string
+}
+
+// StaysSince returns the placements that ran on some day from from on: started by
+// then or later, and still active or ended after from. Cancelled placements never
+// ran and are left out. An active placement's End is zero (a planned end date is
+// not an end).
+func (db *DB) StaysSince(ctx context.Context, from placematch.Date) ([]ReportStay, error) {
+	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT p.start_date, p.end_date, p.status, c.id, c.date_of_birth, c.placement_type,
+		v.kind, v.district FROM placements p JOIN children c ON c.id = p.child_id JOIN providers v ON v.id = p.provider_id
+		WHERE p.status = 'active' OR (p.status = 'ended' AND p.end_date IS NOT NULL AND p.end_date >= ?)
+		ORDER BY p.start_date, p.id`, from.String()).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: stays since: %w", translate(err))
+	}
+	defer rows.Close()
+	var out []ReportStay
+	for rows.Next() {
+		var (
+			s                              ReportStay
+			start, status, id, dob, pt, kd string
+			end                            *string
+		)
+		if err := rows.Scan(&start, &end, &status, &id, &dob, &pt, &kd, &s.ProviderDistrict); err != nil {
+			return nil, fmt.Errorf("store: stays since: %w", translate(err))
+		}
+		var e1, e2 error
+		s.Start, e1 = placematch.ParseDate(start)
+		s.DateOfBirth, e2 = placematch.ParseDate(dob)
+		if e1 != nil || e2 != nil {
+			skipUnreadable(ctx, unreadable("placement of child", id, "start_date or date_of_birth"))
+			continue
+		}
+		if status == string(placematch.PlacementEnded) && end != nil {
+			if s.End, err = placematch.ParseDate(*end); err != nil {
+				skipUnreadable(ctx, unreadable("placement of child", id, "end_date"))
+				continue
+			}
+		}
+		s.PlacementType, s.ProviderKind = placematch.PlacementType(pt), placematch.ProviderKind(kd)
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: stays since: %w", translate(err))
+	}
+	return out, nil
+}
