@@ -23,9 +23,10 @@ type Sections struct {
 	Forecast                 *Forecast
 }
 
-// SufficiencyWith is Sufficiency with the sections that need the hard rules:
-// homes lists the groups awaiting with their eligible homes (nil leaves the gaps
-// by need out).
+// SufficiencyWith is Sufficiency with its further sections: the gaps by need,
+// for which homes lists the groups awaiting with the homes the hard rules let take
+// them (nil leaves the gaps out); the unmet demand of the UnmetMonths months to
+// o.AsOf, from the match runs and bookings stored; and the forecast.
 func (s *Service) SufficiencyWith(ctx context.Context, o Options, homes HomesFor) (*Report, error) {
 	r, err := s.Sufficiency(ctx, o)
 	if err != nil {

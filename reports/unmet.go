@@ -121,7 +121,7 @@ func MakeUnmet(in UnmetInput) (*Unmet, error) {
 		}
 	}
 	reasons := map[string]*UnmetReason{}
-	counted := map[*store.MatchRun]map[string]int{}
+	counted := map[*store.MatchRun]bool{}
 	for k, r := range last {
 		m := &u.Months[k.month]
 		m.Searched++
@@ -129,25 +129,24 @@ func MakeUnmet(in UnmetInput) (*Unmet, error) {
 			continue
 		}
 		m.NoHome++
-		sum, ok := counted[r]
-		if !ok {
-			var shown struct {
-				Summary map[string]int `json:"excluded_summary"`
+		if counted[r] {
+			continue // a group's search counts once among the reasons
+		}
+		counted[r] = true
+		var shown struct {
+			Summary map[string]int `json:"excluded_summary"`
+		}
+		if err := json.Unmarshal(r.Result, &shown); err != nil {
+			return nil, fmt.Errorf("reports: match run %s: %w", r.ID, err)
+		}
+		for code, n := range shown.Summary {
+			x := reasons[code]
+			if x == nil {
+				x = &UnmetReason{Code: code}
+				reasons[code] = x
 			}
-			if err := json.Unmarshal(r.Result, &shown); err != nil {
-				return nil, fmt.Errorf("reports: match run %s: %w", r.ID, err)
-			}
-			sum = shown.Summary
-			counted[r] = sum
-			for code, n := range sum {
-				x := reasons[code]
-				if x == nil {
-					x = &UnmetReason{Code: code}
-					reasons[code] = x
-				}
-				x.Searches++
-				x.Providers += n
-			}
+			x.Searches++
+			x.Providers += n
 		}
 	}
 	for _, x := range reasons {
