@@ -1,6 +1,7 @@
 package placing_test
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -148,6 +149,16 @@ func TestUnmetDemandByMonth(t *testing.T) {
 			wantCells(t, byName["Distance reasons"], "month,distance_reason,bookings", [][]string{
 				{"2026-11", "no_nearer_home", "1"},
 			})
+			// No child's id, reference or date of birth reaches the report.
+			var body bytes.Buffer
+			must(t, rep.Write(&body))
+			for _, c := range []*placematch.Child{rc, a, b, g, e, f} {
+				for _, leak := range []string{c.ID, `"` + c.Reference + `"`, c.DateOfBirth.String()} {
+					if strings.Contains(body.String(), leak) {
+						t.Errorf("the report carries %q of child %s", leak, c.Reference)
+					}
+				}
+			}
 		})
 	}
 }
