@@ -25,6 +25,10 @@ type Placement struct {
 	// counted; SplitReason is the officer's reason, when given.
 	SiblingsSplit bool
 	SplitReason   string
+	// DistanceReason says why, when the home booked is more than 20 miles from the
+	// child's home or outside the council's area; empty otherwise, and for
+	// bookings made before it was recorded.
+	DistanceReason DistanceReason
 	// OutsideTermsUntil is, for an emergency placement with a carer whose terms of
 	// approval do not include emergency care, the last day it may last (the sixth
 	// working day, reg 23); zero for every other placement.

@@ -58,10 +58,15 @@ func TestMatchesAreRankedExplainedStoredAndCitable(t *testing.T) {
 		book["match_rank"] = 1
 		wantProblem(t, e.do("POST", "/api/v1/placements", book), 422, "match_rank")
 		book["match_rank"], book["decision_reason"] = 2, "Keeps her at her school with her friends."
+		// FAR is 38.4 miles from her home: the booking must say why.
+		wantProblem(t, e.do("POST", "/api/v1/placements", book), 422, "distance_reason")
+		book["distance_reason"] = "far_away"
+		wantProblem(t, e.do("POST", "/api/v1/placements", book), 422, "distance_reason")
+		book["distance_reason"] = "continuity"
 		r = e.do("POST", "/api/v1/placements", book)
 		wantStatus(t, r, 201)
 		pl := r.JSON(t)["placements"].([]any)[0].(map[string]any)
-		if pl["match_id"] != matchID || pl["match_rank"].(float64) != 2 || pl["decision_reason"] == nil {
+		if pl["match_id"] != matchID || pl["match_rank"].(float64) != 2 || pl["decision_reason"] == nil || pl["distance_reason"] != "continuity" {
 			t.Fatalf("decision not recorded: %v", pl)
 		}
 	})

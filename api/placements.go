@@ -29,6 +29,9 @@ type placementIn struct {
 	// SplitReason says why siblings awaiting are left behind: required when the
 	// booking splits the group (include_siblings false), refused when it splits none.
 	SplitReason *string `json:"split_reason" input:"text"`
+	// DistanceReason says why a home over 20 miles from home or outside the area
+	// is booked: required then (placematch.DistanceReasons).
+	DistanceReason *placematch.DistanceReason `json:"distance_reason"`
 }
 
 type providerRefIn struct {
@@ -74,6 +77,9 @@ type placementOut struct {
 	AllocationID   *string                    `json:"allocation_id"`
 	SiblingsSplit  bool                       `json:"siblings_split"`
 	SplitReason    *string                    `json:"split_reason"`
+	// DistanceReason is why a home over 20 miles from home or outside the area was
+	// booked; absent when none was needed or recorded (an enumerated value).
+	DistanceReason placematch.DistanceReason `json:"distance_reason,omitempty"`
 	// OutsideTermsUntil is the last day of an emergency outside the carer's terms
 	// (null when the placement is within them).
 	OutsideTermsUntil placematch.Date `json:"outside_terms_until"`
@@ -87,7 +93,7 @@ func placementToOut(p *placematch.Placement) placementOut {
 		EndDate: p.EndDate, Status: p.Status, EndReason: optString(p.EndReason), GroupID: p.GroupID,
 		MatchID: optString(p.MatchID), DecisionReason: optString(p.DecisionReason), AllocationID: optString(p.AllocationID),
 		SiblingsSplit: p.SiblingsSplit, SplitReason: optString(p.SplitReason), OutsideTermsUntil: p.OutsideTermsUntil,
-		WishesAndFeelings: p.Wishes}
+		WishesAndFeelings: p.Wishes, DistanceReason: p.DistanceReason}
 	if p.MatchRank > 0 {
 		rank := p.MatchRank
 		out.MatchRank = &rank
@@ -153,6 +159,9 @@ func (in *placementIn) values() store.BookRequest {
 	}
 	if in.AllocationID != nil {
 		req.AllocationID = *in.AllocationID
+	}
+	if in.DistanceReason != nil {
+		req.DistanceReason = *in.DistanceReason
 	}
 	return req
 }

@@ -23,7 +23,7 @@ func (s *Server) sufficiencyReport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := svc.Sufficiency(c.Request.Context(), o)
+	rep, err := s.Placing.Sufficiency(c.Request.Context(), o)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (s *Service) Book(ctx context.Context, req store.BookRequest) ([]*placematc
 		if codes := matching.Check(mreq, p, opt); len(codes) > 0 {
 			return &placematch.RuleError{Reasons: codes}
 		}
-		return nil
+		return s.checkDistanceReason(mreq, p, req.DistanceReason)
 	}
 	return s.Store.Book(ctx, req)
 }
@@ -116,6 +116,9 @@ func CheckBooking(v *placematch.ValidationError, req store.BookRequest, today pl
 	v.CheckMaxLen("split_reason", req.SplitReason, maxReason)
 	if req.MatchID != "" && req.MatchRank < 1 {
 		v.Add("match_rank", "must be at least 1")
+	}
+	if req.DistanceReason != "" {
+		placematch.CheckOneOf(v, "distance_reason", req.DistanceReason, placematch.DistanceReasons)
 	}
 	if req.MatchRank > 1 && strings.TrimSpace(req.DecisionReason) == "" {
 		v.Add("decision_reason", "is required when the chosen match is not rank 1")

@@ -7,16 +7,16 @@ import (
 	"placematch/reports"
 )
 
-// Sufficiency makes the sufficiency report that params ask for, read exactly as
+// SufficiencyFor makes the sufficiency report that params ask for, read exactly as
 // the API reads its query (reports.ParseOptions: as_of, from, to, group_by,
 // suppress, format), so that the commissioners' pages and GET
 // /api/v1/reports/sufficiency answer the same figures and the same field errors.
 // A parameter at fault is a *placematch.ValidationError naming it; nothing is read.
-func (s *Service) Sufficiency(ctx context.Context, params url.Values) (*reports.Report, error) {
+func (s *Service) SufficiencyFor(ctx context.Context, params url.Values) (*reports.Report, error) {
 	svc := s.Report()
 	o, err := reports.ParseOptions(params, svc.Today())
 	if err != nil {
 		return nil, err
 	}
-	return svc.Sufficiency(ctx, o)
+	return s.Sufficiency(ctx, o)
 }

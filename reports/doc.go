@@ -2,7 +2,10 @@
 // s22G: supply against demand by area, provider kind, placement type and age band,
 // occupancy, and how far children live from home) and writes it as CSV, XLSX or JSON,
 // with a trend from the nightly snapshots and the DfE's published England and
-// regional figures for comparison. It also writes the providers map layer as GeoJSON.
+// regional figures for comparison, gaps by need (judged by the hard rules the use
+// case hands in), unmet demand and time to place by month, and a 12-month forecast
+// backtested on published figures (docs/forecast.md). It also writes the providers
+// map layer as GeoJSON.
 //
 // Reports hold counts and rates only: no child's id, reference or date of birth
 // leaves this package, and with suppression on, counts of 1 to 4 (and the rates made

@@ -9,7 +9,9 @@ import (
 	"placematch/store"
 )
 
-// NotRecorded labels the providers whose sector is not recorded.
+// NotRecorded labels what the records do not say: the providers whose sector is
+// not recorded, and the far bookings that gave no distance reason (those booked
+// before the reason was recorded).
 const NotRecorded = "not_recorded"
 
 // SectorSplit is the report's section by sector: its rows and their total.

@@ -58,6 +58,9 @@ type Report struct {
 	// Council is what the service measures on the DfE's definitions, beside the
 	// council's published figures; nil unless Comparison has them (dfe_council.go).
 	Council *CouncilMeasure
+	// Sections are the report's further sections (gaps by need, unmet demand,
+	// forecast), each present when made.
+	Sections
 }
 
 // Sufficiency builds the report for o. Supply (providers, places, availability) is
@@ -129,7 +132,7 @@ func (r *Report) Tables() []Table {
 	if r.Comparison != nil && r.Comparison.Council != nil {
 		out = append(out, councilTable(r.Comparison.Council, r.Council, r.Options.Suppress))
 	}
-	return out
+	return append(out, r.Sections.tables(r.Options.Suppress)...)
 }
 
 // FileName is the name a download of the report is offered under, dated by the
@@ -173,5 +176,5 @@ func (r *Report) Notes() []string {
 			n = append(n, councilNotes(r.Comparison, r.Council)...)
 		}
 	}
-	return n
+	return append(n, r.Sections.notes()...)
 }

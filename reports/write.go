@@ -119,7 +119,8 @@ type jsonReport struct {
 	Comparison  *jsonComparison `json:"comparison,omitempty"`
 	Sectors     *jsonSection    `json:"sectors,omitempty"`
 	Council     *jsonSection    `json:"council,omitempty"`
-	Notes       []string        `json:"notes"`
+	jsonSections
+	Notes []string `json:"notes"`
 }
 
 type jsonTable struct {
@@ -206,6 +207,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 			out.Sectors = &jsonSection{Columns: t.Columns, Rows: rowsOf(t)}
 		case "Council":
 			out.Council = &jsonSection{Columns: t.Columns, Rows: rowsOf(t)}
+		default:
+			r.Sections.putJSON(&out.jsonSections, t)
 		}
 	}
 	enc := json.NewEncoder(w)

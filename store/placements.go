@@ -30,6 +30,9 @@ type BookRequest struct {
 	// required when the booking splits the group and refused when it splits none
 	// (a ValidationError naming split_reason either way).
 	SplitReason string
+	// DistanceReason says why a home over 20 miles from home or outside the area
+	// is booked; the use case judges when one is required.
+	DistanceReason placematch.DistanceReason
 	// Check, when set, runs inside the booking transaction on the current rows (the
 	// group: the child first, then its siblings) and may refuse the booking; the API
 	// passes the matching engine's hard rules here so that they are judged on the
@@ -118,7 +121,7 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 				ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
 				Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
 				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason, AllocationID: req.AllocationID,
-				SiblingsSplit: split, SplitReason: req.SplitReason, Wishes: c.Wishes,
+				SiblingsSplit: split, SplitReason: req.SplitReason, DistanceReason: req.DistanceReason, Wishes: c.Wishes,
 			}
 			if placematch.OutsideTerms(c, p) {
 				// reg 23: the last permitted day is recorded with the booking, for the
@@ -348,7 +351,8 @@ func toPlacementRow(p *placematch.Placement) placementRow {
 		ID: p.ID, ChildID: p.ChildID, ProviderID: p.Provider.ID, ProviderKind: string(p.Provider.Kind),
 		StartDate: p.StartDate.String(), Status: string(p.Status), EndReason: p.EndReason, GroupID: p.GroupID,
 		MatchID: p.MatchID, MatchRank: p.MatchRank, DecisionReason: p.DecisionReason, AllocationID: p.AllocationID,
-		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason, Wishes: wishesText(p.Wishes),
+		SiblingsSplit: p.SiblingsSplit, SplitReason: p.SplitReason, DistanceReason: string(p.DistanceReason),
+		Wishes:    wishesText(p.Wishes),
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, ArchivedAt: p.ArchivedAt,
 	}
 	if !p.EndDate.IsZero() {

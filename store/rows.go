@@ -363,6 +363,8 @@ type placementRow struct {
 	AllocationID   string
 	SiblingsSplit  bool
 	SplitReason    string
+	// DistanceReason is '' unless the booking gave one (migration 00023).
+	DistanceReason string
 	// OutsideTermsUntil is NULL unless the placement is an emergency outside the
 	// carer's terms (migration 00011).
 	OutsideTermsUntil *string
@@ -387,6 +389,7 @@ func (r *placementRow) toPlacement() (*placematch.Placement, error) {
 		Status: placematch.PlacementStatus(r.Status), EndReason: r.EndReason, GroupID: r.GroupID,
 		MatchID: r.MatchID, MatchRank: r.MatchRank, DecisionReason: r.DecisionReason, AllocationID: r.AllocationID,
 		SiblingsSplit: r.SiblingsSplit, SplitReason: r.SplitReason,
+		DistanceReason: placematch.DistanceReason(r.DistanceReason),
 	}
 	var err, bad error
 	if p.StartDate, err = placematch.ParseDate(r.StartDate); err != nil {

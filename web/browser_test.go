@@ -409,6 +409,12 @@ func (j *journey) walk(child *placematch.Child, expected placematch.ProviderRef)
 	}
 	reason := "Nearer her school; the carer at rank 1 is not confirmed"
 	j.typeInto("#decision_reason", reason)
+	// The demo's rank 2 is more than 20 miles from the child's home or outside the
+	// area, so the booking says why.
+	if j.count(`input[name="distance_reason"]`) != len(placematch.DistanceReasons) {
+		t.Fatal("the booking of a far home offers no distance reasons")
+	}
+	j.click(`#distance_reason-continuity`)
 	j.follow(`#book-form button[type=submit]`, 200)
 	j.wantText(".govuk-panel__title", "Placement booked")
 	j.check("08-booked")
@@ -458,7 +464,8 @@ func (j *journey) walk(child *placematch.Child, expected placematch.ProviderRef)
 		t.Fatalf("%d placements of %s, want the one booked", len(pls.Items), child.Reference)
 	}
 	pl := pls.Items[0]
-	if pl.MatchRank != 2 || pl.DecisionReason != reason || pl.Status != placematch.PlacementEnded || pl.EndReason != "CARPL" ||
+	if pl.MatchRank != 2 || pl.DecisionReason != reason || pl.DistanceReason != placematch.DistanceContinuity ||
+		pl.Status != placematch.PlacementEnded || pl.EndReason != "CARPL" ||
 		pl.MatchID != strings.TrimPrefix(runPath, "/matches/") {
 		t.Fatalf("the placement as stored: %+v", pl)
 	}

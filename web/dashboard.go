@@ -148,7 +148,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, p *Person) {
 		s.fail(w, r, err)
 		return
 	}
-	rep, err := s.Placing.Sufficiency(r.Context(), q)
+	rep, err := s.Placing.SufficiencyFor(r.Context(), q)
 	if err != nil {
 		s.dashboardErrors(w, r, p, err, d)
 		return
@@ -177,7 +177,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, p *Person) {
 		plain.Del("group_by")
 		plain.Del("from")
 		plain.Del("to")
-		flat, err := s.Placing.Sufficiency(r.Context(), plain)
+		flat, err := s.Placing.SufficiencyFor(r.Context(), plain)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -220,7 +220,7 @@ func (s *Server) dashboardDownload(w http.ResponseWriter, r *http.Request, p *Pe
 	if q.Get("format") == "" {
 		q.Set("format", "json")
 	}
-	rep, err := s.Placing.Sufficiency(r.Context(), q)
+	rep, err := s.Placing.SufficiencyFor(r.Context(), q)
 	if err != nil {
 		d, aerr := s.newDashboardData(form)
 		if aerr != nil {

@@ -220,7 +220,7 @@ func TestDashboardFigures(t *testing.T) {
 			}
 
 			// The page's table is the API's report: the same rows, the same cells.
-			rep, err := s.Uses.Sufficiency(ctx, nil)
+			rep, err := s.Uses.SufficiencyFor(ctx, nil)
 			must(t, err)
 			page := tableRows(t, p.Body, "sufficiency-table")
 			api := rep.Tables()[0]

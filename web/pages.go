@@ -393,10 +393,31 @@ type bookData struct {
 	Form     bookForm
 	Today    string
 	Multiple bool // the run ranked for a sibling group
+	// Far says the home is more than 20 miles from home or outside the area, so
+	// the booking must say why (DistanceReasons are the choices).
+	Far             bool
+	DistanceReasons []distanceChoice
 }
 
 type bookForm struct {
-	StartDate, DecisionReason, SplitReason, IncludeSiblings string
+	StartDate, DecisionReason, SplitReason, IncludeSiblings, DistanceReason string
+}
+
+// distanceChoice is one reason a far home is booked, as the form offers it.
+type distanceChoice struct{ Value, Label string }
+
+// distanceChoices are the distance reasons in the domain's order, labelled.
+func distanceChoices() []distanceChoice {
+	out := make([]distanceChoice, len(placematch.DistanceReasons))
+	for i, r := range placematch.DistanceReasons {
+		out[i] = distanceChoice{Value: string(r), Label: placematch.DistanceReasonLabels[r]}
+	}
+	return out
+}
+
+// far says the match is flagged more than 20 miles from home or outside the area.
+func far(m matching.Match) bool {
+	return slices.Contains(m.Flags, matching.FlagBeyond20Miles) || slices.Contains(m.Flags, matching.FlagOutOfArea)
 }
 
 // rankOf finds the match a booking cites.
@@ -429,6 +450,8 @@ func (s *Server) bookForm(w http.ResponseWriter, r *http.Request, _ *Person) {
 
 func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, errs []fieldError, d bookData) {
 	d.Today = s.today().String()
+	d.Far = d.Far || far(d.Match) || slices.ContainsFunc(errs, func(e fieldError) bool { return e.Field == "distance_reason" })
+	d.DistanceReasons = distanceChoices()
 	s.render(w, r, status, "book", view{Title: "Book " + d.Match.Provider.Name, Section: "queue", Errors: errs, Data: d})
 }
 
@@ -450,7 +473,8 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	form := bookForm{StartDate: strings.TrimSpace(r.PostFormValue("start_date")), DecisionReason: r.PostFormValue("decision_reason"),
-		SplitReason: r.PostFormValue("split_reason"), IncludeSiblings: r.PostFormValue("include_siblings")}
+		SplitReason: r.PostFormValue("split_reason"), IncludeSiblings: r.PostFormValue("include_siblings"),
+		DistanceReason: r.PostFormValue("distance_reason")}
 	d := bookData{Run: run, Match: m, Form: form, Multiple: len(run.Group) > 1}
 	v := &placematch.ValidationError{}
 	start, err := placematch.ParseDate(form.StartDate)
@@ -471,7 +495,8 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p *Person) {
 		}
 	}
 	req := store.BookRequest{ChildID: run.ChildID, Provider: m.Provider, StartDate: start, IncludeSiblings: include,
-		MatchID: run.MatchID, MatchRank: m.Rank, DecisionReason: strings.TrimSpace(form.DecisionReason)}
+		MatchID: run.MatchID, MatchRank: m.Rank, DecisionReason: strings.TrimSpace(form.DecisionReason),
+		DistanceReason: placematch.DistanceReason(form.DistanceReason)}
 	if !include {
 		req.SplitReason = strings.TrimSpace(form.SplitReason)
 	}

@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"placematch/geo"
+	"placematch/placing"
 	"placematch/reports"
 	"placematch/store"
 )
@@ -79,7 +81,9 @@ func cmdReport(ctx context.Context, cfg config, args []string, stdout io.Writer)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	rep, err := svc.Sufficiency(ctx, o)
+	uses := &placing.Service{Store: db, Now: db.Now, Reports: svc, Weights: cfg.MatchWeights, Policy: cfg.Policy,
+		AreaConfigured: db.Locator != nil, StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour}
+	rep, err := uses.Sufficiency(ctx, o)
 	if err != nil {
 		return err
 	}

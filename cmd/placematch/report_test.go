@@ -37,7 +37,8 @@ func TestReportSufficiencyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if sheets := strings.Join(f.GetSheetList(), ","); sheets != "Sufficiency,Comparison,Sectors,Notes" {
+	if sheets := strings.Join(f.GetSheetList(), ","); sheets != "Sufficiency,Comparison,Sectors,Gaps by need,Unmet demand,Unmet exclusion reasons,Time to place,"+
+		"Distance reasons,Forecast demand,Forecast shortfall,Notes" {
 		t.Errorf("sheets %s", sheets)
 	}
 	rows, err := f.GetRows("Sufficiency")
