@@ -141,6 +141,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /placements/{id}", officer(s.placement))
 	mux.Handle("GET /placements/{id}/end", officer(s.endForm))
 	mux.Handle("POST /placements/{id}/end", officer(s.end))
+	s.availabilityRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
 
 	cop := http.NewCrossOriginProtection()
@@ -196,11 +197,12 @@ func (s *Server) officers(h func(w http.ResponseWriter, r *http.Request, p *Pers
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if personOf(r) == nil {
+	p := personOf(r)
+	if p == nil {
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/queue", http.StatusSeeOther)
+	http.Redirect(w, r, landing(*p), http.StatusSeeOther)
 }
 
 // fail answers an error that stops a page: a record not found, the database
