@@ -26,7 +26,8 @@ func (j *journey) phone() {
 	must(j.t, chromedp.Do(j.ctx, chromedp.EmulateViewport(phoneWidth, 720)))
 }
 
-// fits fails the test when the page shown scrolls sideways at the phone's width.
+// fits fails the test when the page shown scrolls sideways at the phone's width,
+// or has a button too small to touch.
 func (j *journey) fits(name string) {
 	j.t.Helper()
 	if !j.js {
@@ -37,6 +38,16 @@ func (j *journey) fits(name string) {
 	must(j.t, err)
 	if w > phoneWidth {
 		j.t.Errorf("%s (%s): %d pixels wide at a %d-pixel window: it scrolls sideways", name, j.location(), w, phoneWidth)
+	}
+	// Every button in the page's content is a large touch target: at least 44 by
+	// 44 pixels (WCAG 2.2's enhanced target size), the availability actions 56
+	// pixels tall.
+	small, err := chromedp.Run(j.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main .govuk-button")].
+		filter(b => { const r = b.getBoundingClientRect(); return r.height < (b.classList.contains("pm-big-button") ? 56 : 44) || r.width < 44 }).
+		map(b => b.textContent.trim() + " " + Math.round(b.getBoundingClientRect().width) + "x" + Math.round(b.getBoundingClientRect().height))`))
+	must(j.t, err)
+	if len(small) > 0 {
+		j.t.Errorf("%s (%s): small touch targets %v", name, j.location(), small)
 	}
 }
 
