@@ -419,3 +419,49 @@ func TestOIDCSignsCarersAndProvidersIntoTheirOwn(t *testing.T) {
 		})
 	}
 }
+
+// "Not available until" cites the version too: a unit's feed or the placement
+// team changing it between load and submit is a 409 that keeps what the provider
+// typed, shows the unit as it is now and carries its new version, and saves
+// nothing; sending that page again saves it.
+func TestNotAvailableChangedMeanwhileIsAConflict(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			s := newSelfService(t, d)
+			c := s.client(t)
+			s.signIn(t, c, "provider")
+			unit := s.Units[0]
+			path := "/units/" + unit.ID + "/not-available"
+			m := versionField.FindStringSubmatch(s.get(t, c, path).Body)
+			if m == nil {
+				t.Fatal("the form carries no version")
+			}
+			_, err := s.Uses.SetAvailability(ctx, placematch.KindUnit, unit.ID, 0, placing.AvailabilityUpdate{
+				Status: placematch.Available, Note: "Checked by the placement team", Source: placematch.SourceOfficer})
+			must(t, err)
+			until := placematch.DateOf(s.Clock.Now()).AddDays(10).Time()
+			form := url.Values{"version": {m[1]}, "until-day": {fmt.Sprint(until.Day())}, "until-month": {fmt.Sprint(int(until.Month()))},
+				"until-year": {fmt.Sprint(until.Year())}, "note": {"Fire alarm being replaced"}}
+			p := s.post(t, c, path, form, nil)
+			if p.StatusCode != http.StatusConflict || !strings.Contains(p.Body, "was changed after you opened this page") ||
+				!strings.Contains(p.Body, "Checked by the placement team") || !strings.Contains(p.Body, "Fire alarm being replaced</textarea>") {
+				t.Fatalf("a stale form: %d", p.StatusCode)
+			}
+			if got := s.provider(t, unit).Availability; got.Status != placematch.Available || got.Note != "Checked by the placement team" {
+				t.Fatalf("the stale form overwrote the change: %+v", got)
+			}
+			again := versionField.FindStringSubmatch(p.Body)
+			if again == nil || again[1] == m[1] {
+				t.Fatalf("the conflict page carries version %v, was %s", again, m[1])
+			}
+			form.Set("version", again[1])
+			if p := s.post(t, c, path, form, nil); p.StatusCode != http.StatusSeeOther {
+				t.Fatalf("sent again: %d", p.StatusCode)
+			}
+			if got := s.provider(t, unit).Availability; got.Status != placematch.Unavailable || got.Note != "Fire alarm being replaced" ||
+				got.Source != placematch.SourceProvider {
+				t.Fatalf("after sending again: %+v", got)
+			}
+		})
+	}
+}
