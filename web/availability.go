@@ -194,7 +194,9 @@ func (s *Server) homeOf(ctx context.Context, p *placematch.Provider) (homeView, 
 	if at, ok := a.StaleFrom(after); ok {
 		rem.From = placematch.DateOf(at.UTC())
 	}
-	if rem.Flagged || (a.Status == placematch.Available && (a.ConfirmedAt == nil || !rem.From.After(today))) {
+	// From the day the nightly job would flag it: the job's own rule, applied at
+	// the end of today.
+	if rem.Flagged || a.StaleBy(placematch.StaleCutoff(today.AddDays(1).Time(), after)) {
 		v.Reminder = rem
 	}
 	return v, nil
