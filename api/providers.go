@@ -10,6 +10,7 @@ import (
 
 	"placematch"
 	"placematch/auth"
+	"placematch/placing"
 	"placematch/store"
 )
 
@@ -282,10 +283,7 @@ func (s *Server) putAvailability(r providerResource) handler {
 		if err != nil {
 			return err
 		}
-		p, err := s.Store.UpdateProvider(c.Request.Context(), r.kind, c.Param("id"), ifVersion, func(p *placematch.Provider) error {
-			p.Availability = in.apply(s.now(), source)
-			return nil
-		})
+		p, err := s.Placing.SetAvailability(c.Request.Context(), r.kind, c.Param("id"), ifVersion, in.update(source))
 		if err != nil {
 			return err
 		}
@@ -322,6 +320,18 @@ func (s *Server) availabilityBody(c *gin.Context) (*availabilityIn, error) {
 		return nil, err
 	}
 	return in, nil
+}
+
+// update is the availability said, as the use case takes it.
+func (a *availabilityIn) update(source string) placing.AvailabilityUpdate {
+	u := placing.AvailabilityUpdate{Status: placematch.AvailabilityStatus(*a.Status), Source: source}
+	if a.AvailableFrom != nil {
+		u.AvailableFrom = *a.AvailableFrom
+	}
+	if a.Note != nil {
+		u.Note = *a.Note
+	}
+	return u
 }
 
 func trimLeadingDot(v *placematch.ValidationError) {

@@ -105,7 +105,7 @@ func (FlagStale) Name() string { return NameStale }
 
 // Run flags and counts the providers it flagged.
 func (j FlagStale) Run(ctx context.Context) (Result, error) {
-	n, err := j.Store.FlagStaleAvailability(ctx, clock(j.Now).Add(-j.After))
+	n, err := j.Store.FlagStaleAvailability(ctx, placematch.StaleCutoff(clock(j.Now), j.After))
 	return Result{Counts: map[string]int{"providers_flagged": n}}, err
 }
 

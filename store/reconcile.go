@@ -158,6 +158,8 @@ func (db *DB) lockUnits(tx *gorm.DB, ids []string) ([]*providerRow, error) {
 // FlagStaleAvailability marks every live provider whose availability is available
 // but was last confirmed before cutoff (or never) as unconfirmed, and returns how
 // many changed. Nothing is deleted: matching shows unconfirmed providers flagged.
+// The condition is placematch.Availability.StaleBy(cutoff), written as SQL
+// (TestFlagStaleAvailabilityIsTheDomainRule holds the two together).
 func (db *DB) FlagStaleAvailability(ctx context.Context, cutoff time.Time) (int, error) {
 	var n int64
 	err := db.tx(ctx, func(tx *gorm.DB) error {

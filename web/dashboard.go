@@ -60,15 +60,6 @@ func (s *Server) allow(h func(w http.ResponseWriter, r *http.Request, p *Person)
 	})
 }
 
-// landing is where someone signed in starts: commissioners on the dashboard,
-// everyone else on the officer's desk (which says who it is for).
-func landing(role auth.Role) string {
-	if role == auth.Commissioner {
-		return "/dashboard"
-	}
-	return "/queue"
-}
-
 // dashboardForm is the dashboard's form as sent.
 type dashboardForm struct {
 	AsOf, From, To, GroupBy, Shade string

@@ -159,7 +159,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, landing(person.Role), http.StatusSeeOther)
+	http.Redirect(w, r, landing(person), http.StatusSeeOther)
 }
 
 func (s *Server) finishOIDC(w http.ResponseWriter, r *http.Request) (Person, error) {

@@ -143,6 +143,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /placements/{id}/end", officer(s.end))
 	mux.Handle("GET /dashboard", s.commissioners(s.dashboard))
 	mux.Handle("GET /dashboard/download", s.commissioners(s.dashboardDownload))
+	s.availabilityRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
 
 	cop := http.NewCrossOriginProtection()
@@ -203,7 +204,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, landing(p.Role), http.StatusSeeOther)
+	http.Redirect(w, r, landing(*p), http.StatusSeeOther)
 }
 
 // fail answers an error that stops a page: a record not found, the database

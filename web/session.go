@@ -210,5 +210,5 @@ func (s *Server) demoSignIn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, landing(p.Role), http.StatusSeeOther)
+	http.Redirect(w, r, landing(p), http.StatusSeeOther)
 }

@@ -85,12 +85,15 @@ func (s *Server) parsePages() (map[string]*template.Template, error) {
 		"str":           func(p *string) string { return *p },
 		"derefDate":     func(d *placematch.Date) placematch.Date { return *d },
 		"join":          strings.Join,
+		"lower":         strings.ToLower,
+		"derefTime":     func(t *time.Time) time.Time { return *t },
+		"dateOf":        func(t *time.Time) placematch.Date { return placematch.DateOf(t.UTC()) },
 		"placementType": func(t placematch.PlacementType) string { return humanise(string(t)) },
 		"navitem": func(href, text string, current bool) navItem {
 			return navItem{Href: href, Text: text, Current: current}
 		},
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/*.html") // the layout and every file of partials
 	if err != nil {
 		return nil, err
 	}

@@ -152,6 +152,23 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	if res.StatusCode != 200 || res.Request.URL.Path != "/queue" || !strings.Contains(string(body), "Children awaiting a placement") {
 		t.Fatalf("after the demo sign-in: %s, %d", res.Request.URL.Path, res.StatusCode)
 	}
+	// The demo carer and provider are offered too, and land on their own pages.
+	for person, want := range map[string]string{"carer": "Your household", "provider": "Your units"} {
+		jar, _ := cookiejar.New(nil)
+		browser := &http.Client{Jar: jar}
+		req, _ := http.NewRequest(http.MethodPost, base+"/sign-in/demo", strings.NewReader("person="+person))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		res, err := browser.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Fatalf("the demo %s signed in: %s, %d", person, res.Request.URL.Path, res.StatusCode)
+		}
+	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
