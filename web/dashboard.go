@@ -334,7 +334,7 @@ func headline(t tableView) []figure {
 		}
 		switch {
 		case v == suppressedMark:
-			v = "c (a small number, not shown)"
+			v = "c (not shown, to protect small numbers)"
 		case v == "":
 			v = "None to measure"
 		case strings.HasPrefix(h.Value, "pct_"):

@@ -203,7 +203,7 @@ func TestDashboardFigures(t *testing.T) {
 			districts := tableRows(t, p.Body, "district-table")
 			// District, places, vacant, vacancy rate, awaiting per kind (foster,
 			// supported, hub), shortfall, shade.
-			if !slices.Equal(districts[0][4:7], []string{"Children awaiting: foster carer", "Children awaiting: supported accommodation", "Children awaiting: hub"}) {
+			if !slices.Equal(districts[0][4:7], []string{"Awaiting: foster carer", "Awaiting: supported accommodation", "Awaiting: hub"}) {
 				t.Errorf("district table's columns: %v", districts[0])
 			}
 			if r := rowNamed(t, districts, "Norwich"); !slices.Equal(r, []string{"Norwich", "8", "2", "25.0", "6", "1", "1", "6", "5 to 9"}) {
@@ -248,7 +248,7 @@ func TestDashboardFigures(t *testing.T) {
 					t.Errorf("trend %s: %v, want %v", name, r[1:], values)
 				}
 			}
-			if !strings.Contains(p.Body, "The snapshots of "+today.AddDays(-3).String()+" were taken before totals were stored") {
+			if !strings.Contains(p.Body, "The snapshot of "+today.AddDays(-3).String()+" was taken before totals were stored, so it has no total") {
 				t.Error("the page does not say which snapshot has no total")
 			}
 			if n := strings.Count(p.Body, "<polyline"); n != len(trend)-1 {
@@ -329,13 +329,13 @@ func TestDashboardGroupingAndSuppression(t *testing.T) {
 		"children_awaiting": "Children awaiting", "shortfall": "Shortfall"} {
 		want := total[slices.Index(sheet.Columns, col)].String()
 		if want == "c" {
-			want = "c (a small number, not shown)"
+			want = "c (not shown, to protect small numbers)"
 		}
 		if !strings.Contains(p.Body, `data-figure="`+label+`">`+want+`<`) {
 			t.Errorf("suppressed headline %s is not the report's %q: %s", label, want, regexp.MustCompile(`data-figure="[^"]+">[^<]*`).FindAllString(p.Body, -1))
 		}
 	}
-	if !strings.Contains(p.Body, `data-figure="Places">10<`) || !strings.Contains(p.Body, `data-figure="Providers">c (a small number, not shown)<`) {
+	if !strings.Contains(p.Body, `data-figure="Places">10<`) || !strings.Contains(p.Body, `data-figure="Providers">c (not shown, to protect small numbers)<`) {
 		t.Errorf("suppressed headline: %s", regexp.MustCompile(`data-figure="[^"]+">[^<]*`).FindAllString(p.Body, -1))
 	}
 	if r := rowNamed(t, tableRows(t, p.Body, "district-table"), "Breckland"); r[7] != "c" || r[8] != "Not shown (small numbers)" {

@@ -244,7 +244,7 @@ func mapOf(flat, shown tableView, shade string) districtMap {
 		add(&district(d).shortfall, v)
 	}
 	for _, k := range m.Kinds {
-		m.KindLabels = append(m.KindLabels, "Children awaiting: "+lowerFirst(cellLabel(k)))
+		m.KindLabels = append(m.KindLabels, "Awaiting: "+lowerFirst(cellLabel(k)))
 	}
 	write := func(s sum) string {
 		if s.hidden {
