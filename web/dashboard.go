@@ -19,8 +19,9 @@ import (
 // parameters) shown as headline figures, its tables, a map of the districts and
 // the trend over the nightly snapshots, with the report's downloads. The page
 // renders the report's tables by their column names: it holds no figures of its
-// own beyond adding up a district's rows for the map and the snapshots' rows for
-// the chart. The report counts providers and placements only: no child's record
+// own beyond adding up a district's rows for the map (mapOf) and, per kind of
+// home, the snapshots' vacancies for the chart; totals are the report's TOTAL
+// rows. The report counts providers and placements only: no child's record
 // reaches these pages.
 
 // reportParams are the sufficiency report's parameters, as the API names them.
@@ -176,7 +177,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, p *Person) {
 		t := flat.Tables()[0]
 		byDistrict = tableOf(t.Name, t.Columns, cellTexts(t.Rows))
 	}
-	d.Map = mapOf(byDistrict, form.Shade)
+	d.Map = mapOf(byDistrict, d.Table, form.Shade)
 	for _, f := range []string{"csv", "xlsx", "json"} {
 		dq := cloneValues(q)
 		dq.Set("format", f)
@@ -305,7 +306,7 @@ func cellTexts[C fmt.Stringer](rows [][]C) [][]string {
 // column names; a column the report does not have is left out.
 var headlineColumns = []option{
 	{"providers", "Providers"}, {"places", "Places"}, {"filled", "Filled"}, {"vacant", "Vacant"},
-	{"children_awaiting", "Children awaiting"}, {"shortfall", "Shortfall"},
+	{"children_awaiting", "Children awaiting"}, {"groups_awaiting", "Groups awaiting"}, {"shortfall", "Shortfall"},
 	{"pct_within_20_miles", "Placements within 20 miles of home"},
 	{"placements_in_area", "Placements in the council’s area"}, {"placements_out_of_area", "Placements outside the area"},
 }
@@ -324,7 +325,7 @@ func headline(t tableView) []figure {
 		}
 		switch {
 		case v == suppressedMark:
-			v = "c (a small number, not shown)"
+			v = "c (not shown, to protect small numbers)"
 		case v == "":
 			v = "None to measure"
 		case strings.HasPrefix(h.Value, "pct_"):

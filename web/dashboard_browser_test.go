@@ -59,10 +59,13 @@ func (j *journey) commission() {
 		t.Fatalf("a commissioner starts at %s", loc)
 	}
 	j.wantText("h1", "Sufficiency of homes")
-	j.wantText(`[data-figure="Children awaiting"]`, "6")
+	j.wantText(`[data-figure="Children awaiting"]`, "7")
 	j.wantText(".govuk-service-navigation", "Sufficiency")
 	if n := j.count(`.govuk-service-navigation a[href="/queue"]`); n != 0 {
 		t.Fatal("a commissioner's menu offers the queue")
+	}
+	if n := j.count("details.govuk-details#report-notes summary"); n != 1 || j.count("#report-notes li") < 3 {
+		t.Fatalf("the report's definitions are not in a details component (%d)", n)
 	}
 	j.check("16-dashboard")
 

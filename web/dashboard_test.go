@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -30,26 +31,40 @@ import (
 //	Norwich:   carer A (3 places, K1 placed from Norwich, 0 miles),
 //	           carer B (1 place, K2 placed from King's Lynn, about 38 miles),
 //	           unit U (4 beds, said unavailable);
-//	           K3, K4, K5, K7 and K8 awaiting from Norwich.
-//	Breckland: carer C (2 places, at Dereham); K6 awaiting from Dereham.
+//	           K3, K4, K5, K7 and K8 (10, short term) and K9 (16, short term)
+//	           awaiting from Norwich.
+//	Breckland: carer C (2 places, at Dereham); K6 (10) awaiting from Dereham.
 //
-// Carers are approved for emergency and short-term placements. So, by hand:
-// providers 4; places 3+1+4+2 = 10; filled 2 (A, B); vacant 2 (A) + 2 (C) = 4;
-// unavailable 4 (U); children awaiting 6; shortfall 6 − 4 = 2; of 2 placements
-// 1 within 20 miles (50%), 1 over, both in the area. Norwich: places 8, vacant 2,
-// awaiting 5, shortfall 3, vacancy rate 25%; Breckland: places 2, vacant 2,
-// awaiting 1, shortfall 0, vacancy rate 100%.
+// Carers are approved for emergency and short-term placements, ages 0–17. Demand
+// counts a child against each kind of home that could lawfully take it: the
+// 10-year-olds foster care only; K9 foster care, supported accommodation (16 and
+// over) and a hub's bed (12–17, the default when the area has no hub). So, by
+// hand, grouped by district and kind:
 //
-// Two snapshots: two days ago with K1 placed only (awaiting 7: K2 too; carers'
-// vacancies 2 + 1 + 2 = 5 under each of their two types), yesterday as today
-// (awaiting 6, vacancies 4 under each type).
+//	Breckland foster:   providers 1, places 2, filled 0, vacant 2, awaiting 1 (K6),       shortfall max(1−2, 0) = 0
+//	Norwich foster:     providers 2, places 3+1 = 4, filled 2, vacant 2, awaiting 6 (K3–5, K7–9), shortfall 6−2 = 4
+//	Norwich supported:  providers 1, places 4 (all unavailable), vacant 0, awaiting 1 (K9), shortfall 1
+//	Norwich hub:        providers 0, places 0, awaiting 1 (K9),                          shortfall 1
+//	TOTAL:              providers 4, places 10, filled 2, vacant 4, unavailable 4, children awaiting 7
+//	                    (each child once: K3–K9), groups 7, shortfall the rows' sum 0+4+1+1 = 6
+//	                    (not 7 − 4 = 3: K9 is short in each of three kinds); of 2 placements 1
+//	                    within 20 miles (50%), 1 over, both in the area.
+//
+// By district: Norwich places 4+4+0 = 8, vacant 2+0+0 = 2, vacancy rate 2/8 = 25%,
+// awaiting per kind 6 foster, 1 supported, 1 hub, shortfall 4+1+1 = 6; Breckland
+// places 2, vacant 2, 100%, awaiting 1 foster, shortfall 0; 6 + 0 = the TOTAL's 6.
+//
+// Three snapshots: three days ago before any booking and without a TOTAL row (as
+// snapshots were stored before totals were), carers' vacancies 3+1+2 = 6 under each
+// of their two types; two days ago with K1 placed (TOTAL awaiting 8: K2–K9; vacant
+// 2+1+2 = 5, under each type too); yesterday as today (awaiting 7, vacant 4).
 var (
 	dereham   = placematch.Point{Lat: 52.6814, Lon: 0.9390}
 	kingsLynn = placematch.Point{Lat: 52.7517, Lon: 0.3953}
 )
 
 // dashboardChildren are the case references of the hand-built children.
-var dashboardChildren = []string{"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"}
+var dashboardChildren = []string{"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8", "K9"}
 
 // newReportSite serves the pages on the hand-built area, with the Norfolk
 // districts as boundaries and locator, and the DfE's published figures.
@@ -94,13 +109,18 @@ func seedDashboard(t testing.TB, s *site) {
 			ch.Location = &kingsLynn
 		case "K6":
 			ch.Location = &dereham
+		case "K9":
+			ch.DateOfBirth = today.AddDays(-16*365 - 30)
 		}
 		must(t, s.DB.CreateChild(ctx, ch))
 		children[ref] = ch
 	}
-	snapshot := func(date placematch.Date) {
+	snapshot := func(date placematch.Date, withTotal bool) {
 		rows, err := s.Uses.Report().SnapshotRows(ctx, today)
 		must(t, err)
+		if !withTotal { // as snapshots were stored before they had a TOTAL row
+			rows = slices.DeleteFunc(rows, func(r store.Snapshot) bool { return r.District == reports.TotalLabel && r.Kind == "" })
+		}
 		_, err = s.DB.ReplaceSnapshot(ctx, date, rows)
 		must(t, err)
 	}
@@ -108,10 +128,11 @@ func seedDashboard(t testing.TB, s *site) {
 		_, err := s.DB.Book(ctx, store.BookRequest{ChildID: children[ref].ID, Provider: p.Ref(), StartDate: today})
 		must(t, err)
 	}
+	snapshot(today.AddDays(-3), false)
 	book("K1", a)
-	snapshot(today.AddDays(-2))
+	snapshot(today.AddDays(-2), true)
 	book("K2", b)
-	snapshot(today.AddDays(-1))
+	snapshot(today.AddDays(-1), true)
 }
 
 // tableRows reads the rows of the page's table with the id given, each as its
@@ -170,9 +191,9 @@ func TestDashboardFigures(t *testing.T) {
 			for _, m := range regexp.MustCompile(`data-figure="([^"]+)">([^<]*)<`).FindAllStringSubmatch(p.Body, -1) {
 				headline[html.UnescapeString(m[1])] = m[2]
 			}
-			want := map[string]string{"Providers": "4", "Places": "10", "Filled": "2", "Vacant": "4", "Children awaiting": "6",
-				"Shortfall": "2", "Placements within 20 miles of home": "50%", "Placements in the council’s area": "2",
-				"Placements outside the area": "0"}
+			want := map[string]string{"Providers": "4", "Places": "10", "Filled": "2", "Vacant": "4", "Children awaiting": "7",
+				"Groups awaiting": "7", "Shortfall": "6", "Placements within 20 miles of home": "50%",
+				"Placements in the council’s area": "2", "Placements outside the area": "0"}
 			for k, v := range want {
 				if headline[k] != v {
 					t.Errorf("headline %s = %q, want %q (all: %v)", k, headline[k], v, headline)
@@ -180,33 +201,55 @@ func TestDashboardFigures(t *testing.T) {
 			}
 
 			districts := tableRows(t, p.Body, "district-table")
-			// District, places, vacant, vacancy rate, awaiting, shortfall, shade.
-			if r := rowNamed(t, districts, "Norwich"); !slices.Equal(r, []string{"Norwich", "8", "2", "25.0", "5", "3", "1 to 4"}) {
+			// District, places, vacant, vacancy rate, awaiting per kind (foster,
+			// supported, hub), shortfall, shade.
+			if !slices.Equal(districts[0][4:7], []string{"Awaiting: foster carer", "Awaiting: supported accommodation", "Awaiting: hub"}) {
+				t.Errorf("district table's columns: %v", districts[0])
+			}
+			if r := rowNamed(t, districts, "Norwich"); !slices.Equal(r, []string{"Norwich", "8", "2", "25.0", "6", "1", "1", "6", "5 to 9"}) {
 				t.Errorf("Norwich: %v", r)
 			}
-			if r := rowNamed(t, districts, "Breckland"); !slices.Equal(r, []string{"Breckland", "2", "2", "100.0", "1", "0", "No shortfall"}) {
+			if r := rowNamed(t, districts, "Breckland"); !slices.Equal(r, []string{"Breckland", "2", "2", "100.0", "1", "0", "0", "0", "No shortfall"}) {
 				t.Errorf("Breckland: %v", r)
 			}
-			if !strings.Contains(p.Body, `data-label="Norwich: 3"`) {
+			if !strings.Contains(p.Body, `data-label="Norwich: 6"`) {
 				t.Error("the map's label for Norwich is not its shortfall")
 			}
 			v := s.get(t, c, "/dashboard?shade=vacancy_rate")
-			if r := rowNamed(t, tableRows(t, v.Body, "district-table"), "Norwich"); r[6] != "20% or more" ||
+			if r := rowNamed(t, tableRows(t, v.Body, "district-table"), "Norwich"); r[8] != "20% or more" ||
 				!strings.Contains(v.Body, `data-label="Norwich: 25.0%"`) {
 				t.Errorf("shaded by vacancy rate, Norwich is %v", r)
 			}
 
+			// The districts' shortfalls add up to the headline's, as the report's
+			// rows add up to its TOTAL.
+			sum := 0
+			for _, r := range districts[1:] {
+				n, err := strconv.Atoi(r[7])
+				must(t, err)
+				sum += n
+			}
+			if strconv.Itoa(sum) != headline["Shortfall"] {
+				t.Errorf("the districts' shortfalls add up to %d, the headline's is %s", sum, headline["Shortfall"])
+			}
+
 			trend := tableRows(t, p.Body, "trend-table")
 			today := placematch.DateOf(storetest.Clock)
-			if !slices.Equal(trend[0], []string{"Series", today.AddDays(-2).String(), today.AddDays(-1).String()}) {
+			if !slices.Equal(trend[0], []string{"Series", today.AddDays(-3).String(), today.AddDays(-2).String(), today.AddDays(-1).String()}) {
 				t.Errorf("trend dates: %v", trend[0])
 			}
-			for name, values := range map[string][]string{"Children awaiting": {"7", "6"},
-				"Vacant places, foster carer: emergency": {"5", "4"}, "Vacant places, foster carer: short term": {"5", "4"},
-				"Vacant places, supported accommodation": {"0", "0"}} {
+			// The totals are each date's TOTAL row, a gap (–) on the date stored
+			// without one; the kinds' vacancies are their districts' rows added.
+			for name, values := range map[string][]string{"Children awaiting, in all": {"–", "8", "7"},
+				"Vacant places, in all":                  {"–", "5", "4"},
+				"Vacant places, foster carer: emergency": {"6", "5", "4"}, "Vacant places, foster carer: short term": {"6", "5", "4"},
+				"Vacant places, supported accommodation": {"0", "0", "0"}} {
 				if r := rowNamed(t, trend, name); !slices.Equal(r[1:], values) {
 					t.Errorf("trend %s: %v, want %v", name, r[1:], values)
 				}
+			}
+			if !strings.Contains(p.Body, "The snapshot of "+today.AddDays(-3).String()+" was taken before totals were stored, so it has no total") {
+				t.Error("the page does not say which snapshot has no total")
 			}
 			if n := strings.Count(p.Body, "<polyline"); n != len(trend)-1 {
 				t.Errorf("the chart draws %d lines for %d series", n, len(trend)-1)
@@ -242,9 +285,11 @@ func isNum(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789.") == ""
 }
 
-// Grouped by placement type and age band, the table has those columns, and the
-// map still adds up the districts as grouped by kind alone; with small numbers
-// hidden the headline shows c for the counts of 1 to 4.
+// Grouped by placement type and age band, the table has those columns, the map
+// still adds up places and vacancies as grouped by kind alone, and the districts'
+// shortfalls are their rows' at the grouping shown, adding up to the headline's;
+// with small numbers hidden, the headline is the report's TOTAL row as suppressed,
+// and a total no cell can be worked back from stays shown.
 func TestDashboardGroupingAndSuppression(t *testing.T) {
 	s := newReportSite(t, store.SQLite)
 	c := s.client(t)
@@ -257,17 +302,43 @@ func TestDashboardGroupingAndSuppression(t *testing.T) {
 	if !slices.Contains(head, "Placement type") || !slices.Contains(head, "Age band") {
 		t.Errorf("grouped table's columns: %v", head)
 	}
-	if r := rowNamed(t, tableRows(t, p.Body, "district-table"), "Norwich"); r[1] != "8" || r[2] != "2" {
+	// Norwich by type and band: foster short term 10–15 awaiting 5 (K3–5, K7, K8)
+	// against vacant 2, short 3; foster short term 16–17 K9 against 2, short 0;
+	// supported 16–17 K9 against 0, short 1; hub 16–17 K9, short 1; the other rows
+	// 0: 3+0+1+1 = 5. Breckland's K6 against 2 vacant: 0. The TOTAL: 5 + 0 = 5.
+	// Places and vacancies stay as grouped by kind: 8 and 2.
+	if r := rowNamed(t, tableRows(t, p.Body, "district-table"), "Norwich"); !slices.Equal(r[1:8], []string{"8", "2", "25.0", "6", "1", "1", "5"}) {
 		t.Errorf("grouped, the map's Norwich: %v", r)
 	}
+	if r := rowNamed(t, tableRows(t, p.Body, "district-table"), "Breckland"); r[7] != "0" {
+		t.Errorf("grouped, the map's Breckland: %v", r)
+	}
+	if !strings.Contains(p.Body, `data-figure="Shortfall">5<`) {
+		t.Errorf("grouped headline: %s", regexp.MustCompile(`data-figure="[^"]+">[^<]*`).FindAllString(p.Body, -1))
+	}
+
 	p = s.get(t, c, "/dashboard?suppress=true")
-	// Every total is hidden: each column has a row of 1 to 4 (Norwich's carers'
-	// 4 places, Breckland's 1 child awaiting, the 1 placement within 20 miles).
-	if !strings.Contains(p.Body, `data-figure="Providers">c (a small number, not shown)<`) ||
-		!strings.Contains(p.Body, `data-figure="Places">c (a small number, not shown)<`) {
+	// The headline is the TOTAL row as the report suppresses it: places (10) stay
+	// shown, since no hidden cell can be worked back from them, while providers
+	// (4) are a small number.
+	rep, err := s.Uses.Sufficiency(ctx, url.Values{"suppress": {"true"}})
+	must(t, err)
+	sheet := rep.Tables()[0]
+	total := sheet.Rows[len(sheet.Rows)-1]
+	for col, label := range map[string]string{"providers": "Providers", "places": "Places", "vacant": "Vacant",
+		"children_awaiting": "Children awaiting", "shortfall": "Shortfall"} {
+		want := total[slices.Index(sheet.Columns, col)].String()
+		if want == "c" {
+			want = "c (not shown, to protect small numbers)"
+		}
+		if !strings.Contains(p.Body, `data-figure="`+label+`">`+want+`<`) {
+			t.Errorf("suppressed headline %s is not the report's %q: %s", label, want, regexp.MustCompile(`data-figure="[^"]+">[^<]*`).FindAllString(p.Body, -1))
+		}
+	}
+	if !strings.Contains(p.Body, `data-figure="Places">10<`) || !strings.Contains(p.Body, `data-figure="Providers">c (not shown, to protect small numbers)<`) {
 		t.Errorf("suppressed headline: %s", regexp.MustCompile(`data-figure="[^"]+">[^<]*`).FindAllString(p.Body, -1))
 	}
-	if r := rowNamed(t, tableRows(t, p.Body, "district-table"), "Breckland"); r[5] != "c" || r[6] != "Not shown (small numbers)" {
+	if r := rowNamed(t, tableRows(t, p.Body, "district-table"), "Breckland"); r[7] != "c" || r[8] != "Not shown (small numbers)" {
 		t.Errorf("suppressed, Breckland: %v", r)
 	}
 	p = s.get(t, c, "/dashboard?suppress=true&as_of=2026-11-20&group_by=district,provider_kind,age_band")
@@ -300,8 +371,21 @@ func TestDashboardDownloads(t *testing.T) {
 	}
 	wb, err := excelize.OpenReader(strings.NewReader(x.Body))
 	must(t, err)
-	if sheets := wb.GetSheetList(); !slices.Equal(sheets, []string{"Sufficiency", "Trend", "Comparison", "Notes"}) {
-		t.Errorf("sheets %v", sheets)
+	// A sheet per table of the report asked for (the page's trend of the 90 days
+	// to today included), then the notes: the sufficiency table, the trend, the
+	// DfE's comparison, the split by sector, and whatever sections the report has
+	// after them.
+	from := placematch.DateOf(storetest.Clock).AddDays(-90).String()
+	rep, err := s.Uses.Sufficiency(ctx, url.Values{"format": {"xlsx"}, "from": {from}, "to": {today}})
+	must(t, err)
+	var want []string
+	for _, tb := range rep.Tables() {
+		want = append(want, tb.Name)
+	}
+	want = append(want, "Notes")
+	if sheets := wb.GetSheetList(); !slices.Equal(sheets, want) || len(sheets) < 5 ||
+		!slices.Equal(sheets[:4], []string{"Sufficiency", "Trend", "Comparison", "Sectors"}) {
+		t.Errorf("sheets %v, want %v", sheets, want)
 	}
 	rows, err := wb.GetRows("Sufficiency")
 	must(t, err)

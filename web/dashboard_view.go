@@ -145,15 +145,20 @@ func count(s string) (n int, hidden, ok bool) {
 type districtMap struct {
 	// Label names the shading ("Shortfall"); Words is it within a sentence.
 	Shade, Label, Words string
-	Rows                []districtRow
-	Legend              []band
+	// Kinds are the kinds of home of the report's rows, in its order, and
+	// KindLabels the headers of their children awaiting.
+	Kinds, KindLabels []string
+	Rows              []districtRow
+	Legend            []band
 }
 
 type districtRow struct {
-	District, Label                                 string
-	Places, Vacant, Awaiting, Shortfall, VacancyPct string
-	VacancyShown                                    string
-	Band                                            band
+	District, Label                       string
+	Places, Vacant, Shortfall, VacancyPct string
+	VacancyShown                          string
+	// Awaiting are the district's children awaiting for each of Kinds.
+	Awaiting []string
+	Band     band
 }
 
 // band is a class of the map's shading: its words and its fill colour.
@@ -172,63 +177,100 @@ var (
 	noPlacesBand = band{"No places recorded", "#ffffff"}
 )
 
-// mapOf adds up each district's rows of a table grouped by district and kind of
-// home: its places and vacancies across kinds, its children awaiting (which every
-// row of the district repeats), and from them its shortfall (children awaiting
-// less vacant places, never below 0) and vacancy rate (vacant of places). A
+// mapOf adds up each district's rows for the map. Places and vacancies are added
+// over the district's rows of flat, the report grouped by district and kind of
+// home alone, where each provider is in one row (its district's, its kind's); the
+// vacancy rate is the district's vacant places out of its places. The shortfall
+// is the sum of the district's rows' shortfalls in shown, the table at the
+// grouping asked for, as the report's TOTAL shortfall is the sum of its rows', so
+// that the districts' shortfalls add up to the total's. Children awaiting are
+// given per kind of home (flat's row of that district and kind), never added
+// across kinds: a child that two kinds could lawfully take is in both rows. A
 // figure made from a suppressed count is not shown.
-func mapOf(t tableView, shade string) districtMap {
+func mapOf(flat, shown tableView, shade string) districtMap {
 	m := districtMap{Shade: shade, Label: "Shortfall", Words: "shortfall", Legend: append(slices.Clone(shortfallBands), hiddenBand, nothingBand)}
 	if shade == shadeVacancy {
 		m.Label, m.Words, m.Legend = "Vacancy rate", "vacancy rate", append(slices.Clone(vacancyBands), noPlacesBand, hiddenBand)
 	}
+	type sum struct {
+		n      int
+		hidden bool
+	}
+	add := func(s *sum, v string) {
+		n, hidden, ok := count(v)
+		s.n, s.hidden = s.n+n, s.hidden || hidden || !ok
+	}
 	type sums struct {
-		places, vacant, awaiting             int
-		hidePlaces, hideVacant, hideAwaiting bool
+		places, vacant, shortfall sum
+		awaiting                  map[string]*sum // kind → children awaiting
 	}
 	var order []string
 	by := map[string]*sums{}
-	for i := range t.raw {
-		d, _ := t.value(i, "district")
-		if d == totalLabel || d == "" {
-			continue
-		}
+	district := func(d string) *sums {
 		s := by[d]
 		if s == nil {
-			s = &sums{}
+			s = &sums{awaiting: map[string]*sum{}}
 			by[d] = s
 			order = append(order, d)
 		}
-		read := func(col string, add func(int), hide *bool) {
-			v, _ := t.value(i, col)
-			n, hidden, ok := count(v)
-			*hide = *hide || hidden || !ok
-			add(n)
-		}
-		read("places", func(n int) { s.places += n }, &s.hidePlaces)
-		read("vacant", func(n int) { s.vacant += n }, &s.hideVacant)
-		read("children_awaiting", func(n int) { s.awaiting = max(s.awaiting, n) }, &s.hideAwaiting)
+		return s
 	}
-	show := func(n int, hidden bool) string {
-		if hidden {
+	for i := range flat.raw {
+		d, _ := flat.value(i, "district")
+		if d == totalLabel || d == "" {
+			continue
+		}
+		s := district(d)
+		v, _ := flat.value(i, "places")
+		add(&s.places, v)
+		v, _ = flat.value(i, "vacant")
+		add(&s.vacant, v)
+		k, _ := flat.value(i, "provider_kind")
+		if !slices.Contains(m.Kinds, k) {
+			m.Kinds = append(m.Kinds, k)
+		}
+		if s.awaiting[k] == nil {
+			s.awaiting[k] = &sum{}
+		}
+		v, _ = flat.value(i, "children_awaiting")
+		add(s.awaiting[k], v)
+	}
+	for i := range shown.raw {
+		d, _ := shown.value(i, "district")
+		if d == totalLabel || d == "" {
+			continue
+		}
+		v, _ := shown.value(i, "shortfall")
+		add(&district(d).shortfall, v)
+	}
+	for _, k := range m.Kinds {
+		m.KindLabels = append(m.KindLabels, "Awaiting: "+lowerFirst(cellLabel(k)))
+	}
+	write := func(s sum) string {
+		if s.hidden {
 			return suppressedMark
 		}
-		return strconv.Itoa(n)
+		return strconv.Itoa(s.n)
 	}
 	for _, d := range order {
 		s := by[d]
-		row := districtRow{District: d, Label: cellLabel(d), Places: show(s.places, s.hidePlaces), Vacant: show(s.vacant, s.hideVacant),
-			Awaiting: show(s.awaiting, s.hideAwaiting)}
-		short := max(s.awaiting-s.vacant, 0)
-		row.Shortfall = show(short, s.hideAwaiting || s.hideVacant)
+		row := districtRow{District: d, Label: cellLabel(d), Places: write(s.places), Vacant: write(s.vacant),
+			Shortfall: write(s.shortfall)}
+		for _, k := range m.Kinds {
+			if a := s.awaiting[k]; a != nil {
+				row.Awaiting = append(row.Awaiting, write(*a))
+			} else {
+				row.Awaiting = append(row.Awaiting, "0") // no row: no home of the kind, no child for it
+			}
+		}
 		var pct float64
 		switch {
-		case s.hidePlaces || s.hideVacant:
+		case s.places.hidden || s.vacant.hidden:
 			row.VacancyPct = suppressedMark
-		case s.places == 0:
+		case s.places.n == 0:
 			row.VacancyPct = ""
 		default:
-			pct = math.Round(float64(s.vacant)/float64(s.places)*1000) / 10
+			pct = math.Round(float64(s.vacant.n)/float64(s.places.n)*1000) / 10
 			row.VacancyPct = strconv.FormatFloat(pct, 'f', 1, 64)
 		}
 		row.VacancyShown = cellLabel(row.VacancyPct)
@@ -244,7 +286,7 @@ func mapOf(t tableView, shade string) districtMap {
 		} else if row.Shortfall == suppressedMark {
 			row.Band = hiddenBand
 		} else {
-			row.Band = shortfallBands[bandIndex(float64(short), 1, 5, 10)]
+			row.Band = shortfallBands[bandIndex(float64(s.shortfall.n), 1, 5, 10)]
 		}
 		m.Rows = append(m.Rows, row)
 	}
@@ -267,24 +309,27 @@ const (
 	chartLeft, chartRight, chartTop, chartBottom = 56.0, 24.0, 16.0, 44.0
 )
 
-// seriesStyles are the chart's lines after the first (children awaiting, black
-// and thick): colours with at least 3:1 contrast on white, with dashes so that
+// seriesStyles are the chart's lines after the totals' (black and thick, vacant
+// places dashed): colours with at least 3:1 contrast on white, with dashes so that
 // neighbours differ by more than colour.
 var seriesStyles = []struct{ Colour, Dash string }{
 	{"#1d70b8", ""}, {"#d4351c", "8 4"}, {"#00703c", "3 3"}, {"#4c2c92", ""}, {"#912b88", "8 4"},
 	{"#505a5f", "3 3"}, {"#8a4c00", ""}, {"#003078", "8 4"}, {"#b1006b", "3 3"},
 }
 
-// trendView is the trend over the nightly snapshots: a chart of children awaiting
-// and of vacant places per kind of home (and placement type for carers), and the
-// table of the same figures.
+// trendView is the trend over the nightly snapshots: a chart of each date's
+// totals (children awaiting, vacant places) and of vacant places per kind of home
+// (and placement type for carers), and the table of the same figures.
 type trendView struct {
 	From, To placematch.Date
 	Dates    []string
 	Series   []series
 	// Empty says there were no snapshots in the period.
 	Empty bool
-	Chart chart
+	// Untotalled are the dates whose snapshot has no TOTAL row (taken before
+	// totals were stored): the totals' series have a gap there.
+	Untotalled []string
+	Chart      chart
 }
 
 type series struct {
@@ -314,11 +359,15 @@ type tick struct {
 }
 
 // trendOf reads the report's trend table (at the snapshots' grain: district, kind
-// of home and placement type) into series that can be added up: children
-// awaiting per date are each district's once (every row of a district repeats
-// them), and vacant places are added across districts for each kind of home and
-// placement type (a carer approved for two types is in both series, so the
-// series are not added to each other).
+// of home and placement type, each date ended by its TOTAL row when the snapshot
+// stored one). The totals' series, children awaiting and vacant places, are each
+// date's TOTAL row as the report gives it (each provider, child and group once);
+// a date without one has a gap there, since its rows overlap (a child that two
+// kinds could take is in both rows, a carer approved for two types in both) and
+// are never added up for a total. Vacant places are also shown for each kind of
+// home and placement type, added across districts (each provider lies in one
+// district); a carer approved for two types is in both of those series, so they
+// are not added to each other.
 func trendOf(t tableView, from, to placematch.Date) trendView {
 	v := trendView{From: from, To: to}
 	date, district, kind, ptype := t.col("snapshot_date"), t.col("district"), t.col("provider_kind"), t.col("placement_type")
@@ -333,21 +382,26 @@ func trendOf(t tableView, from, to placematch.Date) trendView {
 		n      int
 		hidden bool
 	}
-	awaiting := map[string]map[string]point{} // date → district → awaiting
-	vacant := map[string]map[string]point{}   // series → date → vacant
+	totals := map[string]map[string]point{} // column → date → the TOTAL row's figure
+	vacant := map[string]map[string]point{} // series → date → vacant
 	var names []string
 	for i, row := range t.raw {
 		d := row[date]
 		if len(v.Dates) == 0 || v.Dates[len(v.Dates)-1] != d {
 			v.Dates = append(v.Dates, d)
 		}
-		a, _ := t.value(i, "children_awaiting")
-		n, hidden, _ := count(a)
-		if awaiting[d] == nil {
-			awaiting[d] = map[string]point{}
+		if row[district] == totalLabel && row[kind] == "" {
+			for _, col := range []string{"children_awaiting", "vacant"} {
+				x, _ := t.value(i, col)
+				if n, hidden, ok := count(x); ok {
+					if totals[col] == nil {
+						totals[col] = map[string]point{}
+					}
+					totals[col][d] = point{n, hidden}
+				}
+			}
+			continue
 		}
-		p := awaiting[d][row[district]]
-		awaiting[d][row[district]] = point{max(p.n, n), p.hidden || hidden}
 		name := cellLabel(row[kind])
 		if row[ptype] != "" {
 			name += ": " + lowerFirst(cellLabel(row[ptype]))
@@ -357,9 +411,14 @@ func trendOf(t tableView, from, to placematch.Date) trendView {
 			names = append(names, name)
 		}
 		x, _ := t.value(i, "vacant")
-		n, hidden, _ = count(x)
-		p = vacant[name][d]
+		n, hidden, _ := count(x)
+		p := vacant[name][d]
 		vacant[name][d] = point{p.n + n, p.hidden || hidden}
+	}
+	for _, d := range v.Dates {
+		if _, ok := totals["children_awaiting"][d]; !ok {
+			v.Untotalled = append(v.Untotalled, d)
+		}
 	}
 	write := func(p point, ok bool) string {
 		switch {
@@ -370,15 +429,17 @@ func trendOf(t tableView, from, to placematch.Date) trendView {
 		}
 		return strconv.Itoa(p.n)
 	}
-	first := series{Label: "Children awaiting", Colour: "#0b0c0c", Width: 4}
-	for _, d := range v.Dates {
-		sum := point{}
-		for _, p := range awaiting[d] {
-			sum = point{sum.n + p.n, sum.hidden || p.hidden}
+	for _, s := range []struct{ col, label, colour, dash string }{
+		{"children_awaiting", "Children awaiting, in all", "#0b0c0c", ""},
+		{"vacant", "Vacant places, in all", "#0b0c0c", "8 4"},
+	} {
+		tot := series{Label: s.label, Colour: s.colour, Dash: s.dash, Width: 4}
+		for _, d := range v.Dates {
+			p, ok := totals[s.col][d]
+			tot.Values = append(tot.Values, write(p, ok))
 		}
-		first.Values = append(first.Values, write(sum, true))
+		v.Series = append(v.Series, tot)
 	}
-	v.Series = append(v.Series, first)
 	for i, name := range names {
 		st := seriesStyles[i%len(seriesStyles)]
 		s := series{Label: "Vacant places, " + lowerFirst(name), Colour: st.Colour, Dash: st.Dash, Width: 2.5}
