@@ -321,7 +321,7 @@ func TestDashboardGroupingAndSuppression(t *testing.T) {
 	// The headline is the TOTAL row as the report suppresses it: places (10) stay
 	// shown, since no hidden cell can be worked back from them, while providers
 	// (4) are a small number.
-	rep, err := s.Uses.Sufficiency(ctx, url.Values{"suppress": {"true"}})
+	rep, err := s.Uses.SufficiencyFor(ctx, url.Values{"suppress": {"true"}})
 	must(t, err)
 	sheet := rep.Tables()[0]
 	total := sheet.Rows[len(sheet.Rows)-1]
@@ -376,7 +376,7 @@ func TestDashboardDownloads(t *testing.T) {
 	// DfE's comparison, the split by sector, and whatever sections the report has
 	// after them.
 	from := placematch.DateOf(storetest.Clock).AddDays(-90).String()
-	rep, err := s.Uses.Sufficiency(ctx, url.Values{"format": {"xlsx"}, "from": {from}, "to": {today}})
+	rep, err := s.Uses.SufficiencyFor(ctx, url.Values{"format": {"xlsx"}, "from": {from}, "to": {today}})
 	must(t, err)
 	var want []string
 	for _, tb := range rep.Tables() {
