@@ -45,8 +45,8 @@ func TestConsoleRefusesEveryOtherRole(t *testing.T) {
 			if p := s.post(t, c, "/console/jobs/"+jobs.NameStale+"/run", nil, nil); p.StatusCode != http.StatusForbidden {
 				t.Errorf("POST run: %d", p.StatusCode)
 			}
-			if strings.Contains(s.get(t, c, "/docs").Body, `href="/console/jobs"`) {
-				t.Error("the navigation offers the console to " + role)
+			if p := s.get(t, c, "/docs"); p.StatusCode != http.StatusOK || strings.Contains(p.Body, `href="/console/jobs"`) {
+				t.Errorf("the API reference for %s: %d, or its navigation offers the console", role, p.StatusCode)
 			}
 		})
 	}
