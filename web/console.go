@@ -155,19 +155,13 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request, p *Person) {
 	http.Redirect(w, r, "/console/jobs?"+url.Values{"started": {run.ID}}.Encode()+"#job-"+name, http.StatusSeeOther)
 }
 
-// feedRow is one provider feed with what the last import run did with it.
+// feedRow is one provider feed with what the feed import last did with it.
 type feedRow struct {
 	*placematch.Feed
-	// Fetched is when the last import run that knew the feed started; nil when no
-	// run has fetched it yet.
-	Fetched *time.Time
-	// Rejected counts the rows of the feed the run rejected; AtLeast says more
-	// were rejected than the run listed.
-	Rejected int
-	AtLeast  bool
-	// Failed says the feed failed as a whole (fetch or read): nothing of it was
-	// applied.
-	Failed bool
+	// Fetch is the feed's last fetch; nil when it has never been fetched.
+	Fetch *store.FeedFetch
+	// Errors are the last fetch's errors: the rows rejected (as the run listed
+	// them) and why the feed failed as a whole.
 	Errors issuesShown
 }
 
@@ -177,11 +171,15 @@ type feedsData struct {
 	Counts  []countItem
 }
 
-// consoleFeeds shows every live provider feed with the last import run's fetch,
-// rows rejected and errors for it, and the run's counts of rows applied and
-// rejected across the feeds.
+// consoleFeeds shows every live provider feed with its last fetch: when, the rows
+// applied and rejected, and the errors; and the last import run's counts.
 func (s *Server) consoleFeeds(w http.ResponseWriter, r *http.Request, _ *Person) {
 	feeds, err := s.Store.LiveFeeds(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fetches, err := s.Store.FeedFetches(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -197,22 +195,18 @@ func (s *Server) consoleFeeds(w http.ResponseWriter, r *http.Request, _ *Person)
 	}
 	for _, f := range feeds {
 		row := feedRow{Feed: f}
-		if last != nil && !f.CreatedAt.After(last.StartedAt) {
-			row.Fetched = &last.StartedAt
+		if fetch, ok := fetches[f.ID]; ok {
+			row.Fetch = &fetch
 			var mine []placematch.RunIssue
-			for _, is := range last.Errors {
-				if is.Scope != f.Name {
-					continue
+			if last != nil && !last.StartedAt.After(fetch.FetchedAt) { // the fetch was the last run's
+				for _, is := range last.Errors {
+					if is.Scope == f.Name {
+						mine = append(mine, is)
+					}
 				}
-				mine = append(mine, is)
-				switch {
-				case is.Row > 0:
-					row.Rejected++
-				case strings.Contains(is.Message, "more rejected rows are not listed"):
-					row.AtLeast = true
-				default:
-					row.Failed = true
-				}
+			}
+			if len(mine) == 0 && fetch.Error != "" {
+				mine = []placematch.RunIssue{{Message: fetch.Error}}
 			}
 			row.Errors = firstIssues(mine)
 		}

@@ -77,7 +77,10 @@ func (j *journey) console(good, broken *placematch.Feed) {
 
 	j.follow(`.pm-console-nav a[href="/console/feeds"]`, 200)
 	j.wantText(`[data-feed="`+good.Name+`"] [data-result]`, "Applied, some rows rejected")
+	j.wantText(`[data-feed="`+good.Name+`"] [data-applied]`, "1")
 	j.wantText(`[data-feed="`+good.Name+`"] [data-rejected]`, "1")
+	j.wantText(`[data-feed="`+good.Name+`"]`, "vacancies \"lots\" is not a whole number")
+	j.wantText(`[data-feed="`+broken.Name+`"] [data-applied]`, "0")
 	j.wantText(`[data-feed="`+broken.Name+`"] [data-result]`, "Failed: nothing applied")
 	j.wantText(`[data-feed="`+broken.Name+`"]`, "HTTP status 500")
 	j.wantText("#feed-run-counts", "Rows applied:")
