@@ -58,3 +58,14 @@ type RunIssue struct {
 	Unit    string `json:"unit,omitempty"`
 	Message string `json:"message"`
 }
+
+// JobStatus is one job as the scheduler reports it: its schedule, when it runs
+// next and how it last ran. The API's job list and the admins' console show it.
+type JobStatus struct {
+	Name     string
+	Schedule string
+	// NextRun is nil when the job is not scheduled.
+	NextRun *time.Time
+	// LastRun is nil when the job has never run.
+	LastRun *JobRun
+}

@@ -51,13 +51,21 @@ func (j ImportFeeds) Run(ctx context.Context) (Result, error) {
 	}
 	res := Result{Counts: map[string]int{"feeds": len(feeds), "feeds_failed": 0, "rows_applied": 0, "rows_rejected": 0}}
 	for _, f := range feeds {
+		fetched := clock(j.Now)
 		applied, rejected, notes, err := j.importFeed(ctx, f)
 		res.Counts["rows_applied"] += applied
 		res.Counts["rows_rejected"] += rejected.total()
 		res.Issues = append(append(res.Issues, notes...), rejected.issues()...)
+		last := store.FeedFetch{FeedID: f.ID, FetchedAt: fetched, RowsApplied: applied, RowsRejected: rejected.total()}
 		if err != nil {
 			res.Counts["feeds_failed"]++
 			res.Issues = append(res.Issues, placematch.RunIssue{Scope: f.Name, Message: err.Error()})
+			last.Error = err.Error()
+		}
+		// What this feed's fetch did, for the admins' console; the rows applied
+		// are already committed, so a failure to record it is a note, not a failure.
+		if rerr := j.Store.RecordFeedFetch(context.WithoutCancel(ctx), last); rerr != nil {
+			res.Issues = append(res.Issues, placematch.RunIssue{Scope: f.Name, Message: "the fetch could not be recorded for the console: " + rerr.Error()})
 		}
 		reportProgress(ctx, res)
 		if ctx.Err() != nil {

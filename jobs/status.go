@@ -9,15 +9,8 @@ import (
 	"placematch/store"
 )
 
-// Status is what GET /api/v1/jobs shows of a job.
-type Status struct {
-	Name     string
-	Schedule string
-	// NextRun is nil when the job is not scheduled.
-	NextRun *time.Time
-	// LastRun is nil when the job has never run.
-	LastRun *placematch.JobRun
-}
+// Status is what GET /api/v1/jobs and the admins' console show of a job.
+type Status = placematch.JobStatus
 
 // Names lists the jobs in the order they were given.
 func (s *Scheduler) Names() []string { return append([]string(nil), s.order...) }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Refreshes the vendored front-end files from npm at the exact versions below:
-# GOV.UK Frontend and Leaflet (served by the web pages) into web/static/vendor, and
+# GOV.UK Frontend, Leaflet and Swagger UI (served by the web pages; Swagger UI
+# renders the API reference at /docs) into web/static/vendor, and
 # axe-core (injected by the browser tests only) into web/testdata/vendor. The files
 # are committed, so `serve --demo` needs no npm; run this only to change a version.
 #   bash scripts/vendor-frontend.sh
@@ -9,6 +10,7 @@ set -euo pipefail
 GOVUK_FRONTEND=6.6.0
 LEAFLET=1.9.4
 AXE_CORE=4.14.1
+SWAGGER_UI=5.35.0
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -72,6 +74,29 @@ cp "$l/dist/leaflet.js" "$l/dist/leaflet.css" "$dst/"
 cp -r "$l/dist/images" "$dst/"
 cp "$l/LICENSE" "$dst/LICENCE"
 
+# Swagger UI's prebuilt bundle: it renders openapi.yaml under the pages' strict
+# Content-Security-Policy (no inline script or style element, no eval); Redoc's
+# standalone bundle was tried and needs inline style elements.
+unpack swagger-ui-dist "$SWAGGER_UI"
+s=$work/swagger-ui-dist/package
+dst=$static/swagger-ui
+mkdir -p "$dst"
+cp "$s/swagger-ui-bundle.js" "$s/swagger-ui.css" "$dst/"
+sed -i '/^\/\/# sourceMappingURL=/d' "$dst/swagger-ui-bundle.js" # the map is not vendored
+{
+	echo "swagger-ui-dist $SWAGGER_UI (npm), licence: $(node -p "require('$s/package.json').license")"
+	echo
+	cat "$s/NOTICE"
+	echo
+	echo "## Licences of the libraries inside swagger-ui-bundle.js (swagger-ui-bundle.js.LICENSE.txt)"
+	echo
+	cat "$s/swagger-ui-bundle.js.LICENSE.txt"
+	echo
+	echo "## LICENSE"
+	echo
+	cat "$s/LICENSE"
+} >"$dst/LICENCE"
+
 unpack axe-core "$AXE_CORE"
 a=$work/axe-core/package
 dst=$root/web/testdata/vendor/axe-core
@@ -82,6 +107,7 @@ cp "$a/LICENSE" "$dst/LICENCE"
 cat >"$static/VERSIONS" <<V
 govuk-frontend $GOVUK_FRONTEND
 leaflet $LEAFLET
+swagger-ui-dist $SWAGGER_UI
 axe-core $AXE_CORE (tests only: web/testdata/vendor)
 V
-echo "vendored govuk-frontend $GOVUK_FRONTEND, leaflet $LEAFLET, axe-core $AXE_CORE"
+echo "vendored govuk-frontend $GOVUK_FRONTEND, leaflet $LEAFLET, swagger-ui-dist $SWAGGER_UI, axe-core $AXE_CORE"

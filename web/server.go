@@ -44,6 +44,9 @@ type Server struct {
 	// at now, or says how long until one is allowed. cmd wires the API's
 	// anonymous limit (PLACEMATCH_RATE_LIMIT_ANON); nil is no cap.
 	AllowSignIn func(addr string, now time.Time) (bool, time.Duration)
+	// Jobs are the nightly jobs the admins' console shows and runs (cmd gives
+	// the scheduler); nil shows a console with no jobs.
+	Jobs Jobs
 
 	assets *assets
 	pages  map[string]*template.Template
@@ -144,6 +147,15 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /dashboard", s.commissioners(s.dashboard))
 	mux.Handle("GET /dashboard/download", s.commissioners(s.dashboardDownload))
 	s.availabilityRoutes(mux)
+	admin := s.admins
+	mux.Handle("GET /console", admin(s.consoleHome))
+	mux.Handle("GET /console/jobs", admin(s.consoleJobs))
+	mux.Handle("POST /console/jobs/{name}/run", admin(s.runJob))
+	mux.Handle("GET /console/feeds", admin(s.consoleFeeds))
+	mux.Handle("GET /console/audit", admin(s.consoleAudit))
+	mux.Handle("GET /console/people", admin(s.consolePeople))
+	mux.HandleFunc("GET /docs", s.docs) // public, as openapi.yaml is
+	mux.HandleFunc("GET /docs/openapi.yaml", s.openAPI)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
 
 	cop := http.NewCrossOriginProtection()

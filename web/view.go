@@ -32,11 +32,17 @@ type view struct {
 
 	// Map asks for Leaflet's stylesheet and script on the page.
 	Map bool
+	// Docs asks for the API reference's renderer (Swagger UI) on the page.
+	Docs bool
 
 	Person *Person
 	Demo   bool
 	CSS    []string
-	JS     struct{ Init, App, Leaflet string }
+	JS     struct {
+		Init, App, Leaflet string
+		// Extra are scripts a page asks for beyond the service's own (Docs).
+		Extra []string
+	}
 }
 
 // fieldError is one error as the page shows it: the message, the field at fault
@@ -89,6 +95,8 @@ func (s *Server) parsePages() (map[string]*template.Template, error) {
 		"derefTime":     func(t *time.Time) time.Time { return *t },
 		"dateOf":        func(t *time.Time) placematch.Date { return placematch.DateOf(t.UTC()) },
 		"placementType": func(t placematch.PlacementType) string { return humanise(string(t)) },
+		"consoleNav":    consoleNav,
+		"issueWhere":    issueWhere,
 		"navitem": func(href, text string, current bool) navItem {
 			return navItem{Href: href, Text: text, Current: current}
 		},
@@ -137,6 +145,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		if err == nil {
 			v.JS.Leaflet, err = s.assets.URL("vendor/leaflet/leaflet.js")
 		}
+	}
+	if v.Docs && err == nil {
+		err = s.docsAssets(&v)
 	}
 	var buf bytes.Buffer
 	if err == nil {

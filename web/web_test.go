@@ -63,7 +63,7 @@ func TestSecurityHeadersOnEveryPage(t *testing.T) {
 	c := s.client(t)
 	s.signIn(t, c, "officer")
 	child, _ := s.rankedChild(t)
-	paths := []string{"/sign-in/demo", "/queue", "/children/" + child.ID, "/placements", "/accessibility", "/no-such-page"}
+	paths := []string{"/sign-in/demo", "/queue", "/children/" + child.ID, "/placements", "/accessibility", "/no-such-page", "/docs"}
 	for _, path := range paths {
 		p := s.get(t, c, path)
 		csp := p.Header.Get("Content-Security-Policy")

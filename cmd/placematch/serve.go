@@ -91,7 +91,7 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		Jobs: sched, Metrics: reg, Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		FeedNetwork: cfg.feedNetwork(), RateLimit: cfg.RateLimit, RateLimitAnon: cfg.RateLimitAnon}
 	pages := &web.Server{Placing: uses, Store: db, Demo: people, IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax,
-		Tiles: cfg.MapTiles, AllowSignIn: cfg.RateLimitAnon.PerClient()}
+		Tiles: cfg.MapTiles, AllowSignIn: cfg.RateLimitAnon.PerClient(), Jobs: sched}
 	if cfg.Boundaries != "" {
 		if pages.Boundaries, err = os.ReadFile(cfg.Boundaries); err != nil { // read above already, so it is there
 			return fmt.Errorf("PLACEMATCH_BOUNDARIES: %w", err)
