@@ -54,8 +54,9 @@ func (s *Server) matchChild(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	run, err := s.Placing.Match(c.Request.Context(),
-		placing.MatchRequest{ChildID: c.Param("id"), Options: opt, Query: c.Request.URL.RawQuery})
+	who := principal(c)
+	run, err := s.Placing.Match(c.Request.Context(), placing.MatchRequest{ChildID: c.Param("id"), Options: opt,
+		Query: c.Request.URL.RawQuery, By: &placematch.Actor{Subject: who.Subject, Role: string(who.Role)}})
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,11 @@ func (s *Server) getMatch(c *gin.Context) error {
 		return err
 	}
 	auditRecords(c, run.Group)
-	c.Data(http.StatusOK, "application/json; charset=utf-8", storedRunBody(run.Result))
+	body := storedRunBody(run.Result)
+	if run.RequestedBy == nil {
+		body = withNobodyRequested(body)
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 	return nil
 }
 
@@ -92,6 +97,25 @@ func storedRunBody(b []byte) []byte {
 	}
 	return bytes.ReplaceAll(b, needLevelBefore2, nil)
 }
+
+// withNobodyRequested is a stored run's body that does not name who ran it (runs
+// stored before runs recorded it) with requested_by null, as the contract shows
+// what is not known. The body is a JSON object written by encoding/json, so it
+// starts with "{", and a run that names nobody has no requested_by member.
+func withNobodyRequested(b []byte) []byte {
+	if len(b) < 2 || b[0] != '{' {
+		return b
+	}
+	out := make([]byte, 0, len(b)+len(nobodyRequested)+1)
+	out = append(out, '{')
+	out = append(out, nobodyRequested...)
+	if b[1] != '}' {
+		out = append(out, ',')
+	}
+	return append(out, b[1:]...)
+}
+
+var nobodyRequested = []byte(`"requested_by":null`)
 
 // replayMatch computes a stored run again from what it recorded and compares it
 // with the same search on today's data.

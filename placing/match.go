@@ -22,16 +22,22 @@ type MatchRequest struct {
 	// Query is the options as the caller wrote them (the URL query); it is part of
 	// the run's input hash.
 	Query string
+	// By is who asks: the run records it, and a panel or a court reads it.
+	By *placematch.Actor
 }
 
 // Run is a match run as the officer sees it. It is stored encoded exactly as it is
 // sent (Body), beside its typed record, so that reading it back returns the same
 // bytes and a booking can check a cited rank without decoding them.
 type Run struct {
-	MatchID     string             `json:"match_id"`
-	ChildID     string             `json:"child_id"`
-	Group       []string           `json:"group"`
-	GeneratedAt time.Time          `json:"generated_at"`
+	MatchID     string    `json:"match_id"`
+	ChildID     string    `json:"child_id"`
+	Group       []string  `json:"group"`
+	GeneratedAt time.Time `json:"generated_at"`
+	// RequestedBy is who ran the search; left out of a run nobody was named for
+	// (the API, which always names one, shows null for runs stored before runs
+	// recorded it).
+	RequestedBy *Requester         `json:"requested_by,omitempty"`
 	Weights     map[string]float64 `json:"weights"`
 	InputHash   string             `json:"input_hash"`
 	// WishesAndFeelings are each child's of the group, beside the ranking: matching
@@ -40,6 +46,28 @@ type Run struct {
 	matching.Result
 	// Body is the run encoded as JSON, as stored and shown.
 	Body []byte `json:"-"`
+}
+
+// Requester is who ran a search, as the run shows it: the subject of the bearer
+// token or of the person signed in, their name when the pages knew it (null from
+// the API, whose tokens carry none) and their role.
+type Requester struct {
+	Subject string  `json:"subject"`
+	Name    *string `json:"name"`
+	Role    string  `json:"role"`
+}
+
+// requesterOf is how a run shows the actor who asked; nil for nobody.
+func requesterOf(a *placematch.Actor) *Requester {
+	if a == nil {
+		return nil
+	}
+	r := &Requester{Subject: a.Subject, Role: a.Role}
+	if a.Name != "" {
+		name := a.Name
+		r.Name = &name
+	}
+	return r
 }
 
 // MemberWishes are one child's wishes and feelings as recorded when the run was
@@ -77,7 +105,8 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	if err := s.markScarce(ctx, set, group, res.Matches, now); err != nil {
 		return nil, err
 	}
-	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: w.Values}
+	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: w.Values,
+		RequestedBy: requesterOf(req.By)}
 	for _, g := range group {
 		run.Group = append(run.Group, g.ID)
 	}
@@ -94,7 +123,7 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	}
 	stored := &store.MatchRun{ID: run.MatchID, ChildID: child.ID, Group: run.Group, InputHash: run.InputHash,
 		WeightsVersion: res.WeightsVersion, Ranked: make([]store.RankedProvider, len(res.Matches)), Result: run.Body,
-		Replay: replay}
+		Replay: replay, RequestedBy: req.By}
 	for i, m := range res.Matches {
 		stored.Ranked[i] = store.RankedProvider{Rank: m.Rank, Provider: m.Provider, Score: m.Score}
 	}

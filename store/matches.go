@@ -29,8 +29,11 @@ type MatchRun struct {
 	Result []byte
 	// Replay is what the run ranked, as the use cases recorded it for replaying
 	// the run (JSON); nil for runs stored before runs recorded it.
-	Replay    []byte
-	CreatedAt time.Time
+	Replay []byte
+	// RequestedBy is who asked for the run; nil for runs stored before runs
+	// recorded it.
+	RequestedBy *placematch.Actor
+	CreatedAt   time.Time
 }
 
 // RankedProvider is one ranked provider of a match run.
@@ -59,7 +62,15 @@ type matchRunRow struct {
 	Ranked         *string
 	Result         []byte
 	Replay         []byte
+	RequestedBy    *string   `gorm:"column:requested_by"`
 	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
+}
+
+// actorJSON is how a run's requested_by column keeps who asked (JSON text).
+type actorJSON struct {
+	Subject string `json:"subject"`
+	Name    string `json:"name,omitempty"`
+	Role    string `json:"role"`
 }
 
 func (matchRunRow) TableName() string { return "match_runs" }
@@ -89,6 +100,11 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 	group, ranked := jsonText(m.Group), jsonText(m.Ranked) // strings and plain numbers cannot fail
 	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, GroupIDs: &group, InputHash: m.InputHash,
 		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: compressed, Replay: replay, CreatedAt: m.CreatedAt}
+	if a := m.RequestedBy; a != nil {
+		b, _ := json.Marshal(actorJSON{Subject: a.Subject, Name: a.Name, Role: a.Role}) // strings only: cannot fail
+		by := string(b)
+		row.RequestedBy = &by
+	}
 	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("store: save match run: %w", translate(err))
 	}
@@ -151,6 +167,13 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 // record fills the typed part of a run. Runs stored before the typed columns
 // existed are read from the bytes the officer saw, which carry the same facts.
 func (row *matchRunRow) record(m *MatchRun) error {
+	if row.RequestedBy != nil {
+		var a actorJSON
+		if err := json.Unmarshal([]byte(*row.RequestedBy), &a); err != nil {
+			return err
+		}
+		m.RequestedBy = &placematch.Actor{Subject: a.Subject, Name: a.Name, Role: a.Role}
+	}
 	if row.GroupIDs == nil || row.Ranked == nil {
 		var shown struct {
 			Group   []string         `json:"group"`
