@@ -41,7 +41,7 @@ func matchParams(c *gin.Context) (matching.Options, error) {
 		}
 		opt.MaxDistanceKM = &km
 	}
-	opt.IncludeExcluded = queryBool(c, v, "include_excluded", true)
+	opt.IncludeExcluded = queryBool(c, v, "include_excluded", false) // the run keeps them: GET …/excluded
 	opt.RequireHighRiskSkills = queryBool(c, v, "require_high_risk_skills", false)
 	opt.IncludePending = queryBool(c, v, "include_pending", false)
 	return opt, v.Err()

@@ -101,7 +101,16 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	}
 	opt := s.options(req.Options)
 	w := s.weights()
-	res := rankOn(set, mreq, w, opt)
+	// Every exclusion is listed and kept with the run, for "why not" later; the
+	// answer lists them only when asked (opt, which the replay record keeps, so
+	// that a replay answers the same bytes).
+	listed := opt
+	listed.IncludeExcluded = true
+	res := rankOn(set, mreq, w, listed)
+	excluded := set.exclusions(res.Excluded)
+	if !opt.IncludeExcluded {
+		res.Excluded = []matching.Exclusion{}
+	}
 	if err := s.markScarce(ctx, set, group, res.Matches, now); err != nil {
 		return nil, err
 	}
@@ -123,7 +132,7 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	}
 	stored := &store.MatchRun{ID: run.MatchID, ChildID: child.ID, Group: run.Group, InputHash: run.InputHash,
 		WeightsVersion: res.WeightsVersion, Ranked: make([]store.RankedProvider, len(res.Matches)), Result: run.Body,
-		Replay: replay, RequestedBy: req.By}
+		Replay: replay, RequestedBy: req.By, Excluded: excluded}
 	for i, m := range res.Matches {
 		stored.Ranked[i] = store.RankedProvider{Rank: m.Rank, Provider: m.Provider, Score: m.Score}
 	}
@@ -131,6 +140,25 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 		return nil, err
 	}
 	return run, nil
+}
+
+// exclusions are a run's exclusions as the run keeps them, with each provider's
+// reference as the set holds it.
+func (set *candidateSet) exclusions(ex []matching.Exclusion) []store.Exclusion {
+	out := make([]store.Exclusion, len(ex))
+	for i, e := range ex {
+		out[i] = store.Exclusion{Provider: e.Provider, Reasons: e.Reasons, NearMiss: e.NearMiss}
+		if j, ok := set.index[e.Provider.ID]; ok {
+			out[i].Reference = set.all[j].P.Reference
+		}
+	}
+	return out
+}
+
+// Exclusions returns a page of the providers a stored run excluded, with their
+// reasons: "why not this carer?" asked of the run.
+func (s *Service) Exclusions(ctx context.Context, id string, f store.ExclusionFilter) (store.Page[store.Exclusion], error) {
+	return s.Store.MatchRunExclusions(ctx, id, f)
 }
 
 // fill sets the run's result, and what is shown beside it, and encodes it: the

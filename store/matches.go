@@ -33,7 +33,11 @@ type MatchRun struct {
 	// RequestedBy is who asked for the run; nil for runs stored before runs
 	// recorded it.
 	RequestedBy *placematch.Actor
-	CreatedAt   time.Time
+	// Excluded are the providers the run excluded, kept whether or not Result
+	// lists them; written by SaveMatchRun (nil stores none apart: Result is the
+	// list) and read page by page with MatchRunExclusions (GetMatchRun leaves it nil).
+	Excluded  []Exclusion
+	CreatedAt time.Time
 }
 
 // RankedProvider is one ranked provider of a match run.
@@ -62,7 +66,8 @@ type matchRunRow struct {
 	Ranked         *string
 	Result         []byte
 	Replay         []byte
-	RequestedBy    *string   `gorm:"column:requested_by"`
+	RequestedBy    *string `gorm:"column:requested_by"`
+	Excluded       []byte
 	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
 }
 
@@ -97,9 +102,13 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 			return err
 		}
 	}
+	excluded, err := encodeExclusions(m.Excluded)
+	if err != nil {
+		return err
+	}
 	group, ranked := jsonText(m.Group), jsonText(m.Ranked) // strings and plain numbers cannot fail
 	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, GroupIDs: &group, InputHash: m.InputHash,
-		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: compressed, Replay: replay, CreatedAt: m.CreatedAt}
+		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: compressed, Replay: replay, Excluded: excluded, CreatedAt: m.CreatedAt}
 	if a := m.RequestedBy; a != nil {
 		b, _ := json.Marshal(actorJSON{Subject: a.Subject, Name: a.Name, Role: a.Role}) // strings only: cannot fail
 		by := string(b)
@@ -144,7 +153,7 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 		return nil, placematch.Errorf(placematch.ErrNotFound, "No match run has id %q", id)
 	}
 	var row matchRunRow
-	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := db.gorm.WithContext(ctx).Omit("excluded").Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
 	result, err := decompress(row.Result)
