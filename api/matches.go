@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"placematch"
 	"placematch/matching"
 	"placematch/placing"
+	"placematch/store"
 )
 
 // matchParams are the query parameters of a search.
@@ -55,12 +57,19 @@ func (s *Server) matchChild(c *gin.Context) error {
 		return err
 	}
 	who := principal(c)
+	audit := inWriteAudit(c) // stored with the run, in its transaction
 	run, err := s.Placing.Match(c.Request.Context(), placing.MatchRequest{ChildID: c.Param("id"), Options: opt,
-		Query: c.Request.URL.RawQuery, By: &placematch.Actor{Subject: who.Subject, Role: string(who.Role)}})
+		Query: c.Request.URL.RawQuery, By: &placematch.Actor{Subject: who.Subject, Role: string(who.Role)}, Audit: audit})
+	if errors.Is(err, store.ErrAuditUnwritten) { // no run was stored; the request had its one attempt at a row
+		s.auditFailed(c.Request.Context(), err, audit)
+		markAudited(c)
+		writeAuditUnavailable(c)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	auditRecords(c, run.Group) // the run shows every child of the group, not only the one asked for
+	markAudited(c)
 	c.Header("Location", "/api/v1/matches/"+run.MatchID)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Body)
 	return nil

@@ -24,6 +24,10 @@ type MatchRequest struct {
 	Query string
 	// By is who asks: the run records it, and a panel or a court reads it.
 	By *placematch.Actor
+	// Audit, when set, is the audit row of the request: stored with the run in
+	// one transaction (store.SaveMatchRun), naming the run's group as the records
+	// it showed. Its failure stores no run (store.ErrAuditUnwritten).
+	Audit *store.AuditEvent
 }
 
 // Run is a match run as the officer sees it. It is stored encoded exactly as it is
@@ -132,7 +136,10 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	}
 	stored := &store.MatchRun{ID: run.MatchID, ChildID: child.ID, Group: run.Group, InputHash: run.InputHash,
 		WeightsVersion: res.WeightsVersion, Ranked: make([]store.RankedProvider, len(res.Matches)), Result: run.Body,
-		Replay: replay, RequestedBy: req.By, Excluded: excluded}
+		Replay: replay, RequestedBy: req.By, Excluded: excluded, Audit: req.Audit}
+	if req.Audit != nil {
+		req.Audit.ResourceIDs = run.Group // the run shows every child of the group, not only the one asked for
+	}
 	for i, m := range res.Matches {
 		stored.Ranked[i] = store.RankedProvider{Rank: m.Rank, Provider: m.Provider, Score: m.Score}
 	}

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"gorm.io/gorm"
+
 	"placematch"
 )
 
@@ -38,6 +40,10 @@ type MatchRun struct {
 	// list) and read page by page with MatchRunExclusions (GetMatchRun leaves it nil).
 	Excluded  []Exclusion
 	CreatedAt time.Time
+	// Audit, when set, is the audit row of the request that made the run: written
+	// in the run's own transaction, so that there is never a run nobody is
+	// recorded as asking for, nor a row for a run that was not stored.
+	Audit *AuditEvent
 }
 
 // RankedProvider is one ranked provider of a match run.
@@ -84,7 +90,9 @@ func (matchRunRow) TableName() string { return "match_runs" }
 // can carry it.
 func NewMatchID() string { return newID() }
 
-// SaveMatchRun stores a match run; runs are never changed afterwards.
+// SaveMatchRun stores a match run, and its audit row when it has one, in one
+// transaction; runs are never changed afterwards. A failed audit row stores
+// nothing and is ErrAuditUnwritten.
 func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 	if m.ID == "" {
 		m.ID = newID()
@@ -114,8 +122,20 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 		by := string(b)
 		row.RequestedBy = &by
 	}
-	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
-		return fmt.Errorf("store: save match run: %w", translate(err))
+	err = db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		if m.Audit == nil {
+			return nil
+		}
+		if err := db.appendAudit(tx, m.Audit); err != nil {
+			return fmt.Errorf("%w: %w", ErrAuditUnwritten, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: save match run: %w", err)
 	}
 	return nil
 }

@@ -117,7 +117,8 @@ func orNotFound(err error) error {
 func (s *Server) runMatch(w http.ResponseWriter, r *http.Request, p *Person) {
 	run, err := s.Placing.Match(r.Context(), placing.MatchRequest{ChildID: r.PathValue("id"),
 		Options: matching.Options{Limit: matching.DefaultLimit, IncludeExcluded: true}, Query: "web",
-		By: &placematch.Actor{Subject: p.Subject, Name: p.Name, Role: string(p.Role)}})
+		By:    &placematch.Actor{Subject: p.Subject, Name: p.Name, Role: string(p.Role)},
+		Audit: s.auditEvent(r, p, "match.run", "child", r.PathValue("id"), nil, http.StatusOK)}) // stored with the run
 	if err != nil {
 		if errs, status, ok := formErrors(err, map[string]string{"": "find-matches"}); ok {
 			s.render(w, r, status, "error", view{Title: "Matches could not be found", Errors: errs,
@@ -127,7 +128,6 @@ func (s *Server) runMatch(w http.ResponseWriter, r *http.Request, p *Person) {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, p, "match.run", "child", run.ChildID, run.Group, http.StatusOK)
 	http.Redirect(w, r, "/matches/"+run.MatchID, http.StatusSeeOther)
 }
 
