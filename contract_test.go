@@ -58,6 +58,7 @@ func TestContractRoutes(t *testing.T) {
 		"/api/v1/matches/{id}/decision": {"GET"},
 		"/api/v1/contacts":              {"GET"},
 		"/api/v1/contacts/{id}":         {"GET"},
+		"/api/v1/matches/{id}/excluded": {"GET"},
 		"/api/v1/contacts/{id}/answer":  {"PUT"},
 	}
 	for _, kind := range []string{"carers", "units", "hubs"} {

@@ -85,7 +85,12 @@ func (s *Server) authorize(pol policy) gin.HandlerFunc {
 			return
 		}
 		held := holdResponse(c)
+		c.Set(policyKey, pol)
 		c.Next()
+		if c.GetBool(auditedKey) { // the handler's write carried its row
+			held.release(c, nil)
+			return
+		}
 		held.release(c, s.audit(c, pol, outcome(held.Status())))
 	}
 }
@@ -145,6 +150,46 @@ func auditRecords(c *gin.Context, ids []string) { c.Set(auditIDsKey, ids) }
 // lose it. A failure is logged loudly, counted, and returned: held answers become
 // 503, the others have already been decided.
 func (s *Server) audit(c *gin.Context, pol policy, result string) error {
+	e := auditEvent(c, pol, result)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), auditTimeout)
+	defer cancel()
+	err := s.Store.AppendAudit(ctx, e)
+	if err != nil {
+		s.auditFailed(ctx, err, e)
+	}
+	return err
+}
+
+// auditedKey marks a request whose audit row the handler's own write stored in
+// its transaction (a match run), or tried to: authorize makes no second attempt.
+const auditedKey = "audited_in_write"
+
+// policyKey holds a held route's policy, for a handler that writes its audit row
+// with its own write (auditEvent).
+const policyKey = "route_policy"
+
+// inWriteAudit is the audit row of a successful answer to the request, for a
+// handler to store with its own write; markAudited says it was.
+func inWriteAudit(c *gin.Context) *store.AuditEvent {
+	pol, _ := c.Get(policyKey)
+	p, _ := pol.(policy)
+	e := auditEvent(c, p, "success")
+	e.Status = http.StatusOK
+	return e
+}
+
+func markAudited(c *gin.Context) { c.Set(auditedKey, true) }
+
+// auditFailed logs and counts an audit row that could not be written.
+func (s *Server) auditFailed(ctx context.Context, err error, e *store.AuditEvent) {
+	if s.edge != nil {
+		s.edge.metrics.auditFailures.Inc()
+	}
+	slog.ErrorContext(ctx, "audit write failed", "error", err.Error(), "request_id", e.RequestID, "action", e.Action)
+}
+
+// auditEvent is the audit row of the request, as authorize writes it.
+func auditEvent(c *gin.Context, pol policy, result string) *store.AuditEvent {
 	p := principal(c)
 	action := pol.action
 	if a := c.GetString(auditActionKey); a != "" {
@@ -164,14 +209,5 @@ func (s *Server) audit(c *gin.Context, pol policy, result string) error {
 	e := &store.AuditEvent{Subject: p.Subject, Role: string(p.Role), Action: action, ResourceType: pol.resource,
 		ResourceID: id, ResourceIDs: ids, Outcome: result, Status: c.Writer.Status(), RequestID: c.GetString(requestIDKey),
 		ClientAddr: c.ClientIP()}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), auditTimeout)
-	defer cancel()
-	err := s.Store.AppendAudit(ctx, e)
-	if err != nil {
-		if s.edge != nil {
-			s.edge.metrics.auditFailures.Inc()
-		}
-		slog.ErrorContext(ctx, "audit write failed", "error", err.Error(), "request_id", e.RequestID, "action", action)
-	}
-	return err
+	return e
 }

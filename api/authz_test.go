@@ -51,6 +51,7 @@ var access = map[string]string{
 	"POST /api/v1/matches/:id/replay":       "placement_officer",
 	"POST /api/v1/matches/:id/contacts":     "placement_officer",
 	"GET /api/v1/matches/:id/decision":      "placement_officer",
+	"GET /api/v1/matches/:id/excluded":      "placement_officer",
 	"GET /api/v1/contacts":                  "placement_officer carer provider",
 	"GET /api/v1/contacts/:id":              "placement_officer carer provider",
 	"PUT /api/v1/contacts/:id/answer":       "placement_officer carer provider",

@@ -69,14 +69,7 @@ func (w *heldWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func (w *heldWriter) release(c *gin.Context, auditErr error) {
 	c.Writer = w.ResponseWriter
 	if auditErr != nil && w.status < http.StatusBadRequest {
-		h := c.Writer.Header()
-		for _, k := range []string{"ETag", "Location", "Content-Type", "Content-Length", "Last-Modified"} {
-			h.Del(k)
-		}
-		c.Header("Retry-After", auditRetryAfter)
-		writeProblem(c, Problem{Type: typeUnavailable, Title: "Audit trail unavailable",
-			Status: http.StatusServiceUnavailable,
-			Detail: "Records of children are shown only when the access is recorded, and the audit trail cannot be written now. Try again later."})
+		writeAuditUnavailable(c)
 		return
 	}
 	c.Writer.WriteHeader(w.status)
@@ -85,4 +78,17 @@ func (w *heldWriter) release(c *gin.Context, auditErr error) {
 		return
 	}
 	_, _ = c.Writer.Write(w.body.Bytes())
+}
+
+// writeAuditUnavailable answers 503: what was asked shows a child's record, and
+// the audit trail cannot record it now.
+func writeAuditUnavailable(c *gin.Context) {
+	h := c.Writer.Header()
+	for _, k := range []string{"ETag", "Location", "Content-Type", "Content-Length", "Last-Modified"} {
+		h.Del(k)
+	}
+	c.Header("Retry-After", auditRetryAfter)
+	writeProblem(c, Problem{Type: typeUnavailable, Title: "Audit trail unavailable",
+		Status: http.StatusServiceUnavailable,
+		Detail: "Records of children are shown only when the access is recorded, and the audit trail cannot be written now. Try again later."})
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"placematch"
 	"placematch/matching"
 	"placematch/placing"
+	"placematch/store"
 )
 
 // matchParams are the query parameters of a search.
@@ -41,7 +43,7 @@ func matchParams(c *gin.Context) (matching.Options, error) {
 		}
 		opt.MaxDistanceKM = &km
 	}
-	opt.IncludeExcluded = queryBool(c, v, "include_excluded", true)
+	opt.IncludeExcluded = queryBool(c, v, "include_excluded", false) // the run keeps them: GET …/excluded
 	opt.RequireHighRiskSkills = queryBool(c, v, "require_high_risk_skills", false)
 	opt.IncludePending = queryBool(c, v, "include_pending", false)
 	return opt, v.Err()
@@ -54,12 +56,20 @@ func (s *Server) matchChild(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	run, err := s.Placing.Match(c.Request.Context(),
-		placing.MatchRequest{ChildID: c.Param("id"), Options: opt, Query: c.Request.URL.RawQuery})
+	who := principal(c)
+	audit := inWriteAudit(c) // stored with the run, in its transaction
+	run, err := s.Placing.Match(c.Request.Context(), placing.MatchRequest{ChildID: c.Param("id"), Options: opt,
+		Query: c.Request.URL.RawQuery, By: &placematch.Actor{Subject: who.Subject, Role: string(who.Role)}, Audit: audit})
+	if errors.Is(err, store.ErrAuditUnwritten) { // no run was stored; the request had its one attempt at a row
+		s.auditFailed(c.Request.Context(), err, audit)
+		markAudited(c)
+		writeAuditUnavailable(c)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	auditRecords(c, run.Group) // the run shows every child of the group, not only the one asked for
+	markAudited(c)
 	c.Header("Location", "/api/v1/matches/"+run.MatchID)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Body)
 	return nil
@@ -71,7 +81,11 @@ func (s *Server) getMatch(c *gin.Context) error {
 		return err
 	}
 	auditRecords(c, run.Group)
-	c.Data(http.StatusOK, "application/json; charset=utf-8", storedRunBody(run.Result))
+	body := storedRunBody(run.Result)
+	if run.RequestedBy == nil {
+		body = withNobodyRequested(body)
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 	return nil
 }
 
@@ -92,6 +106,25 @@ func storedRunBody(b []byte) []byte {
 	}
 	return bytes.ReplaceAll(b, needLevelBefore2, nil)
 }
+
+// withNobodyRequested is a stored run's body that does not name who ran it (runs
+// stored before runs recorded it) with requested_by null, as the contract shows
+// what is not known. The body is a JSON object written by encoding/json, so it
+// starts with "{", and a run that names nobody has no requested_by member.
+func withNobodyRequested(b []byte) []byte {
+	if len(b) < 2 || b[0] != '{' {
+		return b
+	}
+	out := make([]byte, 0, len(b)+len(nobodyRequested)+1)
+	out = append(out, '{')
+	out = append(out, nobodyRequested...)
+	if b[1] != '}' {
+		out = append(out, ',')
+	}
+	return append(out, b[1:]...)
+}
+
+var nobodyRequested = []byte(`"requested_by":null`)
 
 // replayMatch computes a stored run again from what it recorded and compares it
 // with the same search on today's data.

@@ -39,8 +39,11 @@ func TestMatchesAreRankedExplainedStoredAndCitable(t *testing.T) {
 		if summary["not_approved"].(float64) != 1 || summary["under_16_supported_accommodation"].(float64) != 1 {
 			t.Fatalf("summary %v", summary)
 		}
-		if len(m["excluded"].([]any)) != 2 {
-			t.Fatalf("excluded %v", m["excluded"])
+		if len(m["excluded"].([]any)) != 0 {
+			t.Fatalf("the default answer lists exclusions: %v", m["excluded"])
+		}
+		if listed := e.do("GET", "/api/v1/children/"+child+"/matches?limit=5&include_excluded=true", nil).JSON(t); len(listed["excluded"].([]any)) != 2 {
+			t.Fatalf("excluded %v", listed["excluded"])
 		}
 		matchID := m["match_id"].(string)
 		stored := e.do("GET", "/api/v1/matches/"+matchID, nil)

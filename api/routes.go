@@ -59,6 +59,7 @@ func (s *Server) routes(metrics gin.HandlerFunc) []route {
 		{del, "/api/v1/children/:id", s.archiveChild, policy{roles: officers, action: "child.archive", resource: "child"}},
 		{get, "/api/v1/children/:id/matches", s.matchChild, policy{roles: officers, action: "match.run", resource: "child"}},
 		{get, "/api/v1/matches/:id", s.getMatch, policy{roles: officers, action: "match.read", resource: "match"}},
+		{get, "/api/v1/matches/:id/excluded", s.matchExclusions, policy{roles: officers, action: "match.excluded.read", resource: "match"}},
 		{post, "/api/v1/matches/:id/replay", s.replayMatch, policy{roles: officers, action: "match.replay", resource: "match"}},
 		{post, "/api/v1/matches/:id/contacts", s.createContact, policy{roles: officers, action: "contact.create", resource: "match"}},
 		{get, "/api/v1/matches/:id/decision", s.getDecision, policy{roles: officers, action: "decision.read", resource: "match"}},

@@ -22,16 +22,26 @@ type MatchRequest struct {
 	// Query is the options as the caller wrote them (the URL query); it is part of
 	// the run's input hash.
 	Query string
+	// By is who asks: the run records it, and a panel or a court reads it.
+	By *placematch.Actor
+	// Audit, when set, is the audit row of the request: stored with the run in
+	// one transaction (store.SaveMatchRun), naming the run's group as the records
+	// it showed. Its failure stores no run (store.ErrAuditUnwritten).
+	Audit *store.AuditEvent
 }
 
 // Run is a match run as the officer sees it. It is stored encoded exactly as it is
 // sent (Body), beside its typed record, so that reading it back returns the same
 // bytes and a booking can check a cited rank without decoding them.
 type Run struct {
-	MatchID     string             `json:"match_id"`
-	ChildID     string             `json:"child_id"`
-	Group       []string           `json:"group"`
-	GeneratedAt time.Time          `json:"generated_at"`
+	MatchID     string    `json:"match_id"`
+	ChildID     string    `json:"child_id"`
+	Group       []string  `json:"group"`
+	GeneratedAt time.Time `json:"generated_at"`
+	// RequestedBy is who ran the search; left out of a run nobody was named for
+	// (the API, which always names one, shows null for runs stored before runs
+	// recorded it).
+	RequestedBy *Requester         `json:"requested_by,omitempty"`
 	Weights     map[string]float64 `json:"weights"`
 	InputHash   string             `json:"input_hash"`
 	// WishesAndFeelings are each child's of the group, beside the ranking: matching
@@ -40,6 +50,28 @@ type Run struct {
 	matching.Result
 	// Body is the run encoded as JSON, as stored and shown.
 	Body []byte `json:"-"`
+}
+
+// Requester is who ran a search, as the run shows it: the subject of the bearer
+// token or of the person signed in, their name when the pages knew it (null from
+// the API, whose tokens carry none) and their role.
+type Requester struct {
+	Subject string  `json:"subject"`
+	Name    *string `json:"name"`
+	Role    string  `json:"role"`
+}
+
+// requesterOf is how a run shows the actor who asked; nil for nobody.
+func requesterOf(a *placematch.Actor) *Requester {
+	if a == nil {
+		return nil
+	}
+	r := &Requester{Subject: a.Subject, Role: a.Role}
+	if a.Name != "" {
+		name := a.Name
+		r.Name = &name
+	}
+	return r
 }
 
 // MemberWishes are one child's wishes and feelings as recorded when the run was
@@ -73,11 +105,21 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	}
 	opt := s.options(req.Options)
 	w := s.weights()
-	res := rankOn(set, mreq, w, opt)
+	// Every exclusion is listed and kept with the run, for "why not" later; the
+	// answer lists them only when asked (opt, which the replay record keeps, so
+	// that a replay answers the same bytes).
+	listed := opt
+	listed.IncludeExcluded = true
+	res := rankOn(set, mreq, w, listed)
+	excluded := set.exclusions(res.Excluded)
+	if !opt.IncludeExcluded {
+		res.Excluded = []matching.Exclusion{}
+	}
 	if err := s.markScarce(ctx, set, group, res.Matches, now); err != nil {
 		return nil, err
 	}
-	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: w.Values}
+	run := &Run{MatchID: store.NewMatchID(), ChildID: child.ID, GeneratedAt: now, Weights: w.Values,
+		RequestedBy: requesterOf(req.By)}
 	for _, g := range group {
 		run.Group = append(run.Group, g.ID)
 	}
@@ -94,7 +136,10 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	}
 	stored := &store.MatchRun{ID: run.MatchID, ChildID: child.ID, Group: run.Group, InputHash: run.InputHash,
 		WeightsVersion: res.WeightsVersion, Ranked: make([]store.RankedProvider, len(res.Matches)), Result: run.Body,
-		Replay: replay}
+		Replay: replay, RequestedBy: req.By, Excluded: excluded, Audit: req.Audit}
+	if req.Audit != nil {
+		req.Audit.ResourceIDs = run.Group // the run shows every child of the group, not only the one asked for
+	}
 	for i, m := range res.Matches {
 		stored.Ranked[i] = store.RankedProvider{Rank: m.Rank, Provider: m.Provider, Score: m.Score}
 	}
@@ -102,6 +147,25 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 		return nil, err
 	}
 	return run, nil
+}
+
+// exclusions are a run's exclusions as the run keeps them, with each provider's
+// reference as the set holds it.
+func (set *candidateSet) exclusions(ex []matching.Exclusion) []store.Exclusion {
+	out := make([]store.Exclusion, len(ex))
+	for i, e := range ex {
+		out[i] = store.Exclusion{Provider: e.Provider, Reasons: e.Reasons, NearMiss: e.NearMiss}
+		if j, ok := set.index[e.Provider.ID]; ok {
+			out[i].Reference = set.all[j].P.Reference
+		}
+	}
+	return out
+}
+
+// Exclusions returns a page of the providers a stored run excluded, with their
+// reasons: "why not this carer?" asked of the run.
+func (s *Service) Exclusions(ctx context.Context, id string, f store.ExclusionFilter) (store.Page[store.Exclusion], error) {
+	return s.Store.MatchRunExclusions(ctx, id, f)
 }
 
 // fill sets the run's result, and what is shown beside it, and encodes it: the

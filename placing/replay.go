@@ -115,7 +115,7 @@ func (s *Service) Replay(ctx context.Context, id string) (*Replay, error) {
 	res := rankOn(then, req, rec.Weights.weights(), rec.Options)
 	applyScarce(res.Matches, rec.Scarce)
 	run := &Run{MatchID: m.ID, ChildID: m.ChildID, Group: m.Group, GeneratedAt: rec.Now, Weights: rec.Weights.Values,
-		InputHash: m.InputHash}
+		InputHash: m.InputHash, RequestedBy: requesterOf(m.RequestedBy)}
 	if err := run.fill(rec.Group, res); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -54,12 +55,24 @@ func (auditRow) TableName() string { return "audit_events" }
 // AppendAudit adds an event to the trail. There is no method to change or remove
 // one, and the database refuses it too (see migration 00004).
 func (db *DB) AppendAudit(ctx context.Context, e *AuditEvent) error {
+	if err := db.appendAudit(db.gorm.WithContext(ctx), e); err != nil {
+		return fmt.Errorf("store: append audit: %w", err)
+	}
+	return nil
+}
+
+// ErrAuditUnwritten: a write that carries its audit row (a match run) was not made
+// because the row could not be written; nothing of it was stored.
+var ErrAuditUnwritten = errors.New("the audit row could not be written")
+
+// appendAudit writes e on g (the store's connection or a transaction).
+func (db *DB) appendAudit(g *gorm.DB, e *AuditEvent) error {
 	if len(e.ResourceIDs) > MaxAuditResourceIDs {
-		return fmt.Errorf("store: append audit: %d resource ids, at most %d", len(e.ResourceIDs), MaxAuditResourceIDs)
+		return fmt.Errorf("%d resource ids, at most %d", len(e.ResourceIDs), MaxAuditResourceIDs)
 	}
 	for _, id := range e.ResourceIDs {
 		if id == "" || strings.ContainsAny(id, " \t\n") {
-			return fmt.Errorf("store: append audit: resource id %q is empty or has spaces", id)
+			return fmt.Errorf("resource id %q is empty or has spaces", id)
 		}
 	}
 	if e.Count < 1 {
@@ -70,10 +83,7 @@ func (db *DB) AppendAudit(ctx context.Context, e *AuditEvent) error {
 		ResourceType: e.ResourceType, ResourceID: e.ResourceID, Outcome: e.Outcome, Status: e.Status,
 		RequestID: e.RequestID, ClientAddr: e.ClientAddr, RequestCount: e.Count,
 		ResourceIDs: strings.Join(e.ResourceIDs, " ")}
-	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
-		return fmt.Errorf("store: append audit: %w", translate(err))
-	}
-	return nil
+	return translate(g.Create(&row).Error)
 }
 
 // AuditFilter selects audit events; Resource matches a resource id or type, or one

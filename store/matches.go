@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"gorm.io/gorm"
+
 	"placematch"
 )
 
@@ -29,8 +31,19 @@ type MatchRun struct {
 	Result []byte
 	// Replay is what the run ranked, as the use cases recorded it for replaying
 	// the run (JSON); nil for runs stored before runs recorded it.
-	Replay    []byte
+	Replay []byte
+	// RequestedBy is who asked for the run; nil for runs stored before runs
+	// recorded it.
+	RequestedBy *placematch.Actor
+	// Excluded are the providers the run excluded, kept whether or not Result
+	// lists them; written by SaveMatchRun (nil stores none apart: Result is the
+	// list) and read page by page with MatchRunExclusions (GetMatchRun leaves it nil).
+	Excluded  []Exclusion
 	CreatedAt time.Time
+	// Audit, when set, is the audit row of the request that made the run: written
+	// in the run's own transaction, so that there is never a run nobody is
+	// recorded as asking for, nor a row for a run that was not stored.
+	Audit *AuditEvent
 }
 
 // RankedProvider is one ranked provider of a match run.
@@ -59,7 +72,16 @@ type matchRunRow struct {
 	Ranked         *string
 	Result         []byte
 	Replay         []byte
+	RequestedBy    *string `gorm:"column:requested_by"`
+	Excluded       []byte
 	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
+}
+
+// actorJSON is how a run's requested_by column keeps who asked (JSON text).
+type actorJSON struct {
+	Subject string `json:"subject"`
+	Name    string `json:"name,omitempty"`
+	Role    string `json:"role"`
 }
 
 func (matchRunRow) TableName() string { return "match_runs" }
@@ -68,7 +90,9 @@ func (matchRunRow) TableName() string { return "match_runs" }
 // can carry it.
 func NewMatchID() string { return newID() }
 
-// SaveMatchRun stores a match run; runs are never changed afterwards.
+// SaveMatchRun stores a match run, and its audit row when it has one, in one
+// transaction; runs are never changed afterwards. A failed audit row stores
+// nothing and is ErrAuditUnwritten.
 func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 	if m.ID == "" {
 		m.ID = newID()
@@ -86,11 +110,32 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 			return err
 		}
 	}
+	excluded, err := encodeExclusions(m.Excluded)
+	if err != nil {
+		return err
+	}
 	group, ranked := jsonText(m.Group), jsonText(m.Ranked) // strings and plain numbers cannot fail
 	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, GroupIDs: &group, InputHash: m.InputHash,
-		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: compressed, Replay: replay, CreatedAt: m.CreatedAt}
-	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
-		return fmt.Errorf("store: save match run: %w", translate(err))
+		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: compressed, Replay: replay, Excluded: excluded, CreatedAt: m.CreatedAt}
+	if a := m.RequestedBy; a != nil {
+		b, _ := json.Marshal(actorJSON{Subject: a.Subject, Name: a.Name, Role: a.Role}) // strings only: cannot fail
+		by := string(b)
+		row.RequestedBy = &by
+	}
+	err = db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		if m.Audit == nil {
+			return nil
+		}
+		if err := db.appendAudit(tx, m.Audit); err != nil {
+			return fmt.Errorf("%w: %w", ErrAuditUnwritten, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: save match run: %w", err)
 	}
 	return nil
 }
@@ -128,7 +173,7 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 		return nil, placematch.Errorf(placematch.ErrNotFound, "No match run has id %q", id)
 	}
 	var row matchRunRow
-	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := db.gorm.WithContext(ctx).Omit("excluded").Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
 	result, err := decompress(row.Result)
@@ -151,6 +196,13 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 // record fills the typed part of a run. Runs stored before the typed columns
 // existed are read from the bytes the officer saw, which carry the same facts.
 func (row *matchRunRow) record(m *MatchRun) error {
+	if row.RequestedBy != nil {
+		var a actorJSON
+		if err := json.Unmarshal([]byte(*row.RequestedBy), &a); err != nil {
+			return err
+		}
+		m.RequestedBy = &placematch.Actor{Subject: a.Subject, Name: a.Name, Role: a.Role}
+	}
 	if row.GroupIDs == nil || row.Ranked == nil {
 		var shown struct {
 			Group   []string         `json:"group"`

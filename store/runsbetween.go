@@ -18,7 +18,7 @@ const MaxRunsRead = 200_000
 // than MaxRunsRead runs is invalid input naming from: the period must be shorter.
 func (db *DB) MatchRunsBetween(ctx context.Context, from, to time.Time) ([]*MatchRun, error) {
 	var rows []matchRunRow
-	err := db.gorm.WithContext(ctx).Where("created_at >= ? AND created_at < ?", from.UTC(), to.UTC()).
+	err := db.gorm.WithContext(ctx).Omit("excluded").Where("created_at >= ? AND created_at < ?", from.UTC(), to.UTC()).
 		Order("created_at, id").Limit(MaxRunsRead + 1).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: match runs between: %w", translate(err))

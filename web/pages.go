@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"placematch"
+	"placematch/auth"
 	"placematch/matching"
 	"placematch/placing"
 	"placematch/store"
@@ -115,7 +116,9 @@ func orNotFound(err error) error {
 // and shows it at its own address (post, redirect, get).
 func (s *Server) runMatch(w http.ResponseWriter, r *http.Request, p *Person) {
 	run, err := s.Placing.Match(r.Context(), placing.MatchRequest{ChildID: r.PathValue("id"),
-		Options: matching.Options{Limit: matching.DefaultLimit, IncludeExcluded: true}, Query: "web"})
+		Options: matching.Options{Limit: matching.DefaultLimit, IncludeExcluded: true}, Query: "web",
+		By:    &placematch.Actor{Subject: p.Subject, Name: p.Name, Role: string(p.Role)},
+		Audit: s.auditEvent(r, p, "match.run", "child", r.PathValue("id"), nil, http.StatusOK)}) // stored with the run
 	if err != nil {
 		if errs, status, ok := formErrors(err, map[string]string{"": "find-matches"}); ok {
 			s.render(w, r, status, "error", view{Title: "Matches could not be found", Errors: errs,
@@ -125,7 +128,6 @@ func (s *Server) runMatch(w http.ResponseWriter, r *http.Request, p *Person) {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, p, "match.run", "child", run.ChildID, run.Group, http.StatusOK)
 	http.Redirect(w, r, "/matches/"+run.MatchID, http.StatusSeeOther)
 }
 
@@ -319,7 +321,7 @@ func (s *Server) matches(w http.ResponseWriter, r *http.Request, p *Person) {
 }
 
 // printRun is the run as a panel or a court reads it: every factor of every match,
-// the weights and rules in force, and who printed it when.
+// the weights and rules in force, who ran the search when, and who printed it when.
 func (s *Server) printRun(w http.ResponseWriter, r *http.Request, p *Person) {
 	run, err := s.loadRun(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -330,7 +332,21 @@ func (s *Server) printRun(w http.ResponseWriter, r *http.Request, p *Person) {
 	s.audit(r, p, "match.print", "match", run.MatchID, run.Record.Group, http.StatusOK)
 	s.render(w, r, http.StatusOK, "print", view{Title: "Match run for " + run.Child.Reference,
 		Data: printData{matchesData: matchesData{Run: run, WhyNot: groups, Ranked: run.Matches, Excluded: run.ExcludedCount},
-			PrintedAt: s.now(), Weights: sortedWeights(run.Weights)}})
+			PrintedAt: s.now(), RanBy: ranBy(run.Record.RequestedBy), Weights: sortedWeights(run.Weights)}})
+}
+
+// ranBy names who ran a search as the printed run states it: their name and
+// subject (or the subject alone when no name is known) and their role; "" for a
+// run stored before runs recorded it.
+func ranBy(a *placematch.Actor) string {
+	if a == nil {
+		return ""
+	}
+	who := a.Subject
+	if a.Name != "" {
+		who = a.Name + " (" + a.Subject + ")"
+	}
+	return who + " (" + roleLabel(auth.Role(a.Role)) + ")"
 }
 
 type compareData struct {
@@ -369,7 +385,9 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request, p *Person) {
 type printData struct {
 	matchesData
 	PrintedAt time.Time
-	Weights   []weight
+	// RanBy names who ran the search; "" when the run did not record it.
+	RanBy   string
+	Weights []weight
 }
 
 type weight struct {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -89,6 +90,10 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// The candidate index is built before the server listens: ready, before any
+	// search, it already holds the demo's providers, and the log says how long
+	// building it took, before "listening".
+	wantIndexBuilt(t, base, out.String())
 	tokens := map[string]string{}
 	for _, line := range strings.Split(out.String(), "\n") {
 		if name, tok, ok := strings.Cut(strings.TrimPrefix(line, "export "), "_TOKEN="); ok && strings.HasPrefix(line, "export ") {
@@ -181,6 +186,35 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("did not stop after SIGTERM")
+	}
+}
+
+// wantIndexBuilt checks, on a server that has answered no search yet, that the
+// candidate index holds providers (/metrics) and was built before it listened.
+func wantIndexBuilt(t *testing.T, base, log string) {
+	t.Helper()
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var providers float64
+	var built bool
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, "placematch_candidate_index_providers "); ok {
+			providers, _ = strconv.ParseFloat(v, 64)
+		}
+		if strings.HasPrefix(line, "placematch_candidate_index_build_seconds ") {
+			built = true
+		}
+	}
+	if providers < 1 || !built {
+		t.Fatalf("before the first search the index holds %v providers (build time shown: %v)", providers, built)
+	}
+	at, listening := strings.Index(log, `"msg":"candidate index built"`), strings.Index(log, `"msg":"listening"`)
+	if at < 0 || listening < 0 || at > listening || !strings.Contains(log[at:], `"took_ms":`) {
+		t.Fatalf("the log does not say the index was built (and how long it took) before listening:\n%s", log)
 	}
 }
 

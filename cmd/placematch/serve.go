@@ -77,6 +77,12 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	uses := &placing.Service{Store: db, Now: db.Now, Reports: rsvc, Weights: cfg.MatchWeights, Policy: cfg.Policy,
+		AreaConfigured: db.Locator != nil, StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour,
+		FullReloadAfter: 5 * time.Minute, AllocationTimeLimit: cfg.AllocationTimeLimit, HoldEmergencyPlaces: cfg.HoldEmergencyPlaces}
+	if err := warmIndex(ctx, uses, reg); err != nil {
+		return err
+	}
 	sched, err := newScheduler(cfg, db, reg)
 	if err != nil {
 		return err
@@ -84,9 +90,6 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	if err := sched.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
-	uses := &placing.Service{Store: db, Now: db.Now, Reports: rsvc, Weights: cfg.MatchWeights, Policy: cfg.Policy,
-		AreaConfigured: db.Locator != nil, StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour,
-		FullReloadAfter: 5 * time.Minute, AllocationTimeLimit: cfg.AllocationTimeLimit, HoldEmergencyPlaces: cfg.HoldEmergencyPlaces}
 	srv := &api.Server{Store: db, Placing: uses, OpenAPI: placematch.OpenAPI, Version: version,
 		Jobs: sched, Metrics: reg, Verifier: verifier, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		FeedNetwork: cfg.feedNetwork(), RateLimit: cfg.RateLimit, RateLimitAnon: cfg.RateLimitAnon}

@@ -1,0 +1,35 @@
+package placing
+
+import (
+	"context"
+	"time"
+)
+
+// IndexState is what the candidate index holds: how many live providers are
+// prepared for ranking, and when they were last read in full; Ready is false until
+// the first build.
+type IndexState struct {
+	Ready     bool
+	Providers int
+	LoadedAt  time.Time
+}
+
+// Warm builds the candidate index now, so that the first search does not pay for
+// it, and returns what it holds. The binary calls it before serving.
+func (s *Service) Warm(ctx context.Context) (IndexState, error) {
+	if _, err := s.index.current(ctx, s.Store, s.FullReloadAfter, s.now()); err != nil {
+		return IndexState{}, err
+	}
+	return s.Index(), nil
+}
+
+// Index says what the candidate index holds now.
+func (s *Service) Index() IndexState {
+	x := &s.index
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.snapshot == nil {
+		return IndexState{}
+	}
+	return IndexState{Ready: true, Providers: len(x.snapshot.all), LoadedAt: x.loadedAt}
+}

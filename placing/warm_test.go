@@ -1,0 +1,34 @@
+package placing_test
+
+import (
+	"testing"
+
+	"placematch/placing"
+	"placematch/store/storetest"
+)
+
+// Warm builds the candidate index before any search, with every live provider, on
+// both engines; until then the index says it is not ready.
+func TestWarmBuildsTheIndexBeforeTheFirstSearch(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			db := storetest.Open(t, d)
+			for _, ref := range []string{"W1", "W2", "W3"} {
+				if err := db.CreateProvider(ctx, storetest.Carer(ref)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			uses := &placing.Service{Store: db, Now: db.Now}
+			if st := uses.Index(); st.Ready || st.Providers != 0 {
+				t.Fatalf("the index is %+v before it was built", st)
+			}
+			st, err := uses.Warm(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !st.Ready || st.Providers != 3 || st.LoadedAt.IsZero() || uses.Index() != st {
+				t.Fatalf("after Warm the index is %+v (now %+v), want 3 providers ready", st, uses.Index())
+			}
+		})
+	}
+}
