@@ -34,7 +34,8 @@ func TestReportWithTheCouncilsOwnFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if sheets := strings.Join(f.GetSheetList(), ","); sheets != "Sufficiency,Comparison,Sectors,Council,Notes" {
+	if sheets := strings.Join(f.GetSheetList(), ","); sheets != "Sufficiency,Comparison,Sectors,Council,Gaps by need,Unmet demand,"+
+		"Unmet exclusion reasons,Time to place,Distance reasons,Forecast demand,Forecast shortfall,Notes" {
 		t.Errorf("sheets %s", sheets)
 	}
 	cmp, _ := f.GetRows("Comparison")
