@@ -20,7 +20,7 @@ type outcode struct {
 	district string // set only in Norfolk, the configured council area
 }
 
-func loadOutcodes(b *testing.B) []outcode {
+func loadOutcodes(b testing.TB) []outcode {
 	f, err := os.Open(outcodesCSV)
 	if err != nil {
 		b.Fatalf("benchmark data missing: %v", err)
@@ -54,7 +54,7 @@ func loadOutcodes(b *testing.B) []outcode {
 // household needs and risks in most filled places); and a 14-year-old in Norwich
 // with four needs, a language, a school, an avoid-area and a household need
 // (no pets).
-func benchWorld(b *testing.B, n int) (Request, []Candidate, Options) {
+func benchWorld(b testing.TB, n int) (Request, []Candidate, Options) {
 	outcodes := loadOutcodes(b)
 	r := rand.New(rand.NewPCG(2026, 11))
 	provs := make([]*placematch.Provider, n)

@@ -29,6 +29,7 @@ type Candidate struct {
 	from      int32   // available_from in days since 1970; math.MinInt32 when unset
 	static    reason  // rules that fail whatever the child
 	resBloom  uint32  // residents' ids (low 16 bits) and the ids of their sibling links (high 16), see idBloom
+	exBloom   uint32  // the children the carer's exemptions from the fostering limit name, see idBloom
 	props     uint32  // pAccessible, pFemaleOnly, ...
 	vac       int16   // vacant places
 	vacPlan   int16   // vacant places for a planned placement (hubs: planned beds only)
@@ -53,6 +54,12 @@ type Candidate struct {
 	// adults counts the residents of 18 or over: young people staying put, who
 	// live there but are not fostered children under the fostering limit.
 	adults int16
+
+	// A hub's outreach: its team's radius in km (0 for none and for other kinds)
+	// and the team's ages (the hub's own range; ageMin and ageMax are its beds'),
+	// so that the outreach index is built without reading P.
+	reach            float64
+	teamMin, teamMax int16
 }
 
 const noConfirm = math.MinInt64
@@ -216,6 +223,7 @@ func Prepare(p *placematch.Provider) Candidate {
 		// conservative: an emergency child in an emergency bed still uses up a
 		// planned one here.
 		c.vacPlan = max(0, min(c.vac, small(p.Hub.Beds-p.Filled)))
+		c.reach, c.teamMin, c.teamMax = p.Hub.OutreachRadiusKM, small(p.AgeMin), small(p.AgeMax)
 	}
 	return c
 }
@@ -240,6 +248,11 @@ func prepareCarer(c *Candidate, d *placematch.CarerDetails) {
 	}
 	if slices.ContainsFunc(d.Exemptions, func(e placematch.Exemption) bool { return !e.Legacy }) {
 		c.props |= pExempt
+	}
+	for _, e := range d.Exemptions {
+		for _, id := range e.Children {
+			c.exBloom |= idBloom(id)
+		}
 	}
 	if d.Household.WheelchairAccessible {
 		c.props |= pAccessible

@@ -18,6 +18,9 @@ type hubIndex struct {
 	dLat, dLon float64  // cell size in degrees
 	rows, cols int
 	cover      uint64 // every need some hub could cover
+	// avoid, when set, is a group's avoid-areas test for an index built for
+	// every group (newHubIndex with no ages): a hub it reports is skipped.
+	avoid func(c *Candidate) bool
 }
 
 type outHub struct {
@@ -38,7 +41,10 @@ const maxHubCells = 1 << 16
 // archived, with a radius, with a service that meets some need, whose age range
 // (New Roads works with 12–25 year olds) includes some member's age, and not inside
 // one of the group's avoid-areas (avoid reports that): support from a place the
-// child must be kept away from is no support. Outreach serves each member on its
+// child must be kept away from is no support. With nil ages and avoid it keeps
+// the hubs any group could use, for an Index: a hub's team whose ages no member
+// has then credits nothing (outreachWeight and nearest check each member's age),
+// and the group's avoid-areas are checked as hubs are visited (hubIndex.avoid). Outreach serves each member on its
 // own, so which member a hub may serve is checked per member when it is used.
 func newHubIndex(hubs []Candidate, ages []int16, avoid func(c *Candidate) bool) hubIndex {
 	var h hubIndex
@@ -46,15 +52,15 @@ func newHubIndex(hubs []Candidate, ages []int16, avoid func(c *Candidate) bool) 
 	minLat, maxLat, minLon, maxLon, maxR := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1), 0.0
 	for i := range hubs {
 		c := &hubs[i]
-		if c.P == nil || c.P.Hub == nil || c.props&pArchived != 0 || c.cover == 0 {
+		if c.kind != kindHub || c.props&pArchived != 0 || c.cover == 0 {
 			continue
 		}
-		r := c.P.Hub.OutreachRadiusKM
+		r := c.reach
 		// The hub's own age range is its outreach team's (12–25); the candidate's
 		// is its beds'.
-		lo, hi := small(c.P.AgeMin), small(c.P.AgeMax)
-		if !(r > 0) || !slices.ContainsFunc(ages, func(a int16) bool { return a >= lo && a <= hi }) ||
-			avoid(c) {
+		lo, hi := c.teamMin, c.teamMax
+		if !(r > 0) || ages != nil && !slices.ContainsFunc(ages, func(a int16) bool { return a >= lo && a <= hi }) ||
+			avoid != nil && avoid(c) {
 			continue
 		}
 		keep = append(keep, int32(i))
@@ -96,8 +102,8 @@ func newHubIndex(hubs []Candidate, ages []int16, avoid func(c *Candidate) bool) 
 	h.hubs = make([]outHub, len(keep))
 	for i, k := range keep {
 		c := &hubs[k]
-		h.hubs[next[cells[i]]] = outHub{x: c.x, y: c.y, z: c.z, r2: kmChord2(c.P.Hub.OutreachRadiusKM),
-			cover: c.cover, ageMin: small(c.P.AgeMin), ageMax: small(c.P.AgeMax), c: c}
+		h.hubs[next[cells[i]]] = outHub{x: c.x, y: c.y, z: c.z, r2: kmChord2(c.reach),
+			cover: c.cover, ageMin: c.teamMin, ageMax: c.teamMax, c: c}
 		next[cells[i]]++
 	}
 	return h
@@ -117,6 +123,9 @@ func (h *hubIndex) near(c *Candidate, fn func(o *outHub) bool) {
 		row := rr * h.cols
 		lo, hi := h.start[row+max(col-1, 0)], h.start[row+min(col+1, h.cols-1)+1]
 		for i := lo; i < hi; i++ {
+			if h.avoid != nil && h.avoid(h.hubs[i].c) {
+				continue
+			}
 			if !fn(&h.hubs[i]) {
 				return
 			}

@@ -114,6 +114,12 @@ func (it item) weight() int {
 }
 
 func newQuery(req Request, w Weights, opt Options) *query {
+	return newQueryHubs(req, w, opt, nil)
+}
+
+// newQueryHubs is newQuery with the hubs' outreach index built for every group
+// (an Index's); nil builds it from opt.Hubs for this group.
+func newQueryHubs(req Request, w Weights, opt Options, hubs *hubIndex) *query {
 	q, today := newRules(req, opt)
 	q.limit = opt.Limit
 	if q.limit <= 0 {
@@ -145,7 +151,14 @@ func newQuery(req Request, w Weights, opt Options) *query {
 	q.stale = int64(stale.Seconds())
 	q.staleAfter = float64(q.stale)
 	q.areaConfigured = opt.AreaConfigured
-	q.hubs = newHubIndex(opt.Hubs, q.ages, q.inAvoidArea)
+	if hubs == nil {
+		q.hubs = newHubIndex(opt.Hubs, q.ages, q.inAvoidArea)
+	} else {
+		q.hubs = *hubs
+		if q.hasAreas {
+			q.hubs.avoid = q.inAvoidArea
+		}
+	}
 	return q
 }
 

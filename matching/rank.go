@@ -30,7 +30,12 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 	res.WeightsVersion, res.RulesVersion = q.version, q.rulesVersion
 
 	st := q.scanAll(cands, opt.IncludeExcluded)
+	q.finish(&res, st, cands, opt.IncludeExcluded)
+	return res
+}
 
+// finish fills res from a finished pass over cands.
+func (q *query) finish(res *Result, st *scanState, cands []Candidate, listExcluded bool) {
 	res.Considered = st.considered
 	res.ExcludedCount = st.excluded
 	res.Eligible = st.considered - st.excluded
@@ -45,10 +50,9 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 		res.Matches[i] = q.explain(&cands[e.idx], i+1, e.score)
 	}
 	res.NearMisses = q.nearMisses(&st.near)
-	if opt.IncludeExcluded {
+	if listExcluded {
 		res.Excluded = exclusions(cands, st.excl, q.nearMissText)
 	}
-	return res
 }
 
 // scanState is what one pass over candidates accumulates.
@@ -81,46 +85,58 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 		if c.kind&q.kinds == 0 || c.props&pArchived != 0 {
 			continue
 		}
-		st.considered++
-		m, vac, c2 := q.check(c)
-		if m != 0 {
-			st.excluded++
-			for r := m; r != 0; r &= r - 1 {
-				st.counts[trailingZeros(r)]++
-			}
-			if st.listExcluded {
-				st.excl = append(st.excl, excluded{c.idKey, base + int32(i), m})
-			}
-			if nearMissable(m) {
-				st.near.offer(nearEntry{c: c, c2: c2, mask: m})
-			}
-			continue
+		q.visit(c, base+int32(i), st)
+	}
+}
+
+// visit judges one considered candidate at index idx: its rule mask counted, and,
+// when it passes, its score offered to the top-k heap.
+func (q *query) visit(c *Candidate, idx int32, st *scanState) {
+	st.considered++
+	m, vac, c2 := q.check(c)
+	if m != 0 {
+		st.excluded++
+		for r := m; r != 0; r &= r - 1 {
+			st.counts[trailingZeros(r)]++
 		}
-		km := 0.0
-		if q.home {
-			km = chordKM(c2)
+		if st.listExcluded {
+			st.excl = append(st.excl, excluded{c.idKey, idx, m})
 		}
-		var v [nFactors]float64
-		q.values(c, vac, km, &v)
-		e := entry{idx: base + int32(i), dist: km, tier: q.tier(c)}
-		e.school, _ = q.farthestSchool(c)
-		if open := q.needs &^ c.cover; open&q.hubs.cover != 0 {
-			// Outreach can only add half credits. Score with every open item some
-			// hub could cover credited; if even that cannot enter the top k, the
-			// hub lookup is skipped.
-			own := q.weightOf(c.cover)
-			v[fNeeds] = needsValue(own, q.weightOf(open&q.hubs.cover), q.totalW)
-			e.score = q.score(&v)
-			e.band = bandIndex(e.score)
-			if !st.top.wants(e) {
-				continue
-			}
-			v[fNeeds] = needsValue(own, q.outreachWeight(c, st.want, st.got), q.totalW)
+		if nearMissable(m) {
+			st.near.offer(nearEntry{c: c, c2: c2, mask: m})
 		}
+		return
+	}
+	q.offer(c, idx, vac, c2, st)
+}
+
+// offer scores a candidate that passed every hard rule and offers it to the heap;
+// vac are its vacancies for this request and c2 its squared chord from home.
+func (q *query) offer(c *Candidate, idx int32, vac int16, c2 float64, st *scanState) {
+	km := 0.0
+	if q.home {
+		km = chordKM(c2)
+	}
+	var v [nFactors]float64
+	q.values(c, vac, km, &v)
+	e := entry{idx: idx, dist: km, tier: q.tier(c)}
+	e.school, _ = q.farthestSchool(c)
+	if open := q.needs &^ c.cover; open&q.hubs.cover != 0 {
+		// Outreach can only add half credits. Score with every open item some
+		// hub could cover credited; if even that cannot enter the top k, the
+		// hub lookup is skipped.
+		own := q.weightOf(c.cover)
+		v[fNeeds] = needsValue(own, q.weightOf(open&q.hubs.cover), q.totalW)
 		e.score = q.score(&v)
 		e.band = bandIndex(e.score)
-		st.top.offer(e)
+		if !st.top.wants(e) {
+			return
+		}
+		v[fNeeds] = needsValue(own, q.outreachWeight(c, st.want, st.got), q.totalW)
 	}
+	e.score = q.score(&v)
+	e.band = bandIndex(e.score)
+	st.top.offer(e)
 }
 
 // check applies every hard rule to c and returns the breached ones, the vacancies
@@ -385,7 +401,9 @@ func idBloom(id string) uint32 {
 // exempt reports whether an exemption current on the search date names every child
 // of the group (the children this placement adds).
 func (q *query) exempt(c *Candidate) bool {
-	if c.props&pExempt == 0 {
+	// An exemption names every member, so each member's bloom bit is among those
+	// of the children its exemptions name.
+	if c.props&pExempt == 0 || q.memIDs&^c.exBloom != 0 {
 		return false
 	}
 	_, ok := placematch.ExemptionFor(c.P.Carer.Exemptions, q.day, q.ids)

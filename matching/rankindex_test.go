@@ -1,0 +1,177 @@
+package matching
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+
+	"placematch"
+)
+
+// RankIndex gives exactly Rank's result — the same matches in the same order with
+// the same scores and explanations, the same near misses, the same counts and
+// exclusion summary — over generated worlds: groups of one to four with needs,
+// risks, household needs, schools, avoid-areas and missing homes; providers of
+// every kind near the child and across the country; random limits, kinds,
+// policies, pending carers and weights. Most searches take the index's own path
+// (no maximum distance, no care leaver); the test fails if too few do.
+func TestRankIndexIsRank(t *testing.T) {
+	r := seeded(17)
+	fast := 0
+	n := iterations(t, 400)
+	for it := range n {
+		w := randomWorld(r, 20+r.IntN(300))
+		for _, m := range w.req.Group {
+			if r.Float64() < 0.8 {
+				m.MaxDistanceKM = nil
+			}
+		}
+		if w.req.Child.MaxDistanceKM != nil && r.Float64() < 0.8 {
+			w.req.Child.MaxDistanceKM = nil
+		}
+		strong := r.Float64() < 0.4
+		for _, p := range w.provs {
+			if r.Float64() < 0.4 {
+				p.Location = randomPoint(r, norwich, 500)
+			}
+			if strong && r.Float64() < 0.15 {
+				// As good as a home can be but for distance, so that a cell's
+				// upper bound is met exactly and pruning is tested at its edge.
+				makeStrong(p)
+			}
+		}
+		w.opt.IncludeExcluded = false
+		w.opt.Limit = 1 + r.IntN(12)
+		weights := DefaultWeights()
+		if r.Float64() < 0.3 {
+			weights = Weights{Values: map[string]float64{}}
+			for _, f := range FactorNames {
+				weights.Values[f] = float64(r.IntN(40))
+			}
+			weights.Values[FactorDistance]++
+		}
+		cands := prepareAsIs(w.provs...)
+		want := Rank(w.req, cands, weights, w.opt)
+		x := NewIndex(cands, w.opt.Hubs)
+		got := RankIndex(w.req, x, weights, w.opt)
+		if g, wt := jsonOf(got), jsonOf(want); g != wt {
+			t.Fatalf("iteration %d: RankIndex differs from Rank\n got  %s\n want %s", it, g, wt)
+		}
+		if q := newQuery(w.req, weights, w.opt); x.ok && !q.adult && !q.hasMax {
+			fast++
+		}
+	}
+	if fast < n/3 {
+		t.Fatalf("only %d of %d searches took the index's path", fast, n)
+	}
+}
+
+// The benchmark world at 10k: the same result through the index, whose path it
+// takes, and a listing of every exclusion still answered (by Rank).
+func TestRankIndexBenchmarkWorld(t *testing.T) {
+	for _, n := range []int{1_000, 10_000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			req, cands, opt := benchWorld(t, n)
+			x := NewIndex(cands, opt.Hubs)
+			if !x.ok {
+				t.Fatal("the benchmark world should take the index's path")
+			}
+			for _, limit := range []int{1, 10, 50} {
+				opt.Limit = limit
+				want, got := Rank(req, cands, DefaultWeights(), opt), RankIndex(req, x, DefaultWeights(), opt)
+				if jsonOf(got) != jsonOf(want) {
+					t.Fatalf("limit %d: RankIndex differs from Rank", limit)
+				}
+				if len(got.Matches) != limit {
+					t.Fatalf("limit %d: %d matches", limit, len(got.Matches))
+				}
+			}
+			opt.IncludeExcluded = true
+			if got := RankIndex(req, x, DefaultWeights(), opt); len(got.Excluded) != got.ExcludedCount {
+				t.Fatalf("listed %d of %d exclusions", len(got.Excluded), got.ExcludedCount)
+			}
+		})
+	}
+}
+
+// BenchmarkRankIndex is BenchmarkRank's searches through an Index.
+func BenchmarkRankIndex(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			req, cands, opt := benchWorld(b, n)
+			x := NewIndex(cands, opt.Hubs)
+			w := DefaultWeights()
+			if res := RankIndex(req, x, w, opt); len(res.Matches) == 0 {
+				b.Fatal("no matches: the benchmark world is unrealistic")
+			}
+			for b.Loop() {
+				RankIndex(req, x, w, opt)
+			}
+		})
+	}
+}
+
+// BenchmarkNewIndex is the cost of building the index over prepared candidates.
+func BenchmarkNewIndex(b *testing.B) {
+	_, cands, opt := benchWorld(b, 100_000)
+	for b.Loop() {
+		NewIndex(cands, opt.Hubs)
+	}
+}
+
+// makeStrong gives p every skill and test language, a confirmation of its
+// availability now and a place in the council's area.
+func makeStrong(p *placematch.Provider) {
+	all := slices.Concat(placematch.Needs, placematch.RiskTypes)
+	switch {
+	case p.Carer != nil:
+		p.Carer.Skills, p.Carer.Languages = all, testLanguages
+	case p.Unit != nil:
+		p.Unit.Skills = all
+	}
+	p.Availability.ConfirmedAt = confirmedAgo(0)
+	p.District = "Norwich"
+}
+
+// A cell's upper bound holds for every provider in it that passes the rules, and
+// is met or nearly met by the strongest: the bound that lets RankIndex skip whole
+// cells is neither wrong nor vacuous.
+func TestCellUpperBound(t *testing.T) {
+	r := seeded(29)
+	closest := math.Inf(1)
+	for it := range iterations(t, 200) {
+		w := randomWorld(r, 40+r.IntN(200))
+		for _, p := range w.provs {
+			if r.Float64() < 0.4 {
+				p.Location = randomPoint(r, norwich, 300)
+			}
+			if r.Float64() < 0.3 {
+				makeStrong(p)
+			}
+		}
+		w.opt.IncludeExcluded = false
+		w.opt.Limit = len(w.provs)
+		cands := prepareAsIs(w.provs...)
+		res := Rank(w.req, cands, DefaultWeights(), w.opt)
+		x := NewIndex(cands, w.opt.Hubs)
+		q := newQueryHubs(w.req, DefaultWeights(), w.opt, &x.hubs)
+		cellOf := map[string]*cell{}
+		for ci := range x.cells {
+			cl := &x.cells[ci]
+			for i := cl.lo; i < cl.hi; i++ {
+				cellOf[x.cands[i].P.ID] = cl
+			}
+		}
+		for _, m := range res.Matches {
+			ub := q.upper(cellOf[m.Provider.ID])
+			if m.Score > ub+1e-9 {
+				t.Fatalf("iteration %d: %s scores %v above its cell's bound %v", it, m.Provider.ID, m.Score, ub)
+			}
+			closest = min(closest, ub-m.Score)
+		}
+	}
+	if closest > 0.5 {
+		t.Fatalf("no provider came within 0.5 of its cell's bound (closest %v): the bound is loose", closest)
+	}
+}
