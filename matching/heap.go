@@ -19,9 +19,9 @@ type entry struct {
 // topK keeps the k best entries in a min-heap whose root is the worst kept, so a
 // candidate that cannot beat it costs one comparison.
 type topK struct {
-	k     int
-	e     []entry
-	cands []Candidate
+	k    int
+	e    []entry
+	pool *pool
 }
 
 // better orders entries: the lower tier (TierConnected before TierUsual before
@@ -49,7 +49,7 @@ func (t *topK) better(a, b entry) bool {
 	if a.school != b.school {
 		return a.school < b.school
 	}
-	if c := compareIDs(&t.cands[a.idx], &t.cands[b.idx]); c != 0 {
+	if c := compareIDs(t.pool.at(a.idx), t.pool.at(b.idx)); c != 0 {
 		return c < 0
 	}
 	return a.idx < b.idx

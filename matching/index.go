@@ -19,7 +19,11 @@ import (
 //
 // An Index never changes after NewIndex; build a new one when candidates change.
 type Index struct {
-	cands    []Candidate // in cell order
+	// pool's base is the candidates in cell order; an index made by Replace also
+	// has dead and extra.
+	pool     pool
+	cands    []Candidate // pool.base
+	byID     map[string]int32
 	hubCands []Candidate // the hubs given, for Rank when RankIndex falls back to it
 	hubs     hubIndex    // their outreach index, for every group
 	words    int
@@ -37,6 +41,11 @@ type Index struct {
 	femaleOnly    bitset    // units for young women only
 	connected     bitset    // carers approved for connected-person care
 	kin           [8]bitset // connected carers by kin bit
+	// For carers, by bloom bit (idBloom): the ids of the children placed there
+	// and of their siblings, and of the children their exemptions name; whether
+	// no child is placed there, and whether an exemption may be current.
+	resIDs, resLinks, exIDs [16]bitset
+	empty, exempt           bitset
 	temporary     bitset    // connected carers with a temporary approval recorded
 	others        bitset    // homes with other children (pOthers)
 	resLiveAlone  bitset
@@ -139,8 +148,13 @@ func NewIndex(cands, hubs []Candidate) *Index {
 	n := len(cands)
 	x := &Index{cands: make([]Candidate, n), words: (n + 63) / 64, ok: true, hubCands: hubs,
 		hubs: newHubIndex(hubs, nil, nil)}
+	x.pool.base = x.cands
+	x.byID = make(map[string]int32, n)
 	for j, k := range keys {
 		x.cands[j] = cands[k.i]
+		if p := x.cands[j].P; p != nil {
+			x.byID[p.ID] = int32(j)
+		}
 		if j == 0 || k.row != keys[j-1].row || k.col != keys[j-1].col {
 			x.cells = append(x.cells, cell{lo: int32(j)})
 		}
@@ -196,6 +210,10 @@ func (x *Index) bits() {
 	for i := range x.kin {
 		sets = append(sets, &x.kin[i])
 	}
+	for i := range 16 {
+		sets = append(sets, &x.resIDs[i], &x.resLinks[i], &x.exIDs[i])
+	}
+	sets = append(sets, &x.empty, &x.exempt)
 	for _, s := range sets {
 		*s = x.newSet()
 	}
@@ -244,6 +262,15 @@ func (x *Index) bits() {
 		flag(x.temporary, conn && p&pTemporary != 0)
 		for b := range x.kin {
 			flag(x.kin[b], conn && c.kin&(1<<b) != 0)
+		}
+		if c.kind == kindCarer {
+			for b := range 16 {
+				flag(x.resIDs[b], c.resBloom&(1<<b) != 0)
+				flag(x.resLinks[b], c.resBloom&(1<<(16+b)) != 0)
+				flag(x.exIDs[b], c.exBloom&(1<<b) != 0)
+			}
+			flag(x.empty, c.filled == 0)
+			flag(x.exempt, p&pExempt != 0)
 		}
 		flag(x.others, p&pOthers != 0)
 		flag(x.resLiveAlone, p&pOthers != 0 && p&pResLiveAlone != 0)
@@ -328,5 +355,65 @@ func (x *Index) steps(s *steps, in func(*Candidate) bool, val func(*Candidate) i
 	return true
 }
 
-// Len is the number of candidates.
-func (x *Index) Len() int { return len(x.cands) }
+// Len is the number of candidates held.
+func (x *Index) Len() int {
+	dead := 0
+	for _, w := range x.pool.dead {
+		dead += bits.OnesCount64(w)
+	}
+	return len(x.cands) - dead + len(x.pool.extra)
+}
+
+// Replace returns an index holding x's candidates with each of changed in place
+// of the one with its provider id (or added), without those whose provider ids
+// are in removed, and with hubs as its hubs. It shares x's bit sets and cells:
+// the candidates replaced are marked dead, and the changed ones are judged and
+// scored one by one as the slow set is, so each costs a search a little more
+// than it would in the bit sets; NewIndex folds them in when Replaced grows.
+func (x *Index) Replace(changed []Candidate, removed []string, hubs []Candidate) *Index {
+	y := *x
+	gone := make(map[string]bool, len(changed)+len(removed))
+	for i := range changed {
+		gone[changed[i].P.ID] = true
+	}
+	for _, id := range removed {
+		gone[id] = true
+	}
+	y.pool.dead = slices.Clone(x.pool.dead)
+	if y.pool.dead == nil {
+		y.pool.dead = x.newSet()
+	}
+	for id := range gone {
+		if p, ok := x.byID[id]; ok {
+			y.pool.dead.set(int(p))
+		}
+	}
+	y.pool.extra = make([]Candidate, 0, len(x.pool.extra)+len(changed))
+	for _, c := range x.pool.extra {
+		if !gone[c.P.ID] {
+			y.pool.extra = append(y.pool.extra, c)
+		}
+	}
+	y.pool.extra = append(y.pool.extra, changed...)
+	y.hubCands, y.hubs = hubs, newHubIndex(hubs, nil, nil)
+	return &y
+}
+
+// Replaced is the number of candidates written since the index was built: those
+// RankIndex judges one by one.
+func (x *Index) Replaced() int { return len(x.pool.extra) }
+
+// Candidates returns every candidate held, in no particular order. It allocates
+// only for an index made by Replace.
+func (x *Index) Candidates() []Candidate {
+	if x.pool.dead == nil {
+		return x.cands
+	}
+	out := make([]Candidate, 0, x.Len())
+	for i := range x.cands {
+		if x.pool.dead[i>>6]&(1<<(i&63)) == 0 {
+			out = append(out, x.cands[i])
+		}
+	}
+	return append(out, x.pool.extra...)
+}

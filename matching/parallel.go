@@ -12,11 +12,12 @@ import (
 // cost more than they save. Measured on 2 cores (see bench_test.go).
 const parallelMin = 16384
 
-// scanAll runs the first pass over cands, split into contiguous chunks across up to
+// scanAll runs the first pass over p's candidates, split into contiguous chunks across up to
 // GOMAXPROCS goroutines, and merges their states. The merge is deterministic: the
 // heaps hold entries under a total order, counts add, and exclusions are sorted by
 // id within each chunk and then merged.
-func (q *query) scanAll(cands []Candidate, listExcluded bool) *scanState {
+func (q *query) scanAll(p *pool, listExcluded bool) *scanState {
+	cands := p.base
 	n := len(cands)
 	workers := 1
 	if n >= parallelMin {
@@ -27,16 +28,19 @@ func (q *query) scanAll(cands []Candidate, listExcluded bool) *scanState {
 	for w := range states {
 		lo, hi := w*n/workers, (w+1)*n/workers
 		st := &states[w]
-		st.top = topK{k: q.limit, cands: cands}
+		st.top = topK{k: q.limit, pool: p}
 		st.listExcluded = listExcluded
 		st.want, st.got = make([]uint64, len(q.members)), make([]uint64, len(q.members))
 		if listExcluded {
 			st.excl = make([]excluded, 0, hi-lo)
 		}
 		run := func() {
-			q.scan(cands[lo:hi], int32(lo), st)
+			q.scan(cands[lo:hi], int32(lo), p.dead, st)
+			if hi == n {
+				q.scan(p.extra, int32(n), nil, st)
+			}
 			if listExcluded {
-				sortExcluded(cands, st.excl)
+				sortExcluded(p, st.excl)
 			}
 		}
 		if w == workers-1 {
@@ -62,33 +66,50 @@ func (q *query) scanAll(cands []Candidate, listExcluded bool) *scanState {
 			st.near.offer(e)
 		}
 		if listExcluded {
-			st.excl = mergeExcluded(cands, st.excl, o.excl)
+			st.excl = mergeExcluded(p, st.excl, o.excl)
 		}
 	}
 	return st
 }
 
 // sortExcluded orders exclusions by provider id, then kind.
-func sortExcluded(cands []Candidate, ex []excluded) {
-	slices.SortFunc(ex, func(a, b excluded) int { return compareExcluded(cands, a, b) })
+func sortExcluded(p *pool, ex []excluded) {
+	slices.SortFunc(ex, func(a, b excluded) int { return compareExcluded(p, a, b) })
 }
 
-func compareExcluded(cands []Candidate, a, b excluded) int {
+func compareExcluded(p *pool, a, b excluded) int {
 	if a.key != b.key {
 		return cmp.Compare(a.key, b.key)
 	}
-	return compareIDs(&cands[a.idx], &cands[b.idx])
+	return compareIDs(p.at(a.idx), p.at(b.idx))
 }
 
 // mergeExcluded merges two sorted lists.
-func mergeExcluded(cands []Candidate, a, b []excluded) []excluded {
+func mergeExcluded(p *pool, a, b []excluded) []excluded {
 	out := make([]excluded, 0, len(a)+len(b))
 	for len(a) > 0 && len(b) > 0 {
-		if compareExcluded(cands, b[0], a[0]) < 0 {
+		if compareExcluded(p, b[0], a[0]) < 0 {
 			out, b = append(out, b[0]), b[1:]
 		} else {
 			out, a = append(out, a[0]), a[1:]
 		}
 	}
 	return append(append(out, a...), b...)
+}
+
+// pool is the candidates of one search: a list, and for an updated Index the
+// positions in it no longer held (dead) and the candidates written since
+// (extra), numbered after the list's.
+type pool struct {
+	base  []Candidate
+	dead  bitset
+	extra []Candidate
+}
+
+// at is the candidate numbered i.
+func (p *pool) at(i int32) *Candidate {
+	if int(i) < len(p.base) {
+		return &p.base[i]
+	}
+	return &p.extra[int(i)-len(p.base)]
 }

@@ -327,10 +327,10 @@ func TestScanDoesNotAllocate(t *testing.T) {
 		w := randomWorld(r, 400)
 		cands := prepareAsIs(w.provs...)
 		q := newQuery(w.req, DefaultWeights(), w.opt)
-		st := &scanState{top: topK{k: q.limit, cands: cands},
+		st := &scanState{top: topK{k: q.limit, pool: &pool{base: cands}},
 			want: make([]uint64, len(q.members)), got: make([]uint64, len(q.members))}
-		q.scan(cands, 0, st) // fills the heap once
-		if n := testing.AllocsPerRun(5, func() { q.scan(cands, 0, st) }); n != 0 {
+		q.scan(cands, 0, nil, st) // fills the heap once
+		if n := testing.AllocsPerRun(5, func() { q.scan(cands, 0, nil, st) }); n != 0 {
 			t.Fatalf("the first pass allocated %v times", n)
 		}
 	}

@@ -29,13 +29,14 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 	q := newQuery(req, w, opt)
 	res.WeightsVersion, res.RulesVersion = q.version, q.rulesVersion
 
-	st := q.scanAll(cands, opt.IncludeExcluded)
-	q.finish(&res, st, cands, opt.IncludeExcluded)
+	p := &pool{base: cands}
+	st := q.scanAll(p, opt.IncludeExcluded)
+	q.finish(&res, st, p, opt.IncludeExcluded)
 	return res
 }
 
-// finish fills res from a finished pass over cands.
-func (q *query) finish(res *Result, st *scanState, cands []Candidate, listExcluded bool) {
+// finish fills res from a finished pass over the candidates of p.
+func (q *query) finish(res *Result, st *scanState, p *pool, listExcluded bool) {
 	res.Considered = st.considered
 	res.ExcludedCount = st.excluded
 	res.Eligible = st.considered - st.excluded
@@ -47,11 +48,11 @@ func (q *query) finish(res *Result, st *scanState, cands []Candidate, listExclud
 	best := st.top.sorted()
 	res.Matches = make([]Match, len(best))
 	for i, e := range best {
-		res.Matches[i] = q.explain(&cands[e.idx], i+1, e.score)
+		res.Matches[i] = q.explain(p.at(e.idx), i+1, e.score)
 	}
 	res.NearMisses = q.nearMisses(&st.near)
 	if listExcluded {
-		res.Excluded = exclusions(cands, st.excl, q.nearMissText)
+		res.Excluded = exclusions(p, st.excl, q.nearMissText)
 	}
 }
 
@@ -78,11 +79,15 @@ type excluded struct {
 
 // scan is the first pass: for each candidate a rule mask, and for those that pass,
 // the factor values and score, offered to the top-k heap. No allocation and no
-// strings here; base offsets indexes when cands is a slice of a larger list.
-func (q *query) scan(cands []Candidate, base int32, st *scanState) {
+// strings here; base offsets indexes when cands is a slice of a larger list, and
+// the candidates at those indexes in dead (when not nil) are skipped.
+func (q *query) scan(cands []Candidate, base int32, dead bitset, st *scanState) {
 	for i := range cands {
 		c := &cands[i]
 		if c.kind&q.kinds == 0 || c.props&pArchived != 0 {
+			continue
+		}
+		if p := base + int32(i); dead != nil && dead[p>>6]&(1<<(p&63)) != 0 {
 			continue
 		}
 		q.visit(c, base+int32(i), st)
@@ -542,7 +547,7 @@ func (q *query) freshness(c *Candidate) (float64, bool) {
 // provider's name is a pointer chase per exclusion, so long lists are filled in
 // parallel halves. Each part has one backing array for its code slices, each slice
 // capped so that appending to one never overwrites another.
-func exclusions(cands []Candidate, ex []excluded, nearMiss func(*Candidate, reason) string) []Exclusion {
+func exclusions(p *pool, ex []excluded, nearMiss func(*Candidate, reason) string) []Exclusion {
 	out := make([]Exclusion, len(ex))
 	fill := func(lo, hi int) {
 		n := 0
@@ -554,7 +559,7 @@ func exclusions(cands []Candidate, ex []excluded, nearMiss func(*Candidate, reas
 		for i := lo; i < hi; i++ {
 			start := len(codes)
 			codes = ex[i].mask.codes(codes)
-			c := &cands[ex[i].idx]
+			c := p.at(ex[i].idx)
 			out[i] = Exclusion{Provider: c.P.Ref(), Reasons: codes[start:len(codes):len(codes)]}
 			if nearMissable(ex[i].mask) {
 				k, ok := keyOf(c, ex[i].mask)

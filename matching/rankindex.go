@@ -25,32 +25,34 @@ func RankIndex(req Request, x *Index, w Weights, opt Options) Result {
 		return Rank(req, x.cands, w, opt)
 	}
 	q := newQueryHubs(req, w, opt, &x.hubs)
-	if !x.ok || q.adult || q.hasMax || opt.IncludeExcluded {
-		return Rank(req, x.cands, w, opt)
-	}
 	res := Result{ExcludedSummary: map[string]int{}, Matches: []Match{}, Excluded: []Exclusion{}, NearMisses: []NearMiss{}}
 	res.WeightsVersion, res.RulesVersion = q.version, q.rulesVersion
+	if !x.ok || q.adult || q.hasMax || opt.IncludeExcluded {
+		st := q.scanAll(&x.pool, opt.IncludeExcluded)
+		q.finish(&res, st, &x.pool, opt.IncludeExcluded)
+		return res
+	}
 
 	sc := scratchFor(x.words)
 	defer scratchPool.Put(sc)
-	st := &scanState{top: topK{k: q.limit, cands: x.cands},
+	st := &scanState{top: topK{k: q.limit, pool: &x.pool},
 		want: make([]uint64, len(q.members)), got: make([]uint64, len(q.members))}
 	x.judge(q, sc, st)
 	x.score(q, sc, st)
-	q.finish(&res, st, x.cands, false)
+	q.finish(&res, st, &x.pool, false)
 	return res
 }
 
 // scratch is one search's bit sets: a rule's set, then the running unions.
 type scratch struct {
-	sel, slow, fast, rule, excl, once, twice, bad []uint64
+	sel, slow, fast, rule, once, twice, bad []uint64
 	// notConn and limit are the candidates outside the slow set that break the
 	// connected-person rule and the fostering limit, found in judge.
 	notConn, limit []uint64
 	buf            []uint64
 }
 
-const scratchSets = 10
+const scratchSets = 9
 
 var scratchPool sync.Pool
 
@@ -66,8 +68,8 @@ func scratchFor(words int) *scratch {
 	clear(b)
 	part := func(i int) []uint64 { return b[i*words : (i+1)*words : (i+1)*words] }
 	sc.sel, sc.slow, sc.fast, sc.rule = part(0), part(1), part(2), part(3)
-	sc.excl, sc.once, sc.twice, sc.bad = part(4), part(5), part(6), part(7)
-	sc.notConn, sc.limit = part(8), part(9)
+	sc.once, sc.twice, sc.bad = part(4), part(5), part(6)
+	sc.notConn, sc.limit = part(7), part(8)
 	return sc
 }
 
@@ -106,7 +108,7 @@ func orAndNot(dst, a, b []uint64) {
 
 // judge applies the hard rules: every candidate considered is either judged one by
 // one (the slow set, through visit as Rank does) or counted per rule from bit sets;
-// sc.fast &^ sc.excl is then the fast candidates that pass, and sc.once &^
+// sc.fast &^ sc.once is then the fast candidates that pass, and sc.once &^
 // sc.twice &^ sc.bad those that break exactly one rule a change could meet.
 func (x *Index) judge(q *query, sc *scratch, st *scanState) {
 	for k := range x.kind {
@@ -114,8 +116,12 @@ func (x *Index) judge(q *query, sc *scratch, st *scanState) {
 			or(sc.sel, x.kind[k])
 		}
 	}
+	dead := x.pool.dead
 	for i := range sc.sel {
 		sc.sel[i] &^= x.archived[i]
+		if dead != nil {
+			sc.sel[i] &^= dead[i]
+		}
 	}
 	// The slow set: rules that read the provider's record. A connected-person
 	// carer is not connected to a member whose kin bit it lacks; only those that
@@ -140,17 +146,27 @@ func (x *Index) judge(q *query, sc *scratch, st *scanState) {
 	// siblings (impossible when no id or link of theirs meets the group's: the
 	// blooms) or an exemption names the group: only those that might are read.
 	if over := x.fostered.atLeast(placematch.FosteringLimit - int(q.minors) + 1); over != nil {
-		for i := range x.words {
-			for w := over[i] & sc.sel[i]; w != 0; w &= w - 1 {
-				p := i<<6 | bits.TrailingZeros64(w)
-				c := &x.cands[p]
-				if c.props&pExempt != 0 && q.memIDs&^c.exBloom == 0 || c.filled == 0 ||
-					c.resBloom&0xffff&q.memLinks != 0 || c.resBloom>>16&q.memIDs != 0 {
-					bitset(sc.slow).set(p)
-				} else {
-					bitset(sc.limit).set(p)
-				}
+		// may: the carers whose children might all be the group's siblings, or
+		// whose exemption might name the group (built in sc.limit, then replaced).
+		may := sc.limit
+		copy(may, x.exempt)
+		for m := q.memIDs; m != 0; m &= m - 1 {
+			e := x.exIDs[bits.TrailingZeros32(m)]
+			for i := range may {
+				may[i] &= e[i]
 			}
+		}
+		or(may, x.empty)
+		for m := q.memLinks; m != 0; m &= m - 1 {
+			or(may, x.resIDs[bits.TrailingZeros32(m)])
+		}
+		for m := q.memIDs; m != 0; m &= m - 1 {
+			or(may, x.resLinks[bits.TrailingZeros32(m)])
+		}
+		for i := range may {
+			o := over[i] & sc.sel[i]
+			sc.slow[i] |= o & may[i]
+			may[i] = o &^ may[i]
 		}
 	}
 	if q.hasAreas {
@@ -167,6 +183,11 @@ func (x *Index) judge(q *query, sc *scratch, st *scanState) {
 			q.visit(&x.cands[p], int32(p), st)
 		}
 	}
+	for j := range x.pool.extra {
+		if c := &x.pool.extra[j]; c.kind&q.kinds != 0 && c.props&pArchived == 0 {
+			q.visit(c, int32(len(x.cands)+j), st)
+		}
+	}
 
 	var fastConsidered int
 	for _, w := range sc.fast {
@@ -174,28 +195,29 @@ func (x *Index) judge(q *query, sc *scratch, st *scanState) {
 	}
 	for r := range nReasons {
 		rule := reason(1) << r
-		clear(sc.rule)
-		if !x.rule(q, sc, rule, sc.rule) {
+		set := x.rule(q, sc, rule)
+		if set == nil {
 			continue
 		}
 		n := 0
-		for i, w := range sc.rule {
-			w &= sc.fast[i]
+		once, twice, fast := sc.once, sc.twice, sc.fast
+		set = set[:len(fast)]
+		for i, w := range set {
+			w &= fast[i]
 			n += bits.OnesCount64(w)
-			sc.excl[i] |= w
-			sc.twice[i] |= sc.once[i] & w
-			sc.once[i] |= w
+			twice[i] |= once[i] & w
+			once[i] |= w
 		}
 		if n == 0 {
 			continue
 		}
 		st.counts[r] += n
 		if rule&noNearMiss != 0 {
-			or(sc.bad, sc.rule)
+			or(sc.bad, set)
 		}
 	}
 	excluded := 0
-	for _, w := range sc.excl {
+	for _, w := range sc.once {
 		excluded += bits.OnesCount64(w)
 	}
 	st.considered += fastConsidered
@@ -228,17 +250,19 @@ func slicesSearchLat(lats []latAt, lat float64) (int, bool) {
 	return lo, lo < len(lats) && lats[lo].lat == lat
 }
 
-// rule adds to dst the candidates that break rule for q, as query.rules judges
-// them (for candidates outside the slow set); false when q cannot break it.
-func (x *Index) rule(q *query, sc *scratch, rule reason, dst []uint64) bool {
+// rule returns the candidates that break rule for q, as query.rules judges them
+// (for candidates outside the slow set): one of the index's sets, or one built
+// in sc.rule; nil when none can.
+func (x *Index) rule(q *query, sc *scratch, rule reason) []uint64 {
 	all := []uint64(x.all)
 	if rule&(rNotApproved|rPending|rUnavailable|rOfstedInadequate) != 0 {
-		if q.allowed&rule != 0 || x.static[trailingZeros(rule)] == nil {
-			return false
+		if q.allowed&rule != 0 {
+			return nil
 		}
-		or(dst, x.static[trailingZeros(rule)])
-		return true
+		return x.static[trailingZeros(rule)]
 	}
+	dst := sc.rule
+	clear(dst)
 	hh := &q.hh
 	switch rule {
 	case rAge:
@@ -246,8 +270,7 @@ func (x *Index) rule(q *query, sc *scratch, rule reason, dst []uint64) bool {
 		orAndNot(dst, all, x.ageMax.atLeast(int(q.maxAge)))
 	case rPlacementType:
 		if q.badType {
-			or(dst, all)
-			return true
+			return all
 		}
 		for t := range x.notType {
 			if q.types&(1<<t) != 0 {
@@ -269,25 +292,28 @@ func (x *Index) rule(q *query, sc *scratch, rule reason, dst []uint64) bool {
 			}
 		}
 	case rNotConnected:
-		or(dst, sc.notConn)
+		return sc.notConn
 	case rFosterLimit:
-		or(dst, sc.limit)
+		return sc.limit
 	case rUnder16:
 		if q.minAge >= 16 {
-			return false
+			return nil
 		}
-		or(dst, x.kind[bits.TrailingZeros8(kindUnit)])
+		return x.kind[bits.TrailingZeros8(kindUnit)]
 	case rUnitNotReg:
 		if !q.teen {
-			return false
+			return nil
 		}
-		or(dst, x.unitNotReg)
+		return x.unitNotReg
 	case rFemaleOnly:
 		if !q.nonFemale {
-			return false
+			return nil
 		}
-		or(dst, x.femaleOnly)
+		return x.femaleOnly
 	case rTooLate:
+		if len(x.from) == 0 || x.from[0].day <= q.required {
+			return nil
+		}
 		for _, f := range x.from {
 			if f.day <= q.required {
 				break
@@ -299,7 +325,7 @@ func (x *Index) rule(q *query, sc *scratch, rule reason, dst []uint64) bool {
 		short := x.vac.atLeast(int(q.g))
 		if q.urgent {
 			orAndNot(dst, all, short)
-			return true
+			return dst
 		}
 		for i := range dst {
 			s := uint64(0)
@@ -311,35 +337,34 @@ func (x *Index) rule(q *query, sc *scratch, rule reason, dst []uint64) bool {
 		orAndNot(dst, x.vacPlan.set, x.vacPlan.atLeast(int(q.g)))
 	case rWheelchair:
 		if !q.wheelchair {
-			return false
+			return nil
 		}
-		or(dst, x.notAccessible)
+		return x.notAccessible
 	case rAreasUnreadable:
 		if !q.areasBad {
-			return false
+			return nil
 		}
-		or(dst, all)
+		return all
 	case rHighRiskSkills:
 		if !q.requireHigh || !q.highUncovered(0) {
-			return false
+			return nil
 		}
 		if q.unknownHigh {
-			or(dst, all)
-			return true
+			return all
 		}
 		for m := q.highAll; m != 0; m &= m - 1 {
 			or(dst, x.notCover[bits.TrailingZeros64(m)])
 		}
 	case rLiveAlone, rOnlyOlder, rOnlyYounger, rHarmYounger, rFireUnder5, rPets, rSmokingUnder5:
 		if q.off&rule != 0 {
-			return false
+			return nil
 		}
 		switch rule {
 		case rLiveAlone:
-			or(dst, x.resLiveAlone)
 			if hh.liveAlone {
-				or(dst, x.others)
+				return x.others
 			}
+			return x.resLiveAlone
 		case rOnlyOlder:
 			or(dst, x.olderMax.atLeast(int(q.minAge)))
 			if hh.older {
@@ -364,22 +389,22 @@ func (x *Index) rule(q *query, sc *scratch, rule reason, dst []uint64) bool {
 			}
 		case rPets:
 			if !hh.pets {
-				return false
+				return nil
 			}
-			or(dst, x.pets)
+			return x.pets
 		case rSmokingUnder5:
 			if q.minAge >= 5 {
-				return false
+				return nil
 			}
-			or(dst, x.smoking)
+			return x.smoking
 		}
 	default:
 		// Judged in the slow set only (kinship, the fostering limit, avoid-areas),
 		// or never in RankIndex (staying put, care leavers in hubs, the maximum
 		// distance, outside the search).
-		return false
+		return nil
 	}
-	return true
+	return dst
 }
 
 // score offers the fast candidates that passed every rule to the heap, and those
@@ -388,7 +413,7 @@ func (x *Index) rule(q *query, sc *scratch, rule reason, dst []uint64) bool {
 // farther away could enter it.
 func (x *Index) score(q *query, sc *scratch, st *scanState) {
 	for i := range sc.fast {
-		sc.sel[i] = sc.fast[i] &^ sc.excl[i]                // passed
+		sc.sel[i] = sc.fast[i] &^ sc.once[i]                // passed
 		sc.rule[i] = sc.once[i] &^ sc.twice[i] &^ sc.bad[i] // one rule
 	}
 	if !q.home {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"placematch"
@@ -140,7 +141,7 @@ func makeStrong(p *placematch.Provider) {
 func TestCellUpperBound(t *testing.T) {
 	r := seeded(29)
 	closest := math.Inf(1)
-	for it := range iterations(t, 200) {
+	for it := range 200 { // not fewer under -short: the closest approach needs them
 		w := randomWorld(r, 40+r.IntN(200))
 		for _, p := range w.provs {
 			if r.Float64() < 0.4 {
@@ -175,3 +176,79 @@ func TestCellUpperBound(t *testing.T) {
 		t.Fatalf("no provider came within 0.5 of its cell's bound (closest %v): the bound is loose", closest)
 	}
 }
+
+// An index updated by Replace ranks as Rank does over the providers as they are
+// now — changed, added and removed ones included, with every exclusion listed too
+// — whether one or several updates were made since NewIndex.
+func TestRankIndexAfterReplace(t *testing.T) {
+	r := seeded(31)
+	for it := range iterations(t, 150) {
+		w := randomWorld(r, 30+r.IntN(200))
+		for _, m := range w.req.Group {
+			m.MaxDistanceKM = nil
+		}
+		w.opt.IncludeExcluded = r.Float64() < 0.2
+		w.opt.Limit = 1 + r.IntN(10)
+		byID := map[string]*placematch.Provider{}
+		for _, p := range w.provs {
+			byID[p.ID] = p
+		}
+		hubsOf := func() []Candidate {
+			var hubs []*placematch.Provider
+			for _, p := range byID {
+				if p.Hub != nil {
+					hubs = append(hubs, p)
+				}
+			}
+			slices.SortFunc(hubs, func(a, b *placematch.Provider) int { return strings.Compare(a.ID, b.ID) })
+			return prepareAsIs(hubs...)
+		}
+		x := NewIndex(prepareAsIs(w.provs...), hubsOf())
+		next := len(w.provs)
+		for range 1 + r.IntN(3) {
+			var changed []Candidate
+			var removed []string
+			ids := make([]string, 0, len(byID))
+			for id := range byID {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			for _, id := range ids {
+				switch f := r.Float64(); {
+				case f < 0.05:
+					delete(byID, id)
+					removed = append(removed, id)
+				case f < 0.15:
+					q := randomProvider(r, 0, norwich, 80)
+					q.ID = id
+					kinds(r, q, w.req.Group)
+					byID[id] = q
+					changed = append(changed, Prepare(q))
+				}
+			}
+			for range r.IntN(5) {
+				q := randomProvider(r, next, norwich, 300)
+				next++
+				kinds(r, q, w.req.Group)
+				byID[q.ID] = q
+				changed = append(changed, Prepare(q))
+			}
+			x = x.Replace(changed, removed, hubsOf())
+		}
+		var now []*placematch.Provider
+		for _, p := range byID {
+			now = append(now, p)
+		}
+		opt := w.opt
+		opt.Hubs = hubsOf()
+		want := Rank(w.req, prepareAsIs(now...), DefaultWeights(), opt)
+		got := RankIndex(w.req, x, DefaultWeights(), w.opt)
+		if g, wt := jsonOf(got), jsonOf(want); g != wt {
+			t.Fatalf("iteration %d: RankIndex after Replace differs from Rank\n got  %s\n want %s", it, g, wt)
+		}
+		if x.Len() != len(now) || len(x.Candidates()) != len(now) {
+			t.Fatalf("iteration %d: the index holds %d (%d listed), want %d", it, x.Len(), len(x.Candidates()), len(now))
+		}
+	}
+}
+

@@ -27,11 +27,12 @@ func Shortlist(req Request, cands []Candidate, w Weights, opt Options) (list []E
 		return nil, wv, rv
 	}
 	q := newQuery(req, w, opt)
-	st := q.scanAll(cands, false)
+	p := &pool{base: cands}
+	st := q.scanAll(p, false)
 	best := st.top.sorted()
 	list = make([]Eligible, len(best))
 	for i, e := range best {
-		list[i] = Eligible{Rank: i + 1, Provider: cands[e.idx].P.Ref(), Score: e.score, Candidate: int(e.idx), Tier: e.tier}
+		list[i] = Eligible{Rank: i + 1, Provider: p.at(e.idx).P.Ref(), Score: e.score, Candidate: int(e.idx), Tier: e.tier}
 	}
 	return list, q.version, q.rulesVersion
 }

@@ -131,7 +131,7 @@ func TestConnectedEmergencyOutsideTerms(t *testing.T) {
 // 74.6 (good) both round to 75, and the nearer good must not pass the strong.
 func TestBandBeforeTie(t *testing.T) {
 	cands := prepare(newCarer("a", 1), newCarer("b", 2))
-	top := topK{k: 2, cands: cands}
+	top := topK{k: 2, pool: &pool{base: cands}}
 	good := entry{idx: 0, score: 74.6, band: bandIndex(74.6), dist: 1}
 	strong := entry{idx: 1, score: 75.4, band: bandIndex(75.4), dist: 2}
 	if tieStep(good.score) != tieStep(strong.score) {
