@@ -46,12 +46,12 @@ type Index struct {
 	// no child is placed there, and whether an exemption may be current.
 	resIDs, resLinks, exIDs [16]bitset
 	empty, exempt           bitset
-	temporary     bitset    // connected carers with a temporary approval recorded
-	others        bitset    // homes with other children (pOthers)
-	resLiveAlone  bitset
-	resFire       bitset
-	pets          bitset
-	smoking       bitset
+	temporary               bitset // connected carers with a temporary approval recorded
+	others                  bitset // homes with other children (pOthers)
+	resLiveAlone            bitset
+	resFire                 bitset
+	pets                    bitset
+	smoking                 bitset
 
 	ageMin, ageMax steps // every candidate
 	vac            steps // every candidate

@@ -251,4 +251,3 @@ func TestRankIndexAfterReplace(t *testing.T) {
 		}
 	}
 }
-
