@@ -139,11 +139,14 @@ func NewIndex(cands, hubs []Candidate) *Index {
 		c := &cands[i]
 		keys[i] = keyed{int32(math.Floor(c.lat / cellLat)), int32(math.Floor(c.lon / cellLon)), i}
 	}
-	slices.SortStableFunc(keys, func(a, b keyed) int {
-		if a.row != b.row {
+	slices.SortFunc(keys, func(a, b keyed) int {
+		switch {
+		case a.row != b.row:
 			return int(a.row - b.row)
+		case a.col != b.col:
+			return int(a.col - b.col)
 		}
-		return int(a.col - b.col)
+		return a.i - b.i
 	})
 	n := len(cands)
 	x := &Index{cands: make([]Candidate, n), words: (n + 63) / 64, ok: true, hubCands: hubs,
@@ -320,38 +323,46 @@ func (x *Index) bits() {
 }
 
 // steps fills s for the candidates in (in) by val; false when they have more than
-// maxSteps distinct values.
+// maxSteps distinct values. No sorting of candidates: each value's set, then
+// unions from the largest value down.
 func (x *Index) steps(s *steps, in func(*Candidate) bool, val func(*Candidate) int16) bool {
 	s.set = x.newSet()
-	type pv struct {
-		v   int16
-		pos int
-	}
-	var vs []pv
+	slot := map[int16]int{}
+	var eq []bitset
 	for i := range x.cands {
-		if c := &x.cands[i]; in(c) {
-			s.set.set(i)
-			vs = append(vs, pv{val(c), i})
+		c := &x.cands[i]
+		if !in(c) {
+			continue
+		}
+		s.set.set(i)
+		v := val(c)
+		j, ok := slot[v]
+		if !ok {
+			if len(slot) == maxSteps {
+				return false
+			}
+			j = len(eq)
+			slot[v] = j
+			eq = append(eq, x.newSet())
+			s.vals = append(s.vals, v)
+		}
+		eq[j].set(i)
+	}
+	order := make([]int, len(s.vals))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return int(s.vals[a]) - int(s.vals[b]) })
+	vals := make([]int16, len(order))
+	s.ge = make([]bitset, len(order))
+	for k := len(order) - 1; k >= 0; k-- {
+		vals[k] = s.vals[order[k]]
+		s.ge[k] = eq[order[k]]
+		if k+1 < len(order) {
+			or(s.ge[k], s.ge[k+1])
 		}
 	}
-	slices.SortFunc(vs, func(a, b pv) int { return int(a.v) - int(b.v) })
-	for i, e := range vs {
-		if i == 0 || e.v != vs[i-1].v {
-			s.vals = append(s.vals, e.v)
-		}
-	}
-	if len(s.vals) > maxSteps {
-		return false
-	}
-	s.ge = make([]bitset, len(s.vals))
-	acc := x.newSet()
-	j := len(vs) - 1
-	for i := len(s.vals) - 1; i >= 0; i-- {
-		for ; j >= 0 && vs[j].v >= s.vals[i]; j-- {
-			acc.set(vs[j].pos)
-		}
-		s.ge[i] = slices.Clone(acc)
-	}
+	s.vals = vals
 	return true
 }
 
