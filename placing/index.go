@@ -63,6 +63,11 @@ func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Durati
 	if err != nil {
 		return nil, err
 	}
+	if x.hashes == nil {
+		if err := x.resume(ctx, db); err != nil {
+			return nil, err
+		}
+	}
 	if !reload && len(changed) == 0 {
 		x.cursor = next
 		return x.snapshot, nil

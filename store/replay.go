@@ -133,6 +133,19 @@ func (db *DB) GetManifest(ctx context.Context, id string) (*Manifest, error) {
 	return m, nil
 }
 
+// LatestManifest returns the id of the candidate manifest stored last by any
+// process ("" when none is stored): manifest ids are time-ordered.
+func (db *DB) LatestManifest(ctx context.Context) (string, error) {
+	var ids []string
+	if err := db.gorm.WithContext(ctx).Model(&manifestRow{}).Order("id DESC").Limit(1).Pluck("id", &ids).Error; err != nil {
+		return "", translate(err)
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return ids[0], nil
+}
+
 // MatchRunIDs returns the id of every stored match run, oldest first.
 func (db *DB) MatchRunIDs(ctx context.Context) ([]string, error) {
 	var ids []string
