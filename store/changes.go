@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"placematch"
 )
@@ -165,14 +167,28 @@ func (db *DB) providerChangesPG(ctx context.Context, since ChangeCursor) ([]*pla
 // query; a later one reads those of the providers returned (see residents.go).
 func (db *DB) readChanged(ctx context.Context, since ChangeCursor, n int, row func(i int) (*providerRow, bool)) ([]*placematch.Provider, error) {
 	now := db.now()
-	out := make([]*placematch.Provider, 0, n)
+	kept := make([]*providerRow, 0, n)
 	for i := range n {
-		r, keep := row(i)
-		if !keep {
-			continue
+		if r, keep := row(i); keep {
+			kept = append(kept, r)
 		}
-		p, err := r.toProvider(now)
-		if err != nil {
+	}
+	// The rows' details are JSON: decode them on every processor.
+	decoded := make([]*placematch.Provider, len(kept))
+	errs := make([]error, len(kept))
+	workers := min(runtime.GOMAXPROCS(0), max(len(kept)/1000, 1))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := len(kept) * w / workers; i < len(kept)*(w+1)/workers; i++ {
+				decoded[i], errs[i] = kept[i].toProvider(now)
+			}
+		})
+	}
+	wg.Wait()
+	out := make([]*placematch.Provider, 0, len(kept))
+	for i, p := range decoded {
+		if err := errs[i]; err != nil {
 			if skipUnreadable(ctx, err) {
 				continue
 			}
