@@ -32,6 +32,10 @@ type index struct {
 	manifest string
 	depth    int
 	maxDepth int // 0: maxManifestDepth
+	// pending, when set, is closed once the manifest of snapshot, recorded in the
+	// background since warm built it, is stored (pendingErr: why not).
+	pending    chan struct{}
+	pendingErr error
 }
 
 // candidateSet is an immutable view of the providers; searches read it without locks.
@@ -54,6 +58,43 @@ type candidateSet struct {
 func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Duration, now time.Time) (*candidateSet, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	return x.refresh(ctx, db, fullAfter, now, false)
+}
+
+// warm builds the set now and returns once the candidates are prepared, leaving
+// its manifest to be recorded in the background: every later call of current
+// waits for that record first (settle), so no search reads a set without its
+// manifest.
+func (x *index) warm(ctx context.Context, db *store.DB, fullAfter time.Duration, now time.Time) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	_, err := x.refresh(ctx, db, fullAfter, now, true)
+	return err
+}
+
+// settle waits for a manifest being recorded in the background. When that
+// record failed, the set it was for is dropped (the next refresh loads everything
+// again) and the error returned. x.mu is held.
+func (x *index) settle() error {
+	if x.pending == nil {
+		return nil
+	}
+	<-x.pending
+	x.pending = nil
+	if err := x.pendingErr; err != nil {
+		x.pendingErr, x.snapshot, x.byID, x.cursor = nil, nil, nil, store.ChangeCursor{}
+		return err
+	}
+	return nil
+}
+
+// refresh reads the providers written since the last read and builds the set
+// they make; with background its manifest is recorded after it returns (warm).
+// x.mu is held.
+func (x *index) refresh(ctx context.Context, db *store.DB, fullAfter time.Duration, now time.Time, background bool) (*candidateSet, error) {
+	if err := x.settle(); err != nil {
+		return nil, err
+	}
 	reload := x.snapshot == nil || (fullAfter > 0 && now.Sub(x.loadedAt) > fullAfter)
 	since := x.cursor
 	if reload {
@@ -62,11 +103,6 @@ func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Durati
 	changed, next, err := db.ProviderChanges(ctx, since)
 	if err != nil {
 		return nil, err
-	}
-	if x.hashes == nil {
-		if err := x.resume(ctx, db); err != nil {
-			return nil, err
-		}
 	}
 	if !reload && len(changed) == 0 {
 		x.cursor = next
@@ -88,16 +124,26 @@ func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Durati
 			live = append(live, p)
 		}
 	}
-	if reload {
-		for id := range x.hashes {
-			if _, ok := byID[id]; !ok {
-				removed = append(removed, id)
+	record := func(ctx context.Context) (string, error) {
+		if x.hashes == nil {
+			if err := x.resume(ctx, db); err != nil {
+				return "", err
 			}
 		}
+		if reload {
+			for id := range x.hashes {
+				if _, ok := byID[id]; !ok {
+					removed = append(removed, id)
+				}
+			}
+		}
+		return x.record(ctx, db, live, removed)
 	}
-	manifest, err := x.record(ctx, db, live, removed)
-	if err != nil {
-		return nil, err
+	var manifest string
+	if !background {
+		if manifest, err = record(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if reload {
 		x.loadedAt = now
@@ -110,9 +156,19 @@ func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Durati
 	for i, p := range changed {
 		ids[i] = p.ID
 	}
-	x.snapshot = buildSet(prev, byID, ids)
-	x.snapshot.manifest = manifest
-	return x.snapshot, nil
+	set := buildSet(prev, byID, ids)
+	x.snapshot = set
+	if !background {
+		set.manifest = manifest
+		return set, nil
+	}
+	done := make(chan struct{})
+	x.pending = done
+	go func() {
+		defer close(done)
+		set.manifest, x.pendingErr = record(context.WithoutCancel(ctx))
+	}()
+	return set, nil
 }
 
 // buildSet turns the providers held (byID) into the candidate set searches read.
