@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 
 	"gorm.io/gorm/clause"
 )
@@ -64,7 +66,10 @@ func (db *DB) SaveProviderStates(ctx context.Context, states map[string][]byte) 
 		}
 		return nil
 	}
-	for h, rec := range states {
+	// In hash order, so that processes saving the same states at once (replicas
+	// starting together) take the rows' locks in one order and never deadlock.
+	for _, h := range slices.Sorted(maps.Keys(states)) {
+		rec := states[h]
 		z, err := gzipped(rec)
 		if err != nil {
 			return err
