@@ -99,7 +99,7 @@ func BenchmarkWarm100k(b *testing.B) {
 			}
 			// A process before this one built the index and recorded its manifest,
 			// as a restart finds the database.
-			if _, err := (&Service{Store: db, Now: db.Now}).Warm(ctx); err != nil {
+			if _, err := (&Service{Store: db, Now: db.Now}).index.current(ctx, db, 0, db.Now()); err != nil {
 				b.Fatal(err)
 			}
 			b.Run("warm", func(b *testing.B) {
@@ -129,7 +129,7 @@ func BenchmarkWarm100k(b *testing.B) {
 				b.ReportMetric(float64(settled.Milliseconds())/float64(b.N), "ms-manifest-after")
 			})
 			svc := &Service{Store: db, Now: db.Now}
-			if _, err := svc.Warm(ctx); err != nil {
+			if _, err := svc.index.current(ctx, db, 0, db.Now()); err != nil {
 				b.Fatal(err)
 			}
 			booked := 0
