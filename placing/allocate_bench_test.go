@@ -88,7 +88,7 @@ func allocationWorld(b *testing.B, children, providers int) (*candidateSet, []*q
 		groups = append(groups, g)
 		n += size
 	}
-	return buildSet(byID), groups
+	return buildSet(nil, byID, nil), groups
 }
 
 // BenchmarkAllocate is an allocation's work after the records are read: every

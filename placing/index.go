@@ -3,6 +3,7 @@ package placing
 import (
 	"context"
 	"maps"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -31,6 +32,10 @@ type index struct {
 	manifest string
 	depth    int
 	maxDepth int // 0: maxManifestDepth
+	// pending, when set, is closed once the manifest of snapshot, recorded in the
+	// background since warm built it, is stored (pendingErr: why not).
+	pending    chan struct{}
+	pendingErr error
 }
 
 // candidateSet is an immutable view of the providers; searches read it without locks.
@@ -40,6 +45,7 @@ type candidateSet struct {
 	grid   *geo.Grid
 	index  map[string]int // id → position in all
 	byKind map[placematch.ProviderKind]int
+	hubAt  []int // positions of the hubs in all
 	// manifest names the providers' states this set holds, so that a run ranked on
 	// it can be replayed.
 	manifest string
@@ -52,6 +58,43 @@ type candidateSet struct {
 func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Duration, now time.Time) (*candidateSet, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	return x.refresh(ctx, db, fullAfter, now, false)
+}
+
+// warm builds the set now and returns once the candidates are prepared, leaving
+// its manifest to be recorded in the background: every later call of current
+// waits for that record first (settle), so no search reads a set without its
+// manifest.
+func (x *index) warm(ctx context.Context, db *store.DB, fullAfter time.Duration, now time.Time) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	_, err := x.refresh(ctx, db, fullAfter, now, true)
+	return err
+}
+
+// settle waits for a manifest being recorded in the background. When that
+// record failed, the set it was for is dropped (the next refresh loads everything
+// again) and the error returned. x.mu is held.
+func (x *index) settle() error {
+	if x.pending == nil {
+		return nil
+	}
+	<-x.pending
+	x.pending = nil
+	if err := x.pendingErr; err != nil {
+		x.pendingErr, x.snapshot, x.byID, x.cursor = nil, nil, nil, store.ChangeCursor{}
+		return err
+	}
+	return nil
+}
+
+// refresh reads the providers written since the last read and builds the set
+// they make; with background its manifest is recorded after it returns (warm).
+// x.mu is held.
+func (x *index) refresh(ctx context.Context, db *store.DB, fullAfter time.Duration, now time.Time, background bool) (*candidateSet, error) {
+	if err := x.settle(); err != nil {
+		return nil, err
+	}
 	reload := x.snapshot == nil || (fullAfter > 0 && now.Sub(x.loadedAt) > fullAfter)
 	since := x.cursor
 	if reload {
@@ -81,41 +124,165 @@ func (x *index) current(ctx context.Context, db *store.DB, fullAfter time.Durati
 			live = append(live, p)
 		}
 	}
-	if reload {
-		for id := range x.hashes {
-			if _, ok := byID[id]; !ok {
-				removed = append(removed, id)
+	record := func(ctx context.Context) (string, error) {
+		if x.hashes == nil {
+			if err := x.resume(ctx, db); err != nil {
+				return "", err
 			}
 		}
+		if reload {
+			for id := range x.hashes {
+				if _, ok := byID[id]; !ok {
+					removed = append(removed, id)
+				}
+			}
+		}
+		return x.record(ctx, db, live, removed)
 	}
-	manifest, err := x.record(ctx, db, live, removed)
-	if err != nil {
-		return nil, err
+	var manifest string
+	if !background {
+		if manifest, err = record(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if reload {
 		x.loadedAt = now
 	}
 	x.byID, x.cursor = byID, next
-	x.snapshot = buildSet(byID)
-	x.snapshot.manifest = manifest
-	return x.snapshot, nil
+	prev, ids := x.snapshot, make([]string, len(changed))
+	if reload {
+		prev = nil
+	}
+	for i, p := range changed {
+		ids[i] = p.ID
+	}
+	set := buildSet(prev, byID, ids)
+	x.snapshot = set
+	if !background {
+		set.manifest = manifest
+		return set, nil
+	}
+	done := make(chan struct{})
+	x.pending = done
+	go func() {
+		defer close(done)
+		set.manifest, x.pendingErr = record(context.WithoutCancel(ctx))
+	}()
+	return set, nil
 }
 
-func buildSet(byID map[string]*placematch.Provider) *candidateSet {
-	ids := slices.Sorted(maps.Keys(byID))
-	set := &candidateSet{all: make([]matching.Candidate, len(ids)), grid: geo.NewGrid(0.1),
-		index: make(map[string]int, len(ids)), byKind: map[placematch.ProviderKind]int{}}
-	for i, id := range ids {
-		p := byID[id]
-		set.all[i] = matching.Prepare(p)
-		set.index[id] = i
-		set.byKind[p.Kind]++
-		set.grid.Insert(id, p.Location)
-		if p.Kind == placematch.KindHub {
-			set.hubs = append(set.hubs, set.all[i])
+// buildSet turns the providers held (byID) into the candidate set searches read.
+// With prev nil every provider is prepared; otherwise only those named in changed
+// (written since prev was built: in byID when live, absent when archived) are
+// prepared again, and everything prev holds is reused. prev is never modified, so
+// searches still reading it are unaffected (copy-on-write).
+func buildSet(prev *candidateSet, byID map[string]*placematch.Provider, changed []string) *candidateSet {
+	if prev == nil {
+		return fullSet(byID)
+	}
+	var updated []int // positions in prev.all of the providers changed in place
+	moved, resized := false, false
+	for _, id := range changed {
+		i, held := prev.index[id]
+		p, live := byID[id]
+		switch {
+		case held && live:
+			updated = append(updated, i)
+			old := prev.all[i].P
+			moved = moved || old.Location != p.Location
+			resized = resized || old.Kind != p.Kind
+		case held != live:
+			resized = true
 		}
 	}
+	if resized {
+		return relaidSet(prev, byID, changed)
+	}
+	set := &candidateSet{all: slices.Clone(prev.all), grid: prev.grid, index: prev.index, byKind: prev.byKind,
+		hubAt: prev.hubAt}
+	for _, i := range updated {
+		set.all[i] = matching.Prepare(byID[prev.all[i].P.ID])
+	}
+	if moved {
+		set.grid = gridOf(set.all)
+	}
+	set.hubs = hubsOf(set.all, set.hubAt)
 	return set
+}
+
+// fullSet prepares every provider of byID, in id order.
+func fullSet(byID map[string]*placematch.Provider) *candidateSet {
+	ids := slices.Sorted(maps.Keys(byID))
+	all := make([]matching.Candidate, len(ids))
+	parallel(len(ids), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			all[i] = matching.Prepare(byID[ids[i]])
+		}
+	})
+	return laidOut(all)
+}
+
+// relaidSet builds a set whose providers are not prev's (some were added or
+// removed): the candidates of providers not in changed are taken from prev as they
+// are, the others prepared again.
+func relaidSet(prev *candidateSet, byID map[string]*placematch.Provider, changed []string) *candidateSet {
+	fresh := make(map[string]bool, len(changed))
+	for _, id := range changed {
+		fresh[id] = true
+	}
+	ids := slices.Sorted(maps.Keys(byID))
+	all := make([]matching.Candidate, len(ids))
+	for i, id := range ids {
+		if j, ok := prev.index[id]; ok && !fresh[id] {
+			all[i] = prev.all[j]
+		} else {
+			all[i] = matching.Prepare(byID[id])
+		}
+	}
+	return laidOut(all)
+}
+
+// laidOut completes a set around its candidates, which are in id order.
+func laidOut(all []matching.Candidate) *candidateSet {
+	set := &candidateSet{all: all, index: make(map[string]int, len(all)), byKind: map[placematch.ProviderKind]int{}}
+	for i := range all {
+		p := all[i].P
+		set.index[p.ID] = i
+		set.byKind[p.Kind]++
+		if p.Kind == placematch.KindHub {
+			set.hubAt = append(set.hubAt, i)
+		}
+	}
+	set.grid = gridOf(all)
+	set.hubs = hubsOf(all, set.hubAt)
+	return set
+}
+
+func gridOf(all []matching.Candidate) *geo.Grid {
+	g := geo.NewGrid(0.1)
+	for i := range all {
+		g.Insert(all[i].P.ID, all[i].P.Location)
+	}
+	return g
+}
+
+func hubsOf(all []matching.Candidate, at []int) []matching.Candidate {
+	var hubs []matching.Candidate
+	for _, i := range at {
+		hubs = append(hubs, all[i])
+	}
+	return hubs
+}
+
+// parallel calls fn on consecutive ranges covering [0, n), one per processor,
+// and returns when all have returned.
+func parallel(n int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(n/1000, 1))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { fn(n*w/workers, n*(w+1)/workers) })
+	}
+	wg.Wait()
 }
 
 // within returns the candidates within km of a point (the spatial prefilter), in id

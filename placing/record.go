@@ -44,18 +44,22 @@ func stateOf(p *placematch.Provider) ([]byte, string, error) {
 // stores their states first, then the manifest, and only then updates the index's
 // own bookkeeping, so a failed write leaves the index as it was. x.mu is held.
 func (x *index) record(ctx context.Context, db *store.DB, changed []*placematch.Provider, removed []string) (string, error) {
-	if x.hashes == nil {
-		x.hashes = map[string]string{}
-	}
 	delta, states := map[string]string{}, map[string][]byte{}
-	for _, p := range changed {
-		b, h, err := stateOf(p)
-		if err != nil {
-			return "", err
+	sums := make([]string, len(changed))
+	encoded := make([][]byte, len(changed))
+	errs := make([]error, len(changed))
+	parallel(len(changed), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			encoded[i], sums[i], errs[i] = stateOf(changed[i])
 		}
-		if x.hashes[p.ID] != h {
-			delta[p.ID] = h
-			states[h] = b
+	})
+	for i, p := range changed {
+		if errs[i] != nil {
+			return "", errs[i]
+		}
+		if x.hashes[p.ID] != sums[i] {
+			delta[p.ID] = sums[i]
+			states[sums[i]] = encoded[i]
 		}
 	}
 	for _, id := range removed {
@@ -92,6 +96,50 @@ func (x *index) record(ctx context.Context, db *store.DB, changed []*placematch.
 	return m.ID, nil
 }
 
+// resume starts the index's bookkeeping from the manifest stored last (by this
+// process before it restarted, or by another replica), so that a full load
+// records only the providers whose states differ from it, as a delta, rather than
+// every state and a full manifest again. Its states are stored (states are saved
+// before their manifest), so a delta on it replays like one on a manifest of this
+// index's own. With none stored the index starts empty. x.mu is held.
+func (x *index) resume(ctx context.Context, db *store.DB) error {
+	id, err := db.LatestManifest(ctx)
+	if err != nil {
+		return err
+	}
+	hashes, depth := map[string]string{}, 0
+	if id != "" {
+		if hashes, depth, err = hashesAt(ctx, db, id); err != nil {
+			return err
+		}
+	}
+	x.hashes, x.manifest, x.depth = hashes, id, depth
+	return nil
+}
+
+// hashesAt returns the state hash of every provider a manifest names, and the
+// manifest's depth.
+func hashesAt(ctx context.Context, db *store.DB, manifest string) (map[string]string, int, error) {
+	var chain []*store.Manifest
+	for id := manifest; id != ""; {
+		m, err := db.GetManifest(ctx, id)
+		if err != nil {
+			return nil, 0, fmt.Errorf("placing: manifest %s: %w", id, err)
+		}
+		chain = append(chain, m)
+		id = m.Parent
+	}
+	hashes := map[string]string{}
+	for i := len(chain) - 1; i >= 0; i-- {
+		var entries map[string]string
+		if err := json.Unmarshal(chain[i].Entries, &entries); err != nil {
+			return nil, 0, fmt.Errorf("placing: manifest %s: %w", chain[i].ID, err)
+		}
+		apply(hashes, entries)
+	}
+	return hashes, chain[0].Depth, nil
+}
+
 // apply applies a manifest's entries to a map of hashes by id ("" removes one).
 func apply(hashes, entries map[string]string) {
 	for id, h := range entries {
@@ -105,22 +153,9 @@ func apply(hashes, entries map[string]string) {
 
 // providersAt rebuilds the providers a manifest names, as the index held them.
 func providersAt(ctx context.Context, db *store.DB, manifest string) (map[string]*placematch.Provider, map[string]string, error) {
-	var chain []*store.Manifest
-	for id := manifest; id != ""; {
-		m, err := db.GetManifest(ctx, id)
-		if err != nil {
-			return nil, nil, fmt.Errorf("placing: manifest %s: %w", id, err)
-		}
-		chain = append(chain, m)
-		id = m.Parent
-	}
-	hashes := map[string]string{}
-	for i := len(chain) - 1; i >= 0; i-- {
-		var entries map[string]string
-		if err := json.Unmarshal(chain[i].Entries, &entries); err != nil {
-			return nil, nil, fmt.Errorf("placing: manifest %s: %w", chain[i].ID, err)
-		}
-		apply(hashes, entries)
+	hashes, _, err := hashesAt(ctx, db, manifest)
+	if err != nil {
+		return nil, nil, err
 	}
 	want := make([]string, 0, len(hashes))
 	for _, h := range hashes {

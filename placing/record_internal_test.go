@@ -101,3 +101,58 @@ func depthOf(t *testing.T, db *store.DB, m *store.MatchRun) int {
 	}
 	return man.Depth
 }
+
+// A process started on a database that already holds manifests resumes from the
+// one stored last: its first candidate set is recorded as a delta on it, naming
+// exactly the providers live now (one archived and one changed meanwhile), and
+// runs on either side of the restart replay identically.
+func TestRestartRecordsADeltaOnTheLastManifest(t *testing.T) {
+	ctx := context.Background()
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			db := storetest.Open(t, d)
+			db.Now = func() time.Time { return storetest.Clock }
+			var ps []*placematch.Provider
+			for _, ref := range []string{"P1", "P2", "P3"} {
+				p := storetest.Carer(ref)
+				must(t, db.CreateProvider(ctx, p))
+				ps = append(ps, p)
+			}
+			child := storetest.Child("K1")
+			must(t, db.CreateChild(ctx, child))
+			opt := matching.Options{Limit: 10, IncludeExcluded: true}
+			before := &Service{Store: db, Now: db.Now}
+			run1, err := before.Match(ctx, MatchRequest{ChildID: child.ID, Options: opt})
+			must(t, err)
+			must(t, db.ArchiveProvider(ctx, placematch.KindCarer, ps[1].ID, 0))
+			_, err = db.UpdateProvider(ctx, placematch.KindCarer, ps[0].ID, 0, func(p *placematch.Provider) error {
+				p.AgeMax--
+				return nil
+			})
+			must(t, err)
+			after := &Service{Store: db, Now: db.Now}
+			run2, err := after.Match(ctx, MatchRequest{ChildID: child.ID, Options: opt})
+			must(t, err)
+			m, err := db.GetMatchRun(ctx, run2.MatchID)
+			must(t, err)
+			if depth := depthOf(t, db, m); depth != 1 {
+				t.Errorf("the first set after the restart is recorded at depth %d, want 1 (a delta)", depth)
+			}
+			rec, err := decodeRecord(m.Replay)
+			must(t, err)
+			byID, _, err := providersAt(ctx, db, rec.Manifest)
+			must(t, err)
+			if _, ok := byID[ps[1].ID]; ok || len(byID) != 2 || byID[ps[0].ID].AgeMax != ps[0].AgeMax-1 {
+				t.Errorf("the manifest after the restart names %d providers (archived one included: %v)", len(byID), ok)
+			}
+			for _, id := range []string{run1.MatchID, run2.MatchID} {
+				r, err := after.Replay(ctx, id)
+				must(t, err)
+				if !r.Identical {
+					t.Errorf("run %s does not replay identically", id)
+				}
+			}
+		})
+	}
+}

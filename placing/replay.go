@@ -110,7 +110,7 @@ func (s *Service) Replay(ctx context.Context, id string) (*Replay, error) {
 	if err != nil {
 		return nil, err
 	}
-	then := buildSet(byID)
+	then := buildSet(nil, byID, nil)
 	req := rec.request()
 	res := rankOn(then, req, rec.Weights.weights(), rec.Options)
 	applyScarce(res.Matches, rec.Scarce)

@@ -15,9 +15,11 @@ type IndexState struct {
 }
 
 // Warm builds the candidate index now, so that the first search does not pay for
-// it, and returns what it holds. The binary calls it before serving.
+// it, and returns what it holds. The binary calls it before serving. The index's
+// manifest (the record of what it holds, for replays) is written in the
+// background after Warm returns; a search made before it is written waits for it.
 func (s *Service) Warm(ctx context.Context) (IndexState, error) {
-	if _, err := s.index.current(ctx, s.Store, s.FullReloadAfter, s.now()); err != nil {
+	if err := s.index.warm(ctx, s.Store, s.FullReloadAfter, s.now()); err != nil {
 		return IndexState{}, err
 	}
 	return s.Index(), nil

@@ -32,3 +32,37 @@ func TestWarmBuildsTheIndexBeforeTheFirstSearch(t *testing.T) {
 		})
 	}
 }
+
+// A search made as soon as Warm returns, while the index's manifest is still
+// being recorded, waits for it: its run replays identically, on both engines.
+func TestASearchRightAfterWarmRecordsAReplayableRun(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			db := storetest.Open(t, d)
+			for _, ref := range []string{"W1", "W2", "W3"} {
+				if err := db.CreateProvider(ctx, storetest.Carer(ref)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			child := storetest.Child("K1")
+			if err := db.CreateChild(ctx, child); err != nil {
+				t.Fatal(err)
+			}
+			uses := &placing.Service{Store: db, Now: db.Now}
+			if _, err := uses.Warm(ctx); err != nil {
+				t.Fatal(err)
+			}
+			run, err := uses.Match(ctx, placing.MatchRequest{ChildID: child.ID, Options: optsAll()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := uses.Replay(ctx, run.MatchID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Identical || len(run.Result.Matches) != 3 {
+				t.Errorf("the run right after Warm ranked %d and replays identically: %v", len(run.Result.Matches), r.Identical)
+			}
+		})
+	}
+}

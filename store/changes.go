@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"placematch"
 )
@@ -44,8 +46,16 @@ func (db *DB) ProviderChanges(ctx context.Context, since ChangeCursor) ([]*place
 		return db.providerChangesPG(ctx, since)
 	}
 	var rows []providerRow
-	if err := db.gorm.WithContext(ctx).Where("change_seq > ?", since.seq).Order("change_seq").Find(&rows).Error; err != nil {
-		return nil, since, translate(err)
+	err := db.scanProviders(ctx, "SELECT "+providerColumns+" FROM providers WHERE change_seq > ? ORDER BY change_seq",
+		[]any{since.seq}, func(scan func(extra ...any) (*providerRow, error)) error {
+			r, err := scan()
+			if err == nil {
+				rows = append(rows, *r)
+			}
+			return err
+		})
+	if err != nil {
+		return nil, since, err
 	}
 	next := since
 	out, err := db.readChanged(ctx, since, len(rows), func(i int) (*providerRow, bool) {
@@ -61,19 +71,66 @@ func (db *DB) ProviderChanges(ctx context.Context, since ChangeCursor) ([]*place
 // stampedRow is a provider row with its writer's transaction id and the xmin of the
 // snapshot it was read in, both as text (xid8 has no Go type of its own).
 type stampedRow struct {
-	Row          providerRow `gorm:"embedded"`
+	Row          providerRow
 	Stamp        string
 	SnapshotXmin string
 }
 
+// providerColumns are the columns of providerRow, in the order scanProviders scans
+// them.
+const providerColumns = `id, kind, reference, name, status, lat, lon, postcode, district, age_min, age_max,
+	places, filled, placement_types, avail_status, avail_from, avail_note, avail_confirmed_at, avail_source,
+	reported_vacancies, reported_at, details, change_seq, created_at, updated_at, version, archived_at, sector`
+
+// scanProviders runs a query selecting providerColumns (and any columns after
+// them) and calls each for every row with a scan function that reads the row's
+// provider columns and the extra ones into the pointers given. It reads with
+// database/sql's Scan rather than gorm's reflection: a full load reads every
+// provider.
+func (db *DB) scanProviders(ctx context.Context, q string, args []any, each func(scan func(extra ...any) (*providerRow, error)) error) error {
+	rows, err := db.gorm.WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	var r providerRow
+	dest := []any{&r.ID, &r.Kind, &r.Reference, &r.Name, &r.Status, &r.Lat, &r.Lon, &r.Postcode, &r.District,
+		&r.AgeMin, &r.AgeMax, &r.Places, &r.Filled, &r.PlacementTypes, &r.AvailStatus, &r.AvailFrom, &r.AvailNote,
+		&r.AvailConfirmedAt, &r.AvailSource, &r.ReportedVacancies, &r.ReportedAt, &r.Details, &r.ChangeSeq,
+		&r.CreatedAt, &r.UpdatedAt, &r.Version, &r.ArchivedAt, &r.Sector}
+	n := len(dest)
+	scan := func(extra ...any) (*providerRow, error) {
+		r = providerRow{}
+		if err := rows.Scan(append(dest[:n], extra...)...); err != nil {
+			return nil, translate(err)
+		}
+		return &r, nil
+	}
+	for rows.Next() {
+		if err := each(scan); err != nil {
+			return err
+		}
+	}
+	return translate(rows.Err())
+}
+
 func (db *DB) providerChangesPG(ctx context.Context, since ChangeCursor) ([]*placematch.Provider, ChangeCursor, error) {
 	// One statement, so the rows and the xmin come from one snapshot.
-	const q = `SELECT providers.*, change_xid::text AS stamp,
+	const q = `SELECT ` + providerColumns + `, change_xid::text AS stamp,
 		pg_snapshot_xmin(pg_current_snapshot())::text AS snapshot_xmin
 		FROM providers WHERE change_xid >= ?::text::xid8`
 	var rows []stampedRow
-	if err := db.gorm.WithContext(ctx).Raw(q, strconv.FormatUint(since.xmin, 10)).Scan(&rows).Error; err != nil {
-		return nil, since, translate(err)
+	err := db.scanProviders(ctx, q, []any{strconv.FormatUint(since.xmin, 10)}, func(scan func(extra ...any) (*providerRow, error)) error {
+		var s stampedRow
+		r, err := scan(&s.Stamp, &s.SnapshotXmin)
+		if err == nil {
+			s.Row = *r
+			rows = append(rows, s)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, since, err
 	}
 	if len(rows) == 0 {
 		// Nothing stamped at or above xmin: nothing was written since, and the
@@ -110,14 +167,28 @@ func (db *DB) providerChangesPG(ctx context.Context, since ChangeCursor) ([]*pla
 // query; a later one reads those of the providers returned (see residents.go).
 func (db *DB) readChanged(ctx context.Context, since ChangeCursor, n int, row func(i int) (*providerRow, bool)) ([]*placematch.Provider, error) {
 	now := db.now()
-	out := make([]*placematch.Provider, 0, n)
+	kept := make([]*providerRow, 0, n)
 	for i := range n {
-		r, keep := row(i)
-		if !keep {
-			continue
+		if r, keep := row(i); keep {
+			kept = append(kept, r)
 		}
-		p, err := r.toProvider(now)
-		if err != nil {
+	}
+	// The rows' details are JSON: decode them on every processor.
+	decoded := make([]*placematch.Provider, len(kept))
+	errs := make([]error, len(kept))
+	workers := min(runtime.GOMAXPROCS(0), max(len(kept)/1000, 1))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := len(kept) * w / workers; i < len(kept)*(w+1)/workers; i++ {
+				decoded[i], errs[i] = kept[i].toProvider(now)
+			}
+		})
+	}
+	wg.Wait()
+	out := make([]*placematch.Provider, 0, len(kept))
+	for i, p := range decoded {
+		if err := errs[i]; err != nil {
 			if skipUnreadable(ctx, err) {
 				continue
 			}

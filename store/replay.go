@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 
 	"gorm.io/gorm/clause"
 )
@@ -64,7 +66,10 @@ func (db *DB) SaveProviderStates(ctx context.Context, states map[string][]byte) 
 		}
 		return nil
 	}
-	for h, rec := range states {
+	// In hash order, so that processes saving the same states at once (replicas
+	// starting together) take the rows' locks in one order and never deadlock.
+	for _, h := range slices.Sorted(maps.Keys(states)) {
+		rec := states[h]
 		z, err := gzipped(rec)
 		if err != nil {
 			return err
@@ -131,6 +136,19 @@ func (db *DB) GetManifest(ctx context.Context, id string) (*Manifest, error) {
 		m.Parent = *row.Parent
 	}
 	return m, nil
+}
+
+// LatestManifest returns the id of the candidate manifest stored last by any
+// process ("" when none is stored): manifest ids are time-ordered.
+func (db *DB) LatestManifest(ctx context.Context) (string, error) {
+	var ids []string
+	if err := db.gorm.WithContext(ctx).Model(&manifestRow{}).Order("id DESC").Limit(1).Pluck("id", &ids).Error; err != nil {
+		return "", translate(err)
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return ids[0], nil
 }
 
 // MatchRunIDs returns the id of every stored match run, oldest first.
