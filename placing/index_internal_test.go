@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"placematch"
+	"placematch/matching"
 	"placematch/store"
 	"placematch/store/storetest"
 )
@@ -112,6 +113,21 @@ func sameSet(t *testing.T, name string, got, want *candidateSet) {
 		!maps.Equal(got.index, want.index) || !slices.Equal(got.hubAt, want.hubAt) {
 		t.Errorf("%s: hubs %d %v, counts %v, want hubs %d %v, counts %v", name, len(got.hubs), got.hubAt, got.byKind,
 			len(want.hubs), want.hubAt, want.byKind)
+	}
+	// The matching index, updated in place or built anew, ranks as a full build's
+	// candidates do, every exclusion listed.
+	child := storetest.Child("RANKED")
+	child.ID = "child-ranked"
+	req := matching.Request{Child: child, Now: storetest.Clock}
+	opt := matching.Options{IncludeExcluded: true, Limit: 50}
+	for _, o := range []matching.Options{opt, {Limit: 3}} {
+		r := o
+		r.Hubs = want.hubs
+		g, w := matching.RankIndex(req, got.idx, matching.DefaultWeights(), o), matching.Rank(req, want.all, matching.DefaultWeights(), r)
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("%s: the matching index ranks %d matches, %d excluded; a full build's candidates %d, %d",
+				name, len(g.Matches), g.ExcludedCount, len(w.Matches), w.ExcludedCount)
+		}
 	}
 	for _, km := range []float64{1, 10, 40, 400} {
 		g, w := got.within(storetest.Norwich, km), want.within(storetest.Norwich, km)

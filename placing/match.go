@@ -235,7 +235,12 @@ func (s *Service) options(opt matching.Options) matching.Options {
 // not the grid narrowed the search. A run and its replay both rank here.
 func rankOn(set *candidateSet, req matching.Request, w matching.Weights, opt matching.Options) matching.Result {
 	cands := set.candidates(req, &opt)
-	res := matching.Rank(req, cands, w, opt)
+	var res matching.Result
+	if len(cands) == len(set.all) && set.idx != nil {
+		res = matching.RankIndex(req, set.idx, w, opt)
+	} else {
+		res = matching.Rank(req, cands, w, opt)
+	}
 	if len(cands) < len(set.all) {
 		if outside := set.ofKinds(opt.Kinds) - res.Considered; outside > 0 {
 			if res.ExcludedSummary == nil {
