@@ -28,6 +28,9 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 	}
 	q := newQuery(req, w, opt)
 	res.WeightsVersion, res.RulesVersion = q.version, q.rulesVersion
+	if opt.Masks != nil {
+		q.masks = zeroed(opt.Masks, len(cands))
+	}
 
 	st := q.scanAll(cands, opt.IncludeExcluded)
 
@@ -90,6 +93,9 @@ func (q *query) scan(cands []Candidate, base int32, st *scanState) {
 			}
 			if st.listExcluded {
 				st.excl = append(st.excl, excluded{c.idKey, base + int32(i), m})
+			}
+			if q.masks != nil {
+				q.masks[base+int32(i)] = uint32(m) // chunks write disjoint positions
 			}
 			if nearMissable(m) {
 				st.near.offer(nearEntry{c: c, c2: c2, mask: m})
