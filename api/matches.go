@@ -71,8 +71,21 @@ func (s *Server) matchChild(c *gin.Context) error {
 	}
 	markAudited(c)
 	c.Header("Location", "/api/v1/matches/"+run.MatchID)
-	c.Data(http.StatusOK, "application/json; charset=utf-8", run.Body)
+	writeBody(c, run.Body)
 	return nil
+}
+
+// writeBody answers 200 with a JSON body that is not changed afterwards. When the
+// answer is held until it is audited, the body is held as it is rather than
+// copied (a run's body is tens of kilobytes).
+func writeBody(c *gin.Context, body []byte) {
+	if h, ok := c.Writer.(*heldWriter); ok && !h.written {
+		c.Header("Content-Type", "application/json; charset=utf-8")
+		h.WriteHeader(http.StatusOK)
+		h.written, h.body = true, *bytes.NewBuffer(body)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 
 func (s *Server) getMatch(c *gin.Context) error {

@@ -44,7 +44,8 @@ type query struct {
 	family      bool            // the members alone are one family (see oneFamily)
 	memIDs      uint32          // blooms of the members' ids and of their sibling links (idBloom)
 	memLinks    uint32
-	allowed     reason // static rules the options let pass (IncludePending)
+	allowed     reason   // static rules the options let pass (IncludePending)
+	masks       []uint32 // Options.Masks, by candidate position; nil when not asked
 
 	home       bool
 	hx, hy, hz float64

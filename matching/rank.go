@@ -28,6 +28,9 @@ func Rank(req Request, cands []Candidate, w Weights, opt Options) Result {
 	}
 	q := newQuery(req, w, opt)
 	res.WeightsVersion, res.RulesVersion = q.version, q.rulesVersion
+	if opt.Masks != nil {
+		q.masks = zeroed(opt.Masks, len(cands))
+	}
 
 	p := &pool{base: cands}
 	st := q.scanAll(p, opt.IncludeExcluded)
@@ -106,6 +109,9 @@ func (q *query) visit(c *Candidate, idx int32, st *scanState) {
 		}
 		if st.listExcluded {
 			st.excl = append(st.excl, excluded{c.idKey, idx, m})
+		}
+		if q.masks != nil {
+			q.masks[idx] = uint32(m) // chunks write disjoint positions
 		}
 		if nearMissable(m) {
 			st.near.offer(nearEntry{c: c, c2: c2, mask: m})

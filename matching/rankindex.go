@@ -14,13 +14,18 @@ import (
 // does not speed up (a group with a care leaver, whose staying-put rule judges each
 // carer's household without the group; a maximum distance, which callers answer
 // from a spatial prefilter; every exclusion listed) are ranked by Rank on the
-// index's candidates.
+// index's candidates; with Options.Masks the masks are by position in
+// Candidates().
 func RankIndex(req Request, x *Index, w Weights, opt Options) Result {
 	if x == nil {
 		opt.Hubs = nil
 		return Rank(req, nil, w, opt)
 	}
 	opt.Hubs = x.hubCands
+	if opt.Masks != nil {
+		// Masks are by position in the list ranked: Candidates' order.
+		return Rank(req, x.Candidates(), w, opt)
+	}
 	if req.Child == nil {
 		return Rank(req, x.cands, w, opt)
 	}

@@ -43,6 +43,12 @@ type Options struct {
 	// IncludeExcluded lists every exclusion one by one. The summary is always
 	// filled; the list costs time and memory at national scale.
 	IncludeExcluded bool
+	// Masks, when set, receives the reason mask of every candidate Rank is given,
+	// by position: bit i is ReasonCodes[i], and 0 is a candidate that passed every
+	// rule or was not considered. The slice is reused when it is long enough, so
+	// a caller can keep "why not" for a whole run without a list (Describe turns
+	// masks back into Exclusions).
+	Masks *[]uint32 `json:"-"`
 	// StaleAfter is how long a confirmation of availability stays fresh; 0 means
 	// 14 days.
 	StaleAfter time.Duration

@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"placematch"
@@ -105,16 +107,12 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	}
 	opt := s.options(req.Options)
 	w := s.weights()
-	// Every exclusion is listed and kept with the run, for "why not" later; the
-	// answer lists them only when asked (opt, which the replay record keeps, so
-	// that a replay answers the same bytes).
-	listed := opt
-	listed.IncludeExcluded = true
-	res := rankOn(set, mreq, w, listed)
-	excluded := set.exclusions(res.Excluded)
-	if !opt.IncludeExcluded {
-		res.Excluded = []matching.Exclusion{}
-	}
+	// Every exclusion can be listed later, for "why not": the run's replay
+	// record determines them (Exclusions ranks it again, with a mask per
+	// provider of the manifest), so the run stores no list of them; the answer
+	// lists them only when asked.
+	res, _ := rankCands(set, mreq, w, opt)
+	excluded := &store.ExcludedSet{Derived: true}
 	if err := s.markScarce(ctx, set, group, res.Matches, now); err != nil {
 		return nil, err
 	}
@@ -136,7 +134,7 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	}
 	stored := &store.MatchRun{ID: run.MatchID, ChildID: child.ID, Group: run.Group, InputHash: run.InputHash,
 		WeightsVersion: res.WeightsVersion, Ranked: make([]store.RankedProvider, len(res.Matches)), Result: run.Body,
-		Replay: replay, RequestedBy: req.By, Excluded: excluded, Audit: req.Audit}
+		Replay: replay, RequestedBy: req.By, Kept: excluded, Audit: req.Audit}
 	if req.Audit != nil {
 		req.Audit.ResourceIDs = run.Group // the run shows every child of the group, not only the one asked for
 	}
@@ -149,23 +147,156 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	return run, nil
 }
 
-// exclusions are a run's exclusions as the run keeps them, with each provider's
-// reference as the set holds it.
-func (set *candidateSet) exclusions(ex []matching.Exclusion) []store.Exclusion {
-	out := make([]store.Exclusion, len(ex))
-	for i, e := range ex {
-		out[i] = store.Exclusion{Provider: e.Provider, Reasons: e.Reasons, NearMiss: e.NearMiss}
-		if j, ok := set.index[e.Provider.ID]; ok {
-			out[i].Reference = set.all[j].P.Reference
-		}
+// maskBuffers are reason masks by candidate position (matching.Options.Masks),
+// reused across runs: at national scale a run's masks are hundreds of kilobytes.
+var maskBuffers = sync.Pool{New: func() any { return new([]uint32) }}
+
+// reasonCodes names the bits of a reason mask: bit i is reasonCodes[i].
+var reasonCodes = func() []string {
+	out := make([]string, len(matching.ReasonCodes))
+	for i, r := range matching.ReasonCodes {
+		out[i] = r.Code
 	}
 	return out
+}()
+
+// kept is what a run keeps of its exclusions, given the candidates it ranked and
+// their masks: a mask per provider of the set. When the run ranked a part of the
+// set (a search circle), the masks are spread over the set in a pooled buffer,
+// returned as spare for the caller to put back once the run is stored.
+func (set *candidateSet) kept(cands []matching.Candidate, masks []uint32) (*store.ExcludedSet, *[]uint32) {
+	if len(cands) == len(set.all) { // the whole set, in its order
+		return &store.ExcludedSet{Codes: reasonCodes, Masks: masks}, nil
+	}
+	spare := maskBuffers.Get().(*[]uint32)
+	all := *spare
+	if cap(all) < len(set.all) {
+		all = make([]uint32, len(set.all))
+	} else {
+		all = all[:len(set.all)]
+		clear(all)
+	}
+	*spare = all
+	for i, m := range masks {
+		if m != 0 {
+			all[set.index[cands[i].P.ID]] = m
+		}
+	}
+	return &store.ExcludedSet{Codes: reasonCodes, Masks: all}, spare
 }
 
 // Exclusions returns a page of the providers a stored run excluded, with their
-// reasons: "why not this carer?" asked of the run.
+// reasons: "why not this carer?" asked of the run. A run that kept its masks is
+// listed from the providers of its manifest, as they were at the run: the index's
+// set while it still is that manifest's, else the states the manifest names; only
+// the page's exclusions are described.
 func (s *Service) Exclusions(ctx context.Context, id string, f store.ExclusionFilter) (store.Page[store.Exclusion], error) {
-	return s.Store.MatchRunExclusions(ctx, id, f)
+	after, err := store.ExclusionCursor(f.Cursor)
+	if err != nil {
+		return store.Page[store.Exclusion]{}, err
+	}
+	k, err := s.Store.MatchRunExcluded(ctx, id)
+	if err != nil {
+		return store.Page[store.Exclusion]{}, err
+	}
+	if !f.Since.IsZero() && k.CreatedAt.Before(f.Since) { // a run never changes
+		return store.Page[store.Exclusion]{Items: []store.Exclusion{}}, nil
+	}
+	if k.Set == nil {
+		return store.PageExclusions(k.List, f)
+	}
+	rec, err := decodeRecord(k.Replay)
+	if err != nil {
+		return store.Page[store.Exclusion]{}, fmt.Errorf("placing: match run %s replay record: %w", id, err)
+	}
+	set, err := s.setOf(ctx, rec.Manifest)
+	if err != nil {
+		return store.Page[store.Exclusion]{}, err
+	}
+	if k.Set.Derived {
+		// Rank the run again, as its replay does, keeping every mask.
+		masks := maskBuffers.Get().(*[]uint32)
+		defer maskBuffers.Put(masks)
+		opt := rec.Options
+		opt.Masks = masks
+		_, cands := rankCands(set, rec.request(), rec.Weights.weights(), opt)
+		var spare *[]uint32
+		if k.Set, spare = set.kept(cands, *masks); spare != nil {
+			defer maskBuffers.Put(spare)
+		}
+	}
+	if len(set.all) != len(k.Set.Masks) {
+		return store.Page[store.Exclusion]{}, fmt.Errorf("placing: match run %s keeps %d masks for the %d providers of manifest %s",
+			id, len(k.Set.Masks), len(set.all), rec.Manifest)
+	}
+	// The stored bits name the codes of the run; today's bits may differ.
+	today := make([]uint32, len(k.Set.Codes))
+	var want uint32 // the stored bit of f.Reason
+	for i, code := range k.Set.Codes {
+		if j := slices.Index(reasonCodes, code); j >= 0 {
+			today[i] = 1 << j
+		}
+		if code == f.Reason {
+			want = 1 << i
+		}
+	}
+	if f.Reason != "" && want == 0 {
+		return store.Page[store.Exclusion]{Items: []store.Exclusion{}}, nil
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = store.DefaultLimit
+	}
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	start := 0
+	if after != "" {
+		start, _ = slices.BinarySearchFunc(set.all, after, func(c matching.Candidate, id string) int { return strings.Compare(c.P.ID, id) })
+	}
+	var page []matching.Masked
+	for pos := start; pos < len(set.all) && len(page) <= limit; pos++ {
+		m := k.Set.Masks[pos]
+		if m == 0 || m&want != want {
+			continue
+		}
+		p := set.all[pos].P
+		if p.ID <= after || q != "" && !store.MatchesQuery(q, p.Name, p.Reference) {
+			continue
+		}
+		var mask uint32
+		for r := m; r != 0; r &= r - 1 {
+			if i := bits.TrailingZeros32(r); i < len(today) {
+				mask |= today[i]
+			}
+		}
+		page = append(page, matching.Masked{Pos: pos, Mask: mask})
+	}
+	opt := rec.Options
+	opt.Hubs = set.hubs
+	described := matching.Describe(rec.request(), set.all, rec.Weights.weights(), opt, page)
+	out := make([]store.Exclusion, len(described))
+	for i, e := range described {
+		out[i] = store.Exclusion{Provider: e.Provider, Reference: set.all[page[i].Pos].P.Reference, Reasons: e.Reasons, NearMiss: e.NearMiss}
+	}
+	f.Cursor = "" // out starts after it
+	return store.PageExclusions(out, f)
+}
+
+// setOf is the candidate set a manifest names: the index's own while it is that
+// manifest's, else rebuilt from the states the manifest names.
+func (s *Service) setOf(ctx context.Context, manifest string) (*candidateSet, error) {
+	s.index.mu.Lock()
+	set := s.index.snapshot
+	s.index.mu.Unlock()
+	if set != nil && set.manifest == manifest {
+		return set, nil
+	}
+	byID, _, err := providersAt(ctx, s.Store, manifest)
+	if err != nil {
+		return nil, err
+	}
+	set = buildSet(nil, byID, nil)
+	set.manifest = manifest
+	return set, nil
 }
 
 // fill sets the run's result, and what is shown beside it, and encodes it: the
@@ -234,9 +365,15 @@ func (s *Service) options(opt matching.Options) matching.Options {
 // without being listed, so that considered = eligible + excluded_count whether or
 // not the grid narrowed the search. A run and its replay both rank here.
 func rankOn(set *candidateSet, req matching.Request, w matching.Weights, opt matching.Options) matching.Result {
+	res, _ := rankCands(set, req, w, opt)
+	return res
+}
+
+// rankCands is rankOn, with the candidates it ranked.
+func rankCands(set *candidateSet, req matching.Request, w matching.Weights, opt matching.Options) (matching.Result, []matching.Candidate) {
 	cands := set.candidates(req, &opt)
 	var res matching.Result
-	if len(cands) == len(set.all) && set.idx != nil {
+	if len(cands) == len(set.all) && set.idx != nil && opt.Masks == nil {
 		res = matching.RankIndex(req, set.idx, w, opt)
 	} else {
 		res = matching.Rank(req, cands, w, opt)
@@ -251,7 +388,7 @@ func rankOn(set *candidateSet, req matching.Request, w matching.Weights, opt mat
 			res.Considered += outside
 		}
 	}
-	return res
+	return res, cands
 }
 
 // searchSet sets the service's part of a search's options (options) and the set's

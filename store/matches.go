@@ -38,7 +38,10 @@ type MatchRun struct {
 	// Excluded are the providers the run excluded, kept whether or not Result
 	// lists them; written by SaveMatchRun (nil stores none apart: Result is the
 	// list) and read page by page with MatchRunExclusions (GetMatchRun leaves it nil).
-	Excluded  []Exclusion
+	Excluded []Exclusion
+	// Kept, when set, is what SaveMatchRun stores of the run's exclusions in
+	// place of Excluded: a reason mask per provider of the run's candidate set.
+	Kept      *ExcludedSet
 	CreatedAt time.Time
 	// Audit, when set, is the audit row of the request that made the run: written
 	// in the run's own transaction, so that there is never a run nobody is
@@ -98,19 +101,29 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 		m.ID = newID()
 	}
 	m.CreatedAt = db.now()
-	z := compressors.Get().(*compressor)
-	defer compressors.Put(z)
-	compressed, err := z.compress(m.Result)
+	// Each part is compressed into a pooled compressor's own buffer, kept until
+	// the row is written: no part is copied.
+	var zs [3]*compressor
+	for i := range zs {
+		zs[i] = compressors.Get().(*compressor)
+		defer compressors.Put(zs[i])
+	}
+	compressed, err := zs[0].compress(m.Result)
 	if err != nil {
 		return err
 	}
 	var replay []byte
 	if m.Replay != nil {
-		if replay, err = gzipped(m.Replay); err != nil {
+		if replay, err = zs[1].compress(m.Replay); err != nil {
 			return err
 		}
 	}
-	excluded, err := encodeExclusions(m.Excluded)
+	var excluded []byte
+	if m.Kept != nil {
+		excluded, err = zs[2].compressKept(m.Kept)
+	} else {
+		excluded, err = encodeExclusions(m.Excluded)
+	}
 	if err != nil {
 		return err
 	}
@@ -145,6 +158,7 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 type compressor struct {
 	buf bytes.Buffer
 	zw  *gzip.Writer
+	raw []byte // scratch for what is encoded before it is compressed
 }
 
 var compressors = sync.Pool{New: func() any {
