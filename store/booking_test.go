@@ -3,8 +3,10 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"placematch"
 	"placematch/store"
@@ -193,6 +195,87 @@ func TestConcurrentBookingsNeverOverbook(t *testing.T) {
 		must(t, err)
 		if len(page.Items) != 1 {
 			t.Fatalf("%d active placements", len(page.Items))
+		}
+	})
+}
+
+// The booking's rules are judged on the records as stored: the child, its sibling
+// and the provider the check is handed are the records GetChild and GetProvider
+// read, every field (on PostgreSQL the booking reads the rows itself, column by
+// column), and what the booking writes reads back as written.
+func TestBookReadsTheStoredRecords(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		maxKM, recorded := 30.5, storetest.Clock.Add(-time.Hour)
+		school := placematch.Point{Lat: 52.61, Lon: 1.25}
+		a := storetest.Child("A", func(c *placematch.Child) {
+			c.SchoolLocation, c.MaxDistanceKM, c.WheelchairUser = &school, &maxKM, true
+			c.Postcode, c.Urgency = "NR1 1AA", "emergency"
+			c.Languages = []string{"english", "polish"}
+			c.Wishes = &placematch.Wishes{Text: "near my school", RecordedBy: "officer", RecordedAt: recorded}
+		})
+		must(t, db.CreateChild(ctx, a))
+		b := storetest.Child("B", func(c *placematch.Child) { c.Siblings = []string{a.ID}; c.Sex = "male" })
+		must(t, db.CreateChild(ctx, b))
+		p := storetest.Carer("C1", func(p *placematch.Provider) {
+			p.Postcode, p.Sector, p.Availability.Note = "NR3 1AA", placematch.SectorInHouse, "weekdays"
+		})
+		must(t, db.CreateProvider(ctx, p))
+		wantA, err := db.GetChild(ctx, a.ID)
+		must(t, err)
+		wantB, err := db.GetChild(ctx, b.ID)
+		must(t, err)
+		wantP, err := db.GetProvider(ctx, p.Kind, p.ID)
+		must(t, err)
+
+		var seen []*placematch.Child
+		var seenP *placematch.Provider
+		pls, err := db.Book(ctx, store.BookRequest{ChildID: a.ID, Provider: p.Ref(), StartDate: placematch.DateOf(storetest.Clock),
+			IncludeSiblings: true, DecisionReason: "closest", MatchRank: 2,
+			Check: func(group []*placematch.Child, p *placematch.Provider) error {
+				for _, c := range group {
+					cp := *c
+					seen = append(seen, &cp)
+				}
+				cp := *p
+				seenP = &cp
+				return nil
+			}})
+		must(t, err)
+		if len(seen) != 2 || !reflect.DeepEqual(seen[0], wantA) || !reflect.DeepEqual(seen[1], wantB) {
+			t.Fatalf("check saw\n%+v\n%+v\nstored\n%+v\n%+v", seen[0], seen[len(seen)-1], wantA, wantB)
+		}
+		if seenP.Residents != nil {
+			t.Fatalf("residents of an empty home: %+v", seenP.Residents)
+		}
+		seenP.Residents = wantP.Residents
+		if !reflect.DeepEqual(seenP, wantP) {
+			t.Fatalf("check saw\n%+v\nstored\n%+v", seenP, wantP)
+		}
+		for i, want := range []*placematch.Child{wantA, wantB} {
+			got, err := db.GetChild(ctx, want.ID)
+			must(t, err)
+			if got.Status != placematch.ChildPlaced || got.Version != want.Version+1 {
+				t.Fatalf("child %d after booking: %s v%d", i, got.Status, got.Version)
+			}
+			got.Status, got.Version, got.UpdatedAt = want.Status, want.Version, want.UpdatedAt
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("booking changed more of the child than its status:\n%+v\n%+v", got, want)
+			}
+			stored, err := db.GetPlacement(ctx, pls[i].ID)
+			must(t, err)
+			pls[i].Provider.Name = stored.Provider.Name
+			if !reflect.DeepEqual(stored, pls[i]) {
+				t.Fatalf("placement read back\n%+v\nbooked\n%+v", stored, pls[i])
+			}
+		}
+		if stored := pls[0]; stored.DecisionReason != "closest" || stored.MatchRank != 2 || stored.Wishes == nil ||
+			stored.Wishes.Text != "near my school" || stored.GroupID != pls[1].GroupID {
+			t.Fatalf("placement %+v", stored)
+		}
+		got, err := db.GetProvider(ctx, p.Kind, p.ID)
+		must(t, err)
+		if got.Filled != 2 || got.Version != wantP.Version+1 {
+			t.Fatalf("provider after booking: filled %d v%d", got.Filled, got.Version)
 		}
 	})
 }

@@ -49,6 +49,13 @@ type BookRequest struct {
 // provider.id or match_id when they name nothing, or split_reason when the booking
 // leaves siblings awaiting behind without one (or gives one and splits nothing).
 func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placement, error) {
+	if db.dialect == Postgres {
+		out, err := db.bookPostgres(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("store: book: %w", err)
+		}
+		return out, nil
+	}
 	var out []*placematch.Placement
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := db.checkCitedRun(tx, req.MatchID); err != nil {
@@ -58,81 +65,31 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 		if err != nil {
 			return err
 		}
-		if req.SplitReason != "" && !split {
-			return placematch.Invalid("split_reason", "the booking places every sibling awaiting; there is no split to explain")
-		}
-		if split && req.SplitReason == "" {
-			return placematch.Invalid("split_reason", "is required: the booking leaves siblings awaiting behind; book them together (include_siblings) or say why they are placed apart")
+		if err := checkSplit(req, split); err != nil {
+			return err
 		}
 		row, err := db.lockProvider(tx, req.Provider.ID)
-		if errors.Is(err, placematch.ErrNotFound) || (err == nil && row.Kind != string(req.Provider.Kind)) {
-			return placematch.Invalid("provider.id", "no %s has this id", req.Provider.Kind)
-		}
+		p, pls, err := db.planBooking(req, group, split, row, err, func(p *placematch.Provider) error {
+			return db.fillResidents(ctx, tx, []*placematch.Provider{p}, false)
+		})
 		if err != nil {
 			return err
-		}
-		now := db.now()
-		p, err := row.toProvider(now)
-		if err != nil {
-			return err
-		}
-		if p.ArchivedAt != nil {
-			return placematch.Errorf(placematch.ErrConflict, "Provider %s is archived", p.ID)
 		}
 		n := len(group)
-		full := func() error {
-			return placematch.Errorf(placematch.ErrNoCapacity, "%s has %d vacant place(s); the booking needs %d", p.Name, p.Vacancies, n)
-		}
-		// A carer that may not take a child at all (in assessment, suspended) has no
-		// vacancies because of it: the rule it breaks is the answer, not that it
-		// is full, so the check runs first; capacity is still refused after it.
-		if p.Vacancies < n && (req.Check == nil || p.Approved()) {
-			return full()
-		}
-		if req.Check != nil {
-			// The check sees who lives there now; the provider row is locked, and
-			// every write that changes its residents writes that row too.
-			if err := db.fillResidents(ctx, tx, []*placematch.Provider{p}, false); err != nil {
-				return err
-			}
-			if err := req.Check(group, p); err != nil {
-				return err
-			}
-		}
-		if p.Vacancies < n {
-			return full()
-		}
 		seq, err := db.nextChange(tx)
 		if err != nil {
 			return err
 		}
 		res := tx.Exec("UPDATE providers SET filled = filled + ?, change_seq = ?, updated_at = ?, version = version + 1 WHERE id = ? AND filled + ? <= places",
-			n, seq, now, p.ID, n)
+			n, seq, pls[0].CreatedAt, p.ID, n)
 		if res.Error != nil {
 			return translate(res.Error)
 		}
 		if res.RowsAffected != 1 {
 			return placematch.Errorf(placematch.ErrNoCapacity, "%s has no room for %d more", p.Name, n)
 		}
-		groupID := newID()
-		for _, c := range group {
-			pl := &placematch.Placement{
-				Record:  placematch.Record{ID: newID(), CreatedAt: now, UpdatedAt: now, Version: 1},
-				ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
-				Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
-				MatchRank: req.MatchRank, DecisionReason: req.DecisionReason, AllocationID: req.AllocationID,
-				SiblingsSplit: split, SplitReason: req.SplitReason, DistanceReason: req.DistanceReason, Wishes: c.Wishes,
-			}
-			if placematch.OutsideTerms(c, p) {
-				// reg 23: the last permitted day is recorded with the booking, for the
-				// nightly reconcile to flag a placement that runs past it.
-				until, err := placematch.NthWorkingDay(req.StartDate, placematch.EmergencyOutsideTermsDays)
-				if err != nil {
-					return placematch.Errorf(placematch.ErrConflict, "The 6-working-day limit of an emergency placement outside the carer's terms cannot be worked out: %v", err)
-				}
-				pl.OutsideTermsUntil = until
-			}
-			row := toPlacementRow(pl)
+		for i, c := range group {
+			row := toPlacementRow(pls[i])
 			if err := tx.Create(&row).Error; err != nil {
 				return translate(err)
 			}
@@ -140,14 +97,94 @@ func (db *DB) Book(ctx context.Context, req BookRequest) ([]*placematch.Placemen
 			if err := db.saveChild(tx, c); err != nil {
 				return err
 			}
-			out = append(out, pl)
 		}
+		out = pls
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: book: %w", err)
 	}
 	return out, nil
+}
+
+// checkSplit refuses a booking that splits the group without saying why, or says
+// why and splits nothing.
+func checkSplit(req BookRequest, split bool) error {
+	if req.SplitReason != "" && !split {
+		return placematch.Invalid("split_reason", "the booking places every sibling awaiting; there is no split to explain")
+	}
+	if split && req.SplitReason == "" {
+		return placematch.Invalid("split_reason", "is required: the booking leaves siblings awaiting behind; book them together (include_siblings) or say why they are placed apart")
+	}
+	return nil
+}
+
+// planBooking judges the booking on the locked rows, the group (locked, checked by
+// lockedGroup) and the provider row read for update with the error of that read,
+// and returns the provider and the placements to write, one per child of the group
+// in its order. residents fills the provider's residents for req.Check. Both engines'
+// bookings run it, so the rules are the same whatever the round trips.
+func (db *DB) planBooking(req BookRequest, group []*placematch.Child, split bool, row *providerRow, readErr error,
+	residents func(p *placematch.Provider) error) (*placematch.Provider, []*placematch.Placement, error) {
+	if errors.Is(readErr, placematch.ErrNotFound) || (readErr == nil && row.Kind != string(req.Provider.Kind)) {
+		return nil, nil, placematch.Invalid("provider.id", "no %s has this id", req.Provider.Kind)
+	}
+	if readErr != nil {
+		return nil, nil, readErr
+	}
+	now := db.now()
+	p, err := row.toProvider(now)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.ArchivedAt != nil {
+		return nil, nil, placematch.Errorf(placematch.ErrConflict, "Provider %s is archived", p.ID)
+	}
+	n := len(group)
+	full := func() error {
+		return placematch.Errorf(placematch.ErrNoCapacity, "%s has %d vacant place(s); the booking needs %d", p.Name, p.Vacancies, n)
+	}
+	// A carer that may not take a child at all (in assessment, suspended) has no
+	// vacancies because of it: the rule it breaks is the answer, not that it
+	// is full, so the check runs first; capacity is still refused after it.
+	if p.Vacancies < n && (req.Check == nil || p.Approved()) {
+		return nil, nil, full()
+	}
+	if req.Check != nil {
+		// The check sees who lives there now; the provider row is locked, and
+		// every write that changes its residents writes that row too.
+		if err := residents(p); err != nil {
+			return nil, nil, err
+		}
+		if err := req.Check(group, p); err != nil {
+			return nil, nil, err
+		}
+	}
+	if p.Vacancies < n {
+		return nil, nil, full()
+	}
+	groupID := newID()
+	out := make([]*placematch.Placement, 0, n)
+	for _, c := range group {
+		pl := &placematch.Placement{
+			Record:  placematch.Record{ID: newID(), CreatedAt: now, UpdatedAt: now, Version: 1},
+			ChildID: c.ID, Provider: p.Ref(), StartDate: req.StartDate, EndDate: req.EndDate,
+			Status: placematch.PlacementActive, GroupID: groupID, MatchID: req.MatchID,
+			MatchRank: req.MatchRank, DecisionReason: req.DecisionReason, AllocationID: req.AllocationID,
+			SiblingsSplit: split, SplitReason: req.SplitReason, DistanceReason: req.DistanceReason, Wishes: c.Wishes,
+		}
+		if placematch.OutsideTerms(c, p) {
+			// reg 23: the last permitted day is recorded with the booking, for the
+			// nightly reconcile to flag a placement that runs past it.
+			until, err := placematch.NthWorkingDay(req.StartDate, placematch.EmergencyOutsideTermsDays)
+			if err != nil {
+				return nil, nil, placematch.Errorf(placematch.ErrConflict, "The 6-working-day limit of an emergency placement outside the carer's terms cannot be worked out: %v", err)
+			}
+			pl.OutsideTermsUntil = until
+		}
+		out = append(out, pl)
+	}
+	return p, out, nil
 }
 
 // lockGroup reads and locks the child and, when asked, its siblings still awaiting
@@ -163,7 +200,26 @@ func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placemat
 	if err != nil {
 		return nil, false, err
 	}
-	linked, err := placematch.Siblings(first, func(ids []string) ([]*placematch.Child, error) { return childrenIn(tx, ids) })
+	ids, behind, err := groupToLock(first, siblings, func(ids []string) ([]*placematch.Child, error) { return childrenIn(tx, ids) })
+	if err != nil {
+		return nil, false, err
+	}
+	locked := map[string]*placematch.Child{}
+	for _, id := range slices.Sorted(slices.Values(ids)) {
+		c, err := db.getChild(tx, id, true)
+		if err != nil {
+			return nil, false, err
+		}
+		locked[id] = c
+	}
+	return lockedGroup(ids, locked, siblings, behind)
+}
+
+// groupToLock returns the ids of the children a booking of first locks, first
+// first: first and, with siblings, its linked siblings still awaiting (read with
+// read, unlocked); behind says whether a linked sibling is awaiting at all.
+func groupToLock(first *placematch.Child, siblings bool, read func(ids []string) ([]*placematch.Child, error)) ([]string, bool, error) {
+	linked, err := placematch.Siblings(first, read)
 	if err != nil {
 		return nil, false, err
 	}
@@ -174,15 +230,13 @@ func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placemat
 			ids = append(ids, s.ID)
 		}
 	}
-	locked := map[string]*placematch.Child{}
-	for _, id := range slices.Sorted(slices.Values(ids)) {
-		c, err := db.getChild(tx, id, true)
-		if err != nil {
-			return nil, false, err
-		}
-		locked[id] = c
-	}
-	c := locked[first.ID]
+	return ids, len(awaiting) > 0, nil
+}
+
+// lockedGroup checks the group on its locked rows (by id) and returns it, the
+// child first, with whether the booking splits it.
+func lockedGroup(ids []string, locked map[string]*placematch.Child, siblings, behind bool) ([]*placematch.Child, bool, error) {
+	c := locked[ids[0]]
 	if c.ArchivedAt != nil {
 		return nil, false, placematch.Errorf(placematch.ErrConflict, "Child %s is archived", c.ID)
 	}
@@ -193,7 +247,7 @@ func (db *DB) lockGroup(tx *gorm.DB, childID string, siblings bool) ([]*placemat
 	for _, id := range ids[1:] {
 		sibs = append(sibs, locked[id])
 	}
-	return placematch.AwaitingGroup(c, sibs), !siblings && len(awaiting) > 0, nil
+	return placematch.AwaitingGroup(c, sibs), !siblings && behind, nil
 }
 
 // PlacementFilter selects placements for a list.
