@@ -333,15 +333,13 @@ func rollbackPgx(conn *sql.Conn) {
 	})
 }
 
-// The columns read and written by bookPostgres, in the order of the fields below;
+// The columns read and written by bookPostgres (beside providerColumns), in the
+// order of the fields below;
 // TestBookReadsTheStoredRecords checks them against the records gorm reads.
 const (
 	childColumns = "id, reference, date_of_birth, sex, lat, lon, postcode, district, school_lat, school_lon, needs, risks, " +
 		"languages, wheelchair_user, placement_type, urgency, required_from, siblings, avoid_areas, max_distance_km, status, " +
 		"wishes, created_at, updated_at, version, archived_at"
-	providerColumns = "id, kind, reference, name, status, lat, lon, postcode, district, age_min, age_max, places, filled, " +
-		"placement_types, avail_status, avail_from, avail_note, avail_confirmed_at, avail_source, reported_vacancies, " +
-		"reported_at, details, change_seq, created_at, updated_at, version, archived_at, sector"
 	placementColumns = "id, child_id, provider_id, provider_kind, start_date, end_date, status, end_reason, group_id, " +
 		"match_id, match_rank, decision_reason, allocation_id, siblings_split, split_reason, distance_reason, " +
 		"outside_terms_until, wishes, created_at, updated_at, version, archived_at"
