@@ -154,12 +154,15 @@ func TestSiblingGroupIsNeverSplitOrHalfBooked(t *testing.T) {
 // over-booked.
 func TestConcurrentBookingsNeverOverbook(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *store.DB) {
-		const racers = 50
+		racers := 1000 // a thousand officers racing for the last place
+		if testing.Short() {
+			racers = 50
+		}
 		p := storetest.Carer("LAST", func(p *placematch.Provider) { p.Carer.MaxChildren = 1 })
 		must(t, db.CreateProvider(ctx, p))
 		children := make([]*placematch.Child, racers)
 		for i := range children {
-			children[i] = storetest.Child(fmt.Sprintf("R%02d", i))
+			children[i] = storetest.Child(fmt.Sprintf("R%04d", i))
 			must(t, db.CreateChild(ctx, children[i]))
 		}
 		var (
