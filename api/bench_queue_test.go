@@ -2,17 +2,11 @@ package api_test
 
 import (
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"placematch"
-	"placematch/api"
-	"placematch/auth"
-	"placematch/placing"
 	"placematch/store"
 	"placematch/store/storetest"
 )
@@ -27,34 +21,17 @@ func BenchmarkMatchEndpointQueue(b *testing.B) {
 	for _, d := range storetest.Dialects() {
 		b.Run(d, func(b *testing.B) {
 			db := storetest.Open(b, d)
-			seedProviders(b, db, 10_000)
+			seedWorld(b, db, 10_000)
 			seedQueue(b, db, 200)
 			child := storetest.Child("BENCH")
 			if err := db.CreateChild(ctx, child); err != nil {
 				b.Fatal(err)
 			}
-			keys := &auth.HMAC{Secret: []byte("bench-secret-bench-secret-bench-secret"), Issuer: "placematch",
-				Audience: "placematch-api", Now: func() time.Time { return storetest.Clock }}
-			token, err := keys.Mint(auth.Principal{Subject: "officer-bench", Role: auth.PlacementOfficer}, time.Hour)
-			if err != nil {
-				b.Fatal(err)
-			}
-			s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI,
-				Placing: &placing.Service{Store: db, Now: func() time.Time { return storetest.Clock }}, Verifier: keys}
-			srv := httptest.NewServer(s.Handler())
-			defer srv.Close()
-			url := srv.URL + "/api/v1/children/" + child.ID + "/matches"
+			s := newBenchServer(b, db)
+			path := "/api/v1/children/" + child.ID + "/matches"
 			get := func() {
-				req, _ := http.NewRequest("GET", url, nil)
-				req.Header.Set("Authorization", "Bearer "+token)
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
+				if _, err := s.get(http.DefaultClient, path); err != nil {
 					b.Fatal(err)
-				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				if res.StatusCode != 200 {
-					b.Fatalf("status %d", res.StatusCode)
 				}
 			}
 			other := storetest.Child("WRITTEN")

@@ -3,6 +3,7 @@ package matching
 import (
 	"encoding/csv"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -152,4 +153,101 @@ func BenchmarkBookingCheck(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkChordTopK is the yardstick Rank is compared with: the bare exact
+// distance ranking over benchWorld's 100,000 points — unit vectors prepared once,
+// the squared chord to the child's home, the nearest 10 kept in a max-heap — with
+// no rules and no scores.
+func BenchmarkChordTopK(b *testing.B) {
+	req, cands, _ := benchWorld(b, 100_000)
+	xs, ys, zs := make([]float64, len(cands)), make([]float64, len(cands)), make([]float64, len(cands))
+	for i, c := range cands {
+		xs[i], ys[i], zs[i] = benchUnitVector(c.P.Location)
+	}
+	qx, qy, qz := benchUnitVector(*req.Child.Location)
+	want := bruteNearest(xs, ys, zs, qx, qy, qz, 10)
+	if got := chordTopK(xs, ys, zs, qx, qy, qz); !slices.Equal(got[:], want) {
+		b.Fatalf("chordTopK = %v, want %v", got, want)
+	}
+	for b.Loop() {
+		chordTopK(xs, ys, zs, qx, qy, qz)
+	}
+}
+
+func benchUnitVector(p placematch.Point) (x, y, z float64) {
+	lat, lon := p.Lat*math.Pi/180, p.Lon*math.Pi/180
+	return math.Cos(lat) * math.Cos(lon), math.Cos(lat) * math.Sin(lon), math.Sin(lat)
+}
+
+// chordTopK returns the indexes of the 10 points nearest the query, nearest first.
+func chordTopK(xs, ys, zs []float64, qx, qy, qz float64) [10]int {
+	const k = 10
+	var d [k]float64 // a max-heap on d, the worst of the best k at d[0]
+	var idx [k]int
+	n := 0
+	for i := range xs {
+		dx, dy, dz := xs[i]-qx, ys[i]-qy, zs[i]-qz
+		c := dx*dx + dy*dy + dz*dz
+		if n < k {
+			j := n
+			n++
+			for j > 0 && d[(j-1)/2] < c { // sift up
+				d[j], idx[j] = d[(j-1)/2], idx[(j-1)/2]
+				j = (j - 1) / 2
+			}
+			d[j], idx[j] = c, i
+			continue
+		}
+		if c >= d[0] {
+			continue
+		}
+		j := 0 // replace the root and sift down
+		for {
+			l := 2*j + 1
+			if l >= k {
+				break
+			}
+			if r := l + 1; r < k && d[r] > d[l] {
+				l = r
+			}
+			if d[l] <= c {
+				break
+			}
+			d[j], idx[j] = d[l], idx[l]
+			j = l
+		}
+		d[j], idx[j] = c, i
+	}
+	// Heap order to nearest first.
+	order := [k]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	slices.SortFunc(order[:], func(a, b int) int { return cmpFloat(d[a], d[b], idx[a], idx[b]) })
+	var out [k]int
+	for i, o := range order {
+		out[i] = idx[o]
+	}
+	return out
+}
+
+func cmpFloat(a, b float64, ia, ib int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return ia - ib
+}
+
+// bruteNearest sorts every point by squared chord, the check of chordTopK.
+func bruteNearest(xs, ys, zs []float64, qx, qy, qz float64, k int) []int {
+	ids := make([]int, len(xs))
+	d := make([]float64, len(xs))
+	for i := range xs {
+		ids[i] = i
+		dx, dy, dz := xs[i]-qx, ys[i]-qy, zs[i]-qz
+		d[i] = dx*dx + dy*dy + dz*dz
+	}
+	slices.SortFunc(ids, func(a, b int) int { return cmpFloat(d[a], d[b], a, b) })
+	return ids[:k]
 }

@@ -1,9 +1,6 @@
 package storetest
 
 import (
-	"encoding/csv"
-	"os"
-	"strconv"
 	"testing"
 
 	"placematch"
@@ -26,23 +23,9 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // benchmarks spread homes and providers the way people live. A missing file fails.
 func OutcodeCentroids(tb testing.TB, path string) []placematch.Point {
 	tb.Helper()
-	f, err := os.Open(path)
+	pts, err := ReadOutcodeCentroids(path)
 	if err != nil {
-		tb.Fatalf("benchmark data missing: %v", err)
+		tb.Fatalf("benchmark data missing or unreadable: %v", err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) < 2 {
-		tb.Fatalf("read %s: %v", path, err)
-	}
-	out := make([]placematch.Point, 0, len(rows)-1)
-	for _, row := range rows[1:] {
-		lat, err1 := strconv.ParseFloat(row[1], 64)
-		lon, err2 := strconv.ParseFloat(row[2], 64)
-		if err1 != nil || err2 != nil {
-			tb.Fatalf("%s: bad row %v", path, row)
-		}
-		out = append(out, placematch.Point{Lat: lat, Lon: lon})
-	}
-	return out
+	return pts
 }

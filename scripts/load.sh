@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Load run: the real placematch binary on PostgreSQL at national scale, driven by
+# concurrent placement officers (scripts/loadrun).
+#
+#   bash scripts/load.sh [--providers 100000] [--awaiting 1000] [--clients 20]
+#                        [--duration 60s] [--children] [--port 8090]
+#
+# It creates a fresh PostgreSQL database (PGHOST/PGUSER, default 127.0.0.1 and
+# postgres, trust auth), migrates it, stores --providers providers and --awaiting
+# awaiting children across Great Britain (storetest.NationalWorld, one
+# store.BulkImport; the outcode centroids are read from ../shared/data), starts
+# `placematch serve` on it with rate limits and nightly jobs off, waits for /readyz,
+# mints a placement officer's token, and runs `loadrun run`: GET
+# /api/v1/children/{id}/matches?include_excluded=false for children drawn at random
+# from those awaiting (and GET /api/v1/children/{id} with --children). It prints
+# throughput, p50/p90/p99, errors and the server's RSS (start, max, end), then stops
+# the server and drops the database, also on failure or Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+providers=100000 awaiting=1000 clients=20 duration=60s children="" port=8090
+while [[ $# -gt 0 ]]; do
+	case "$1" in
+	--providers) providers=$2; shift 2 ;;
+	--awaiting) awaiting=$2; shift 2 ;;
+	--clients) clients=$2; shift 2 ;;
+	--duration) duration=$2; shift 2 ;;
+	--children) children=-children; shift ;;
+	--port) port=$2; shift 2 ;;
+	*) echo "load.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres}
+dbname="placematch_load_$$"
+work=$(mktemp -d)
+server=""
+cleanup() {
+	if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then
+		kill -TERM "$server"
+		wait "$server" 2>/dev/null || true
+	fi
+	dropdb --if-exists "$dbname" || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building"
+go build -o "$work/placematch" ./cmd/placematch
+go build -o "$work/loadrun" ./scripts/loadrun
+
+createdb "$dbname"
+export DATABASE_URL="postgres://$PGUSER@$PGHOST:5432/$dbname?sslmode=disable"
+export PLACEMATCH_JWT_SECRET
+PLACEMATCH_JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export PLACEMATCH_ADDR="127.0.0.1:$port" PLACEMATCH_RATE_LIMIT=off PLACEMATCH_RATE_LIMIT_ANON=off \
+	PLACEMATCH_LOG_LEVEL=warn
+for job in RECONCILE_VACANCIES IMPORT_PROVIDER_FEEDS FLAG_STALE_AVAILABILITY SNAPSHOT_SUFFICIENCY \
+	PRUNE_MATCH_RUNS PURGE_EXPIRED_SESSIONS; do
+	export "PLACEMATCH_JOB_${job}_SCHEDULE=off"
+done
+
+"$work/placematch" migrate
+"$work/loadrun" seed -providers "$providers" -awaiting "$awaiting" -ids "$work/ids.txt" \
+	-outcodes ../shared/data/postcodes/gb_outcode_centroids.csv
+
+"$work/placematch" serve >"$work/serve.log" 2>&1 &
+server=$!
+started=$(date +%s%N)
+for _ in $(seq 1 600); do
+	if curl -fsS "http://$PLACEMATCH_ADDR/readyz" >/dev/null 2>&1; then
+		break
+	fi
+	if ! kill -0 "$server" 2>/dev/null; then
+		echo "load.sh: the server stopped:" >&2
+		cat "$work/serve.log" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+curl -fsS "http://$PLACEMATCH_ADDR/readyz" >/dev/null
+echo "server ready after $((($(date +%s%N) - started) / 1000000)) ms (pid $server)"
+
+token=$("$work/placematch" token --role placement_officer --sub officer-load --ttl 2h)
+echo "$providers providers, $awaiting awaiting, $clients clients, $duration"
+PLACEMATCH_TOKEN=$token "$work/loadrun" run -url "http://$PLACEMATCH_ADDR" -ids "$work/ids.txt" \
+	-clients "$clients" -duration "$duration" -pid "$server" $children
