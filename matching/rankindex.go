@@ -88,15 +88,6 @@ func or(dst, a []uint64) {
 	}
 }
 
-func orAnd(dst, a, b []uint64) {
-	if a == nil || b == nil {
-		return
-	}
-	for i := range dst {
-		dst[i] |= a[i] & b[i]
-	}
-}
-
 // orAndNot sets dst |= a &^ b.
 func orAndNot(dst, a, b []uint64) {
 	if a == nil {
