@@ -36,6 +36,8 @@ var allowedImports = map[string][]string{
 	"placematch/cmd/placematch": {"placematch", "placematch/api", "placematch/auth", "placematch/demo",
 		"placematch/geo", "placematch/jobs", "placematch/matching", "placematch/matching/assign", "placematch/placing",
 		"placematch/reports", "placematch/store", "placematch/web"},
+	// The load-run tool stores a national data set and drives the binary over HTTP.
+	"placematch/scripts/loadrun": {"placematch", "placematch/store", "placematch/store/storetest"},
 }
 
 // useCaseOnly are the identifiers of matching, geo and store that only the use-case
