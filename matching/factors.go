@@ -47,6 +47,42 @@ func distanceValue(homeKM float64, school bool, schoolKM float64) float64 {
 	return (h + distanceCurve(schoolKM)) / 2
 }
 
+// distanceBound is at least distanceValue(homeKM, school, schoolKM) for any
+// distances at least as great, and costs no exp: for the score upper bounds, which
+// are taken for every cell of the index. The curve is read from a table at steps
+// of boundStepKM, each entry the curve at the step's near end.
+func distanceBound(homeKM float64, school bool, schoolKM float64) float64 {
+	h := distUnknown
+	if homeKM >= 0 {
+		h = curveAtOrBelow(homeKM)
+	}
+	if !school {
+		return h
+	}
+	return (h + curveAtOrBelow(schoolKM)) / 2
+}
+
+const boundStepKM = 0.5
+
+// curveTable[i] is distanceCurve(i·boundStepKM), to 2,000 km.
+var curveTable = func() []float64 {
+	t := make([]float64, 4001)
+	for i := range t {
+		t[i] = distanceCurve(float64(i) * boundStepKM)
+	}
+	return t
+}()
+
+// curveAtOrBelow is distanceCurve at the table step at or below km: never less
+// than distanceCurve(km), which never increases.
+func curveAtOrBelow(km float64) float64 {
+	i := int(km / boundStepKM)
+	if i >= len(curveTable) {
+		i = len(curveTable) - 1
+	}
+	return curveTable[max(i, 0)]
+}
+
 // capacityValue prefers providers whose vacancies fit the group: 1 when they are
 // equal, then 1/(1 + spare/4) (0.8 with one spare place, 0.67 with two), so large
 // vacancies are kept for large sibling groups without burying big units.

@@ -257,7 +257,7 @@ func newRules(req Request, opt Options) (*query, placematch.Date) {
 		q.hasMax, q.maxKM, q.maxC2 = true, *maxKM, kmChord2(*maxKM)
 	}
 	if len(areas) > 0 {
-		a, err := geo.ParseAreas(areas)
+		a, err := parseAreas(areas)
 		// Fail closed: areas are validated on input, so this is a stored record
 		// gone bad, and showing providers that might sit inside an exploitation
 		// risk area would be worse than showing none. One member's bad record

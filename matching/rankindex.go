@@ -427,10 +427,13 @@ func (x *Index) score(q *query, sc *scratch, st *scanState) {
 	var count [nBands + 1]int32
 	for ci := range x.cells {
 		cl := &x.cells[ci]
+		// A band's distance is a lower bound for every candidate of its cells: the
+		// chord to the cell's sphere, in kilometres as chord·R, which never exceeds
+		// the great-circle distance and needs no asin.
 		d := math.Sqrt(chord2(q.hx, q.hy, q.hz, cl.x, cl.y, cl.z)) - cl.r
 		b := int16(nBands - 1)
 		if d > 0 {
-			if km := chordKM(d * d); km < bandKM*(nBands-1) {
+			if km := d * earthKM; km < bandKM*(nBands-1) {
 				b = int16(km / bandKM)
 			}
 		} else {
@@ -461,6 +464,14 @@ func (x *Index) score(q *query, sc *scratch, st *scanState) {
 		lbKM := float64(b)*bandKM*(1-1e-9) - 1e-9
 		if near && len(st.near.e) == NearMissLimit && kmChord2(max(lbKM, 0))*(1-1e-9) > st.near.e[NearMissLimit-1].c2 {
 			near = false
+		}
+		// Once no candidate this far could beat the k-th score with every other
+		// factor at its best, no farther band can either.
+		if eligible && prune && len(st.top.e) == st.top.k && q.cannotBeat(st.top.e[0], q.upperAt(max(lbKM, 0))) {
+			eligible = false
+			if !near {
+				break
+			}
 		}
 		for _, ci := range sorted[lo:hi] {
 			cl := &x.cells[ci]
@@ -553,12 +564,15 @@ func (q *query) upper(cl *cell) float64 {
 		// only a hub's outreach could.
 		v[fNeeds] = min(1, float64(2*q.weightOf(cl.cover)+q.weightOf(q.hubs.cover&^cl.cover))/float64(2*q.totalW))
 	}
+	// The distance to the cell's sphere as chord·R: never more than the
+	// great-circle distance to any of its candidates, so never less than their
+	// distance values.
 	lb := func(x, y, z float64) float64 {
 		d := math.Sqrt(chord2(x, y, z, cl.x, cl.y, cl.z)) - cl.r
 		if d <= 0 {
 			return 0
 		}
-		return chordKM(d*d) * (1 - 1e-9)
+		return d * earthKM * (1 - 1e-9)
 	}
 	home := -1.0
 	if q.home {
@@ -568,7 +582,7 @@ func (q *query) upper(cl *cell) float64 {
 	for _, s := range q.schools {
 		school = max(school, lb(s.x, s.y, s.z))
 	}
-	v[fDistance] = distanceValue(home, len(q.schools) > 0, school)
+	v[fDistance] = distanceBound(home, len(q.schools) > 0, school)
 	v[fCapacity] = 1
 	switch {
 	case len(q.langs) == 0 || cl.lang&q.langMask != 0:
@@ -580,6 +594,17 @@ func (q *query) upper(cl *cell) float64 {
 	if !q.areaConfigured || cl.district {
 		v[fInArea] = 1
 	}
+	return q.score(&v)
+}
+
+// upperAt is the highest score any candidate at least km from home could have:
+// every factor but distance at its best, the school (if any) at no distance.
+func (q *query) upperAt(km float64) float64 {
+	var v [nFactors]float64
+	for i := range v {
+		v[i] = 1
+	}
+	v[fDistance] = distanceValue(km, len(q.schools) > 0, 0)
 	return q.score(&v)
 }
 
