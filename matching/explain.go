@@ -2,6 +2,7 @@ package matching
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -176,7 +177,7 @@ func householdText(h Household, g int16) string {
 	if others > 0 {
 		// The group's ages are among ChildrenAges; say the others' only when the
 		// group is one child, where they are plain to read off.
-		facts = append(facts, fmt.Sprintf("%d other %s there", others, plural(others, "child lives", "children live")))
+		facts = append(facts, strconv.Itoa(others)+" other "+plural(others, "child lives", "children live")+" there")
 	}
 	if h.Pets {
 		facts = append(facts, "the household has pets")
@@ -189,9 +190,9 @@ func householdText(h Household, g int16) string {
 	}
 	ages := make([]string, len(h.ChildrenAges))
 	for i, a := range h.ChildrenAges {
-		ages[i] = fmt.Sprint(a)
+		ages[i] = strconv.Itoa(a)
 	}
-	return fmt.Sprintf("%s (ages after placement: %s).", upperFirst(joinAnd(facts)), strings.Join(ages, ", "))
+	return upperFirst(joinAnd(facts)) + " (ages after placement: " + strings.Join(ages, ", ") + ")."
 }
 
 // ruleFlags flags the hard rules passed only through an exception, and says so in
@@ -233,7 +234,7 @@ func (q *query) ruleFlags(c *Candidate) (flags, reasons []string) {
 			flags = append(flags, FlagOfstedRequiresImprovement)
 			reasons = append(reasons, fmt.Sprintf("Ofsted: requires improvement to be good (inspected %s); read the report before booking.", r.InspectedOn))
 		default:
-			reasons = append(reasons, fmt.Sprintf("Ofsted: %s (inspected %s).", r.Grade, r.InspectedOn))
+			reasons = append(reasons, "Ofsted: "+string(r.Grade)+" (inspected "+r.InspectedOn.String()+").")
 		}
 	}
 	return flags, reasons
@@ -348,7 +349,7 @@ func (q *query) explainNeeds(c *Candidate) needsExplained {
 			if hub, km := q.hubs.nearest(c, it.bit, q.ages[it.member]); hub != nil {
 				nc.CoveredBy, nc.Hub = CoveredByOutreach, hubName(hub.P)
 				e.outreach += it.weight()
-				v := fmt.Sprintf("%s via %s outreach (%.1f km, half credit)", name, nc.Hub, km)
+				v := name + " via " + nc.Hub + " outreach (" + f1(km) + " km, half credit)"
 				covered, via = append(covered, v), append(via, v)
 				break
 			}
@@ -363,7 +364,7 @@ func (q *query) explainNeeds(c *Candidate) needsExplained {
 	if q.totalW != total || e.outreach > 0 {
 		weighted = fmt.Sprintf(" (weighted %g of %d)", float64(2*e.own+e.outreach)/2, q.totalW)
 	}
-	e.detail = fmt.Sprintf("covers %d of %d %s%s", n, total, plural(total, "need", "needs"), weighted)
+	e.detail = "covers " + strconv.Itoa(n) + " of " + strconv.Itoa(total) + " " + plural(total, "need", "needs") + weighted
 	if len(via) > 0 {
 		e.detail += "; outreach: " + strings.Join(via, "; ")
 	}
@@ -405,7 +406,7 @@ func hubName(p *placematch.Provider) string {
 // approvalText says why the provider may take the group at all.
 func (q *query) approvalText(c *Candidate) string {
 	p := c.P
-	ages := fmt.Sprintf("ages %d–%d", p.AgeMin, p.AgeMax)
+	ages := "ages " + strconv.Itoa(p.AgeMin) + "–" + strconv.Itoa(p.AgeMax)
 	switch c.kind {
 	case kindCarer:
 		if c.static&rPending != 0 {
@@ -433,7 +434,7 @@ func (q *query) approvalText(c *Candidate) string {
 		case len(in) < len(names):
 			return fmt.Sprintf("Approved for %s care for %s, not for emergency care: an emergency placement outside the terms of approval may last up to 6 working days.", joinAnd(in), ages)
 		}
-		return fmt.Sprintf("Approved for %s care for %s.", joinAnd(names), ages)
+		return "Approved for " + joinAnd(names) + " care for " + ages + "."
 	case kindUnit:
 		reg := "Ofsted registered"
 		switch p.Unit.RegistrationStatus {
@@ -454,15 +455,15 @@ func (q *query) approvalText(c *Candidate) string {
 
 func vacancyReason(vac, g int16) string {
 	if g == 1 {
-		return fmt.Sprintf("Has %d %s for one child.", vac, plural(int(vac), "vacancy", "vacancies"))
+		return "Has " + strconv.Itoa(int(vac)) + " " + plural(int(vac), "vacancy", "vacancies") + " for one child."
 	}
 	return fmt.Sprintf("Has %d %s for a group of %d.", vac, plural(int(vac), "vacancy", "vacancies"), g)
 }
 
 func capacityText(vac, g int16) string {
-	s := fmt.Sprintf("%d %s for a group of %d", vac, plural(int(vac), "vacancy", "vacancies"), g)
+	s := strconv.Itoa(int(vac)) + " " + plural(int(vac), "vacancy", "vacancies") + " for a group of " + strconv.Itoa(int(g))
 	if spare := vac - g; spare > 0 {
-		s += fmt.Sprintf(" (%d spare)", spare)
+		s += " (" + strconv.Itoa(int(spare)) + " spare)"
 	}
 	return s
 }

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"placematch/geo"
@@ -26,8 +27,8 @@ func (q *query) distanceText(c *Candidate, km float64) explained {
 		}
 	}
 	if q.home {
-		e.detail = fmt.Sprintf("%.1f km (%.1f miles) from home", km, geo.Miles(km))
-		e.reason = append(e.reason, fmt.Sprintf("%.1f miles from home%s.", geo.Miles(km), area))
+		e.detail = f1(km) + " km (" + f1(geo.Miles(km)) + " miles) from home"
+		e.reason = append(e.reason, f1(geo.Miles(km))+" miles from home"+area+".")
 	} else {
 		e.detail = "home location not known"
 		e.reason = append(e.reason, "The child's home location is not known, so distance from home could not be measured.")
@@ -37,8 +38,8 @@ func (q *query) distanceText(c *Candidate, km float64) explained {
 	}
 	if skm, member := q.farthestSchool(c); member >= 0 {
 		if len(q.schools) == 1 && q.g == 1 {
-			e.detail += fmt.Sprintf("; %.1f km (%.1f miles) from school; value is the mean of home and school", skm, geo.Miles(skm))
-			e.reason = append(e.reason, fmt.Sprintf("%.1f miles from school.", geo.Miles(skm)))
+			e.detail += "; " + f1(skm) + " km (" + f1(geo.Miles(skm)) + " miles) from school; value is the mean of home and school"
+			e.reason = append(e.reason, f1(geo.Miles(skm))+" miles from school.")
 		} else {
 			e.detail += fmt.Sprintf("; %.1f km (%.1f miles) from the farthest school (%s's); value is the mean of home and that school",
 				skm, geo.Miles(skm), q.ref(member))
@@ -54,7 +55,7 @@ func (q *query) distanceText(c *Candidate, km float64) explained {
 // freshnessText says when availability was last confirmed, and whether to check it.
 func (q *query) freshnessText(c *Candidate) (explained, bool) {
 	_, stale := q.freshness(c)
-	days := fmt.Sprintf("%g days", float64(q.stale)/86400)
+	days := strconv.FormatFloat(float64(q.stale)/86400, 'g', -1, 64) + " days"
 	var e explained
 	if c.confirmed == noConfirm {
 		e.detail = "availability never confirmed"
@@ -62,15 +63,15 @@ func (q *query) freshnessText(c *Candidate) (explained, bool) {
 	} else {
 		ago := "today"
 		if d := (q.now - c.confirmed) / 86400; d >= 1 {
-			ago = fmt.Sprintf("%d %s ago", d, plural(int(d), "day", "days"))
+			ago = strconv.FormatInt(d, 10) + " " + plural(int(d), "day", "days") + " ago"
 		}
-		e.detail = fmt.Sprintf("confirmed %s (fresh for %s)", ago, days)
+		e.detail = "confirmed " + ago + " (fresh for " + days + ")"
 		if stale {
-			e.detail = fmt.Sprintf("confirmed %s, stale after %s; the value halves every further %s", ago, days, days)
+			e.detail = "confirmed " + ago + ", stale after " + days + "; the value halves every further " + days
 		}
-		s := fmt.Sprintf("Availability last confirmed %s.", ago)
+		s := "Availability last confirmed " + ago + "."
 		if stale {
-			s = fmt.Sprintf("Availability last confirmed %s; check before booking.", ago)
+			s = "Availability last confirmed " + ago + "; check before booking."
 		}
 		e.reason = []string{s}
 	}
@@ -78,7 +79,7 @@ func (q *query) freshnessText(c *Candidate) (explained, bool) {
 		e.detail += "; marked unconfirmed by the nightly check"
 	}
 	if from := c.P.Availability.AvailableFrom; !from.IsZero() && c.from > q.today {
-		e.reason = append(e.reason, fmt.Sprintf("Available from %s.", from))
+		e.reason = append(e.reason, "Available from "+from.String()+".")
 	}
 	return e, stale
 }
@@ -114,3 +115,6 @@ func (q *query) areaText(c *Candidate) string {
 	}
 	return "outside the council area"
 }
+
+// f1 is x with one decimal, as fmt's %.1f writes it.
+func f1(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
