@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync/atomic"
 )
 
 // Index is a candidate list prepared for many searches: the candidates in cells of
@@ -63,7 +64,11 @@ type Index struct {
 	harmMax        steps // ... a resident with a high risk of harm to others
 
 	from []fromAt // candidates with an available-from date, latest first
-	lats []latAt  // every candidate by latitude
+	// tooLate keeps the candidates available only after the last day asked for:
+	// nearly every search asks for today. Shared by the indexes Replace makes,
+	// which share from.
+	tooLate *lastTooLate
+	lats    []latAt // every candidate by latitude
 
 	cells []cell
 }
@@ -91,6 +96,14 @@ func (s *steps) atLeast(t int) bitset {
 		return nil
 	}
 	return s.ge[i]
+}
+
+// lastTooLate holds the set of candidates in from later than one day.
+type lastTooLate struct{ p atomic.Pointer[tooLateSet] }
+
+type tooLateSet struct {
+	day int32
+	set bitset
 }
 
 type fromAt struct {
@@ -149,7 +162,7 @@ func NewIndex(cands, hubs []Candidate) *Index {
 		return a.i - b.i
 	})
 	n := len(cands)
-	x := &Index{cands: make([]Candidate, n), words: (n + 63) / 64, ok: true, hubCands: hubs,
+	x := &Index{cands: make([]Candidate, n), words: (n + 63) / 64, ok: true, hubCands: hubs, tooLate: &lastTooLate{},
 		hubs: newHubIndex(hubs, nil, nil)}
 	x.pool.base = x.cands
 	x.byID = make(map[string]int32, n)

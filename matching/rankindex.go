@@ -310,12 +310,18 @@ func (x *Index) rule(q *query, sc *scratch, rule reason) []uint64 {
 		if len(x.from) == 0 || x.from[0].day <= q.required {
 			return nil
 		}
+		if t := x.tooLate.p.Load(); t != nil && t.day == q.required {
+			return t.set
+		}
+		late := x.newSet()
 		for _, f := range x.from {
 			if f.day <= q.required {
 				break
 			}
-			bitset(dst).set(int(f.pos))
+			late.set(int(f.pos))
 		}
+		x.tooLate.p.Store(&tooLateSet{q.required, late})
+		return late
 	case rVacancies:
 		hub := x.kind[bits.TrailingZeros8(kindHub)]
 		short := x.vac.atLeast(int(q.g))

@@ -96,6 +96,30 @@ func TestRankIndexBenchmarkWorld(t *testing.T) {
 	}
 }
 
+// One index asked for different days (the available-from rule's set is kept for
+// the last day asked): each answer is Rank's for that day, and going back to a
+// day answers as before.
+func TestRankIndexAcrossRequiredDays(t *testing.T) {
+	req, cands, opt := benchWorld(t, 10_000)
+	x := NewIndex(cands, opt.Hubs)
+	late := map[int]int{}
+	for _, days := range []int{0, 5, -3, 12, 0, 5} {
+		req.Child.RequiredFrom = testToday.AddDays(days)
+		want, got := Rank(req, cands, DefaultWeights(), opt), RankIndex(req, x, DefaultWeights(), opt)
+		if jsonOf(got) != jsonOf(want) {
+			t.Fatalf("required in %d days: RankIndex differs from Rank", days)
+		}
+		n := got.ExcludedSummary[CodeAvailableTooLate]
+		if was, ok := late[days]; ok && was != n {
+			t.Fatalf("required in %d days: %d too late, %d the first time", days, n, was)
+		}
+		late[days] = n
+	}
+	if !(late[0] > late[5] && late[5] > late[12] && late[-3] == late[0]) {
+		t.Fatalf("too late by day asked: %v; a later day must leave fewer too late, a past day counts as today", late)
+	}
+}
+
 // BenchmarkRankIndex is BenchmarkRank's searches through an Index.
 func BenchmarkRankIndex(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
