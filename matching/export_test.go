@@ -12,8 +12,9 @@ import (
 // TestExportBenchWorld writes the 100,000-provider benchmark world to the directory
 // named by PLACEMATCH_EXPORT_WORLD, for scripts/postgis-baseline.sh: the providers
 // as the columns a spatial database would filter on (providers.csv), the child
-// (child.csv), and the providers Rank judges eligible (eligible.txt), so the script
-// can say how many of the query's answers Rank would also allow. Without the
+// (child.csv), the providers Rank judges eligible (eligible.txt) and why it
+// excludes the others (excluded.csv), so the script can say how many of the
+// query's answers Rank would also allow, and why not the rest. Without the
 // variable it does nothing; it is a tool, not a check.
 func TestExportBenchWorld(t *testing.T) {
 	dir := os.Getenv("PLACEMATCH_EXPORT_WORLD")
@@ -33,9 +34,12 @@ func TestExportBenchWorld(t *testing.T) {
 	opt.IncludeExcluded = true
 	res := Rank(req, cands, DefaultWeights(), opt)
 	excluded := make(map[string]bool, len(res.Excluded))
+	why := make([][]string, 0, len(res.Excluded))
 	for _, e := range res.Excluded {
 		excluded[e.Provider.ID] = true
+		why = append(why, []string{e.Provider.ID, strings.Join(e.Reasons, " ")})
 	}
+	writeCSV(t, filepath.Join(dir, "excluded.csv"), why)
 	var eligible strings.Builder
 	for _, c := range cands {
 		if !excluded[c.P.ID] {

@@ -24,9 +24,9 @@
 #    RankIndex/100k and ChordTopK once. Rounds alternate so both see the same
 #    machine.
 # 4. It prints each median over the rounds and how many of the query's 20 answers
-#    Rank judges eligible too: the query does not know the rules about the children
-#    living in a home, connected persons or exemptions, so it answers an easier
-#    question than Rank does.
+#    Rank judges eligible too, and the rules Rank excludes the rest by: the query
+#    knows nothing of the children living in a home (the household rules) or of
+#    connected persons and exemptions, so it answers an easier question than Rank.
 #
 # The database is dropped at the end, also on failure or Ctrl-C.
 set -euo pipefail
@@ -132,4 +132,7 @@ printf '  matching.Rank (full pass)        %8.3f ms  (%.2f x PostGIS)\n' "$rank"
 printf '  matching.RankIndex               %8.3f ms  (%.2f x PostGIS, %.2f x chord top-k)\n' "$ri" \
 	"$(awk -v a="$ri" -v b="$pg" 'BEGIN{print a/b}')" "$(awk -v a="$ri" -v b="$chord" 'BEGIN{print a/b}')"
 printf '  chord-distance top-10 loop       %8.3f ms\n' "$chord"
-echo "  $agree of the query's $(wc -l <<<"$answers") answers are eligible by Rank"
+echo "  $agree of the query's $(wc -l <<<"$answers") answers are eligible by Rank; Rank excludes the others for:"
+grep -vxFf "$work/eligible.txt" <<<"$answers" | while read -r id; do
+	grep -m1 "^$id," "$work/excluded.csv" | cut -d, -f2- | tr ' ' '\n'
+done | sort | uniq -c | sed 's/^ */    /'
