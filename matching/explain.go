@@ -333,6 +333,15 @@ func (q *query) explainNeeds(c *Candidate) needsExplained {
 		return e
 	}
 	var covered, via, missing []string
+	// The hubs asked about: each item the provider's own skills leave open.
+	var askBuf [16]hubAsk
+	asks := askBuf[:0]
+	for _, it := range q.items {
+		if it.bit != 0 && c.cover&it.bit == 0 {
+			asks = append(asks, hubAsk{bit: it.bit, age: q.ages[it.member]})
+		}
+	}
+	q.hubs.nearestEach(c, asks)
 	for _, it := range q.items {
 		name := itemText(it.code, it.level)
 		if q.g > 1 {
@@ -346,7 +355,10 @@ func (q *query) explainNeeds(c *Candidate) needsExplained {
 			e.own += it.weight()
 			covered = append(covered, name)
 		case it.bit != 0:
-			if hub, km := q.hubs.nearest(c, it.bit, q.ages[it.member]); hub != nil {
+			a := asks[0]
+			asks = asks[1:]
+			if hub := a.best; hub != nil {
+				km := chordKM(a.c2)
 				nc.CoveredBy, nc.Hub = CoveredByOutreach, hubName(hub.P)
 				e.outreach += it.weight()
 				v := name + " via " + nc.Hub + " outreach (" + f1(km) + " km, half credit)"

@@ -168,23 +168,40 @@ func (q *query) outreachWeight(c *Candidate, want, got []uint64) int {
 	return w
 }
 
-// nearest returns the nearest hub reaching c that covers need bit b for a child of
-// age, and its distance; ties go to the lower id, so input order never decides.
-func (h *hubIndex) nearest(c *Candidate, b uint64, age int16) (*Candidate, float64) {
-	var best *Candidate
-	bestC2 := math.Inf(1)
+// hubAsk is one item's question to nearestEach: the nearest hub reaching the
+// candidate that covers need bit for a child of age (best nil when none; c2 its
+// squared chord).
+type hubAsk struct {
+	bit  uint64
+	age  int16
+	best *Candidate
+	c2   float64
+}
+
+// nearestEach answers every ask in one visit of the hubs near c: the nearest hub
+// reaching c that covers the ask's need for a child of its age; ties go to the
+// lower id, so input order never decides.
+func (h *hubIndex) nearestEach(c *Candidate, asks []hubAsk) {
+	if len(asks) == 0 {
+		return
+	}
+	for i := range asks {
+		asks[i].best, asks[i].c2 = nil, math.Inf(1)
+	}
 	h.near(c, func(o *outHub) bool {
-		if o.cover&b == 0 || !o.serves(age) {
-			return true
-		}
-		c2 := chord2(o.x, o.y, o.z, c.x, c.y, c.z)
-		if c2 <= o.r2 && (c2 < bestC2 || c2 == bestC2 && compareIDs(o.c, best) < 0) {
-			best, bestC2 = o.c, c2
+		c2 := -1.0
+		for i := range asks {
+			a := &asks[i]
+			if o.cover&a.bit == 0 || !o.serves(a.age) {
+				continue
+			}
+			if c2 < 0 {
+				c2 = chord2(o.x, o.y, o.z, c.x, c.y, c.z)
+			}
+			if c2 <= o.r2 && (c2 < a.c2 || c2 == a.c2 && compareIDs(o.c, a.best) < 0) {
+				a.best, a.c2 = o.c, c2
+			}
 		}
 		return true
 	})
-	if best == nil {
-		return nil, 0
-	}
-	return best, chordKM(bestC2)
 }
