@@ -73,6 +73,7 @@ type env struct {
 	inspect func(resp)
 	clock   time.Time
 	keys    *auth.HMAC
+	placing *placing.Service // the server's use cases
 }
 
 func newEnv(t *testing.T, dialect string) *env {
@@ -85,8 +86,8 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	e := &env{t: t, db: db, clock: storetest.Clock}
 	e.keys = testKeys(e)
-	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test",
-		Placing: &placing.Service{Store: db, Now: func() time.Time { return e.clock }}, Verifier: e.keys}
+	e.placing = &placing.Service{Store: db, Now: func() time.Time { return e.clock }}
+	s := &api.Server{Store: db, OpenAPI: placematch.OpenAPI, Version: "test", Placing: e.placing, Verifier: e.keys}
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	t.Cleanup(e.replayEveryRun)

@@ -3,8 +3,11 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"placematch/store/storetest"
 )
 
 func TestHealthReadyAndContract(t *testing.T) {
@@ -24,6 +27,40 @@ func TestHealthReadyAndContract(t *testing.T) {
 			t.Fatalf("request id not echoed: %q", r.Header.Get("X-Request-ID"))
 		}
 	})
+}
+
+// A server whose candidate index, built at start, is still recording its manifest
+// is not ready (a search would wait for the record): /readyz answers 503 with
+// Retry-After until the record is stored, then 200. The manifest's table is held
+// by another connection until the test lets go.
+func TestNotReadyUntilTheIndexIsRecorded(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			db, cfg := storetest.OpenConfig(t, d)
+			if err := db.CreateProvider(ctx, storetest.Carer("R1")); err != nil {
+				t.Fatal(err)
+			}
+			release := storetest.HoldWrites(t, cfg, "provider_states")
+			e := newEnvOn(t, db)
+			if _, err := e.placing.Warm(ctx); err != nil {
+				t.Fatal(err)
+			}
+			r := e.do("GET", "/readyz", nil)
+			wantProblem(t, r, 503, "")
+			if r.Header.Get("Retry-After") == "" || !strings.Contains(string(r.Body), "candidate index") {
+				t.Fatalf("not ready without saying why or when to ask again: %v %s", r.Header, r.Body)
+			}
+			release()
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				if r = e.do("GET", "/readyz", nil); r.Status == 200 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("still %d 10 s after the manifest's table was let go: %s", r.Status, r.Body)
+				}
+			}
+		})
+	}
 }
 
 func TestProviderLifecycle(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"placematch"
@@ -36,6 +37,9 @@ type index struct {
 	// background since warm built it, is stored (pendingErr: why not).
 	pending    chan struct{}
 	pendingErr error
+	// recording is true while that record is being written; read without mu,
+	// which a search waiting for the record holds (Service.Recorded).
+	recording atomic.Bool
 }
 
 // candidateSet is an immutable view of the providers; searches read it without locks.
@@ -166,9 +170,11 @@ func (x *index) refresh(ctx context.Context, db *store.DB, fullAfter time.Durati
 	}
 	done := make(chan struct{})
 	x.pending = done
+	x.recording.Store(true)
 	go func() {
 		defer close(done)
 		set.manifest, x.pendingErr = record(context.WithoutCancel(ctx))
+		x.recording.Store(false)
 	}()
 	return set, nil
 }

@@ -35,3 +35,9 @@ func (s *Service) Index() IndexState {
 	}
 	return IndexState{Ready: true, Providers: len(x.snapshot.all), LoadedAt: x.loadedAt}
 }
+
+// Recorded reports whether the candidate index's manifest is stored: false from
+// Warm until the record it leaves to the background is written (or has failed).
+// A search made before then waits for it, so readiness waits too: a server
+// reports ready only once a search will not wait.
+func (s *Service) Recorded() bool { return !s.index.recording.Load() }

@@ -2,6 +2,7 @@ package placing_test
 
 import (
 	"testing"
+	"time"
 
 	"placematch/placing"
 	"placematch/store/storetest"
@@ -62,6 +63,39 @@ func TestASearchRightAfterWarmRecordsAReplayableRun(t *testing.T) {
 			}
 			if !r.Identical || len(run.Result.Matches) != 3 {
 				t.Errorf("the run right after Warm ranked %d and replays identically: %v", len(run.Result.Matches), r.Identical)
+			}
+		})
+	}
+}
+
+// Recorded is false from Warm until the manifest it leaves to the background is
+// stored: here the manifest's table is held by another connection (a PostgreSQL
+// table lock, a SQLite write transaction) until the test lets go. Then it turns
+// true, on both engines.
+func TestRecordedWaitsForTheManifest(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			db, cfg := storetest.OpenConfig(t, d)
+			if err := db.CreateProvider(ctx, storetest.Carer("W1")); err != nil {
+				t.Fatal(err)
+			}
+			release := storetest.HoldWrites(t, cfg, "provider_states")
+			uses := &placing.Service{Store: db, Now: db.Now}
+			if _, err := uses.Warm(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if uses.Recorded() {
+				t.Fatal("Recorded while the manifest could not be written")
+			}
+			time.Sleep(100 * time.Millisecond)
+			if uses.Recorded() {
+				t.Fatal("Recorded while the manifest still could not be written")
+			}
+			release()
+			for deadline := time.Now().Add(10 * time.Second); !uses.Recorded(); time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("not Recorded 10 s after the manifest's table was let go")
+				}
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"database/sql"
+	"sync"
 	"testing"
 
 	"placematch/store"
@@ -34,4 +35,42 @@ func Exec(t testing.TB, cfg store.Config, query string, args ...any) {
 func RenameTable(t testing.TB, cfg store.Config, from, to string) {
 	t.Helper()
 	Exec(t, cfg, "ALTER TABLE "+from+" RENAME TO "+to)
+}
+
+// HoldWrites keeps table from being written, behind the back of the stores using
+// the database cfg opens, until the returned function is called (or the test
+// ends): on PostgreSQL a transaction holding the table's EXCLUSIVE lock, which
+// readers pass; on SQLite a write transaction, which holds every writer. A test
+// sees what a slow write looks like from the outside.
+func HoldWrites(t testing.TB, cfg store.Config, table string) (release func()) {
+	t.Helper()
+	driver, dsn := "sqlite", cfg.SQLitePath
+	if cfg.DatabaseURL != "" {
+		driver, dsn = "pgx", cfg.DatabaseURL
+	}
+	conn, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := conn.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold := "LOCK TABLE " + table + " IN EXCLUSIVE MODE"
+	if driver == "sqlite" {
+		// A write makes the transaction the writer; deleting nothing changes nothing.
+		hold = "DELETE FROM " + table + " WHERE 1 = 0"
+	}
+	if _, err := tx.Exec(hold); err != nil {
+		t.Fatalf("hold %s: %v", table, err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			_ = tx.Rollback()
+			_ = conn.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
