@@ -111,6 +111,14 @@ func (s *Server) healthz(c *gin.Context) error {
 // readyz answers 200 only when the database answers, its schema is current and the
 // candidate index built at start has recorded its manifest.
 func (s *Server) readyz(c *gin.Context) error {
+	// The index first: while its record is written the store may be busy with it
+	// (SQLite has one writer), and the index is the reason to give.
+	if !s.Placing.Recorded() {
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
+		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
+			Detail: "The candidate index is still being recorded; searches would wait for it."})
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.Store.Ping(ctx); err != nil {
@@ -123,12 +131,6 @@ func (s *Server) readyz(c *gin.Context) error {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
 			Detail: "The database schema is not current; run `placematch migrate`."})
-		return nil
-	}
-	if !s.Placing.Recorded() {
-		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
-		writeProblem(c, Problem{Type: typeUnavailable, Title: "Not ready", Status: http.StatusServiceUnavailable,
-			Detail: "The candidate index is still being recorded; searches would wait for it."})
 		return nil
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "database": s.Store.Dialect()})

@@ -15,14 +15,7 @@ import (
 // PostgreSQL, ? on SQLite).
 func Exec(t testing.TB, cfg store.Config, query string, args ...any) {
 	t.Helper()
-	driver, dsn := "sqlite", cfg.SQLitePath
-	if cfg.DatabaseURL != "" {
-		driver, dsn = "pgx", cfg.DatabaseURL
-	}
-	conn, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn, _ := openOwn(t, cfg)
 	defer conn.Close()
 	if _, err := conn.Exec(query, args...); err != nil {
 		t.Fatalf("exec %q: %v", query, err)
@@ -44,14 +37,7 @@ func RenameTable(t testing.TB, cfg store.Config, from, to string) {
 // sees what a slow write looks like from the outside.
 func HoldWrites(t testing.TB, cfg store.Config, table string) (release func()) {
 	t.Helper()
-	driver, dsn := "sqlite", cfg.SQLitePath
-	if cfg.DatabaseURL != "" {
-		driver, dsn = "pgx", cfg.DatabaseURL
-	}
-	conn, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn, driver := openOwn(t, cfg)
 	tx, err := conn.Begin()
 	if err != nil {
 		t.Fatal(err)
@@ -73,4 +59,19 @@ func HoldWrites(t testing.TB, cfg store.Config, table string) (release func()) {
 	}
 	t.Cleanup(release)
 	return release
+}
+
+// openOwn opens the database cfg names on a handle of its own, beside the stores
+// using it, and says which driver it took.
+func openOwn(t testing.TB, cfg store.Config) (*sql.DB, string) {
+	t.Helper()
+	driver, dsn := "sqlite", cfg.SQLitePath
+	if cfg.DatabaseURL != "" {
+		driver, dsn = "pgx", cfg.DatabaseURL
+	}
+	conn, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn, driver
 }
