@@ -28,10 +28,37 @@ func Check(req Request, p *placematch.Provider, opt Options) []string {
 // (fewer than n found) from one with more at the cost of the rules alone, and a
 // group with many homes usually at the cost of a handful of candidates.
 func FirstEligible(req Request, cands []Candidate, opt Options, n int) []int {
-	if req.Child == nil || n <= 0 {
-		return nil
+	return NewRules(req, opt).FirstEligible(cands, n)
+}
+
+// Rules are a group's hard rules on one day, compiled once (the group's ages and
+// facts, the policy, the options) so that many candidate lists can be judged
+// for it without compiling them again: a caller that asks of the same group, on
+// the same day and with the same options, time after time (the scarce-place
+// check asks of every group waiting, on each search) keeps them. They read
+// Request.Child, Group and Today (Now when Today is zero), and of the options
+// only those Rank's rules read (Kinds, Policy, RequireHighRiskSkills,
+// IncludePending, MaxDistanceKM); nothing of the clock past the day. Rules are
+// read only once made, so they may be used from several goroutines.
+type Rules struct {
+	q *query // nil when there is no child
+}
+
+// NewRules compiles req's hard rules under opt.
+func NewRules(req Request, opt Options) *Rules {
+	if req.Child == nil {
+		return &Rules{}
 	}
 	q, _ := newRules(req, opt)
+	return &Rules{q: q}
+}
+
+// FirstEligible is the package's FirstEligible for the rules' group.
+func (r *Rules) FirstEligible(cands []Candidate, n int) []int {
+	q := r.q
+	if q == nil || n <= 0 {
+		return nil
+	}
 	var out []int
 	for i := range cands {
 		c := &cands[i]

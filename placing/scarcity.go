@@ -30,8 +30,12 @@ type scarcity struct {
 	mu     sync.Mutex
 	stamp  string
 	groups []*queued
-	set    *candidateSet
-	homes  map[int][]string // group index → its first homes, on set
+	// rules are each group's hard rules compiled for the day of stamp, made when
+	// the group is first judged: every search asks of every group, and compiling
+	// them costs more than judging a search's few matches.
+	rules []*matching.Rules
+	set   *candidateSet
+	homes map[int][]string // group index → its first homes, on set
 }
 
 // markScarce flags the matches whose taking would use a scarce place for another
@@ -56,7 +60,7 @@ func (s *Service) markScarce(ctx context.Context, set *candidateSet, group []*pl
 		if x.groups, err = s.formGroups(ctx, children); err != nil {
 			return err
 		}
-		x.stamp, x.homes = key, nil
+		x.stamp, x.homes, x.rules = key, nil, nil
 	}
 	s.judgeScarce(x, set, group, matches, now)
 	return nil
@@ -68,6 +72,9 @@ func (s *Service) markScarce(ctx context.Context, set *candidateSet, group []*pl
 func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematch.Child, matches []matching.Match, now time.Time) {
 	if x.set != set || x.homes == nil {
 		x.set, x.homes = set, map[int][]string{}
+	}
+	if len(x.rules) != len(x.groups) {
+		x.rules = make([]*matching.Rules, len(x.groups))
 	}
 	ours := map[string]bool{}
 	for _, c := range group {
@@ -85,16 +92,23 @@ func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematc
 		if ours[g.ids[0]] {
 			continue // the group searching itself
 		}
-		req := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
-		var opt matching.Options
-		s.searchOptions(set, &opt)
-		could := matching.FirstEligible(req, shown, opt, len(shown))
+		rules := x.rules[gi]
+		if rules == nil {
+			// The rules read nothing of the set or the clock past the day, which
+			// the stamp holds.
+			req := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
+			var opt matching.Options
+			s.searchOptions(set, &opt)
+			rules = matching.NewRules(req, opt)
+			x.rules[gi] = rules
+		}
+		could := rules.FirstEligible(shown, len(shown))
 		if len(could) == 0 {
 			continue
 		}
 		homes, ok := x.homes[gi]
 		if !ok {
-			homes = firstHomes(set, req, opt)
+			homes = firstHomes(set, rules)
 			x.homes[gi] = homes
 		}
 		if len(homes) > ScarceHomes {
@@ -141,9 +155,9 @@ func matchOf(matches []matching.Match, id string) *matching.Match {
 // with more. It reads every live provider in id order, not the grid's circle:
 // beyond the maximum distance is a hard rule, so the homes found are the same, and
 // a group with many homes stops after a few without paying for the circle.
-func firstHomes(set *candidateSet, req matching.Request, opt matching.Options) []string {
+func firstHomes(set *candidateSet, rules *matching.Rules) []string {
 	var out []string
-	for _, i := range matching.FirstEligible(req, set.all, opt, ScarceHomes+1) {
+	for _, i := range rules.FirstEligible(set.all, ScarceHomes+1) {
 		out = append(out, set.all[i].P.ID)
 	}
 	return out
@@ -162,7 +176,7 @@ func (s *Service) fewHomes(set *candidateSet, groups []*queued, now time.Time) [
 				var opt matching.Options
 				req := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
 				s.searchOptions(set, &opt)
-				out[gi] = firstHomes(set, req, opt)
+				out[gi] = firstHomes(set, matching.NewRules(req, opt))
 			}
 		})
 	}

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -290,13 +292,16 @@ func (db *DB) AwaitingStamp(ctx context.Context) (string, int, error) {
 	defer rows.Close()
 	h := sha256.New()
 	n := 0
+	var id sql.RawBytes // valid until the next Scan: hashed before it
+	var version int64
+	buf := make([]byte, 0, 64)
 	for rows.Next() {
-		var id string
-		var version int
 		if err := rows.Scan(&id, &version); err != nil {
 			return "", 0, fmt.Errorf("store: awaiting stamp: %w", translate(err))
 		}
-		fmt.Fprintf(h, "%s:%d;", id, version)
+		buf = append(append(buf[:0], id...), ':')
+		buf = append(strconv.AppendInt(buf, version, 10), ';')
+		h.Write(buf)
 		n++
 	}
 	if err := rows.Err(); err != nil {
