@@ -55,21 +55,28 @@ func NewRules(req Request, opt Options) *Rules {
 
 // FirstEligible is the package's FirstEligible for the rules' group.
 func (r *Rules) FirstEligible(cands []Candidate, n int) []int {
+	return r.AppendEligible(nil, cands, n)
+}
+
+// AppendEligible is FirstEligible appending the positions to dst, so that a
+// caller asking many times reuses one buffer.
+func (r *Rules) AppendEligible(dst []int, cands []Candidate, n int) []int {
 	q := r.q
 	if q == nil || n <= 0 {
-		return nil
+		return dst
 	}
-	var out []int
+	found := 0
 	for i := range cands {
 		c := &cands[i]
 		if c.kind&q.kinds == 0 || c.props&pArchived != 0 {
 			continue
 		}
 		if m, _, _ := q.check(c); m == 0 {
-			if out = append(out, i); len(out) == n {
+			dst = append(dst, i)
+			if found++; found == n {
 				break
 			}
 		}
 	}
-	return out
+	return dst
 }

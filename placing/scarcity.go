@@ -35,7 +35,11 @@ type scarcity struct {
 	// them costs more than judging a search's few matches.
 	rules []*matching.Rules
 	set   *candidateSet
-	homes map[int][]string // group index → its first homes, on set
+	// homes are each group's first homes on set, by group index; judged says
+	// which are found, and found how many.
+	homes  [][]string
+	judged []bool
+	found  int
 }
 
 // markScarce flags the matches whose taking would use a scarce place for another
@@ -60,7 +64,8 @@ func (s *Service) markScarce(ctx context.Context, set *candidateSet, group []*pl
 		if x.groups, err = s.formGroups(ctx, children); err != nil {
 			return err
 		}
-		x.stamp, x.homes, x.rules = key, nil, nil
+		x.stamp, x.rules = key, nil
+		x.forget()
 	}
 	s.judgeScarce(x, set, group, matches, now)
 	return nil
@@ -70,15 +75,12 @@ func (s *Service) markScarce(ctx context.Context, set *candidateSet, group []*pl
 // of the matches could take, its first homes (found once per view), and a
 // sentence on each match it would lose.
 func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematch.Child, matches []matching.Match, now time.Time) {
-	if x.set != set || x.homes == nil {
-		x.set, x.homes = set, map[int][]string{}
+	if x.set != set || len(x.judged) != len(x.groups) {
+		x.set = set
+		x.forget()
 	}
 	if len(x.rules) != len(x.groups) {
 		x.rules = make([]*matching.Rules, len(x.groups))
-	}
-	ours := map[string]bool{}
-	for _, c := range group {
-		ours[c.ID] = true
 	}
 	var shown []matching.Candidate
 	for _, m := range matches {
@@ -88,8 +90,9 @@ func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematc
 	}
 	today := placematch.DateOf(now)
 	said := make(map[string][]string, len(matches))
+	could := make([]int, 0, len(shown))
 	for gi, g := range x.groups {
-		if ours[g.ids[0]] {
+		if slices.ContainsFunc(group, func(c *placematch.Child) bool { return c.ID == g.ids[0] }) {
 			continue // the group searching itself
 		}
 		rules := x.rules[gi]
@@ -102,15 +105,15 @@ func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematc
 			rules = matching.NewRules(req, opt)
 			x.rules[gi] = rules
 		}
-		could := rules.FirstEligible(shown, len(shown))
+		could = rules.AppendEligible(could[:0], shown, len(shown))
 		if len(could) == 0 {
 			continue
 		}
-		homes, ok := x.homes[gi]
-		if !ok {
-			homes = firstHomes(set, rules)
-			x.homes[gi] = homes
+		if !x.judged[gi] {
+			x.homes[gi], x.judged[gi] = firstHomes(set, rules), true
+			x.found++
 		}
+		homes := x.homes[gi]
 		if len(homes) > ScarceHomes {
 			continue
 		}
@@ -139,6 +142,12 @@ func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematc
 		m.Flags = append(m.Flags, matching.FlagScarcePlace)
 		m.ScarceReason = "Taking this home would use a scarce place: it is " + strings.Join(said[m.Provider.ID], "; it is ") + "."
 	}
+}
+
+// forget drops the groups' homes found, for a new view of the providers or of
+// the queue.
+func (x *scarcity) forget() {
+	x.homes, x.judged, x.found = make([][]string, len(x.groups)), make([]bool, len(x.groups)), 0
 }
 
 func matchOf(matches []matching.Match, id string) *matching.Match {

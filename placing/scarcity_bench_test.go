@@ -54,10 +54,10 @@ func BenchmarkScarceQueue(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/judged_warm=%v", name, warm), func(b *testing.B) {
 				x := &scarcity{groups: groups}
 				svc.judgeScarce(x, set, g.members, slices.Clone(res.Matches), now)
-				judged := len(x.homes)
+				judged := x.found
 				for b.Loop() {
 					if !warm {
-						x.homes = nil
+						x.forget()
 					}
 					svc.judgeScarce(x, set, g.members, slices.Clone(res.Matches), now)
 				}
