@@ -114,13 +114,22 @@ func (db *DB) scanProviders(ctx context.Context, q string, args []any, each func
 	return translate(rows.Err())
 }
 
-func (db *DB) providerChangesPG(ctx context.Context, since ChangeCursor) ([]*placematch.Provider, ChangeCursor, error) {
-	// One statement, so the rows and the xmin come from one snapshot.
-	const q = `SELECT ` + providerColumns + `, change_xid::text AS stamp,
+// changesSincePG reads the providers written since a cursor (stamped at or above
+// its xmin) in one statement, so that the rows and the snapshot's xmin agree. The
+// newest stamp is read first (the last entry of the index on change_xid): when
+// it is older than the cursor, which is what a search almost always finds, the
+// statement ends there, whatever plan the rows' scan has. Without statistics (a
+// table just loaded) the planner takes a third of the table to match and scans
+// all of it: 4.7 ms at 10,000 providers, on every search.
+const changesSincePG = `SELECT ` + providerColumns + `, change_xid::text AS stamp,
 		pg_snapshot_xmin(pg_current_snapshot())::text AS snapshot_xmin
-		FROM providers WHERE change_xid >= ?::text::xid8`
+		FROM providers WHERE change_xid >= ?::text::xid8
+		AND (SELECT max(change_xid) FROM providers) >= ?::text::xid8`
+
+func (db *DB) providerChangesPG(ctx context.Context, since ChangeCursor) ([]*placematch.Provider, ChangeCursor, error) {
 	var rows []stampedRow
-	err := db.scanProviders(ctx, q, []any{strconv.FormatUint(since.xmin, 10)}, func(scan func(extra ...any) (*providerRow, error)) error {
+	after := strconv.FormatUint(since.xmin, 10)
+	err := db.scanProviders(ctx, changesSincePG, []any{after, after}, func(scan func(extra ...any) (*providerRow, error)) error {
 		var s stampedRow
 		r, err := scan(&s.Stamp, &s.SnapshotXmin)
 		if err == nil {

@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"strconv"
+	"strings"
+)
 
 // TamperAudit exposes the attempt to change the audit trail to the black-box tests.
 func (db *DB) TamperAudit(ctx context.Context) error { return db.tamperAudit(ctx) }
@@ -25,3 +29,23 @@ func (db *DB) UnbindFeedSecrets(ctx context.Context) error {
 // Translate exposes the translation of driver errors, so that a test can pass it an
 // error a real engine returned to a statement run with ExecRaw.
 func Translate(err error) error { return translate(err) }
+
+// ExplainChangesSince runs the statement ProviderChanges reads PostgreSQL with,
+// from since, under EXPLAIN ANALYZE, and returns the plan as it ran.
+func (db *DB) ExplainChangesSince(ctx context.Context, since ChangeCursor) (string, error) {
+	after := strconv.FormatUint(since.xmin, 10)
+	rows, err := db.gorm.WithContext(ctx).Raw("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "+changesSincePG, after, after).Rows()
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", err
+		}
+		plan.WriteString(line + "\n")
+	}
+	return plan.String(), rows.Err()
+}
