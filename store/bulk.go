@@ -27,7 +27,7 @@ type BulkPlacement struct {
 // those children placed; on SQLite it takes one provider change number for the whole
 // load. It does not apply the matching engine's rules: the caller vouches for the
 // data, but a provider given more placements than places is still refused with
-// ErrNoCapacity.
+// ErrNoCapacity. On PostgreSQL it then analyzes the three tables.
 func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, children []*placematch.Child,
 	placements []BulkPlacement) error {
 	now := db.now()
@@ -110,6 +110,15 @@ func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, 
 	})
 	if err != nil {
 		return fmt.Errorf("store: bulk import: %w", err)
+	}
+	if db.dialect == Postgres {
+		// Leave the planner statistics of what was loaded, as after a restore,
+		// rather than the guesses it makes of a table it has not sampled until
+		// autovacuum comes round: the queue's stamp, for one, is read with a
+		// full scan and a sort until then.
+		if err := db.gorm.WithContext(ctx).Exec("ANALYZE providers, children, placements").Error; err != nil {
+			return fmt.Errorf("store: bulk import: analyze: %w", translate(err))
+		}
 	}
 	return nil
 }

@@ -49,3 +49,8 @@ func (db *DB) ExplainChangesSince(ctx context.Context, since ChangeCursor) (stri
 	}
 	return plan.String(), rows.Err()
 }
+
+// ScanRaw runs a query around the store's methods and scans its one row into dest.
+func (db *DB) ScanRaw(ctx context.Context, query string, dest ...any) error {
+	return db.gorm.WithContext(ctx).Raw(query).Row().Scan(dest...)
+}
