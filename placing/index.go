@@ -185,6 +185,9 @@ func (x *index) refresh(ctx context.Context, db *store.DB, fullAfter time.Durati
 // prepared again, and everything prev holds is reused. prev is never modified, so
 // searches still reading it are unaffected (copy-on-write).
 func buildSet(prev *candidateSet, byID map[string]*placematch.Provider, changed []string) *candidateSet {
+	if prev == nil {
+		return fullSet(byID)
+	}
 	set := layOut(prev, byID, changed)
 	set.idx = indexOf(prev, set, changed)
 	return set
@@ -214,11 +217,8 @@ func indexOf(prev, set *candidateSet, changed []string) *matching.Index {
 	return prev.idx.Replace(live, gone, set.hubs)
 }
 
-// layOut is buildSet's candidate set without its matching.Index.
+// layOut is buildSet's candidate set without its matching.Index, from prev.
 func layOut(prev *candidateSet, byID map[string]*placematch.Provider, changed []string) *candidateSet {
-	if prev == nil {
-		return fullSet(byID)
-	}
 	var updated []int // positions in prev.all of the providers changed in place
 	moved, resized := false, false
 	for _, id := range changed {
@@ -249,7 +249,8 @@ func layOut(prev *candidateSet, byID map[string]*placematch.Provider, changed []
 	return set
 }
 
-// fullSet prepares every provider of byID, in id order.
+// fullSet prepares every provider of byID, in id order, and builds the set
+// around them with its matching.Index.
 func fullSet(byID map[string]*placematch.Provider) *candidateSet {
 	ids := slices.Sorted(maps.Keys(byID))
 	all := make([]matching.Candidate, len(ids))
@@ -258,7 +259,24 @@ func fullSet(byID map[string]*placematch.Provider) *candidateSet {
 			all[i] = matching.Prepare(byID[ids[i]])
 		}
 	})
-	return laidOut(all)
+	// The index, the grid and the id map read the candidates and nothing of each
+	// other: a start builds them on every processor.
+	var hubAt []int
+	for i := range all {
+		if all[i].P.Kind == placematch.KindHub {
+			hubAt = append(hubAt, i)
+		}
+	}
+	hubs := hubsOf(all, hubAt)
+	var idx *matching.Index
+	var grid *geo.Grid
+	var wg sync.WaitGroup
+	wg.Go(func() { idx = matching.NewIndex(all, hubs) })
+	wg.Go(func() { grid = gridOf(all) })
+	set := mapped(all)
+	wg.Wait()
+	set.hubAt, set.hubs, set.grid, set.idx = hubAt, hubs, grid, idx
+	return set
 }
 
 // relaidSet builds a set whose providers are not prev's (some were added or
@@ -283,17 +301,26 @@ func relaidSet(prev *candidateSet, byID map[string]*placematch.Provider, changed
 
 // laidOut completes a set around its candidates, which are in id order.
 func laidOut(all []matching.Candidate) *candidateSet {
-	set := &candidateSet{all: all, index: make(map[string]int, len(all)), byKind: map[placematch.ProviderKind]int{}}
+	set := mapped(all)
 	for i := range all {
-		p := all[i].P
-		set.index[p.ID] = i
-		set.byKind[p.Kind]++
-		if p.Kind == placematch.KindHub {
+		if all[i].P.Kind == placematch.KindHub {
 			set.hubAt = append(set.hubAt, i)
 		}
 	}
 	set.grid = gridOf(all)
 	set.hubs = hubsOf(all, set.hubAt)
+	return set
+}
+
+// mapped is a set of the candidates with their positions by id and counts by
+// kind, and nothing else yet.
+func mapped(all []matching.Candidate) *candidateSet {
+	set := &candidateSet{all: all, index: make(map[string]int, len(all)), byKind: map[placematch.ProviderKind]int{}}
+	for i := range all {
+		p := all[i].P
+		set.index[p.ID] = i
+		set.byKind[p.Kind]++
+	}
 	return set
 }
 
