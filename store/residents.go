@@ -98,12 +98,22 @@ func readResident(r *placematch.Resident, childID, dob, needs, risks, sibs strin
 		return unreadable("child", childID, "date_of_birth")
 	}
 	r.ChildID = childID
-	if json.Unmarshal([]byte(needs), &r.Needs) != nil || json.Unmarshal([]byte(risks), &r.Risks) != nil ||
-		json.Unmarshal([]byte(sibs), &r.Siblings) != nil {
+	if jsonList(needs, &r.Needs) != nil || jsonList(risks, &r.Risks) != nil || jsonList(sibs, &r.Siblings) != nil {
 		return unreadable("child", childID, "details")
 	}
 	r.ChildID, r.Age = childID, born.YearsOn(today)
 	return nil
+}
+
+// jsonList decodes a stored JSON list into v, reading the empty list most
+// residents have for one or other of them without the decoder: as it would, it
+// gives an empty list, not none.
+func jsonList[T any](stored string, v *[]T) error {
+	if stored == "[]" {
+		*v = []T{}
+		return nil
+	}
+	return json.Unmarshal([]byte(stored), v)
 }
 
 // residentOrder: the eldest first, then by case reference (unique among children).
