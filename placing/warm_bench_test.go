@@ -179,3 +179,27 @@ func BenchmarkWarm100k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBuildSet100k is the part of a full load after the rows are read:
+// preparing 100,000 providers (80,000 residents among them) as candidates and
+// building the set around them (the matching.Index, the grid, the id map), on
+// SQLite's read of the same register as BenchmarkWarm100k.
+func BenchmarkBuildSet100k(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.Open(b, store.SQLite)
+	db.Now = func() time.Time { return storetest.Clock }
+	nationalRegister(b, db, 100_000)
+	ps, _, err := db.ProviderChanges(ctx, store.ChangeCursor{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	byID := make(map[string]*placematch.Provider, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	for b.Loop() {
+		if set := buildSet(nil, byID, nil); len(set.all) != len(ps) || set.idx == nil {
+			b.Fatalf("the set holds %d candidates, want %d", len(set.all), len(ps))
+		}
+	}
+}
