@@ -199,10 +199,9 @@ func buildSet(prev *candidateSet, byID map[string]*placematch.Provider, changed 
 const maxReplaced = 2048
 
 // indexOf is set's matching.Index: prev's with the changed providers replaced, or
-// a new one when there is no previous one or enough have changed since it was
-// built.
+// a new one when prev has none or enough have changed since it was built.
 func indexOf(prev, set *candidateSet, changed []string) *matching.Index {
-	if prev == nil || prev.idx == nil || prev.idx.Replaced()+len(changed) > maxReplaced {
+	if prev.idx == nil || prev.idx.Replaced()+len(changed) > maxReplaced {
 		return matching.NewIndex(set.all, set.hubs)
 	}
 	var live []matching.Candidate

@@ -44,7 +44,8 @@ func BenchmarkScarceQueue(b *testing.B) {
 		})
 		// A search's own cost: its ten matches judged against the queue, with
 		// every group's homes still to find (a new view: cold) or found by an
-		// earlier search (warm).
+		// earlier search (warm). Both keep the groups' rules, compiled by the
+		// first search on this state of the queue.
 		g := groups[0]
 		req := matching.Request{Child: g.members[0], Group: g.members, Today: placematch.DateOf(now), Now: now}
 		var opt matching.Options

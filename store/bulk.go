@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"gorm.io/gorm"
 
@@ -27,7 +28,8 @@ type BulkPlacement struct {
 // those children placed; on SQLite it takes one provider change number for the whole
 // load. It does not apply the matching engine's rules: the caller vouches for the
 // data, but a provider given more placements than places is still refused with
-// ErrNoCapacity. On PostgreSQL it then analyzes the three tables.
+// ErrNoCapacity. On PostgreSQL it then analyzes the three tables (a failure to is
+// logged: the import stands).
 func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, children []*placematch.Child,
 	placements []BulkPlacement) error {
 	now := db.now()
@@ -116,8 +118,10 @@ func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, 
 		// rather than the guesses it makes of a table it has not sampled until
 		// autovacuum comes round: the queue's stamp, for one, is read with a
 		// full scan and a sort until then.
+		// The records are in: a failure here is logged, not returned, so that
+		// nobody imports them twice; autovacuum analyzes the tables in time.
 		if err := db.gorm.WithContext(ctx).Exec("ANALYZE providers, children, placements").Error; err != nil {
-			return fmt.Errorf("store: bulk import: analyze: %w", translate(err))
+			slog.WarnContext(ctx, "store: bulk import: the tables were not analyzed", "error", err)
 		}
 	}
 	return nil

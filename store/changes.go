@@ -116,7 +116,8 @@ func (db *DB) scanProviders(ctx context.Context, q string, args []any, each func
 
 // changesSincePG reads the providers written since a cursor (stamped at or above
 // its xmin) in one statement, so that the rows and the snapshot's xmin agree. The
-// newest stamp is read first (the last entry of the index on change_xid): when
+// newest stamp is read first (the last entry of the index on change_xid; not
+// max(), which xid8 has only from PostgreSQL 15): when
 // it is older than the cursor, which is what a search almost always finds, the
 // statement ends there, whatever plan the rows' scan has. Without statistics (a
 // table just loaded) the planner takes a third of the table to match and scans
@@ -124,7 +125,7 @@ func (db *DB) scanProviders(ctx context.Context, q string, args []any, each func
 const changesSincePG = `SELECT ` + providerColumns + `, change_xid::text AS stamp,
 		pg_snapshot_xmin(pg_current_snapshot())::text AS snapshot_xmin
 		FROM providers WHERE change_xid >= ?::text::xid8
-		AND (SELECT max(change_xid) FROM providers) >= ?::text::xid8`
+		AND (SELECT change_xid FROM providers ORDER BY change_xid DESC LIMIT 1) >= ?::text::xid8`
 
 func (db *DB) providerChangesPG(ctx context.Context, since ChangeCursor) ([]*placematch.Provider, ChangeCursor, error) {
 	var rows []stampedRow

@@ -292,7 +292,7 @@ func (db *DB) AwaitingStamp(ctx context.Context) (string, int, error) {
 	defer rows.Close()
 	h := sha256.New()
 	n := 0
-	var id sql.RawBytes // valid until the next Scan: hashed before it
+	var id sql.RawBytes // valid until the next Next, Scan or Close: hashed before them
 	var version int64
 	buf := make([]byte, 0, 64)
 	for rows.Next() {
