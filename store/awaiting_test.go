@@ -58,3 +58,53 @@ func carerFor(t *testing.T, db *store.DB) *placematch.Provider {
 	must(t, db.CreateProvider(ctx, p))
 	return p
 }
+
+// TestAwaitingStampMovesWithTheQueue: the queue's stamp changes when a child starts
+// awaiting, when one awaiting is written and when one stops awaiting (placed or
+// archived), and not when nothing did or when a child not awaiting is written.
+func TestAwaitingStampMovesWithTheQueue(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *store.DB) {
+		stamp := func() (string, int) {
+			t.Helper()
+			s, n, err := db.AwaitingStamp(ctx)
+			must(t, err)
+			return s, n
+		}
+		empty, n := stamp()
+		if n != 0 {
+			t.Fatalf("an empty queue counts %d", n)
+		}
+		a, b := aged("ST-A", 10), aged("ST-B", 8)
+		must(t, db.CreateChild(ctx, a))
+		must(t, db.CreateChild(ctx, b))
+		two, n := stamp()
+		if n != 2 || two == empty {
+			t.Fatalf("two awaiting: %d, stamp moved %v", n, two != empty)
+		}
+		if again, _ := stamp(); again != two {
+			t.Fatal("the stamp moved with nothing written")
+		}
+		_, err := db.UpdateChild(ctx, b.ID, 0, func(c *placematch.Child) error { c.Needs = []string{"trauma"}; return nil })
+		must(t, err)
+		written, n := stamp()
+		if n != 2 || written == two {
+			t.Fatalf("after B was written: %d, stamp moved %v", n, written != two)
+		}
+		_, err = db.Book(ctx, store.BookRequest{ChildID: a.ID, Provider: carerFor(t, db).Ref(),
+			StartDate: placematch.DateOf(storetest.Clock)})
+		must(t, err)
+		placed, n := stamp()
+		if n != 1 || placed == written {
+			t.Fatalf("after A was placed: %d, stamp moved %v", n, placed != written)
+		}
+		_, err = db.UpdateChild(ctx, a.ID, 0, func(c *placematch.Child) error { c.Needs = []string{"autism"}; return nil })
+		must(t, err)
+		if same, _ := stamp(); same != placed {
+			t.Fatal("writing a placed child moved the queue's stamp")
+		}
+		must(t, db.ArchiveChild(ctx, b.ID, 0))
+		if gone, n := stamp(); n != 0 || gone != empty {
+			t.Fatalf("after B was archived: %d, the stamp of an empty queue again %v", n, gone == empty)
+		}
+	})
+}
