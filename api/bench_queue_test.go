@@ -87,3 +87,34 @@ func seedQueue(b *testing.B, db *store.DB, n int) {
 		}
 	}
 }
+
+// BenchmarkMatchEndpointQueueNational is the load run's search in process: 100,000
+// providers and 1,000 children awaiting across Great Britain
+// (storetest.NationalWorld), each search for a different child of the queue with
+// include_excluded=false, one client, nothing written between searches.
+func BenchmarkMatchEndpointQueueNational(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			db := storetest.Open(b, d)
+			w := storetest.NationalWorld(benchOutcodes(b), 100_000, 1000, 10)
+			if err := w.Import(ctx, db); err != nil {
+				b.Fatal(err)
+			}
+			s := newBenchServer(b, db)
+			paths := make([]string, len(w.Awaiting))
+			for i, c := range w.Awaiting {
+				paths[i] = "/api/v1/children/" + w.Children[c].ID + "/matches?include_excluded=false"
+			}
+			if _, err := s.get(http.DefaultClient, paths[0]); err != nil { // builds the index
+				b.Fatal(err)
+			}
+			n := 0
+			for b.Loop() {
+				n++
+				if _, err := s.get(http.DefaultClient, paths[n*7919%len(paths)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"placematch"
 	"placematch/matching"
+	"placematch/store"
 )
 
 // ScarceHomes is how few homes make a place scarce: a match is flagged
@@ -21,18 +22,24 @@ import (
 // allocation; a unit has room while beds remain for both.
 const ScarceHomes = 2
 
-// scarcity remembers the queue, grouped, for one state of it (its stamp), and
-// for one view of the providers each group's first ScarceHomes+1 eligible homes,
-// found when a search first needs them: a group is judged only when one of a
-// search's matches could take it, so a search pays for the groups near it, not
-// for the whole queue.
+// scarcity remembers the queue, grouped, for one state of it (read after cursor,
+// on day), and for one view of the providers each group's first ScarceHomes+1
+// eligible homes, found when a search first needs them: a group is judged only
+// when one of a search's matches could take it, so a search pays for the groups
+// near it, not for the whole queue.
 type scarcity struct {
-	mu     sync.Mutex
-	stamp  string
+	mu sync.Mutex
+	// cursor was read before groups, so that a child written since the queue was
+	// read is reported by the next store.ChildrenWritten from it; gen counts the
+	// queues read, so that a search can tell whether the queue changed while it
+	// asked.
+	cursor store.ChildCursor
+	gen    int
+	day    placematch.Date
 	groups []*queued
-	// rules are each group's hard rules compiled for the day of stamp, made when
-	// the group is first judged: every search asks of every group, and compiling
-	// them costs more than judging a search's few matches.
+	// rules are each group's hard rules compiled for day, made when the group is
+	// first judged: every search asks of every group, and compiling them costs
+	// more than judging a search's few matches.
 	rules []*matching.Rules
 	set   *candidateSet
 	// homes are each group's first homes on set, by group index; judged says
@@ -49,22 +56,35 @@ func (s *Service) markScarce(ctx context.Context, set *candidateSet, group []*pl
 	if len(matches) == 0 {
 		return nil
 	}
-	stamp, _, err := s.Store.AwaitingStamp(ctx)
+	x := &s.scarce
+	x.mu.Lock()
+	since, gen := x.cursor, x.gen
+	x.mu.Unlock()
+	written, next, err := s.Store.ChildrenWritten(ctx, since)
 	if err != nil {
 		return err
 	}
-	x := &s.scarce
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if key := stamp + ";" + placematch.DateOf(now).String(); key != x.stamp { // ages move with the day
+	// Nothing written since the cursor x held: the queue it holds is current, and
+	// the cursor may move on unless another search read a queue meanwhile (which
+	// is then newer than this read). Otherwise the queue is read again after
+	// next, which is therefore a cursor for it, whatever the others did. Ages move
+	// with the day.
+	day := placematch.DateOf(now)
+	if !written && x.gen == gen && day == x.day {
+		x.cursor = next
+	} else if written || day != x.day {
 		children, err := s.queueChildren(ctx, nil)
 		if err != nil {
 			return err
 		}
-		if x.groups, err = s.formGroups(ctx, children); err != nil {
+		groups, err := s.formGroups(ctx, children)
+		if err != nil {
 			return err
 		}
-		x.stamp, x.rules = key, nil
+		x.groups, x.cursor, x.day, x.rules = groups, next, day, nil
+		x.gen++
 		x.forget()
 	}
 	s.judgeScarce(x, set, group, matches, now)

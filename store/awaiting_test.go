@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"testing"
 
 	"placematch"
@@ -59,52 +60,116 @@ func carerFor(t *testing.T, db *store.DB) *placematch.Provider {
 	return p
 }
 
-// TestAwaitingStampMovesWithTheQueue: the queue's stamp changes when a child starts
-// awaiting, when one awaiting is written and when one stops awaiting (placed or
-// archived), and not when nothing did or when a child not awaiting is written.
-func TestAwaitingStampMovesWithTheQueue(t *testing.T) {
+// TestChildrenWrittenSeesEveryWrite: on both engines the children's change read
+// says "written" once after each kind of write to a child (created, updated, placed
+// by a booking, archived, and a statement made around the store's methods), and
+// "not written" when nothing was: a search rebuilds the queue after the first and
+// never after the second.
+func TestChildrenWrittenSeesEveryWrite(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *store.DB) {
-		stamp := func() (string, int) {
+		var cur store.ChildCursor
+		written := func() bool {
 			t.Helper()
-			s, n, err := db.AwaitingStamp(ctx)
+			w, next, err := db.ChildrenWritten(ctx, cur)
 			must(t, err)
-			return s, n
+			cur = next
+			return w
 		}
-		empty, n := stamp()
-		if n != 0 {
-			t.Fatalf("an empty queue counts %d", n)
+		if !written() {
+			t.Fatal("a first read must report everything as written")
 		}
-		a, b := aged("ST-A", 10), aged("ST-B", 8)
-		must(t, db.CreateChild(ctx, a))
-		must(t, db.CreateChild(ctx, b))
-		two, n := stamp()
-		if n != 2 || two == empty {
-			t.Fatalf("two awaiting: %d, stamp moved %v", n, two != empty)
+		if written() {
+			t.Fatal("written with nothing written")
 		}
-		if again, _ := stamp(); again != two {
-			t.Fatal("the stamp moved with nothing written")
+		a, b := aged("CW-A", 10), aged("CW-B", 8)
+		steps := []struct {
+			name  string
+			write func()
+		}{
+			{"created", func() { must(t, db.CreateChild(ctx, a)); must(t, db.CreateChild(ctx, b)) }},
+			{"updated", func() {
+				_, err := db.UpdateChild(ctx, b.ID, 0, func(c *placematch.Child) error { c.Needs = []string{"trauma"}; return nil })
+				must(t, err)
+			}},
+			{"placed", func() {
+				_, err := db.Book(ctx, store.BookRequest{ChildID: a.ID, Provider: carerFor(t, db).Ref(),
+					StartDate: placematch.DateOf(storetest.Clock)})
+				must(t, err)
+			}},
+			{"written around the store", func() {
+				must(t, db.ExecRaw(ctx, "UPDATE children SET version = version + 1 WHERE id = ?", b.ID))
+			}},
+			{"archived", func() { must(t, db.ArchiveChild(ctx, b.ID, 0)) }},
 		}
-		_, err := db.UpdateChild(ctx, b.ID, 0, func(c *placematch.Child) error { c.Needs = []string{"trauma"}; return nil })
-		must(t, err)
-		written, n := stamp()
-		if n != 2 || written == two {
-			t.Fatalf("after B was written: %d, stamp moved %v", n, written != two)
-		}
-		_, err = db.Book(ctx, store.BookRequest{ChildID: a.ID, Provider: carerFor(t, db).Ref(),
-			StartDate: placematch.DateOf(storetest.Clock)})
-		must(t, err)
-		placed, n := stamp()
-		if n != 1 || placed == written {
-			t.Fatalf("after A was placed: %d, stamp moved %v", n, placed != written)
-		}
-		_, err = db.UpdateChild(ctx, a.ID, 0, func(c *placematch.Child) error { c.Needs = []string{"autism"}; return nil })
-		must(t, err)
-		if same, _ := stamp(); same != placed {
-			t.Fatal("writing a placed child moved the queue's stamp")
-		}
-		must(t, db.ArchiveChild(ctx, b.ID, 0))
-		if gone, n := stamp(); n != 0 || gone != empty {
-			t.Fatalf("after B was archived: %d, the stamp of an empty queue again %v", n, gone == empty)
+		for _, s := range steps {
+			s.write()
+			if !written() {
+				t.Fatalf("%s: not reported", s.name)
+			}
+			if written() {
+				t.Fatalf("%s: reported again with nothing written since", s.name)
+			}
 		}
 	})
+}
+
+// TestChildrenWrittenSeesALateCommit: a write is reported once its transaction
+// commits, not before, on both engines. On PostgreSQL, where writers do not queue,
+// a transaction that wrote a child first (the older transaction id) and commits
+// after a younger one is still reported after a read that saw the younger one.
+func TestChildrenWrittenSeesALateCommit(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			cfg := storetest.Config(t, d)
+			db, err := store.Open(ctx, cfg)
+			must(t, err)
+			t.Cleanup(func() { db.Close() })
+			must(t, db.Migrate(ctx))
+			a, b := aged("LATE-A", 9), aged("LATE-B", 7)
+			must(t, db.CreateChild(ctx, a))
+			must(t, db.CreateChild(ctx, b))
+			_, cur, err := db.ChildrenWritten(ctx, store.ChildCursor{})
+			must(t, err)
+			// A first read reports everything; the next may report A and B again
+			// when another test's transaction held the server's xmin below their
+			// writers. After that it settles.
+			for range 2 {
+				_, cur, err = db.ChildrenWritten(ctx, cur)
+				must(t, err)
+			}
+			written := func(what string, want bool) {
+				t.Helper()
+				w, next, err := db.ChildrenWritten(ctx, cur)
+				must(t, err)
+				if w != want {
+					t.Fatalf("%s: written %v, want %v", what, w, want)
+				}
+				cur = next
+			}
+
+			driver, dsn, bump := "sqlite", cfg.SQLitePath, "UPDATE children SET version = version + 1 WHERE id = ?"
+			if d == store.Postgres {
+				driver, dsn, bump = "pgx", cfg.DatabaseURL, "UPDATE children SET version = version + 1 WHERE id = $1"
+			}
+			other, err := sql.Open(driver, dsn)
+			must(t, err)
+			t.Cleanup(func() { other.Close() })
+			tx1, err := other.BeginTx(ctx, nil)
+			must(t, err)
+			defer func() { _ = tx1.Rollback() }()
+			if _, err := tx1.ExecContext(ctx, bump, a.ID); err != nil {
+				t.Fatal(err)
+			}
+			written("while transaction 1 is open", false)
+			if d == store.Postgres {
+				_, err = db.UpdateChild(ctx, b.ID, 0, func(c *placematch.Child) error { c.Needs = []string{"autism"}; return nil })
+				must(t, err)
+				written("B written and committed", true)
+				written("nothing since B", false)
+			}
+			must(t, tx1.Commit())
+			written("after transaction 1 commits", true)
+			written("nothing since", false)
+		})
+	}
 }

@@ -2,12 +2,8 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -277,35 +273,4 @@ func (db *DB) editSiblings(tx *gorm.DB, id string, edit func([]string) []string)
 	}
 	c.Siblings = next
 	return db.saveChild(tx, c)
-}
-
-// AwaitingStamp fingerprints the children awaiting a placement: their ids and
-// versions, hashed, and how many there are. It changes when a child starts or
-// stops awaiting or one awaiting is written, and reads two columns only, so a
-// caller can tell cheaply whether the queue has moved since it last read it.
-func (db *DB) AwaitingStamp(ctx context.Context) (string, int, error) {
-	rows, err := db.gorm.WithContext(ctx).Raw(`SELECT id, version FROM children
-		WHERE status = ? AND archived_at IS NULL ORDER BY id`, string(placematch.ChildAwaiting)).Rows()
-	if err != nil {
-		return "", 0, fmt.Errorf("store: awaiting stamp: %w", translate(err))
-	}
-	defer rows.Close()
-	h := sha256.New()
-	n := 0
-	var id sql.RawBytes // valid until the next Next, Scan or Close: hashed before them
-	var version int64
-	buf := make([]byte, 0, 64)
-	for rows.Next() {
-		if err := rows.Scan(&id, &version); err != nil {
-			return "", 0, fmt.Errorf("store: awaiting stamp: %w", translate(err))
-		}
-		buf = append(append(buf[:0], id...), ':')
-		buf = append(strconv.AppendInt(buf, version, 10), ';')
-		h.Write(buf)
-		n++
-	}
-	if err := rows.Err(); err != nil {
-		return "", 0, fmt.Errorf("store: awaiting stamp: %w", translate(err))
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
