@@ -429,6 +429,9 @@ func (x *Index) score(q *query, sc *scratch, st *scanState) {
 		cell int32
 		band int16
 	}
+	// lb is each cell's distance from home as a lower bound for its candidates'
+	// distances, by cell index.
+	lb := make([]float64, len(x.cells))
 	order := make([]at, 0, len(x.cells))
 	var count [nBands + 1]int32
 	for ci := range x.cells {
@@ -439,9 +442,11 @@ func (x *Index) score(q *query, sc *scratch, st *scanState) {
 		d := math.Sqrt(chord2(q.hx, q.hy, q.hz, cl.x, cl.y, cl.z)) - cl.r
 		b := int16(nBands - 1)
 		if d > 0 {
-			if km := d * earthKM; km < bandKM*(nBands-1) {
+			km := d * earthKM
+			if km < bandKM*(nBands-1) {
 				b = int16(km / bandKM)
 			}
+			lb[ci] = km*(1-1e-9) - 1e-9
 		} else {
 			b = 0
 		}
@@ -473,7 +478,7 @@ func (x *Index) score(q *query, sc *scratch, st *scanState) {
 		}
 		// Once no candidate this far could beat the k-th score with every other
 		// factor at its best, no farther band can either.
-		if eligible && prune && len(st.top.e) == st.top.k && q.cannotBeat(st.top.e[0], q.upperAt(max(lbKM, 0))) {
+		if eligible && prune && len(st.top.e) == st.top.k && q.cannotBeatAt(st.top.e[0], q.upperAt(max(lbKM, 0)), lbKM) {
 			eligible = false
 			if !near {
 				break
@@ -483,7 +488,7 @@ func (x *Index) score(q *query, sc *scratch, st *scanState) {
 			cl := &x.cells[ci]
 			offer := eligible
 			if offer && prune && len(st.top.e) == st.top.k {
-				offer = !q.cannotBeat(st.top.e[0], q.upper(cl))
+				offer = !q.cannotBeatAt(st.top.e[0], q.upper(cl), lb[ci])
 			}
 			x.visitCell(q, sc, st, cl, offer, near)
 		}
@@ -612,6 +617,16 @@ func (q *query) upperAt(km float64) float64 {
 	}
 	v[fDistance] = distanceValue(km, len(q.schools) > 0, 0)
 	return q.score(&v)
+}
+
+// cannotBeatAt is cannotBeat for candidates farther than km from home: one whose
+// score can at best round to worst's whole step, in worst's band, is then farther
+// than worst, and ranks below it on distance.
+func (q *query) cannotBeatAt(worst entry, ub, km float64) bool {
+	if q.cannotBeat(worst, ub) {
+		return true
+	}
+	return worst.tier == TierUsual && km > worst.dist && bandIndex(ub) == worst.band && tieStep(ub) == tieStep(worst.score)
 }
 
 // cannotBeat reports whether no candidate outside the slow set scoring at most ub

@@ -96,6 +96,61 @@ func TestRankIndexBenchmarkWorld(t *testing.T) {
 	}
 }
 
+// Many homes alike but for where they are, so that a good share round to the same
+// whole point and their order is settled by distance, as a far cell's whole-point
+// bound meets the k-th's: RankIndex gives up a cell or a band that cannot beat it
+// on distance either (cannotBeatAt), and still answers as Rank does. The world is
+// copies of one home a random group can take, at random places up to 400 km away:
+// far out the distance curve is nearly flat.
+func TestRankIndexTiesOnDistance(t *testing.T) {
+	r := seeded(23)
+	decided, ran := 0, 0
+	n := iterations(t, 60)
+	for it := 0; ran < n; it++ {
+		if it > 50*n {
+			t.Fatalf("only %d of %d random groups had a home and a match", ran, it)
+		}
+		w := randomWorld(r, 60)
+		for _, m := range w.req.Group {
+			m.MaxDistanceKM = nil
+		}
+		w.opt.IncludeExcluded = false
+		res := Rank(w.req, prepareAsIs(w.provs...), DefaultWeights(), w.opt)
+		if len(res.Matches) == 0 || w.req.Child.Location == nil {
+			continue
+		}
+		var like *placematch.Provider
+		for _, p := range w.provs {
+			if p.ID == res.Matches[0].Provider.ID {
+				like = p
+			}
+		}
+		provs := make([]*placematch.Provider, 1500+r.IntN(2500))
+		for i := range provs {
+			p := *like
+			p.ID, p.Name = fmt.Sprintf("t%05d", i), fmt.Sprintf("Alike %d", i)
+			p.Location = randomPoint(r, *w.req.Child.Location, 400)
+			provs[i] = &p
+		}
+		cands := prepareAsIs(provs...)
+		x := NewIndex(cands, w.opt.Hubs)
+		ran++
+		w.opt.Limit = 1 + r.IntN(12)
+		want, got := Rank(w.req, cands, DefaultWeights(), w.opt), RankIndex(w.req, x, DefaultWeights(), w.opt)
+		if g, wt := jsonOf(got), jsonOf(want); g != wt {
+			t.Fatalf("iteration %d: RankIndex differs from Rank\n got  %s\n want %s", it, g, wt)
+		}
+		for i := 1; i < len(want.Matches); i++ {
+			if a, b := want.Matches[i-1], want.Matches[i]; tieStep(a.Score) == tieStep(b.Score) && a.DistanceKM != b.DistanceKM {
+				decided++
+			}
+		}
+	}
+	if decided < n {
+		t.Fatalf("only %d neighbours in %d lists were ordered on distance within a whole point", decided, n)
+	}
+}
+
 // One index asked for different days (the available-from rule's set is kept for
 // the last day asked): each answer is Rank's for that day, and going back to a
 // day answers as before.
