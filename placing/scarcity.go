@@ -66,15 +66,21 @@ func (s *Service) markScarce(ctx context.Context, set *candidateSet, group []*pl
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	// Nothing written since the cursor x held: the queue it holds is current, and
-	// the cursor may move on unless another search read a queue meanwhile (which
-	// is then newer than this read). Otherwise the queue is read again after
-	// next, which is therefore a cursor for it, whatever the others did. Ages move
-	// with the day.
+	if x.gen != gen {
+		// Another search read the queue while this one asked: ask again from
+		// that search's cursor, so that one write is not followed by one
+		// rebuild per search that was waiting.
+		if written, next, err = s.Store.ChildrenWritten(ctx, x.cursor); err != nil {
+			return err
+		}
+	}
+	// Nothing written since x's cursor: the queue x holds is current, and the
+	// cursor moves on to next. Otherwise the queue is read again, after next,
+	// which is therefore a cursor for it. Ages move with the day.
 	day := placematch.DateOf(now)
-	if !written && x.gen == gen && day == x.day {
+	if !written && day == x.day {
 		x.cursor = next
-	} else if written || day != x.day {
+	} else {
 		children, err := s.queueChildren(ctx, nil)
 		if err != nil {
 			return err
@@ -117,8 +123,8 @@ func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematc
 		}
 		rules := x.rules[gi]
 		if rules == nil {
-			// The rules read nothing of the set or the clock past the day, which
-			// the stamp holds.
+			// The rules read nothing of the set or the clock past the day, for
+			// which the queue was read.
 			req := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
 			var opt matching.Options
 			s.searchOptions(set, &opt)

@@ -116,8 +116,8 @@ func (db *DB) BulkImport(ctx context.Context, providers []*placematch.Provider, 
 	if db.dialect == Postgres {
 		// Leave the planner statistics of what was loaded, as after a restore,
 		// rather than the guesses it makes of a table it has not sampled until
-		// autovacuum comes round: the queue's stamp, for one, is read with a
-		// full scan and a sort until then.
+		// autovacuum comes round: the change reads, for one, would plan a full
+		// scan until then.
 		// The records are in: a failure here is logged, not returned, so that
 		// nobody imports them twice; autovacuum analyzes the tables in time.
 		if err := db.gorm.WithContext(ctx).Exec("ANALYZE providers, children, placements").Error; err != nil {

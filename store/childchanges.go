@@ -21,7 +21,8 @@ type ChildCursor struct {
 	seen map[string]uint64
 }
 
-// ChildrenWritten reports whether any child was created, updated or archived since
+// ChildrenWritten reports whether any child was created, updated or archived (a
+// child is never deleted) since
 // the read that returned since (always true for the zero cursor), and the cursor
 // to pass next. A reader that keeps something derived from the children (the queue
 // of children awaiting) asks it before each use and rebuilds only when it is true:

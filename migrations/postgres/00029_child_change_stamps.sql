@@ -4,6 +4,8 @@
 -- (00010). A search asks whether any child was written since it last formed the
 -- queue of children awaiting, reading only the rows stamped at or after the xmin of
 -- its previous read's snapshot, instead of reading the whole queue to fingerprint it.
+-- A child is archived, never deleted (nothing in the service deletes one), so the
+-- stamp of the last write is never lost with its row.
 ALTER TABLE children ADD COLUMN change_xid xid8 NOT NULL DEFAULT '0';
 CREATE INDEX children_change_xid ON children (change_xid);
 
