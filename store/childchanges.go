@@ -22,9 +22,8 @@ type ChildCursor struct {
 }
 
 // ChildrenWritten reports whether any child was created, updated or archived (a
-// child is never deleted) since
-// the read that returned since (always true for the zero cursor), and the cursor
-// to pass next. A reader that keeps something derived from the children (the queue
+// child is never deleted) since the read that returned since (always true for the
+// zero cursor), and the cursor to pass next. A reader that keeps something derived from the children (the queue
 // of children awaiting) asks it before each use and rebuilds only when it is true:
 // once a read has returned a cursor, no write committed after that read is missed,
 // whatever order concurrent writers commit in. Read the cursor before reading what
