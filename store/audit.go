@@ -67,23 +67,31 @@ var ErrAuditUnwritten = errors.New("the audit row could not be written")
 
 // appendAudit writes e on g (the store's connection or a transaction).
 func (db *DB) appendAudit(g *gorm.DB, e *AuditEvent) error {
+	row, err := db.auditRowOf(e)
+	if err != nil {
+		return err
+	}
+	return translate(g.Create(&row).Error)
+}
+
+// auditRowOf checks e and gives it its id and time, as the row to store.
+func (db *DB) auditRowOf(e *AuditEvent) (auditRow, error) {
 	if len(e.ResourceIDs) > MaxAuditResourceIDs {
-		return fmt.Errorf("%d resource ids, at most %d", len(e.ResourceIDs), MaxAuditResourceIDs)
+		return auditRow{}, fmt.Errorf("%d resource ids, at most %d", len(e.ResourceIDs), MaxAuditResourceIDs)
 	}
 	for _, id := range e.ResourceIDs {
 		if id == "" || strings.ContainsAny(id, " \t\n") {
-			return fmt.Errorf("resource id %q is empty or has spaces", id)
+			return auditRow{}, fmt.Errorf("resource id %q is empty or has spaces", id)
 		}
 	}
 	if e.Count < 1 {
 		e.Count = 1
 	}
 	e.ID, e.At = newID(), db.now()
-	row := auditRow{ID: e.ID, At: e.At, Subject: e.Subject, Role: e.Role, Action: e.Action,
+	return auditRow{ID: e.ID, At: e.At, Subject: e.Subject, Role: e.Role, Action: e.Action,
 		ResourceType: e.ResourceType, ResourceID: e.ResourceID, Outcome: e.Outcome, Status: e.Status,
 		RequestID: e.RequestID, ClientAddr: e.ClientAddr, RequestCount: e.Count,
-		ResourceIDs: strings.Join(e.ResourceIDs, " ")}
-	return translate(g.Create(&row).Error)
+		ResourceIDs: strings.Join(e.ResourceIDs, " ")}, nil
 }
 
 // AuditFilter selects audit events; Resource matches a resource id or type, or one
