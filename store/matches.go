@@ -161,8 +161,8 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 
 // runWithAuditPG writes a run and its audit row in one statement, which is its own
 // transaction: one round trip where a transaction of two inserts takes four
-// (begin, two inserts, commit), the largest part of a search's cost on the server
-// after the rows themselves.
+// (begin, two inserts, commit). A search at one client took a tenth less time
+// for it (docs/benchmarks.md).
 const runWithAuditPG = `WITH run AS (
 	INSERT INTO match_runs (id, child_id, group_ids, input_hash, weights_version, ranked, result, replay,
 		requested_by, excluded, created_at)
