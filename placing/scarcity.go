@@ -121,23 +121,38 @@ func (s *Service) judgeScarce(x *scarcity, set *candidateSet, group []*placematc
 		if slices.ContainsFunc(group, func(c *placematch.Child) bool { return c.ID == g.ids[0] }) {
 			continue // the group searching itself
 		}
-		rules := x.rules[gi]
-		if rules == nil {
-			// The rules read nothing of the set or the clock past the day, for
-			// which the queue was read.
-			req := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
-			var opt matching.Options
-			s.searchOptions(set, &opt)
-			rules = matching.NewRules(req, opt)
-			x.rules[gi] = rules
+		if x.judged[gi] && len(x.homes[gi]) > ScarceHomes {
+			continue // judged for this view: enough homes, whatever is shown
 		}
-		could = rules.AppendEligible(could[:0], shown, len(shown))
-		if len(could) == 0 {
-			continue
-		}
-		if !x.judged[gi] {
+		if x.judged[gi] {
+			// Fewer than ScarceHomes+1 found in the whole set: they are all of
+			// the group's homes, and those shown are the matches it could take.
+			could = could[:0]
+			for ci := range shown {
+				if slices.Contains(x.homes[gi], shown[ci].P.ID) {
+					could = append(could, ci)
+				}
+			}
+		} else {
+			rules := x.rules[gi]
+			if rules == nil {
+				// The rules read nothing of the set or the clock past the day,
+				// for which the queue was read.
+				req := matching.Request{Child: g.members[0], Group: g.members, Today: today, Now: now}
+				var opt matching.Options
+				s.searchOptions(set, &opt)
+				rules = matching.NewRules(req, opt)
+				x.rules[gi] = rules
+			}
+			could = rules.AppendEligible(could[:0], shown, len(shown))
+			if len(could) == 0 {
+				continue
+			}
 			x.homes[gi], x.judged[gi] = firstHomes(set, rules), true
 			x.found++
+		}
+		if len(could) == 0 {
+			continue
 		}
 		homes := x.homes[gi]
 		if len(homes) > ScarceHomes {

@@ -1,6 +1,7 @@
 package placing_test
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -19,6 +20,17 @@ func flaggedScarce(run *placing.Run, id string) (bool, string) {
 		}
 	}
 	return false, "not listed"
+}
+
+// scarceReasons is a run's scarce-place sentences by provider id.
+func scarceReasons(run *placing.Run) map[string]string {
+	out := map[string]string{}
+	for _, m := range run.Matches {
+		if slices.Contains(m.Flags, matching.FlagScarcePlace) {
+			out[m.Provider.ID] = m.ScarceReason
+		}
+	}
+	return out
 }
 
 type rankedScore struct {
@@ -76,6 +88,11 @@ func TestScarcePlaceFlaggedFromTheQueue(t *testing.T) {
 		if !strings.Contains(string(run.Body), `"scarce_reason":"Taking this home would use a scarce place`) {
 			t.Fatal("the stored run does not show the sentence")
 		}
+		// Nothing written since: B was judged by that search, and is judged again
+		// from the homes found then, with the same sentences.
+		if again := search(); !maps.Equal(scarceReasons(again), scarceReasons(run)) {
+			t.Fatalf("searched again: %v, was %v", scarceReasons(again), scarceReasons(run))
+		}
 
 		_, err := db.UpdateChild(ctx, b.ID, 0, func(c *placematch.Child) error { c.WheelchairUser = false; return nil })
 		must(t, err)
@@ -84,6 +101,9 @@ func TestScarcePlaceFlaggedFromTheQueue(t *testing.T) {
 			if f, why := flaggedScarce(run, p.ID); !f || !strings.Contains(why, "one of only 2 homes that could take child CHILD-B") || strings.Contains(why, "wheelchair") {
 				t.Fatalf("%s with two homes for B: flagged %v %q", p.Reference, f, why)
 			}
+		}
+		if again := search(); !maps.Equal(scarceReasons(again), scarceReasons(run)) {
+			t.Fatalf("searched again: %v, was %v", scarceReasons(again), scarceReasons(run))
 		}
 
 		must(t, db.CreateProvider(ctx, storetest.Carer("Z", farFromNorwich(5))))
