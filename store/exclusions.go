@@ -81,14 +81,15 @@ const keptFormat = 1
 // derivedFormat is the whole of a stored Derived set.
 const derivedFormat = 2
 
-// compressKept returns an excluded set encoded and compressed: the format byte,
-// the codes (count, then each length and bytes), the number of providers, then for
-// each excluded provider the providers skipped since the last one and its mask,
-// all as uvarints. The result is the compressor's own buffer, valid until the
+// encodeKept returns an excluded set encoded: the format byte, the codes (count,
+// then each length and bytes), the number of providers, then for each excluded
+// provider the providers skipped since the last one and its mask, all as
+// uvarints. The result is the compressor's scratch buffer, valid until the
 // compressor is used again.
-func (z *compressor) compressKept(k *ExcludedSet) ([]byte, error) {
+func (z *compressor) encodeKept(k *ExcludedSet) []byte {
 	if k.Derived {
-		return z.compress(append(z.raw[:0], derivedFormat))
+		z.raw = append(z.raw[:0], derivedFormat)
+		return z.raw
 	}
 	b := append(z.raw[:0], keptFormat)
 	b = binary.AppendUvarint(b, uint64(len(k.Codes)))
@@ -106,10 +107,10 @@ func (z *compressor) compressKept(k *ExcludedSet) ([]byte, error) {
 		}
 	}
 	z.raw = b
-	return z.compress(b)
+	return b
 }
 
-// decodeKept decodes what compressKept encoded (after the format byte).
+// decodeKept decodes what encodeKept encoded (after the format byte).
 func decodeKept(b []byte) (*ExcludedSet, error) {
 	bad := errors.New("store: excluded set is malformed")
 	next := func() (uint64, error) {
@@ -182,7 +183,7 @@ func (db *DB) MatchRunExcluded(ctx context.Context, id string) (*KeptExclusions,
 	}
 	k := &KeptExclusions{CreatedAt: row.CreatedAt.UTC()}
 	if row.Excluded != nil {
-		b, err := gunzipped(row.Excluded)
+		b, err := decompress(row.Excluded)
 		if err != nil {
 			return nil, fmt.Errorf("store: match run %s exclusions: %w", id, err)
 		}
@@ -195,7 +196,7 @@ func (db *DB) MatchRunExcluded(ctx context.Context, id string) (*KeptExclusions,
 			} else if k.Set, err = decodeKept(b[1:]); err != nil || b[0] != keptFormat {
 				return nil, fmt.Errorf("store: match run %s exclusions: %w", id, errors.Join(err, errors.New("unknown format")))
 			}
-			if k.Replay, err = gunzipped(row.Replay); err != nil {
+			if k.Replay, err = decompress(row.Replay); err != nil {
 				return nil, fmt.Errorf("store: match run %s: %w", id, err)
 			}
 			return k, nil
@@ -258,7 +259,7 @@ func MatchesQuery(q, name, reference string) bool {
 func decodeExclusions(stored, result []byte) ([]Exclusion, error) {
 	var out []Exclusion
 	if stored != nil {
-		b, err := gunzipped(stored)
+		b, err := decompress(stored)
 		if err != nil {
 			return nil, err
 		}

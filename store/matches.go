@@ -104,26 +104,34 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 		m.ID = newID()
 	}
 	m.CreatedAt = db.now()
-	// Each part is compressed into a pooled compressor's own buffer, kept until
-	// the row is written: no part is copied.
+	// On SQLite each part is compressed into a pooled compressor's own buffer,
+	// kept until the row is written: no part is copied. PostgreSQL is given them
+	// as they are and compresses them itself, with lz4 where it can (migration
+	// 00030), for less than gzip costs here (docs/benchmarks.md).
 	var zs [3]*compressor
 	for i := range zs {
 		zs[i] = compressors.Get().(*compressor)
 		defer compressors.Put(zs[i])
 	}
-	compressed, err := zs[0].compress(m.Result)
+	pack := func(z *compressor, b []byte) ([]byte, error) {
+		if db.dialect == Postgres {
+			return b, nil
+		}
+		return z.compress(b)
+	}
+	compressed, err := pack(zs[0], m.Result)
 	if err != nil {
 		return err
 	}
 	var replay []byte
 	if m.Replay != nil {
-		if replay, err = zs[1].compress(m.Replay); err != nil {
+		if replay, err = pack(zs[1], m.Replay); err != nil {
 			return err
 		}
 	}
 	var excluded []byte
 	if m.Kept != nil {
-		excluded, err = zs[2].compressKept(m.Kept)
+		excluded, err = pack(zs[2], zs[2].encodeKept(m.Kept))
 	} else {
 		excluded, err = encodeExclusions(m.Excluded)
 	}
@@ -249,7 +257,7 @@ func (db *DB) GetMatchRun(ctx context.Context, id string) (*MatchRun, error) {
 	m := &MatchRun{ID: row.ID, ChildID: row.ChildID, InputHash: row.InputHash, WeightsVersion: row.WeightsVersion,
 		Result: result, CreatedAt: row.CreatedAt.UTC()}
 	if row.Replay != nil {
-		if m.Replay, err = gunzipped(row.Replay); err != nil {
+		if m.Replay, err = decompress(row.Replay); err != nil {
 			return nil, fmt.Errorf("store: match run %s: %w", id, err)
 		}
 	}
@@ -286,8 +294,15 @@ func (row *matchRunRow) record(m *MatchRun) error {
 	return json.Unmarshal([]byte(*row.Ranked), &m.Ranked)
 }
 
-// decompress unpacks what a compressor packed.
+// decompress returns stored bytes as they were before they were stored: unpacked
+// when a compressor packed them (they start with gzip's magic number), or else as
+// they are, for the parts of a run PostgreSQL compresses itself (SaveMatchRun).
+// Every part stored either way starts with a byte other than gzip's first: JSON's
+// '{', '[' or 'n', or an excluded set's format byte.
 func decompress(b []byte) ([]byte, error) {
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		return b, nil
+	}
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err

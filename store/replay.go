@@ -2,10 +2,8 @@ package store
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 
@@ -95,7 +93,7 @@ func (db *DB) ProviderStates(ctx context.Context, hashes []string) (map[string][
 			return nil, translate(err)
 		}
 		for _, r := range rows {
-			rec, err := gunzipped(r.Record)
+			rec, err := decompress(r.Record)
 			if err != nil {
 				return nil, fmt.Errorf("store: provider state %s: %w", r.Hash, err)
 			}
@@ -127,7 +125,7 @@ func (db *DB) GetManifest(ctx context.Context, id string) (*Manifest, error) {
 	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
-	entries, err := gunzipped(row.Entries)
+	entries, err := decompress(row.Entries)
 	if err != nil {
 		return nil, fmt.Errorf("store: manifest %s: %w", id, err)
 	}
@@ -171,12 +169,4 @@ func gzipped(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.Clone(out), nil
-}
-
-func gunzipped(b []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(zr)
 }
