@@ -86,8 +86,14 @@ type MemberWishes struct {
 
 // Match ranks the providers for a child and its siblings still awaiting, and stores
 // the run. An archived child is a conflict; a child that does not exist is
-// ErrNotFound.
+// ErrNotFound. It runs when its turn comes (Searches at once), or fails with ctx's
+// error if ctx ends first.
 func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
+	release, err := s.searchTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	child, err := s.Store.GetChild(ctx, req.ChildID)
 	if err != nil {
 		return nil, err

@@ -43,8 +43,15 @@ type Service struct {
 	// Store and Now without DfE figures or district names.
 	Reports *reports.Service
 
+	// Searches is how many searches (Match) run at once
+	// (PLACEMATCH_SEARCH_CONCURRENCY); the others wait their turn, first come
+	// first served, or until their request ends. Zero is
+	// DefaultSearchesPerProcessor for each processor.
+	Searches int
+
 	index  index
 	scarce scarcity
+	turns  turns
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }

@@ -39,9 +39,12 @@ type config struct {
 	// the places an allocation keeps free per district and kind by default.
 	AllocationTimeLimit time.Duration
 	HoldEmergencyPlaces int
-	LogLevel            slog.Level
-	ShutdownTimeout     time.Duration
-	DemoSeed            uint64
+	// SearchConcurrency is how many searches run at once; zero is two per
+	// processor (placing.Service.Searches).
+	SearchConcurrency int
+	LogLevel          slog.Level
+	ShutdownTimeout   time.Duration
+	DemoSeed          uint64
 	// JobSchedules maps a job name to its cron spec (Europe/London) or "off".
 	JobSchedules    map[string]string
 	JobsStopTimeout time.Duration
@@ -125,6 +128,7 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_MATCH_RUN_RETENTION", def: "90d", help: "how long a match run no placement cites is kept (days as 90d, or a duration such as 2160h)"},
 	{name: "PLACEMATCH_ALLOCATION_TIME_LIMIT", def: "5s", help: "how long an allocation searches for a better answer before reporting its gap to the bound"},
 	{name: "PLACEMATCH_HOLD_EMERGENCY_PLACES", def: "0", help: "places an allocation keeps free per district and kind when the request does not say"},
+	{name: "PLACEMATCH_SEARCH_CONCURRENCY", def: "0", help: "searches run at once, the others waiting their turn in order; 0 is two per processor"},
 	{name: "PLACEMATCH_JOBS_STOP_TIMEOUT", def: "60s", help: "how long shutdown waits for a running job before cancelling it"},
 	{name: "PLACEMATCH_FEED_TIMEOUT", def: "30s", help: "time limit of one attempt to fetch a provider feed"},
 	{name: "PLACEMATCH_FEED_MAX_BYTES", def: "5242880", help: "largest provider feed accepted, in bytes"},
@@ -135,6 +139,10 @@ var envSpecs = []envSpec{
 	// when the feed is fetched, never at start, and never logged.
 	{name: "PLACEMATCH_FEED_SECRET_<NAME>", help: "value of the auth header of feeds whose secret_name is NAME", secret: true},
 }
+
+// maxSearchConcurrency bounds PLACEMATCH_SEARCH_CONCURRENCY: far more searches at
+// once than processors only lengthens each.
+const maxSearchConcurrency = 1024
 
 // testOnlyVars are read by the test suites and scripts, never by the binary, and are
 // not misspellings.
@@ -188,6 +196,10 @@ func loadConfig() (config, error) {
 	if cfg.HoldEmergencyPlaces, err = strconv.Atoi(vals["PLACEMATCH_HOLD_EMERGENCY_PLACES"]); err != nil ||
 		cfg.HoldEmergencyPlaces < 0 || cfg.HoldEmergencyPlaces > placing.MaxHoldEmergencyPlaces {
 		return cfg, fmt.Errorf("PLACEMATCH_HOLD_EMERGENCY_PLACES: must be a whole number from 0 to %d", placing.MaxHoldEmergencyPlaces)
+	}
+	if cfg.SearchConcurrency, err = strconv.Atoi(vals["PLACEMATCH_SEARCH_CONCURRENCY"]); err != nil ||
+		cfg.SearchConcurrency < 0 || cfg.SearchConcurrency > maxSearchConcurrency {
+		return cfg, fmt.Errorf("PLACEMATCH_SEARCH_CONCURRENCY: must be a whole number from 0 (two per processor) to %d", maxSearchConcurrency)
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(vals["PLACEMATCH_LOG_LEVEL"])); err != nil {
 		return cfg, fmt.Errorf("PLACEMATCH_LOG_LEVEL: %w", err)

@@ -331,7 +331,9 @@ func TestConfigMasksSecrets(t *testing.T) {
 		t.Fatalf("bad number accepted: %v", err)
 	}
 	t.Setenv("PLACEMATCH_STALE_AFTER_DAYS", "")
-	for name, bad := range map[string]string{"PLACEMATCH_ALLOCATION_TIME_LIMIT": "0s", "PLACEMATCH_HOLD_EMERGENCY_PLACES": "-1"} {
+	for _, v := range [][2]string{{"PLACEMATCH_ALLOCATION_TIME_LIMIT", "0s"}, {"PLACEMATCH_HOLD_EMERGENCY_PLACES", "-1"},
+		{"PLACEMATCH_SEARCH_CONCURRENCY", "-1"}, {"PLACEMATCH_SEARCH_CONCURRENCY", "many"}, {"PLACEMATCH_SEARCH_CONCURRENCY", "1025"}} {
+		name, bad := v[0], v[1]
 		t.Setenv(name, bad)
 		if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), name) {
 			t.Fatalf("%s=%s accepted: %v", name, bad, err)
@@ -340,8 +342,13 @@ func TestConfigMasksSecrets(t *testing.T) {
 	}
 	t.Setenv("PLACEMATCH_ALLOCATION_TIME_LIMIT", "2s")
 	t.Setenv("PLACEMATCH_HOLD_EMERGENCY_PLACES", "1")
-	if cfg, err := loadConfig(); err != nil || cfg.AllocationTimeLimit != 2*time.Second || cfg.HoldEmergencyPlaces != 1 {
-		t.Fatalf("allocation settings: %v %v %d", err, cfg.AllocationTimeLimit, cfg.HoldEmergencyPlaces)
+	if cfg, err := loadConfig(); err != nil || cfg.AllocationTimeLimit != 2*time.Second || cfg.HoldEmergencyPlaces != 1 ||
+		cfg.SearchConcurrency != 0 {
+		t.Fatalf("allocation settings: %v %v %d %d", err, cfg.AllocationTimeLimit, cfg.HoldEmergencyPlaces, cfg.SearchConcurrency)
+	}
+	t.Setenv("PLACEMATCH_SEARCH_CONCURRENCY", "3")
+	if cfg, err := loadConfig(); err != nil || cfg.SearchConcurrency != 3 {
+		t.Fatalf("PLACEMATCH_SEARCH_CONCURRENCY=3: %v %d", err, cfg.SearchConcurrency)
 	}
 }
 

@@ -79,7 +79,8 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	uses := &placing.Service{Store: db, Now: db.Now, Reports: rsvc, Weights: cfg.MatchWeights, Policy: cfg.Policy,
 		AreaConfigured: db.Locator != nil, StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour,
-		FullReloadAfter: 5 * time.Minute, AllocationTimeLimit: cfg.AllocationTimeLimit, HoldEmergencyPlaces: cfg.HoldEmergencyPlaces}
+		FullReloadAfter: 5 * time.Minute, AllocationTimeLimit: cfg.AllocationTimeLimit, HoldEmergencyPlaces: cfg.HoldEmergencyPlaces,
+		Searches: cfg.SearchConcurrency}
 	if err := warmIndex(ctx, uses, reg); err != nil {
 		return err
 	}

@@ -1,0 +1,94 @@
+package placing
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// DefaultSearchesPerProcessor is how many searches run at once for each processor
+// (runtime.GOMAXPROCS) when Service.Searches is zero: a search is mostly the
+// processor's work, with a few waits on the database between.
+const DefaultSearchesPerProcessor = 2
+
+// turns lets at most n callers hold a turn at once and hands the turns out in the
+// order they were asked for. A search that runs beside every other one in flight
+// shares the processors with all of them, so that under load each takes as long
+// as the slowest mix; taking turns, each waits for those before it and then runs
+// at nearly full speed, and the slowest answers come sooner (docs/benchmarks.md).
+type turns struct {
+	once sync.Once
+	mu   sync.Mutex
+	free int
+	// queue are the callers waiting, first come first: each channel is closed
+	// when its caller is given a turn.
+	queue []chan struct{}
+}
+
+// searchTurn waits for a turn to search and returns the function that gives it
+// back; the turn is not taken if ctx ends first.
+func (s *Service) searchTurn(ctx context.Context) (release func(), err error) {
+	s.turns.once.Do(func() {
+		n := s.Searches
+		if n <= 0 {
+			n = DefaultSearchesPerProcessor * runtime.GOMAXPROCS(0)
+		}
+		s.turns.free = n
+	})
+	if err := s.turns.take(ctx); err != nil {
+		return nil, fmt.Errorf("placing: waiting for a turn to search: %w", err)
+	}
+	return s.turns.give, nil
+}
+
+// take waits for a turn until ctx ends.
+func (t *turns) take(ctx context.Context) error {
+	t.mu.Lock()
+	if t.free > 0 && len(t.queue) == 0 {
+		t.free--
+		t.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	t.queue = append(t.queue, ch)
+	t.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if i := slices.Index(t.queue, ch); i >= 0 {
+			t.queue = slices.Delete(t.queue, i, i+1)
+			return ctx.Err()
+		}
+		// Given a turn as ctx ended: it passes to the next in the queue.
+		t.passLocked()
+		return ctx.Err()
+	}
+}
+
+// give returns a turn, to the first caller waiting if there is one.
+func (t *turns) give() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.passLocked()
+}
+
+func (t *turns) passLocked() {
+	if len(t.queue) == 0 {
+		t.free++
+		return
+	}
+	close(t.queue[0])
+	t.queue = slices.Delete(t.queue, 0, 1)
+}
+
+// waiting is how many callers are waiting for a turn.
+func (t *turns) waiting() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.queue)
+}
