@@ -3,6 +3,7 @@ package matching
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -189,6 +190,31 @@ func BenchmarkRankIndex(b *testing.B) {
 				RankIndex(req, x, w, opt)
 			}
 		})
+	}
+}
+
+// BenchmarkRankIndexNational is BenchmarkRankIndex/100k's index searched for
+// children across Great Britain rather than one in Norwich: 200 children, each
+// near a random outcode, aged 1 to 17, with one need, a search each in turn.
+func BenchmarkRankIndexNational(b *testing.B) {
+	req, cands, opt := benchWorld(b, 100_000)
+	x := NewIndex(cands, opt.Hubs)
+	outcodes := loadOutcodes(b)
+	r := rand.New(rand.NewPCG(2026, 12))
+	reqs := make([]Request, 200)
+	for i := range reqs {
+		c := newChild(fmt.Sprintf("n%d", i), 1+r.IntN(17))
+		home := outcodes[r.IntN(len(outcodes))].p
+		c.Location = &home
+		c.Needs = []string{pick(r, []string{"trauma", "education_support", "autism", "mental_health", "esol"})}
+		reqs[i] = request(c)
+		reqs[i].Today, reqs[i].Now = req.Today, req.Now
+	}
+	w := DefaultWeights()
+	n := 0
+	for b.Loop() {
+		RankIndex(reqs[n%len(reqs)], x, w, opt)
+		n++
 	}
 }
 
