@@ -43,6 +43,9 @@ func (s *Service) searchTurn(ctx context.Context) (release func(), err error) {
 	return s.turns.give, nil
 }
 
+// SearchesWaiting is how many searches are waiting for a turn now.
+func (s *Service) SearchesWaiting() int { return s.turns.waiting() }
+
 // take waits for a turn until ctx ends.
 func (t *turns) take(ctx context.Context) error {
 	t.mu.Lock()

@@ -126,8 +126,16 @@ func TestSearchesTakeTurns(t *testing.T) {
 					defer s.turns.mu.Unlock()
 					return s.turns.free == searches-1
 				})
-				short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-				_, err := s.Match(short, req)
+				short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+				second := make(chan error, 1)
+				go func() {
+					_, err := s.Match(short, req)
+					second <- err
+				}()
+				if searches == 1 {
+					waitFor(t, "shown waiting", func() bool { return s.SearchesWaiting() == 1 })
+				}
+				err := <-second
 				cancel()
 				waiting := err != nil && strings.Contains(err.Error(), "waiting for a turn to search")
 				if err == nil || waiting != (searches == 1) {

@@ -14,8 +14,9 @@ import (
 // warmIndex builds the candidate index before the server listens, so that the
 // first search does not wait for every provider to be read and prepared, and logs
 // how long that took. /metrics shows the providers the index holds
-// (placematch_candidate_index_providers, 0 until it is built) and how long the
-// build at start took (placematch_candidate_index_build_seconds).
+// (placematch_candidate_index_providers, 0 until it is built), how long the
+// build at start took (placematch_candidate_index_build_seconds), and the searches
+// waiting for a turn (placematch_searches_waiting).
 func warmIndex(ctx context.Context, uses *placing.Service, reg *prometheus.Registry) error {
 	began := time.Now()
 	ix, err := uses.Warm(ctx)
@@ -29,6 +30,9 @@ func warmIndex(ctx context.Context, uses *placing.Service, reg *prometheus.Regis
 	built.Set(took.Seconds())
 	reg.MustRegister(built, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placematch_candidate_index_providers",
 		Help: "Live providers the candidate index holds prepared for ranking (0 until it is built)."},
-		func() float64 { return float64(uses.Index().Providers) }))
+		func() float64 { return float64(uses.Index().Providers) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placematch_searches_waiting",
+			Help: "Searches waiting for a turn (PLACEMATCH_SEARCH_CONCURRENCY run at once)."},
+			func() float64 { return float64(uses.SearchesWaiting()) }))
 	return nil
 }
