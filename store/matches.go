@@ -105,9 +105,11 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 	}
 	m.CreatedAt = db.now()
 	// On SQLite each part is compressed into a pooled compressor's own buffer,
-	// kept until the row is written: no part is copied. PostgreSQL is given them
-	// as they are and compresses them itself, with lz4 where it can (migration
-	// 00030), for less than gzip costs here (docs/benchmarks.md).
+	// kept until the row is written: no part is copied. PostgreSQL is given the
+	// result, the replay record and a kept excluded set as they are and
+	// compresses them itself, with lz4 where it can (migration 00030), for less
+	// than gzip costs here (docs/benchmarks.md). A list of exclusions (Excluded,
+	// not Kept) is gzip'd on both.
 	var zs [3]*compressor
 	for i := range zs {
 		zs[i] = compressors.Get().(*compressor)
@@ -119,7 +121,7 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 		}
 		return z.compress(b)
 	}
-	compressed, err := pack(zs[0], m.Result)
+	result, err := pack(zs[0], m.Result)
 	if err != nil {
 		return err
 	}
@@ -140,7 +142,7 @@ func (db *DB) SaveMatchRun(ctx context.Context, m *MatchRun) error {
 	}
 	group, ranked := jsonText(m.Group), jsonText(m.Ranked) // strings and plain numbers cannot fail
 	row := matchRunRow{ID: m.ID, ChildID: m.ChildID, GroupIDs: &group, InputHash: m.InputHash,
-		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: compressed, Replay: replay, Excluded: excluded, CreatedAt: m.CreatedAt}
+		WeightsVersion: m.WeightsVersion, Ranked: &ranked, Result: result, Replay: replay, Excluded: excluded, CreatedAt: m.CreatedAt}
 	if a := m.RequestedBy; a != nil {
 		b, _ := json.Marshal(actorJSON{Subject: a.Subject, Name: a.Name, Role: a.Role}) // strings only: cannot fail
 		by := string(b)

@@ -20,7 +20,17 @@ $$;
 -- +goose StatementEnd
 
 -- +goose Down
-ALTER TABLE match_runs
-    ALTER COLUMN result SET COMPRESSION default,
-    ALTER COLUMN replay SET COMPRESSION default,
-    ALTER COLUMN excluded SET COMPRESSION default;
+-- The columns go back to the server's default compression. The runs stored raw stay
+-- raw: only a release that reads them (this one or later) can read them.
+-- +goose StatementBegin
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression') THEN
+        ALTER TABLE match_runs
+            ALTER COLUMN result SET COMPRESSION default,
+            ALTER COLUMN replay SET COMPRESSION default,
+            ALTER COLUMN excluded SET COMPRESSION default;
+    END IF;
+END
+$$;
+-- +goose StatementEnd
