@@ -211,6 +211,9 @@ func BenchmarkRankIndexNational(b *testing.B) {
 		reqs[i].Today, reqs[i].Now = req.Today, req.Now
 	}
 	w := DefaultWeights()
+	if res := RankIndex(reqs[0], x, w, opt); len(res.Matches) == 0 {
+		b.Fatal("no matches: the benchmark world is unrealistic")
+	}
 	n := 0
 	for b.Loop() {
 		RankIndex(reqs[n%len(reqs)], x, w, opt)
