@@ -29,7 +29,7 @@ func TestMatchRunPartsStoredEitherWay(t *testing.T) {
 				Result: body, Replay: replay, Kept: &store.ExcludedSet{Derived: true}}
 			must(t, db.SaveMatchRun(ctx, run))
 
-			raw := openRaw(t, d, cfg)
+			raw := storetest.Raw(t, cfg)
 			var result, excluded []byte
 			if err := raw.QueryRow("SELECT result, excluded FROM match_runs WHERE id = '"+run.ID+"'").Scan(&result, &excluded); err != nil {
 				t.Fatal(err)
@@ -73,21 +73,6 @@ func TestMatchRunPartsStoredEitherWay(t *testing.T) {
 			read("gzip'd")
 		})
 	}
-}
-
-// openRaw opens cfg's database beside the store, for reading columns as stored.
-func openRaw(t *testing.T, dialect string, cfg store.Config) *sql.DB {
-	t.Helper()
-	driver, dsn := "pgx", cfg.DatabaseURL
-	if dialect == store.SQLite {
-		driver, dsn = "sqlite", "file:"+cfg.SQLitePath
-	}
-	raw, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	return raw
 }
 
 func gzipOf(t *testing.T, b []byte) []byte {

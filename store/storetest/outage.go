@@ -61,6 +61,15 @@ func HoldWrites(t testing.TB, cfg store.Config, table string) (release func()) {
 	return release
 }
 
+// Raw opens the database cfg names on a handle of its own, beside the stores using
+// it and closed when the test ends, for reading columns as they are stored.
+func Raw(t testing.TB, cfg store.Config) *sql.DB {
+	t.Helper()
+	conn, _ := openOwn(t, cfg)
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
 // openOwn opens the database cfg names on a handle of its own, beside the stores
 // using it, and says which driver it took.
 func openOwn(t testing.TB, cfg store.Config) (*sql.DB, string) {
