@@ -86,14 +86,17 @@ type MemberWishes struct {
 
 // Match ranks the providers for a child and its siblings still awaiting, and stores
 // the run. An archived child is a conflict; a child that does not exist is
-// ErrNotFound. It runs when its turn comes (Searches at once), or fails with ctx's
-// error if ctx ends first.
+// ErrNotFound. It reads and ranks when its turn comes (Searches at once), or fails
+// with ctx's error if ctx ends first, and gives the turn back before the run is
+// written.
 func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	release, err := s.searchTurn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	var once sync.Once
+	done := func() { once.Do(release) }
+	defer done()
 	child, err := s.Store.GetChild(ctx, req.ChildID)
 	if err != nil {
 		return nil, err
@@ -147,6 +150,9 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	for i, m := range res.Matches {
 		stored.Ranked[i] = store.RankedProvider{Rank: m.Rank, Provider: m.Provider, Score: m.Score}
 	}
+	// Writing the run waits mostly for the database's commit to reach the disk, not
+	// for a processor: the next search may take the turn meanwhile.
+	done()
 	if err := s.Store.SaveMatchRun(ctx, stored); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,8 @@ type turns struct {
 	// queue are the callers waiting, first come first: each channel is closed
 	// when its caller is given a turn.
 	queue []chan struct{}
+	// given counts the turns taken since the start.
+	given uint64
 }
 
 // searchTurn waits for a turn to search and returns the function that gives it
@@ -51,6 +53,7 @@ func (t *turns) take(ctx context.Context) error {
 	t.mu.Lock()
 	if t.free > 0 && len(t.queue) == 0 {
 		t.free--
+		t.given++
 		t.mu.Unlock()
 		return nil
 	}
@@ -68,6 +71,7 @@ func (t *turns) take(ctx context.Context) error {
 			return ctx.Err()
 		}
 		// Given a turn as ctx ended: it passes to the next in the queue.
+		t.given--
 		t.passLocked()
 		return ctx.Err()
 	}
@@ -87,6 +91,7 @@ func (t *turns) passLocked() {
 	}
 	close(t.queue[0])
 	t.queue = slices.Delete(t.queue, 0, 1)
+	t.given++
 }
 
 // waiting is how many callers are waiting for a turn.
