@@ -4,6 +4,7 @@
 #
 #   bash scripts/load.sh [--providers 100000] [--awaiting 1000] [--clients 20]
 #                        [--duration 60s] [--children] [--port 8090]
+#                        [--trace FILE] [--server-log FILE] [--bin FILE]
 #
 # It creates a fresh PostgreSQL database (PGHOST/PGUSER, default 127.0.0.1 and
 # postgres, trust auth), migrates it, stores --providers providers and --awaiting
@@ -14,11 +15,14 @@
 # /api/v1/children/{id}/matches?include_excluded=false for children drawn at random
 # from those awaiting (and GET /api/v1/children/{id} with --children). It prints
 # throughput, p50/p90/p99, errors and the server's RSS (start, max, end), then stops
-# the server and drops the database, also on failure or Ctrl-C.
+# the server and drops the database, also on failure or Ctrl-C. --trace writes every
+# request to FILE as CSV (loadrun run -trace); --server-log keeps the server's output
+# (with GODEBUG=gctrace=1 in the environment, its collections) in FILE. --bin serves
+# with a placematch binary built before (to compare two builds) instead of this tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-providers=100000 awaiting=1000 clients=20 duration=60s children="" port=8090
+providers=100000 awaiting=1000 clients=20 duration=60s children="" port=8090 trace=() serverlog="" bin=""
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 	--providers) providers=$2; shift 2 ;;
@@ -27,6 +31,9 @@ while [[ $# -gt 0 ]]; do
 	--duration) duration=$2; shift 2 ;;
 	--children) children=-children; shift ;;
 	--port) port=$2; shift 2 ;;
+	--trace) trace=(-trace "$2"); shift 2 ;;
+	--server-log) serverlog=$2; shift 2 ;;
+	--bin) bin=$2; shift 2 ;;
 	*) echo "load.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -40,13 +47,20 @@ cleanup() {
 		kill -TERM "$server"
 		wait "$server" 2>/dev/null || true
 	fi
+	if [[ -n "$serverlog" && -f "$work/serve.log" ]]; then
+		cp "$work/serve.log" "$serverlog"
+	fi
 	dropdb --if-exists "$dbname" || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
 echo "building"
-go build -o "$work/placematch" ./cmd/placematch
+if [[ -n "$bin" ]]; then
+	cp "$bin" "$work/placematch"
+else
+	go build -o "$work/placematch" ./cmd/placematch
+fi
 go build -o "$work/loadrun" ./scripts/loadrun
 
 createdb "$dbname"
@@ -84,4 +98,4 @@ echo "server ready after $((($(date +%s%N) - started) / 1000000)) ms (pid $serve
 token=$("$work/placematch" token --role placement_officer --sub officer-load --ttl 2h)
 echo "$providers providers, $awaiting awaiting, $clients clients, $duration"
 PLACEMATCH_TOKEN=$token "$work/loadrun" run -url "http://$PLACEMATCH_ADDR" -ids "$work/ids.txt" \
-	-clients "$clients" -duration "$duration" -pid "$server" $children
+	-clients "$clients" -duration "$duration" -pid "$server" $children "${trace[@]}"

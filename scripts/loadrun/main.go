@@ -2,7 +2,7 @@
 // placematch server with concurrent placement officers.
 //
 //	loadrun seed -database-url URL -providers 100000 -awaiting 1000 -ids ids.txt
-//	loadrun run -url http://127.0.0.1:8090 -token T -ids ids.txt -clients 20 -duration 60s [-children] [-pid PID]
+//	loadrun run -url http://127.0.0.1:8090 -token T -ids ids.txt -clients 20 -duration 60s [-children] [-pid PID] [-trace FILE]
 //
 // seed stores storetest.NationalWorld with one store.BulkImport into a migrated
 // database and writes the awaiting children's ids, one a line. run has each client
@@ -10,12 +10,17 @@
 // random from the ids (and, with -children, GET /api/v1/children/{id} for the same
 // child), and reports throughput, latency percentiles, errors (any transport error or
 // status other than 2xx; the first few printed) and, given the server's pid, its
-// resident memory sampled from /proc every second. scripts/load.sh runs both.
+// resident memory sampled from /proc every second. With -trace it also writes every
+// request as a CSV line (when it started, in ms from the run's start; how long it
+// took in ms; the endpoint; the child; the error, if any), to tell a tail made by
+// pauses that every request in flight shares from one made by slow searches.
+// scripts/load.sh runs both.
 package main
 
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +28,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,7 +93,9 @@ func seed(args []string) error {
 // result is one request: which endpoint, how long, and what went wrong if anything.
 type result struct {
 	endpoint int
+	start    time.Time
 	took     time.Duration
+	child    string
 	err      error
 }
 
@@ -103,6 +111,7 @@ func run(args []string, out io.Writer) error {
 	children := fs.Bool("children", false, "also GET /api/v1/children/{id} after each match")
 	pid := fs.Int("pid", 0, "server process id, to sample its resident memory (0: none)")
 	seedN := fs.Uint64("seed", 1, "random seed of the children drawn")
+	trace := fs.String("trace", "", "write every request to this CSV file")
 	_ = fs.Parse(args)
 	ids, err := readIDs(*idsFile)
 	if err != nil {
@@ -127,9 +136,9 @@ func run(args []string, out io.Writer) error {
 			client := &http.Client{Timeout: 30 * time.Second}
 			for time.Now().Before(deadline) {
 				id := ids[r.IntN(len(ids))]
-				results[c] = append(results[c], get(client, *base+"/api/v1/children/"+id+"/matches?include_excluded=false", *token, 0))
+				results[c] = append(results[c], get(client, *base+"/api/v1/children/"+id+"/matches?include_excluded=false", *token, 0, id))
 				if *children {
-					results[c] = append(results[c], get(client, *base+"/api/v1/children/"+id, *token, 1))
+					results[c] = append(results[c], get(client, *base+"/api/v1/children/"+id, *token, 1, id))
 				}
 			}
 		}()
@@ -141,7 +150,40 @@ func run(args []string, out io.Writer) error {
 		mem = rss.stop()
 	}
 	report(out, results, elapsed, *clients, mem)
+	if *trace != "" {
+		return writeTrace(*trace, results, start)
+	}
 	return nil
+}
+
+// writeTrace writes every request of results to path as CSV, in the order they
+// started.
+func writeTrace(path string, results [][]result, start time.Time) error {
+	var all []result
+	for _, rs := range results {
+		all = append(all, rs...)
+	}
+	slices.SortFunc(all, func(a, b result) int { return a.start.Compare(b.start) })
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"start_ms", "took_ms", "endpoint", "child", "error"})
+	for _, r := range all {
+		msg := ""
+		if r.err != nil {
+			msg = r.err.Error()
+		}
+		_ = w.Write([]string{strconv.FormatFloat(float64(r.start.Sub(start))/1e6, 'f', 3, 64),
+			strconv.FormatFloat(float64(r.took)/1e6, 'f', 3, 64), endpointNames[r.endpoint], r.child, msg})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func readIDs(path string) ([]string, error) {
@@ -163,16 +205,16 @@ func readIDs(path string) ([]string, error) {
 	return ids, sc.Err()
 }
 
-func get(client *http.Client, url, token string, endpoint int) result {
+func get(client *http.Client, url, token string, endpoint int, child string) result {
 	t0 := time.Now()
 	req, err := http.NewRequest("GET", url, nil)
 	if err != nil {
-		return result{endpoint, 0, err}
+		return result{endpoint, t0, 0, child, err}
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := client.Do(req)
 	if err != nil {
-		return result{endpoint, time.Since(t0), err}
+		return result{endpoint, t0, time.Since(t0), child, err}
 	}
 	_, err = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
@@ -180,7 +222,7 @@ func get(client *http.Client, url, token string, endpoint int) result {
 	if err == nil && (res.StatusCode < 200 || res.StatusCode > 299) {
 		err = fmt.Errorf("GET %s: status %d", url, res.StatusCode)
 	}
-	return result{endpoint, took, err}
+	return result{endpoint, t0, took, child, err}
 }
 
 func report(out io.Writer, results [][]result, elapsed time.Duration, clients int, mem []int64) {
