@@ -124,6 +124,8 @@ func outcome(status int) string {
 		return "denied"
 	case status == http.StatusNotFound:
 		return "not_found"
+	case status == StatusClientClosed:
+		return "abandoned"
 	case status >= 500:
 		return "error"
 	case status >= 400:

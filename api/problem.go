@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -75,6 +76,11 @@ func writeProblem(c *gin.Context, p Problem) {
 	c.AbortWithStatusJSON(p.Status, p)
 }
 
+// StatusClientClosed is the status logged and audited for a request whose client
+// went away before it was answered (nginx's 499, "client closed request"); no
+// client receives it.
+const StatusClientClosed = 499
+
 // fail maps any error to its problem: the one place where errors become HTTP.
 // Internal errors are logged in full and answered generically.
 func fail(c *gin.Context, err error) {
@@ -123,6 +129,13 @@ func fail(c *gin.Context, err error) {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeProblem(c, Problem{Type: typeUnavailable, Title: "Service unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "The database cannot be reached; nothing was changed. Try again shortly."})
+	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
+		// The client went away (its request's context ended) before the answer:
+		// nobody is left to read one, and nothing failed here. Logged and audited
+		// as 499, as proxies log a client that closed its request.
+		slog.InfoContext(c.Request.Context(), "client went away before the answer",
+			"request_id", c.GetString(requestIDKey), "route", c.FullPath())
+		c.AbortWithStatus(StatusClientClosed)
 	default:
 		slog.ErrorContext(c.Request.Context(), "request failed", "error", err.Error(),
 			"request_id", c.GetString(requestIDKey), "route", c.FullPath())
