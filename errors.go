@@ -23,6 +23,10 @@ var (
 	// ErrUnavailable: the database cannot be reached (connection refused or lost,
 	// pool closed, timed out). Nothing was done; the same request may succeed later.
 	ErrUnavailable = errors.New("database unavailable")
+	// ErrBusy: too many requests of the kind are waiting for the service already
+	// (searches waiting for a turn). Nothing was done; the same request may
+	// succeed in a moment.
+	ErrBusy = errors.New("busy")
 )
 
 // FieldError names one field of a request and what is wrong with it. Field uses the

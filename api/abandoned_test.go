@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"placematch/api"
 	"placematch/auth"
@@ -57,6 +58,68 @@ func TestSearchAbandonedByItsClient(t *testing.T) {
 			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+		})
+	}
+}
+
+// Past the searches the service queues, one more is refused at once with 503
+// (/problems/busy, Retry-After), as the contract says, and the searches queued
+// are answered once the one searching is let go.
+func TestSearchRefusedWhenTheQueueIsFull(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			db, cfg := storetest.OpenConfig(t, d)
+			e := newEnvOn(t, db)
+			e.placing.Searches, e.placing.SearchQueue = 1, 1
+			if err := db.CreateProvider(ctx, storetest.Carer("BUSY-1")); err != nil {
+				t.Fatal(err)
+			}
+			child := storetest.Child("BUSY")
+			if err := db.CreateChild(ctx, child); err != nil {
+				t.Fatal(err)
+			}
+			path := "/api/v1/children/" + child.ID + "/matches"
+			wantStatus(t, e.do("GET", path, nil), http.StatusOK) // builds the index
+			// A provider written since, whose manifest write is held: the next
+			// search holds its turn until it is let go.
+			if err := db.CreateProvider(ctx, storetest.Carer("BUSY-2")); err != nil {
+				t.Fatal(err)
+			}
+			release := storetest.HoldWrites(t, cfg, "provider_states")
+			token := e.bearer(auth.Principal{Subject: "officer-busy", Role: auth.PlacementOfficer})
+			statuses := make(chan int, 2)
+			for range 2 {
+				go func() {
+					req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+					req.Header.Set("Authorization", token)
+					res, err := http.DefaultClient.Do(req)
+					if err != nil {
+						statuses <- 0
+						return
+					}
+					res.Body.Close()
+					statuses <- res.StatusCode
+				}()
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for e.placing.SearchesWaiting() != 1 { // one searching, one waiting
+				if time.Now().After(deadline) {
+					t.Fatalf("%d searches waiting, want 1", e.placing.SearchesWaiting())
+				}
+				time.Sleep(time.Millisecond)
+			}
+			r := e.do("GET", path, nil, "Authorization", token)
+			wantProblem(t, r, http.StatusServiceUnavailable, "")
+			if p := r.JSON(t); p["type"] != "/problems/busy" || r.Header.Get("Retry-After") != "1" {
+				t.Fatalf("refused search: %s, Retry-After %q", r.Body, r.Header.Get("Retry-After"))
+			}
+			release()
+			for range 2 {
+				if s := <-statuses; s != http.StatusOK {
+					t.Fatalf("a queued search answered %d", s)
+				}
 			}
 		})
 	}

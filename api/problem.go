@@ -32,6 +32,10 @@ const problemJSON = "application/problem+json"
 // after a database restart or fail-over, short enough for an officer at a screen.
 const retryAfterSeconds = 5
 
+// busyRetryAfterSeconds is the Retry-After of a search refused because too many
+// are waiting: the queue empties in well under a second.
+const busyRetryAfterSeconds = 1
+
 // problem types: URIs relative to the service, each a page it serves
 // (problempages.go) and documented in openapi.yaml.
 const (
@@ -45,6 +49,7 @@ const (
 	typePrecondition = "/problems/precondition-failed"
 	typeInternal     = "/problems/internal-error"
 	typeUnavailable  = "/problems/unavailable"
+	typeBusy         = "/problems/busy"
 	typeUnreadable   = "/problems/unreadable-record"
 	// typeUnsupportedMedia is a body that is not JSON by its Content-Type (415).
 	typeUnsupportedMedia = "/problems/unsupported-media-type"
@@ -129,6 +134,14 @@ func fail(c *gin.Context, err error) {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeProblem(c, Problem{Type: typeUnavailable, Title: "Service unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "The database cannot be reached; nothing was changed. Try again shortly."})
+	case errors.Is(err, placematch.ErrBusy):
+		// Too many searches are waiting already: refused at once, so that a burst
+		// is told to come back rather than queued past any client's patience.
+		slog.WarnContext(c.Request.Context(), "refused: too busy", "error", err.Error(),
+			"request_id", c.GetString(requestIDKey), "route", c.FullPath())
+		c.Header("Retry-After", strconv.Itoa(busyRetryAfterSeconds))
+		writeProblem(c, Problem{Type: typeBusy, Title: "Too many searches at once", Status: http.StatusServiceUnavailable,
+			Detail: cleanDetail(err)})
 	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
 		// The client went away (its request's context ended) before the answer:
 		// nobody is left to read one, and nothing failed here. Logged and audited

@@ -50,6 +50,8 @@ var problemDocs = map[string]problemDoc{
 		"The request could not be completed. It has been logged with its request id; quote the request_id when you report it."},
 	typeUnavailable: {503, "Service unavailable",
 		"The database cannot be reached, the service is not ready, or the audit trail cannot be written for a request that must be audited (a child's record is never shown unaudited). Nothing was changed; try again after the seconds in Retry-After."},
+	typeBusy: {503, "Too many searches at once",
+		"More searches are waiting for their turn than the service queues (PLACEMATCH_SEARCH_QUEUE). Nothing was done; try again after the seconds in Retry-After."},
 	typeUnreadable: {500, "Stored record cannot be read",
 		"A stored value of this record (named in the detail, with its field) is not valid, for example a date written before the service checked dates. Lists leave the record out; an administrator can repair it with PATCH or PUT giving a valid value."},
 	typeUnsupportedMedia: {415, "Unsupported media type",

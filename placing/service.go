@@ -48,6 +48,10 @@ type Service struct {
 	// first served, or until their request ends. Zero is
 	// DefaultSearchesPerProcessor for each processor.
 	Searches int
+	// SearchQueue is how many searches may wait for a turn
+	// (PLACEMATCH_SEARCH_QUEUE); one more is refused at once with ErrBusy.
+	// Zero is DefaultWaitingPerTurn for each turn.
+	SearchQueue int
 
 	index  index
 	scarce scarcity

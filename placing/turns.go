@@ -6,7 +6,14 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"placematch"
 )
+
+// DefaultWaitingPerTurn is how many searches may wait for a turn, for each turn,
+// when Service.SearchQueue is zero: a search takes a few milliseconds, so a full
+// queue is waited out in well under a second.
+const DefaultWaitingPerTurn = 16
 
 // DefaultSearchesPerProcessor is how many searches run at once for each processor
 // (runtime.GOMAXPROCS) when Service.Searches is zero: a search is mostly the
@@ -22,6 +29,9 @@ type turns struct {
 	once sync.Once
 	mu   sync.Mutex
 	free int
+	// max bounds the queue: a caller who would wait behind max others is refused
+	// (ErrBusy) at once. Zero is no bound.
+	max int
 	// queue are the callers waiting, first come first: each channel is closed
 	// when its caller is given a turn.
 	queue []chan struct{}
@@ -30,7 +40,8 @@ type turns struct {
 }
 
 // searchTurn waits for a turn to search and returns the function that gives it
-// back; the turn is not taken if ctx ends first.
+// back; the turn is not taken if ctx ends first, nor when the queue is full
+// (ErrBusy).
 func (s *Service) searchTurn(ctx context.Context) (release func(), err error) {
 	s.turns.once.Do(func() {
 		n := s.Searches
@@ -38,6 +49,10 @@ func (s *Service) searchTurn(ctx context.Context) (release func(), err error) {
 			n = DefaultSearchesPerProcessor * runtime.GOMAXPROCS(0)
 		}
 		s.turns.free = n
+		s.turns.max = s.SearchQueue
+		if s.turns.max <= 0 {
+			s.turns.max = DefaultWaitingPerTurn * n
+		}
 	})
 	if err := s.turns.take(ctx); err != nil {
 		return nil, fmt.Errorf("placing: waiting for a turn to search: %w", err)
@@ -48,7 +63,8 @@ func (s *Service) searchTurn(ctx context.Context) (release func(), err error) {
 // SearchesWaiting is how many searches are waiting for a turn now.
 func (s *Service) SearchesWaiting() int { return s.turns.waiting() }
 
-// take waits for a turn until ctx ends.
+// take waits for a turn until ctx ends, or refuses one at once (ErrBusy) when max
+// callers are waiting already.
 func (t *turns) take(ctx context.Context) error {
 	t.mu.Lock()
 	if t.free > 0 && len(t.queue) == 0 {
@@ -56,6 +72,11 @@ func (t *turns) take(ctx context.Context) error {
 		t.given++
 		t.mu.Unlock()
 		return nil
+	}
+	if t.max > 0 && len(t.queue) >= t.max {
+		n := len(t.queue)
+		t.mu.Unlock()
+		return placematch.Errorf(placematch.ErrBusy, "%d searches are waiting already; nothing was done. Try again in a moment.", n)
 	}
 	ch := make(chan struct{})
 	t.queue = append(t.queue, ch)

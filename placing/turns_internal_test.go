@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"placematch"
 	"placematch/matching"
 	"placematch/store"
 	"placematch/store/storetest"
@@ -108,6 +109,44 @@ func TestTurnsLeftWhenCancelled(t *testing.T) {
 // With Searches 1, a second search waits while the first is held (its run's write
 // is held by another connection) and gives up when its request is cancelled, before
 // it reads anything; once the first is let go, both it and a later search run. With
+// Past max callers waiting, one more is refused at once (ErrBusy), and the queue
+// is unchanged; once it shortens, callers wait again.
+func TestTurnsRefusedWhenTheQueueIsFull(t *testing.T) {
+	tu := &turns{free: 1, max: 2}
+	if err := tu.take(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan error, 2)
+	for i := range 2 {
+		go func() { got <- tu.take(context.Background()) }()
+		waitFor(t, "queued", func() bool { return tu.waiting() == i+1 })
+	}
+	short, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := tu.take(short) // refused at once, or, were it queued, ended by the deadline
+	if !errors.Is(err, placematch.ErrBusy) || !strings.Contains(err.Error(), "2 searches are waiting") {
+		t.Fatalf("a third waiter behind two: %v", err)
+	}
+	if tu.waiting() != 2 {
+		t.Fatalf("%d waiting after the refusal", tu.waiting())
+	}
+	tu.give() // to the first waiter: one left waiting
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	queued := make(chan error, 1)
+	go func() { queued <- tu.take(context.Background()) }()
+	waitFor(t, "queued again", func() bool { return tu.waiting() == 2 })
+	tu.give() // to the second waiter
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	tu.give() // to the one queued after the refusal
+	if err := <-queued; err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A search holds its turn while it reads and ranks: here it is held in its turn by
 // a manifest write (a provider changed since the index was built) that cannot be
 // made. With one turn a second search waits, and leaves when cancelled; with two

@@ -64,6 +64,8 @@ type site struct {
 	Uses  *placing.Service
 	Clock *clock
 	Pages *web.Server
+	// Cfg opens DB, for a test that reaches it behind the service's back.
+	Cfg store.Config
 }
 
 // demoPeople are an officer and a commissioner, as serve --demo offers them.
@@ -81,7 +83,7 @@ func withoutDemo(s *web.Server) { s.Demo = nil }
 // newSite serves the pages on the Norfolk demo data, on dialect d.
 func newSite(t testing.TB, d string, opts ...siteOption) *site {
 	t.Helper()
-	db := storetest.Open(t, d)
+	db, cfg := storetest.OpenConfig(t, d)
 	clk := &clock{t: storetest.Clock}
 	db.Now = clk.Now
 	db.Locator = demo.Locator()
@@ -96,7 +98,7 @@ func newSite(t testing.TB, d string, opts ...siteOption) *site {
 	srv := httptest.NewServer(pages.Handler())
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { replayEveryRun(t, db) })
-	return &site{Server: srv, DB: db, Uses: uses, Clock: clk, Pages: pages}
+	return &site{Server: srv, DB: db, Uses: uses, Clock: clk, Pages: pages, Cfg: cfg}
 }
 
 // replayEveryRun replays every match run the pages stored, with a service of its

@@ -230,6 +230,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 		s.renderError(w, r, http.StatusServiceUnavailable, "Sorry, the service is unavailable",
 			"The database cannot be reached; nothing was changed. Try again in a few seconds.")
+	case errors.Is(err, placematch.ErrBusy):
+		slog.WarnContext(r.Context(), "refused: too busy", "error", err.Error(), "path", r.URL.Path)
+		w.Header().Set("Retry-After", "1")
+		s.renderError(w, r, http.StatusServiceUnavailable, "Sorry, the service is busy",
+			"Too many searches are waiting; nothing was changed. Try again in a few seconds.")
 	case errors.Is(err, context.Canceled):
 		// the browser went away; nobody is left to answer
 	default:

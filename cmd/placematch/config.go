@@ -42,9 +42,12 @@ type config struct {
 	// SearchConcurrency is how many searches run at once; zero is two per
 	// processor (placing.Service.Searches).
 	SearchConcurrency int
-	LogLevel          slog.Level
-	ShutdownTimeout   time.Duration
-	DemoSeed          uint64
+	// SearchQueue is how many searches may wait for a turn; zero is 16 for each
+	// search run at once.
+	SearchQueue     int
+	LogLevel        slog.Level
+	ShutdownTimeout time.Duration
+	DemoSeed        uint64
 	// JobSchedules maps a job name to its cron spec (Europe/London) or "off".
 	JobSchedules    map[string]string
 	JobsStopTimeout time.Duration
@@ -129,6 +132,7 @@ var envSpecs = []envSpec{
 	{name: "PLACEMATCH_ALLOCATION_TIME_LIMIT", def: "5s", help: "how long an allocation searches for a better answer before reporting its gap to the bound"},
 	{name: "PLACEMATCH_HOLD_EMERGENCY_PLACES", def: "0", help: "places an allocation keeps free per district and kind when the request does not say"},
 	{name: "PLACEMATCH_SEARCH_CONCURRENCY", def: "0", help: "searches run at once, the others waiting their turn in order; 0 is two per processor"},
+	{name: "PLACEMATCH_SEARCH_QUEUE", def: "0", help: "searches that may wait for a turn, one more being refused with 503; 0 is 16 for each search run at once"},
 	{name: "PLACEMATCH_JOBS_STOP_TIMEOUT", def: "60s", help: "how long shutdown waits for a running job before cancelling it"},
 	{name: "PLACEMATCH_FEED_TIMEOUT", def: "30s", help: "time limit of one attempt to fetch a provider feed"},
 	{name: "PLACEMATCH_FEED_MAX_BYTES", def: "5242880", help: "largest provider feed accepted, in bytes"},
@@ -143,6 +147,9 @@ var envSpecs = []envSpec{
 // maxSearchConcurrency bounds PLACEMATCH_SEARCH_CONCURRENCY: far more searches at
 // once than processors only lengthens each.
 const maxSearchConcurrency = 1024
+
+// maxSearchQueue bounds PLACEMATCH_SEARCH_QUEUE.
+const maxSearchQueue = 100_000
 
 // testOnlyVars are read by the test suites and scripts, never by the binary, and are
 // not misspellings.
@@ -200,6 +207,10 @@ func loadConfig() (config, error) {
 	if cfg.SearchConcurrency, err = strconv.Atoi(vals["PLACEMATCH_SEARCH_CONCURRENCY"]); err != nil ||
 		cfg.SearchConcurrency < 0 || cfg.SearchConcurrency > maxSearchConcurrency {
 		return cfg, fmt.Errorf("PLACEMATCH_SEARCH_CONCURRENCY: must be a whole number from 0 (two per processor) to %d", maxSearchConcurrency)
+	}
+	if cfg.SearchQueue, err = strconv.Atoi(vals["PLACEMATCH_SEARCH_QUEUE"]); err != nil ||
+		cfg.SearchQueue < 0 || cfg.SearchQueue > maxSearchQueue {
+		return cfg, fmt.Errorf("PLACEMATCH_SEARCH_QUEUE: must be a whole number from 0 (16 for each search run at once) to %d", maxSearchQueue)
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(vals["PLACEMATCH_LOG_LEVEL"])); err != nil {
 		return cfg, fmt.Errorf("PLACEMATCH_LOG_LEVEL: %w", err)

@@ -336,7 +336,8 @@ func TestConfigMasksSecrets(t *testing.T) {
 	}
 	t.Setenv("PLACEMATCH_STALE_AFTER_DAYS", "")
 	for _, v := range [][2]string{{"PLACEMATCH_ALLOCATION_TIME_LIMIT", "0s"}, {"PLACEMATCH_HOLD_EMERGENCY_PLACES", "-1"},
-		{"PLACEMATCH_SEARCH_CONCURRENCY", "-1"}, {"PLACEMATCH_SEARCH_CONCURRENCY", "many"}, {"PLACEMATCH_SEARCH_CONCURRENCY", "1025"}} {
+		{"PLACEMATCH_SEARCH_CONCURRENCY", "-1"}, {"PLACEMATCH_SEARCH_CONCURRENCY", "many"}, {"PLACEMATCH_SEARCH_CONCURRENCY", "1025"},
+		{"PLACEMATCH_SEARCH_QUEUE", "-1"}, {"PLACEMATCH_SEARCH_QUEUE", "lots"}, {"PLACEMATCH_SEARCH_QUEUE", "100001"}} {
 		name, bad := v[0], v[1]
 		t.Setenv(name, bad)
 		if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), name) {
@@ -351,8 +352,9 @@ func TestConfigMasksSecrets(t *testing.T) {
 		t.Fatalf("allocation settings: %v %v %d %d", err, cfg.AllocationTimeLimit, cfg.HoldEmergencyPlaces, cfg.SearchConcurrency)
 	}
 	t.Setenv("PLACEMATCH_SEARCH_CONCURRENCY", "3")
-	if cfg, err := loadConfig(); err != nil || cfg.SearchConcurrency != 3 {
-		t.Fatalf("PLACEMATCH_SEARCH_CONCURRENCY=3: %v %d", err, cfg.SearchConcurrency)
+	t.Setenv("PLACEMATCH_SEARCH_QUEUE", "40")
+	if cfg, err := loadConfig(); err != nil || cfg.SearchConcurrency != 3 || cfg.SearchQueue != 40 {
+		t.Fatalf("PLACEMATCH_SEARCH_CONCURRENCY=3, PLACEMATCH_SEARCH_QUEUE=40: %v %d %d", err, cfg.SearchConcurrency, cfg.SearchQueue)
 	}
 }
 

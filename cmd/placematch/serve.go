@@ -80,7 +80,7 @@ func cmdServe(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	uses := &placing.Service{Store: db, Now: db.Now, Reports: rsvc, Weights: cfg.MatchWeights, Policy: cfg.Policy,
 		AreaConfigured: db.Locator != nil, StaleAfter: time.Duration(cfg.StaleAfterDays) * 24 * time.Hour,
 		FullReloadAfter: 5 * time.Minute, AllocationTimeLimit: cfg.AllocationTimeLimit, HoldEmergencyPlaces: cfg.HoldEmergencyPlaces,
-		Searches: cfg.SearchConcurrency}
+		Searches: cfg.SearchConcurrency, SearchQueue: cfg.SearchQueue}
 	if err := warmIndex(ctx, uses, reg); err != nil {
 		return err
 	}
