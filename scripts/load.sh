@@ -15,7 +15,8 @@
 # /api/v1/children/{id}/matches?include_excluded=false for children drawn at random
 # from those awaiting (and GET /api/v1/children/{id} with --children). It prints
 # throughput, p50/p90/p99, errors and the server's RSS (start, max, end), then stops
-# the server and drops the database, also on failure or Ctrl-C. --trace writes every
+# the server and drops the database, also on failure or Ctrl-C. Before the timed
+# run it makes one search and checkpoints the database. --trace writes every
 # request to FILE as CSV (loadrun run -trace); --server-log keeps the server's output
 # (with GODEBUG=gctrace=1 in the environment, its collections) in FILE. --bin serves
 # with a placematch binary built before (to compare two builds) instead of this tree.
@@ -96,6 +97,13 @@ curl -fsS "http://$PLACEMATCH_ADDR/readyz" >/dev/null
 echo "server ready after $((($(date +%s%N) - started) / 1000000)) ms (pid $server)"
 
 token=$("$work/placematch" token --role placement_officer --sub officer-load --ttl 2h)
+# One search first (it waits for the index's manifest to be stored), then the
+# seeding's and the manifest's writes are flushed now rather than by a checkpoint
+# during the timed run, which would slow whichever build it fell in (CHECKPOINT
+# needs a superuser or pg_checkpoint; without one the run goes on).
+curl -fsS -o /dev/null -H "Authorization: Bearer $token" \
+	"http://$PLACEMATCH_ADDR/api/v1/children/$(head -1 "$work/ids.txt")/matches?include_excluded=false"
+psql -q -d "$dbname" -c CHECKPOINT 2>/dev/null || echo "load.sh: no CHECKPOINT before the run (not permitted)" >&2
 echo "$providers providers, $awaiting awaiting, $clients clients, $duration"
 PLACEMATCH_TOKEN=$token "$work/loadrun" run -url "http://$PLACEMATCH_ADDR" -ids "$work/ids.txt" \
 	-clients "$clients" -duration "$duration" -pid "$server" $children "${trace[@]}"
