@@ -17,8 +17,8 @@ type Candidate struct {
 	// P is the provider as stored. Rank never modifies it.
 	P *placematch.Provider
 
-	// Hot fields only, largest first so little pads: 112 bytes a candidate, so
-	// 100k of them stream through the cache in about 11 MB. The id stays in P; it
+	// Hot fields only, largest first so little pads: 152 bytes a candidate, so
+	// 100k of them stream through the cache in about 15 MB. The id stays in P; it
 	// is read only to break exact ties.
 	idKey     uint64  // first 8 bytes of the id, big-endian: sorts like the id, ties aside
 	x, y, z   float64 // unit vector of the location, for chord distances
@@ -28,16 +28,17 @@ type Candidate struct {
 	lang      uint64  // language bits, see langBit (carers only)
 	from      int32   // available_from in days since 1970; math.MinInt32 when unset
 	static    reason  // rules that fail whatever the child
-	resBloom  uint32  // residents' ids (low 16 bits) and the ids of their sibling links (high 16), see idBloom
-	exBloom   uint32  // the children the carer's exemptions from the fostering limit name, see idBloom
-	props     uint32  // pAccessible, pFemaleOnly, ...
-	vac       int16   // vacant places
-	vacPlan   int16   // vacant places for a planned placement (hubs: planned beds only)
-	filled    int16
-	ageMin    int16
-	ageMax    int16
-	kind      uint8 // kindCarer, kindUnit or kindHub
-	types     uint8 // bit per placematch.PlacementTypes the provider takes (OfferedTypes)
+	// Blooms (idBloom) of the residents' ids, of the ids their sibling links name,
+	// and of the children the carer's exemptions from the fostering limit name.
+	resIDs, resLinks, exBloom uint64
+	props                     uint32 // pAccessible, pFemaleOnly, ...
+	vac                       int16  // vacant places
+	vacPlan                   int16  // vacant places for a planned placement (hubs: planned beds only)
+	filled                    int16
+	ageMin                    int16
+	ageMax                    int16
+	kind                      uint8 // kindCarer, kindUnit or kindHub
+	types                     uint8 // bit per placematch.PlacementTypes the provider takes (OfferedTypes)
 	// kin has the kinBit of every child a connected-person carer is connected to,
 	// so that a child it is not connected to is told apart without reading P.
 	kin uint8
@@ -281,9 +282,9 @@ func prepareResidents(c *Candidate, rs []placematch.Resident, skip func(*placema
 		if skip != nil && skip(r) {
 			continue
 		}
-		c.resBloom |= idBloom(r.ChildID)
+		c.resIDs |= idBloom(r.ChildID)
 		for _, s := range r.Siblings {
-			c.resBloom |= idBloom(s) << 16
+			c.resLinks |= idBloom(s)
 		}
 		c.addOther(r.Age)
 		if r.Age >= placematch.AdultAge {

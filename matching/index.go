@@ -45,7 +45,7 @@ type Index struct {
 	// For carers, by bloom bit (idBloom): the ids of the children placed there
 	// and of their siblings, and of the children their exemptions name; whether
 	// no child is placed there, and whether an exemption may be current.
-	resIDs, resLinks, exIDs [16]bitset
+	resIDs, resLinks, exIDs [bloomBits]bitset
 	empty, exempt           bitset
 	temporary               bitset // connected carers with a temporary approval recorded
 	others                  bitset // homes with other children (pOthers)
@@ -226,7 +226,7 @@ func (x *Index) bits() {
 	for i := range x.kin {
 		sets = append(sets, &x.kin[i])
 	}
-	for i := range 16 {
+	for i := range bloomBits {
 		sets = append(sets, &x.resIDs[i], &x.resLinks[i], &x.exIDs[i])
 	}
 	sets = append(sets, &x.empty, &x.exempt)
@@ -280,9 +280,9 @@ func (x *Index) bits() {
 			flag(x.kin[b], conn && c.kin&(1<<b) != 0)
 		}
 		if c.kind == kindCarer {
-			for b := range 16 {
-				flag(x.resIDs[b], c.resBloom&(1<<b) != 0)
-				flag(x.resLinks[b], c.resBloom&(1<<(16+b)) != 0)
+			for b := range bloomBits {
+				flag(x.resIDs[b], c.resIDs&(1<<b) != 0)
+				flag(x.resLinks[b], c.resLinks&(1<<b) != 0)
 				flag(x.exIDs[b], c.exBloom&(1<<b) != 0)
 			}
 			flag(x.empty, c.filled == 0)

@@ -42,8 +42,8 @@ type query struct {
 	day         placematch.Date // the search date, for exemptions' expiry
 	ids         []string        // the members' ids, for the exemptions that must name them
 	family      bool            // the members alone are one family (see oneFamily)
-	memIDs      uint32          // blooms of the members' ids and of their sibling links (idBloom)
-	memLinks    uint32
+	memIDs      uint64          // blooms of the members' ids and of their sibling links (idBloom)
+	memLinks    uint64
 	allowed     reason   // static rules the options let pass (IncludePending)
 	masks       []uint32 // Options.Masks, by candidate position; nil when not asked
 

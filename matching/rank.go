@@ -326,7 +326,7 @@ func (q *query) siblingHome(c *Candidate) bool {
 	}
 	// Without a link between a resident and a member (by the blooms of their ids
 	// and links) they cannot be one family; only a possible one reads P.
-	if c.resBloom&0xffff&q.memLinks == 0 && c.resBloom>>16&q.memIDs == 0 {
+	if c.resIDs&q.memLinks == 0 && c.resLinks&q.memIDs == 0 {
 		return false
 	}
 	// A member staying put is judged without its own place (withoutMembers), so
@@ -397,8 +397,15 @@ func oneFamily(n int, child func(i int) (string, []string)) bool {
 	return reached == 1<<n-1 // for n = 64, 1<<n is 0 and this is every bit
 }
 
-// idBloom is the bit of id in a 16-bit bloom filter (FNV-1a), 0 for no id.
-func idBloom(id string) uint32 {
+// bloomBits is the width of the blooms of children's ids (idBloom). A home at the
+// fostering limit is read one by one when one of its residents' bits meets one of
+// the group's, so the width sets how many homes full of siblings are read: with 16
+// bits, most of them in a world where many residents have sibling links
+// (docs/benchmarks.md).
+const bloomBits = 64
+
+// idBloom is the bit of id in a bloomBits-bit bloom filter (FNV-1a), 0 for no id.
+func idBloom(id string) uint64 {
 	if id == "" {
 		return 0
 	}
@@ -406,7 +413,7 @@ func idBloom(id string) uint32 {
 	for i := 0; i < len(id); i++ {
 		h = (h ^ uint32(id[i])) * 16777619
 	}
-	return 1 << (h % 16)
+	return 1 << (h % bloomBits)
 }
 
 // exempt reports whether an exemption current on the search date names every child

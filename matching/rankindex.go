@@ -147,17 +147,17 @@ func (x *Index) judge(q *query, sc *scratch, st *scanState) {
 		may := sc.limit
 		copy(may, x.exempt)
 		for m := q.memIDs; m != 0; m &= m - 1 {
-			e := x.exIDs[bits.TrailingZeros32(m)]
+			e := x.exIDs[bits.TrailingZeros64(m)]
 			for i := range may {
 				may[i] &= e[i]
 			}
 		}
 		or(may, x.empty)
 		for m := q.memLinks; m != 0; m &= m - 1 {
-			or(may, x.resIDs[bits.TrailingZeros32(m)])
+			or(may, x.resIDs[bits.TrailingZeros64(m)])
 		}
 		for m := q.memIDs; m != 0; m &= m - 1 {
-			or(may, x.resLinks[bits.TrailingZeros32(m)])
+			or(may, x.resLinks[bits.TrailingZeros64(m)])
 		}
 		for i := range may {
 			o := over[i] & sc.sel[i]
