@@ -115,6 +115,9 @@ func TestSearchRefusedWhenTheQueueIsFull(t *testing.T) {
 			if p := r.JSON(t); p["type"] != "/problems/busy" || r.Header.Get("Retry-After") != "1" {
 				t.Fatalf("refused search: %s, Retry-After %q", r.Body, r.Header.Get("Retry-After"))
 			}
+			if n := e.placing.SearchesRefused(); n != 1 {
+				t.Fatalf("%d searches counted as refused, want 1", n)
+			}
 			release()
 			for range 2 {
 				if s := <-statuses; s != http.StatusOK {

@@ -35,8 +35,9 @@ type turns struct {
 	// queue are the callers waiting, first come first: each channel is closed
 	// when its caller is given a turn.
 	queue []chan struct{}
-	// given counts the turns taken since the start.
-	given uint64
+	// given counts the turns taken since the start, refused the callers
+	// refused because the queue was full.
+	given, refused uint64
 }
 
 // searchTurn waits for a turn to search and returns the function that gives it
@@ -63,6 +64,14 @@ func (s *Service) searchTurn(ctx context.Context) (release func(), err error) {
 // SearchesWaiting is how many searches are waiting for a turn now.
 func (s *Service) SearchesWaiting() int { return s.turns.waiting() }
 
+// SearchesRefused is how many searches were refused since the start because
+// SearchQueue searches were waiting already.
+func (s *Service) SearchesRefused() uint64 {
+	s.turns.mu.Lock()
+	defer s.turns.mu.Unlock()
+	return s.turns.refused
+}
+
 // take waits for a turn until ctx ends, or refuses one at once (ErrBusy) when max
 // callers are waiting already.
 func (t *turns) take(ctx context.Context) error {
@@ -75,6 +84,7 @@ func (t *turns) take(ctx context.Context) error {
 	}
 	if t.max > 0 && len(t.queue) >= t.max {
 		n := len(t.queue)
+		t.refused++
 		t.mu.Unlock()
 		return placematch.Errorf(placematch.ErrBusy, "%d searches are waiting already; nothing was done. Try again in a moment.", n)
 	}

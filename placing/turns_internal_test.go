@@ -127,8 +127,8 @@ func TestTurnsRefusedWhenTheQueueIsFull(t *testing.T) {
 	if !errors.Is(err, placematch.ErrBusy) || !strings.Contains(err.Error(), "2 searches are waiting") {
 		t.Fatalf("a third waiter behind two: %v", err)
 	}
-	if tu.waiting() != 2 {
-		t.Fatalf("%d waiting after the refusal", tu.waiting())
+	if tu.waiting() != 2 || tu.refused != 1 {
+		t.Fatalf("%d waiting and %d refused after the refusal", tu.waiting(), tu.refused)
 	}
 	tu.give() // to the first waiter: one left waiting
 	if err := <-got; err != nil {

@@ -33,6 +33,9 @@ func warmIndex(ctx context.Context, uses *placing.Service, reg *prometheus.Regis
 		func() float64 { return float64(uses.Index().Providers) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placematch_searches_waiting",
 			Help: "Searches waiting for a turn (PLACEMATCH_SEARCH_CONCURRENCY run at once)."},
-			func() float64 { return float64(uses.SearchesWaiting()) }))
+			func() float64 { return float64(uses.SearchesWaiting()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "placematch_searches_refused_total",
+			Help: "Searches refused with 503 because PLACEMATCH_SEARCH_QUEUE were waiting already."},
+			func() float64 { return float64(uses.SearchesRefused()) }))
 	return nil
 }
