@@ -190,8 +190,15 @@ func (s *Server) auditFailed(ctx context.Context, err error, e *store.AuditEvent
 	slog.ErrorContext(ctx, "audit write failed", "error", err.Error(), "request_id", e.RequestID, "action", e.Action)
 }
 
+// auditOutcomeKey, when set, is the audit row's outcome whatever the status says
+// (a search refused because the queue is full is refused, not an error).
+const auditOutcomeKey = "audit_outcome"
+
 // auditEvent is the audit row of the request, as authorize writes it.
 func auditEvent(c *gin.Context, pol policy, result string) *store.AuditEvent {
+	if o := c.GetString(auditOutcomeKey); o != "" {
+		result = o
+	}
 	p := principal(c)
 	action := pol.action
 	if a := c.GetString(auditActionKey); a != "" {

@@ -60,7 +60,7 @@ func (s *Server) matchChild(c *gin.Context) error {
 	audit := inWriteAudit(c) // stored with the run, in its transaction
 	run, err := s.Placing.Match(c.Request.Context(), placing.MatchRequest{ChildID: c.Param("id"), Options: opt,
 		Query: c.Request.URL.RawQuery, By: &placematch.Actor{Subject: who.Subject, Role: string(who.Role)}, Audit: audit})
-	if errors.Is(err, store.ErrAuditUnwritten) { // no run was stored; the request had its one attempt at a row
+	if errors.Is(err, store.ErrAuditUnwritten) && !clientGone(c) { // no run was stored; the request had its one attempt at a row
 		s.auditFailed(c.Request.Context(), err, audit)
 		markAudited(c)
 		writeAuditUnavailable(c)

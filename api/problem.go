@@ -81,6 +81,12 @@ func writeProblem(c *gin.Context, p Problem) {
 	c.AbortWithStatusJSON(p.Status, p)
 }
 
+// clientGone reports whether the request's client went away: its context was
+// cancelled (not timed out: the service sets no deadline of its own on requests).
+func clientGone(c *gin.Context) bool {
+	return errors.Is(c.Request.Context().Err(), context.Canceled)
+}
+
 // StatusClientClosed is the status logged and audited for a request whose client
 // went away before it was answered (nginx's 499, "client closed request"); no
 // client receives it.
@@ -95,6 +101,17 @@ func fail(c *gin.Context, err error) {
 		he *placematch.RuleError
 		ue *placematch.UnreadableError
 	)
+	if clientGone(c) {
+		// The client went away (its request's context was cancelled) before the
+		// answer: nobody is left to read one, and whatever the store made of the
+		// cancellation (a timeout, SQLite's interrupt) is not the service failing.
+		// Logged and audited as 499, as proxies log a client that closed its
+		// request.
+		slog.InfoContext(c.Request.Context(), "client went away before the answer", "error", err.Error(),
+			"request_id", c.GetString(requestIDKey), "route", c.FullPath())
+		c.AbortWithStatus(StatusClientClosed)
+		return
+	}
 	switch {
 	case errors.As(err, &re):
 		writeProblem(c, Problem{Type: re.typ, Title: re.title, Status: re.status, Detail: re.detail, Errors: re.fields})
@@ -140,15 +157,9 @@ func fail(c *gin.Context, err error) {
 		slog.WarnContext(c.Request.Context(), "refused: too busy", "error", err.Error(),
 			"request_id", c.GetString(requestIDKey), "route", c.FullPath())
 		c.Header("Retry-After", strconv.Itoa(busyRetryAfterSeconds))
+		c.Set(auditOutcomeKey, "refused") // nothing failed: the service declined
 		writeProblem(c, Problem{Type: typeBusy, Title: "Too many searches at once", Status: http.StatusServiceUnavailable,
 			Detail: cleanDetail(err)})
-	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
-		// The client went away (its request's context ended) before the answer:
-		// nobody is left to read one, and nothing failed here. Logged and audited
-		// as 499, as proxies log a client that closed its request.
-		slog.InfoContext(c.Request.Context(), "client went away before the answer",
-			"request_id", c.GetString(requestIDKey), "route", c.FullPath())
-		c.AbortWithStatus(StatusClientClosed)
 	default:
 		slog.ErrorContext(c.Request.Context(), "request failed", "error", err.Error(),
 			"request_id", c.GetString(requestIDKey), "route", c.FullPath())

@@ -30,7 +30,8 @@ type turns struct {
 	mu   sync.Mutex
 	free int
 	// max bounds the queue: a caller who would wait behind max others is refused
-	// (ErrBusy) at once. Zero is no bound.
+	// (ErrBusy) at once. Zero is no bound (the service always sets one; tests of
+	// the queue alone may not).
 	max int
 	// queue are the callers waiting, first come first: each channel is closed
 	// when its caller is given a turn.
@@ -86,7 +87,7 @@ func (t *turns) take(ctx context.Context) error {
 		n := len(t.queue)
 		t.refused++
 		t.mu.Unlock()
-		return placematch.Errorf(placematch.ErrBusy, "%d searches are waiting already; nothing was done. Try again in a moment.", n)
+		return placematch.Errorf(placematch.ErrBusy, "Too many searches are waiting already (%d); nothing was done. Try again in a moment.", n)
 	}
 	ch := make(chan struct{})
 	t.queue = append(t.queue, ch)

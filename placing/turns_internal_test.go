@@ -106,9 +106,6 @@ func TestTurnsLeftWhenCancelled(t *testing.T) {
 	}
 }
 
-// With Searches 1, a second search waits while the first is held (its run's write
-// is held by another connection) and gives up when its request is cancelled, before
-// it reads anything; once the first is let go, both it and a later search run. With
 // Past max callers waiting, one more is refused at once (ErrBusy), and the queue
 // is unchanged; once it shortens, callers wait again.
 func TestTurnsRefusedWhenTheQueueIsFull(t *testing.T) {
@@ -124,7 +121,7 @@ func TestTurnsRefusedWhenTheQueueIsFull(t *testing.T) {
 	short, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := tu.take(short) // refused at once, or, were it queued, ended by the deadline
-	if !errors.Is(err, placematch.ErrBusy) || !strings.Contains(err.Error(), "2 searches are waiting") {
+	if !errors.Is(err, placematch.ErrBusy) || !strings.Contains(err.Error(), "Too many searches are waiting already (2)") {
 		t.Fatalf("a third waiter behind two: %v", err)
 	}
 	if tu.waiting() != 2 || tu.refused != 1 {

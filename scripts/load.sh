@@ -21,7 +21,10 @@
 # (with GODEBUG=gctrace=1 in the environment, its collections) in FILE. --bin serves
 # with a placematch binary built before (to compare two builds) instead of this tree.
 set -euo pipefail
+from=$PWD
 cd "$(dirname "$0")/.."
+# abs makes a path given relative to where the script was run from absolute.
+abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$from" "$1" ;; esac; }
 
 providers=100000 awaiting=1000 clients=20 duration=60s children="" port=8090 trace=() serverlog="" bin=""
 while [[ $# -gt 0 ]]; do
@@ -32,9 +35,9 @@ while [[ $# -gt 0 ]]; do
 	--duration) duration=$2; shift 2 ;;
 	--children) children=-children; shift ;;
 	--port) port=$2; shift 2 ;;
-	--trace) trace=(-trace "$2"); shift 2 ;;
-	--server-log) serverlog=$2; shift 2 ;;
-	--bin) bin=$2; shift 2 ;;
+	--trace) trace=(-trace "$(abs "$2")"); shift 2 ;;
+	--server-log) serverlog=$(abs "$2"); shift 2 ;;
+	--bin) bin=$(abs "$2"); shift 2 ;;
 	*) echo "load.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -49,7 +52,7 @@ cleanup() {
 		wait "$server" 2>/dev/null || true
 	fi
 	if [[ -n "$serverlog" && -f "$work/serve.log" ]]; then
-		cp "$work/serve.log" "$serverlog"
+		cp "$work/serve.log" "$serverlog" || echo "load.sh: could not keep the server's log in $serverlog" >&2
 	fi
 	dropdb --if-exists "$dbname" || true
 	rm -rf "$work"
@@ -101,9 +104,15 @@ token=$("$work/placematch" token --role placement_officer --sub officer-load --t
 # seeding's and the manifest's writes are flushed now rather than by a checkpoint
 # during the timed run, which would slow whichever build it fell in (CHECKPOINT
 # needs a superuser or pg_checkpoint; without one the run goes on).
-curl -fsS -o /dev/null -H "Authorization: Bearer $token" \
-	"http://$PLACEMATCH_ADDR/api/v1/children/$(head -1 "$work/ids.txt")/matches?include_excluded=false"
-psql -q -d "$dbname" -c CHECKPOINT 2>/dev/null || echo "load.sh: no CHECKPOINT before the run (not permitted)" >&2
+if ! curl -fsS --max-time 60 -o /dev/null -H "Authorization: Bearer $token" \
+	"http://$PLACEMATCH_ADDR/api/v1/children/$(head -1 "$work/ids.txt")/matches?include_excluded=false"; then
+	echo "load.sh: the first search failed:" >&2
+	cat "$work/serve.log" >&2
+	exit 1
+fi
+if ! out=$(psql -q -d "$dbname" -c CHECKPOINT 2>&1); then
+	echo "load.sh: no CHECKPOINT before the run: $out" >&2
+fi
 echo "$providers providers, $awaiting awaiting, $clients clients, $duration"
 PLACEMATCH_TOKEN=$token "$work/loadrun" run -url "http://$PLACEMATCH_ADDR" -ids "$work/ids.txt" \
-	-clients "$clients" -duration "$duration" -pid "$server" $children "${trace[@]}"
+	-clients "$clients" -duration "$duration" -pid "$server" $children ${trace[@]+"${trace[@]}"}

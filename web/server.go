@@ -222,6 +222,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // fail answers an error that stops a page: a record not found, the database
 // unreachable, or anything else (logged in full, answered generically).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(r.Context().Err(), context.Canceled) {
+		// The browser went away; nobody is left to answer, whatever the store
+		// made of the cancellation.
+		slog.InfoContext(r.Context(), "browser went away before the page", "error", err.Error(), "path", r.URL.Path)
+		return
+	}
 	switch {
 	case errors.Is(err, placematch.ErrNotFound):
 		s.notFound(w, r)
@@ -235,8 +241,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "1")
 		s.renderError(w, r, http.StatusServiceUnavailable, "Sorry, the service is busy",
 			"Too many searches are waiting; nothing was changed. Try again in a few seconds.")
-	case errors.Is(err, context.Canceled):
-		// the browser went away; nobody is left to answer
 	default:
 		slog.ErrorContext(r.Context(), "page failed", "error", err.Error(), "path", r.URL.Path)
 		s.renderError(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service",

@@ -120,6 +120,13 @@ func run(args []string, out io.Writer) error {
 	if *token == "" {
 		return errors.New("run: -token (or PLACEMATCH_TOKEN) is required")
 	}
+	if *trace != "" { // a file that cannot be written is found now, not after the run
+		f, err := os.Create(*trace)
+		if err != nil {
+			return err
+		}
+		f.Close()
+	}
 	var rss *rssSampler
 	if *pid > 0 {
 		rss = sampleRSS(*pid, time.Second)
