@@ -153,7 +153,10 @@ func (s *Service) Match(ctx context.Context, req MatchRequest) (*Run, error) {
 	// Writing the run waits mostly for the database's commit to reach the disk, not
 	// for a processor: the next search may take the turn meanwhile.
 	done()
-	if err := s.Store.SaveMatchRun(ctx, stored); err != nil {
+	s.writing.Add(1)
+	err = s.Store.SaveMatchRun(ctx, stored)
+	s.writing.Add(-1)
+	if err != nil {
 		return nil, err
 	}
 	return run, nil

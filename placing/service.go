@@ -1,6 +1,7 @@
 package placing
 
 import (
+	"sync/atomic"
 	"time"
 
 	"placematch/matching"
@@ -56,6 +57,8 @@ type Service struct {
 	index  index
 	scarce scarcity
 	turns  turns
+	// writing counts the searches writing their runs, past their turns.
+	writing atomic.Int64
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }

@@ -65,6 +65,10 @@ func (s *Service) searchTurn(ctx context.Context) (release func(), err error) {
 // SearchesWaiting is how many searches are waiting for a turn now.
 func (s *Service) SearchesWaiting() int { return s.turns.waiting() }
 
+// SearchesWriting is how many searches are writing their runs now: they have
+// given their turns back, and SearchQueue does not count them.
+func (s *Service) SearchesWriting() int { return int(s.writing.Load()) }
+
 // SearchesRefused is how many searches were refused since the start because
 // SearchQueue searches were waiting already.
 func (s *Service) SearchesRefused() uint64 {

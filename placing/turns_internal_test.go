@@ -249,10 +249,11 @@ func TestTurnGivenBackBeforeTheRunIsWritten(t *testing.T) {
 					done <- err
 				}()
 			}
-			waitFor(t, "every search past its turn", func() bool {
+			waitFor(t, "every search past its turn, writing", func() bool {
 				s.turns.mu.Lock()
 				defer s.turns.mu.Unlock()
-				return s.turns.given == before+uint64(n) && s.turns.free == 1 && len(s.turns.queue) == 0
+				return s.turns.given == before+uint64(n) && s.turns.free == 1 && len(s.turns.queue) == 0 &&
+					s.SearchesWriting() == n
 			})
 			var stored int64
 			raw := storetest.Raw(t, cfg)
@@ -271,8 +272,8 @@ func TestTurnGivenBackBeforeTheRunIsWritten(t *testing.T) {
 			if err := raw.QueryRow("SELECT COUNT(*) FROM match_runs").Scan(&stored); err != nil {
 				t.Fatal(err)
 			}
-			if stored != int64(1+n) {
-				t.Fatalf("%d runs stored, want %d", stored, 1+n)
+			if stored != int64(1+n) || s.SearchesWriting() != 0 {
+				t.Fatalf("%d runs stored (want %d), %d writing after", stored, 1+n, s.SearchesWriting())
 			}
 		})
 	}

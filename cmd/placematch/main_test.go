@@ -200,13 +200,16 @@ func wantIndexBuilt(t *testing.T, base, log string) {
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	var providers float64
-	var built, waiting, refused bool
+	var built, waiting, refused, writing bool
 	for _, line := range strings.Split(string(body), "\n") {
 		if line == "placematch_searches_waiting 0" {
 			waiting = true
 		}
 		if line == "placematch_searches_refused_total 0" {
 			refused = true
+		}
+		if line == "placematch_searches_writing 0" {
+			writing = true
 		}
 		if v, ok := strings.CutPrefix(line, "placematch_candidate_index_providers "); ok {
 			providers, _ = strconv.ParseFloat(v, 64)
@@ -215,9 +218,9 @@ func wantIndexBuilt(t *testing.T, base, log string) {
 			built = true
 		}
 	}
-	if providers < 1 || !built || !waiting || !refused {
-		t.Fatalf("before the first search the index holds %v providers (build time shown: %v, no search waiting shown: %v, none refused shown: %v)",
-			providers, built, waiting, refused)
+	if providers < 1 || !built || !waiting || !refused || !writing {
+		t.Fatalf("before the first search the index holds %v providers (build time shown: %v, no search waiting shown: %v, none refused shown: %v, none writing shown: %v)",
+			providers, built, waiting, refused, writing)
 	}
 	at, listening := strings.Index(log, `"msg":"candidate index built"`), strings.Index(log, `"msg":"listening"`)
 	if at < 0 || listening < 0 || at > listening || !strings.Contains(log[at:], `"took_ms":`) {

@@ -34,6 +34,9 @@ func warmIndex(ctx context.Context, uses *placing.Service, reg *prometheus.Regis
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placematch_searches_waiting",
 			Help: "Searches waiting for a turn (PLACEMATCH_SEARCH_CONCURRENCY run at once)."},
 			func() float64 { return float64(uses.SearchesWaiting()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placematch_searches_writing",
+			Help: "Searches writing their runs, their turns given back (PLACEMATCH_SEARCH_QUEUE does not count them)."},
+			func() float64 { return float64(uses.SearchesWriting()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "placematch_searches_refused_total",
 			Help: "Searches refused with 503 because PLACEMATCH_SEARCH_QUEUE were waiting already."},
 			func() float64 { return float64(uses.SearchesRefused()) }))
