@@ -14,6 +14,14 @@ import (
 	"placematch/store/storetest"
 )
 
+// state is the turns free, the callers queued and the turns given so far, read
+// together.
+func (t *turns) state() (free, queued int, given uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.free, len(t.queue), t.given
+}
+
 // waitFor polls cond for up to five seconds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -63,7 +71,7 @@ func TestTurnsInOrder(t *testing.T) {
 		}
 		close(done[want])
 	}
-	waitFor(t, "free again", func() bool { tu.mu.Lock(); defer tu.mu.Unlock(); return tu.free == 1 })
+	waitFor(t, "free again", func() bool { free, _, _ := tu.state(); return free == 1 })
 }
 
 // A caller whose context ends while it waits leaves the queue without a turn, and
@@ -97,10 +105,7 @@ func TestTurnsLeftWhenCancelled(t *testing.T) {
 		if !givenAsItLeaves {
 			tu.give()
 		}
-		tu.mu.Lock()
-		free, queued := tu.free, len(tu.queue)
-		tu.mu.Unlock()
-		if free != 1 || queued != 0 {
+		if free, queued, _ := tu.state(); free != 1 || queued != 0 {
 			t.Fatalf("given as it leaves %v: %d free, %d queued after; want 1 and 0", givenAsItLeaves, free, queued)
 		}
 	}
@@ -170,9 +175,8 @@ func TestSearchesTakeTurns(t *testing.T) {
 					first <- err
 				}()
 				waitFor(t, "holding its turn", func() bool {
-					s.turns.mu.Lock()
-					defer s.turns.mu.Unlock()
-					return s.turns.free == searches-1
+					free, _, _ := s.turns.state()
+					return free == searches-1
 				})
 				short, cancel := context.WithCancel(ctx)
 				second := make(chan error, 1)
@@ -192,9 +196,8 @@ func TestSearchesTakeTurns(t *testing.T) {
 					// The second has the other turn (and waits for the index the
 					// first is refreshing): none free, nobody waiting.
 					waitFor(t, "both holding a turn", func() bool {
-						s.turns.mu.Lock()
-						defer s.turns.mu.Unlock()
-						return s.turns.free == 0 && len(s.turns.queue) == 0
+						free, queued, _ := s.turns.state()
+						return free == 0 && queued == 0
 					})
 				}
 				release()
@@ -210,8 +213,8 @@ func TestSearchesTakeTurns(t *testing.T) {
 				if _, err := s.Match(ctx, req); err != nil {
 					t.Fatalf("Searches %d: a search after: %v", searches, err)
 				}
-				if w := s.turns.waiting(); w != 0 || s.turns.free != searches {
-					t.Fatalf("Searches %d: %d waiting, %d free after", searches, w, s.turns.free)
+				if free, w, _ := s.turns.state(); w != 0 || free != searches {
+					t.Fatalf("Searches %d: %d waiting, %d free after", searches, w, free)
 				}
 			}
 		})
@@ -250,10 +253,8 @@ func TestTurnGivenBackBeforeTheRunIsWritten(t *testing.T) {
 				}()
 			}
 			waitFor(t, "every search past its turn, writing", func() bool {
-				s.turns.mu.Lock()
-				defer s.turns.mu.Unlock()
-				return s.turns.given == before+uint64(n) && s.turns.free == 1 && len(s.turns.queue) == 0 &&
-					s.SearchesWriting() == n
+				free, queued, given := s.turns.state()
+				return given == before+uint64(n) && free == 1 && queued == 0 && s.SearchesWriting() == n
 			})
 			var stored int64
 			raw := storetest.Raw(t, cfg)
