@@ -22,6 +22,17 @@ func (t *turns) state() (free, queued int, given uint64) {
 	return t.free, len(t.queue), t.given
 }
 
+// oneCarerOneChild opens a store on dialect d holding one carer and one child
+// awaiting, with the references given.
+func oneCarerOneChild(t *testing.T, d, carer, child string) (*store.DB, store.Config, *placematch.Child) {
+	t.Helper()
+	db, cfg := storetest.OpenConfig(t, d)
+	must(t, db.CreateProvider(context.Background(), storetest.Carer(carer)))
+	c := storetest.Child(child)
+	must(t, db.CreateChild(context.Background(), c))
+	return db, cfg, c
+}
+
 // waitFor polls cond for up to five seconds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -157,10 +168,7 @@ func TestSearchesTakeTurns(t *testing.T) {
 	ctx := context.Background()
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
-			db, cfg := storetest.OpenConfig(t, d)
-			must(t, db.CreateProvider(ctx, storetest.Carer("T1")))
-			child := storetest.Child("TURN")
-			must(t, db.CreateChild(ctx, child))
+			db, cfg, child := oneCarerOneChild(t, d, "T1", "TURN")
 			for _, searches := range []int{1, 2} {
 				s := &Service{Store: db, Now: db.Now, Searches: searches}
 				req := MatchRequest{ChildID: child.ID, Options: matching.Options{Limit: matching.DefaultLimit}}
@@ -230,10 +238,7 @@ func TestTurnGivenBackBeforeTheRunIsWritten(t *testing.T) {
 	ctx := context.Background()
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
-			db, cfg := storetest.OpenConfig(t, d)
-			must(t, db.CreateProvider(ctx, storetest.Carer("W1")))
-			child := storetest.Child("WRITE")
-			must(t, db.CreateChild(ctx, child))
+			db, cfg, child := oneCarerOneChild(t, d, "W1", "WRITE")
 			s := &Service{Store: db, Now: db.Now, Searches: 1}
 			req := MatchRequest{ChildID: child.ID, Options: matching.Options{Limit: matching.DefaultLimit}}
 			if _, err := s.Match(ctx, req); err != nil { // builds the index
